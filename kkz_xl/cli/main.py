@@ -1,0 +1,24 @@
+"""The ``kkz`` command: one Typer app, each group of subcommands in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from kkz_xl.cli import params_cmd
+
+app = typer.Typer(
+    name="kkz",
+    help="Kalkulator Kosztów Zaniechania (KKZ): koszt zaniechania działań społecznych dla JST.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+
+params_cmd.register(app)
+# Command groups of other parts of the product register below, one line each.
+
+
+@app.callback()
+def _main() -> None:
+    """Kalkulator Kosztów Zaniechania (KKZ) dla gmin i powiatów."""

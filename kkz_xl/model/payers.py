@@ -1,0 +1,32 @@
+"""The payers of the model: who bears the cost of a dependent person, in a fixed order.
+
+The order is a contract: Excel's ``koszt_roczny`` and ``finansowanie`` rows list payers in it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Payer(StrEnum):
+    GMINA = "gmina"
+    POWIAT = "powiat"
+    BUDZET_PANSTWA = "budzet_panstwa"
+    NFZ = "nfz"
+    ZUS_FP = "zus_fp"
+
+
+PAYERS: tuple[Payer, ...] = tuple(Payer)
+PAYER_LABELS: dict[Payer, str] = {
+    Payer.GMINA: "gmina",
+    Payer.POWIAT: "powiat",
+    Payer.BUDZET_PANSTWA: "budżet państwa",
+    Payer.NFZ: "NFZ",
+    Payer.ZUS_FP: "ZUS/Fundusz Pracy",
+}
+N_PAYERS = len(PAYERS)
+
+
+def payer_index(payer: Payer | str) -> int:
+    """Position of ``payer`` in the contract order."""
+    return PAYERS.index(Payer(payer))

@@ -1,0 +1,54 @@
+"""Polish formatting of numbers, money, percentages and dates for messages and documents.
+
+Non-breaking spaces group thousands (``1 234,50 zł``), as Polish typography requires, so a
+number never wraps across lines in a document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+NBSP = "\u00a0"
+MONTHS_GENITIVE = (
+    "stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca",
+    "lipca", "sierpnia", "września", "października", "listopada", "grudnia",
+)
+
+
+def fmt_number(value: float, decimals: int = 2, *, group: bool = True) -> str:
+    """Format ``value`` the Polish way: ``1 234,50`` (comma decimal, NBSP thousands)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}" if group else f"{value:.{decimals}f}"
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+def fmt_plain(value: object) -> str:
+    """Show a value received from a user as it would read in Polish (``1,5`` for 1.5)."""
+    if isinstance(value, bool):
+        return "PRAWDA" if value else "FAŁSZ"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value).replace(".", ",")
+    if isinstance(value, int):
+        return str(value)
+    if value is None:
+        return "pusta komórka"
+    return f"„{value}”"
+
+
+def fmt_money(value: float, decimals: int = 2) -> str:
+    """``1 234,50 zł``."""
+    return f"{fmt_number(value, decimals)}{NBSP}zł"
+
+
+def fmt_percent(value: float, decimals: int = 1) -> str:
+    """``12,5 %`` for 0.125 (Polish usage puts a space before the percent sign)."""
+    return f"{fmt_number(100 * value, decimals)}{NBSP}%"
+
+
+def fmt_date(day: dt.date) -> str:
+    """``23 listopada 2026 r.``."""
+    return f"{day.day} {MONTHS_GENITIVE[day.month - 1]} {day.year}{NBSP}r."
