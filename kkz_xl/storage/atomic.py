@@ -1,0 +1,48 @@
+"""Saving files so that nothing is lost: write a temporary file, keep a timestamped copy of the
+previous version, then rename into place (atomic on the same filesystem)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+BACKUP_DIR = ".kopie"
+
+
+def backup_path(path: Path, when: dt.datetime | None = None) -> Path:
+    """Where the previous version of ``path`` is kept: ``.kopie/NAME.YYYYmmdd-HHMMSS.ext``."""
+    stamp = (when or dt.datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
+    return path.parent / BACKUP_DIR / f"{path.stem}.{stamp}{path.suffix}"
+
+
+def atomic_write(path: Path, write: Callable[[Path], None], *, backup: bool = True) -> Path | None:
+    """Call ``write(tmp)`` to produce the new file, then put it in place of ``path``.
+
+    If ``write`` raises, ``path`` is untouched and the temporary file removed. Returns the path
+    of the backup copy of the previous version, if one was made.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    saved: Path | None = None
+    try:
+        write(tmp)
+        if backup and path.exists():
+            saved = backup_path(path)
+            saved.parent.mkdir(exist_ok=True)
+            shutil.copy2(path, saved)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return saved
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, backup: bool = True) -> Path | None:
+    """``atomic_write`` for content already in memory."""
+    return atomic_write(path, lambda tmp: tmp.write_bytes(data), backup=backup)
