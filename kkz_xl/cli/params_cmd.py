@@ -19,7 +19,9 @@ def register(app: typer.Typer) -> None:
 
 @user_errors
 def parametry(
-    kwestia: Annotated[str | None, typer.Argument(help="Kod kwestii (domyślnie wszystkie).")] = None,
+    kwestia: Annotated[
+        str | None, typer.Argument(help="Kod kwestii (domyślnie wszystkie).")
+    ] = None,
     zrodla: Annotated[bool, typer.Option("--zrodla", help="Pokaż pełne źródła.")] = False,
 ) -> None:
     """Baza parametrów: wartości, jednostki, lata, źródła i stopnie pewności (1-5)."""
