@@ -1,0 +1,23 @@
+"""The add-in's ``manifest.xml``: what Office needs to load the KKZ functions from this server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from string import Template
+from xml.sax.saxutils import escape
+
+from kkz_xl.addin.settings import AddinSettings
+
+TEMPLATE = Path(__file__).with_name("static") / "manifest.xml"
+
+
+def render_manifest(settings: AddinSettings) -> str:
+    """The manifest for this deployment address (``public_url``, or host and port)."""
+    values = {
+        "base_url": settings.base_url,
+        "manifest_id": settings.manifest_id,
+        "version": settings.manifest_version,
+        "namespace": settings.namespace.upper(),
+    }
+    escaped = {key: escape(value, {'"': "&quot;"}) for key, value in values.items()}
+    return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(escaped)
