@@ -10,7 +10,161 @@ from __future__ import annotations
 
 import xlwings as xw
 
+from kkz_xl.excel import calculator
+
+# No type hints on the Excel functions: xlwings reads annotations as converters.
+
 # ---------------------------------------------------------------- Kalkulator Społeczny (1–11, 14)
+
+_OSOBY = "Liczba osób (lub rodzin) w grupie na początku (≥ 0)."
+_KOSZT = ("Roczny koszt jednej osoby zależnej: liczba lub wiersz do 5 liczb w kolejności "
+          "gmina, powiat, budżet państwa, NFZ, ZUS/Fundusz Pracy (zł/rok).")
+_ODPLYW = "Roczne prawdopodobieństwo samodzielnego wyjścia z systemu bez programu (0–1)."
+_SKUT = "Udział uczestników usamodzielnionych dzięki programowi, netto (0–1)."
+_KOSZT_U = "Koszt programu na jednego uczestnika (zł)."
+_HORYZONT = "Horyzont w latach (1–50); domyślnie 7."
+_STOPA = "Realna stopa dyskontowa (np. 0,03); domyślnie z bazy parametrów."
+_ZASIEG = "Udział grupy objęty programem (0–1); domyślnie 1."
+_NAWROTY = "Roczne prawdopodobieństwo powrotu osoby usamodzielnionej do systemu (0–1); dom. 0."
+_NAPLYW = "Nowe osoby w systemie co roku, od 2. roku (≥ 0); domyślnie 0."
+_POWTARZAJ = "PRAWDA: program co roku; FAŁSZ (domyślnie): tylko w 1. roku."
+
+
+def _model_args(func):
+    """The contract's eleven model arguments, documented once for every function."""
+    for name, doc in reversed((
+        ("osoby", _OSOBY), ("koszt_roczny", _KOSZT), ("odplyw", _ODPLYW),
+        ("skutecznosc", _SKUT), ("koszt_uczestnika", _KOSZT_U), ("horyzont", _HORYZONT),
+        ("stopa", _STOPA), ("zasieg", _ZASIEG), ("nawroty", _NAWROTY), ("naplyw", _NAPLYW),
+        ("powtarzaj", _POWTARZAJ),
+    )):
+        if name in func.__code__.co_varnames[: func.__code__.co_argcount]:
+            func = xw.arg(name, doc=doc)(func)
+    return func
+
+
+@xw.func
+@_model_args
+def kkz_koszt_zaniechania(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
+                          horyzont=None, stopa=None, zasieg=None, nawroty=None, naplyw=None,
+                          powtarzaj=None):
+    """Koszt zaniechania (NPV): o ile taniej jest działać niż nie działać, w zł (wartość
+    bieżąca). Dodatni: program się opłaca."""
+    return calculator.koszt_zaniechania(osoby, koszt_roczny, odplyw, skutecznosc,
+                                        koszt_uczestnika, horyzont, stopa, zasieg, nawroty,
+                                        naplyw, powtarzaj)
+
+
+@xw.func
+@_model_args
+def kkz_wskazniki(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, horyzont=None,
+                  stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None):
+    """Wskaźniki (tabela 2 kolumny): NPV, PV kosztów zaniechania i działania, PV kosztu
+    programu, korzyści brutto, BCR, ROI, rok zwrotu."""
+    return calculator.wskazniki(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
+                                horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj)
+
+
+@xw.func
+@_model_args
+def kkz_przeplywy(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, horyzont=None,
+                  stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None):
+    """Przepływy rok po roku (tabela z nagłówkiem): osoby w systemie i koszty w obu
+    scenariuszach, koszt programu, różnica i różnica zdyskontowana narastająco."""
+    return calculator.przeplywy(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
+                                horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj)
+
+
+@xw.func
+@_model_args
+def kkz_rok_zwrotu(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, horyzont=None,
+                   stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None):
+    """Rok zwrotu (1 = pierwszy rok) albo „brak zwrotu w horyzoncie”."""
+    return calculator.rok_zwrotu(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
+                                 horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj)
+
+
+@xw.func
+@_model_args
+@xw.arg("losowania", doc="Liczba losowań (100–1 000 000); domyślnie 10 000.")
+@xw.arg("zmiennosc", doc="Współczynnik zmienności niepewnych parametrów; domyślnie 0,2.")
+@xw.arg("ziarno", doc="Ziarno losowania: to samo ziarno daje te same wyniki; domyślnie 1.")
+def kkz_monte_carlo(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, horyzont=None,
+                    stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None,
+                    losowania=None, zmiennosc=None, ziarno=None):
+    """Analiza Monte Carlo NPV (tabela 2 kolumny): średnia, p5, p50, p95 i
+    prawdopodobieństwo, że NPV > 0."""
+    return calculator.monte_carlo_table(osoby, koszt_roczny, odplyw, skutecznosc,
+                                        koszt_uczestnika, horyzont, stopa, zasieg, nawroty,
+                                        naplyw, powtarzaj, losowania, zmiennosc, ziarno)
+
+
+@xw.func
+@_model_args
+def kkz_prog_skutecznosci(osoby, koszt_roczny, odplyw, koszt_uczestnika, horyzont=None,
+                          stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None):
+    """Najmniejsza skuteczność programu, przy której NPV ≥ 0, albo „nieosiągalny”."""
+    return calculator.prog_skutecznosci(osoby, koszt_roczny, odplyw, koszt_uczestnika,
+                                        horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj)
+
+
+@xw.func
+@_model_args
+@xw.arg("finansowanie", doc="Udziały płatników w koszcie programu (wiersz do 5 liczb, suma "
+                            "1); domyślnie całość gmina.")
+def kkz_platnicy(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, horyzont=None,
+                 stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None,
+                 finansowanie=None):
+    """Kto płaci, kto oszczędza: koszt zaniechania (NPV) dla każdego płatnika."""
+    return calculator.platnicy(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
+                               horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj,
+                               finansowanie)
+
+
+@xw.func
+@xw.arg("stopa", doc="Stopa dyskontowa (np. 0,03).")
+@xw.arg("przeplywy", doc="Wiersz lub kolumna przepływów; pierwszy bez dyskonta (rok 0).")
+def kkz_npv(stopa, przeplywy):
+    """Wartość bieżąca: Σ przepływ_t·(1+stopa)^-t, t od 0 (inaczej niż NPV Excela, które
+    dyskontuje pierwszy przepływ)."""
+    return calculator.kkz_npv(stopa, przeplywy)
+
+
+@xw.func
+def kkz_kwestie():
+    """Kwestie społeczne bazy parametrów (tabela: kod, nazwa)."""
+    return calculator.kwestie()
+
+
+@xw.func
+@xw.arg("kwestia", doc="Kod kwestii, np. „bezrobocie” (lista: KKZ_KWESTIE()).")
+@xw.arg("nazwa", doc="Nazwa parametru, np. „odplyw”, „koszt_roczny”, „koszt_gmina”, "
+                     "„skutecznosc”, „koszt_uczestnika”.")
+@xw.arg("rok_cen", doc="Rok cen kwot pieniężnych; domyślnie rok cen bazy.")
+def kkz_parametr(kwestia, nazwa, rok_cen=None):
+    """Wartość z bazy parametrów; kwoty przeliczone na ceny roku rok_cen (CPI GUS)."""
+    return calculator.parametr(kwestia, nazwa, rok_cen)
+
+
+@xw.func
+@xw.arg("kwestia", doc="Kod kwestii, np. „bezrobocie”.")
+@xw.arg("osoby", doc=_OSOBY)
+@xw.arg("horyzont", doc=_HORYZONT)
+@xw.arg("stopa", doc=_STOPA)
+def kkz_analiza(kwestia, osoby, horyzont=None, stopa=None):
+    """Wskaźniki (jak KKZ_WSKAZNIKI) z parametrami kwestii wziętymi z bazy parametrów."""
+    return calculator.analiza(kwestia, osoby, horyzont, stopa)
+
+
+@xw.func
+@_model_args
+def kkz_okres_zwrotu(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
+                     horyzont=None, stopa=None, zasieg=None, nawroty=None, naplyw=None,
+                     powtarzaj=None):
+    """Zdyskontowany okres zwrotu w latach (np. 2,95) albo „brak zwrotu w horyzoncie”."""
+    return calculator.okres_zwrotu(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
+                                   horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj)
+
 
 # ---------------------------------------------------------------- Katalog i Sieć Liderów (12, 13)
 

@@ -1,0 +1,279 @@
+"""Running validated inputs through the engine: from issues to a results object that the
+workbook, the Excel functions, the CLI and the documents all read the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kkz_xl.engine.cohort import Array, Flows
+from kkz_xl.engine.indicators import Indicators
+from kkz_xl.engine.montecarlo import MonteCarloSummary, monte_carlo
+from kkz_xl.engine.threshold import break_even_success
+from kkz_xl.engine.tornado import TornadoRow, tornado
+from kkz_xl.engine.two_state import TwoStateParams, run
+from kkz_xl.model.inputs import CostLine, IssueInputs
+from kkz_xl.model.payers import N_PAYERS, PAYERS, Payer, payer_index
+from kkz_xl.model.scenario import Scenario
+from kkz_xl.params.base import ParameterBase, default_base
+
+
+@dataclass(frozen=True)
+class LineInfo:
+    """A cost line (or gain line) of an issue: what it is, who pays, where in the budget."""
+
+    name: str
+    payer: Payer
+    rozdzial: str | None
+    gain: bool
+
+
+def stack(items: Sequence[IssueInputs], years: int, rate: float | Array
+          ) -> tuple[TwoStateParams, list[list[LineInfo]]]:
+    """The engine's arrays for a batch of issues (lines padded to the longest issue)."""
+    width = max(len(i.costs) + len(i.gains) for i in items)
+    b = len(items)
+    cost = np.zeros((b, years, width))
+    gain = np.zeros((b, years, width))
+    line_payer = np.zeros((b, width, N_PAYERS))
+    line_payer[:, :, 0] = 1.0  # padding lines: zero amounts, any payer
+    financing = np.zeros((b, N_PAYERS))
+    infos: list[list[LineInfo]] = []
+    for n, item in enumerate(items):
+        lines: list[tuple[CostLine, bool]] = [(c, False) for c in item.costs]
+        lines += [(g, True) for g in item.gains]
+        infos.append([LineInfo(c.name, c.payer, c.rozdzial, g) for c, g in lines])
+        for j, (line, is_gain) in enumerate(lines):
+            (gain if is_gain else cost)[n, :, j] = line.series(years)
+            line_payer[n, j] = 0.0
+            line_payer[n, j, payer_index(line.payer)] = 1.0
+        for payer, share in item.financing.items():
+            financing[n, payer_index(payer)] = share
+
+    def col(attr: str) -> Array:
+        return np.array([getattr(i, attr) for i in items], dtype=float)
+
+    params = TwoStateParams(
+        persons=col("persons"), exit_rate=col("exit_rate"), success=col("success"),
+        programme_cost=col("programme_cost"), rate=np.broadcast_to(np.asarray(rate, float), (b,)),
+        coverage=col("coverage"), relapse=col("relapse"), inflow=col("inflow"),
+        repeat=np.array([i.repeat for i in items]), cost=cost, gain=gain,
+        line_payer=line_payer, financing=financing,
+        cost_mult=np.ones((b, width)), gain_mult=np.ones((b, width)),
+    )
+    return params, infos
+
+
+def _opt(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
+
+
+@dataclass(frozen=True)
+class MonteCarloStats:
+    mean: float
+    p5: float
+    p50: float
+    p95: float
+    prob_positive: float
+    payer_mean: list[float]
+    payer_p5: list[float]
+    payer_p95: list[float]
+
+
+def _mc_stats(s: MonteCarloSummary, i: int) -> MonteCarloStats:
+    return MonteCarloStats(
+        float(s.mean[i]), float(s.p5[i]), float(s.p50[i]), float(s.p95[i]),
+        float(s.prob_positive[i]), s.payer_mean[i].tolist(), s.payer_p5[i].tolist(),
+        s.payer_p95[i].tolist(),
+    )
+
+
+@dataclass(frozen=True)
+class IssueResult:
+    """One issue's results: every figure of the working (both futures, per year, line, payer)."""
+
+    code: str
+    name: str
+    inputs: IssueInputs
+    from_base: list[str]
+    lines: list[LineInfo]
+    discount: Array  # (T,)
+    dependent_z: Array  # (T,) D_t in inaction
+    dependent_a: Array
+    independent_z: Array  # (T,) I_t
+    independent_a: Array
+    participants: Array  # (T,)
+    line_z: Array  # (T, L)
+    line_a: Array
+    programme: Array  # (T,)
+    payer_z: Array  # (T, K)
+    payer_a: Array
+    cumulative: Array  # (T,)
+    npv: float
+    pv_z: float
+    pv_a: float
+    pv_programme: float
+    gross_benefit: float
+    bcr: float | None
+    roi: float | None
+    break_even_year: int | None
+    payback: float | None
+    npv_by_payer: list[float]
+    break_even_success: float | None
+    monte_carlo: MonteCarloStats | None = None
+    tornado: list[TornadoRow] = field(default_factory=list)
+
+    @property
+    def years(self) -> int:
+        return len(self.discount)
+
+    @property
+    def cost_z(self) -> Array:
+        return self.payer_z.sum(-1)
+
+    @property
+    def cost_a(self) -> Array:
+        return self.payer_a.sum(-1)
+
+
+def issue_results(
+    names: Sequence[tuple[str, str, list[str]]],
+    params: TwoStateParams,
+    infos: list[list[LineInfo]],
+    items: Sequence[IssueInputs],
+    flows: Flows,
+    ind: Indicators,
+    thresholds: Array,
+    mc: MonteCarloSummary | None,
+    tornados: Sequence[list[TornadoRow]] | None,
+) -> list[IssueResult]:
+    out = []
+    for n, ((code, name, from_base), item, lines) in enumerate(zip(names, items, infos,
+                                                                  strict=True)):
+        width = len(lines)
+        out.append(IssueResult(
+            code=code, name=name, inputs=item, from_base=from_base, lines=lines,
+            discount=flows.discount[n], dependent_z=flows.counts_z[n, :, 0],
+            dependent_a=flows.counts_a[n, :, 0], independent_z=flows.counts_z[n, :, 1],
+            independent_a=flows.counts_a[n, :, 1], participants=flows.participants[n],
+            line_z=flows.line_z[n, :, :width], line_a=flows.line_a[n, :, :width],
+            programme=flows.programme[n], payer_z=flows.payer_z[n], payer_a=flows.payer_a[n],
+            cumulative=ind.cumulative[n], npv=float(ind.npv[n]), pv_z=float(ind.pv_z[n]),
+            pv_a=float(ind.pv_a[n]), pv_programme=float(ind.pv_programme[n]),
+            gross_benefit=float(ind.gross_benefit[n]), bcr=_opt(ind.bcr[n]),
+            roi=_opt(ind.roi[n]),
+            break_even_year=int(ind.break_even_year[n]) or None,
+            payback=_opt(ind.payback[n]), npv_by_payer=ind.npv_by_payer[n].tolist(),
+            break_even_success=_opt(thresholds[n]),
+            monte_carlo=_mc_stats(mc, n) if mc is not None else None,
+            tornado=list(tornados[n]) if tornados else [],
+        ))
+    return out
+
+
+def _one(params: TwoStateParams, n: int) -> TwoStateParams:
+    return TwoStateParams(**{f: np.asarray(getattr(params, f))[n]
+                             for f in params.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Totals:
+    """All issues added up (they are treated as independent)."""
+
+    npv: float
+    pv_z: float
+    pv_a: float
+    pv_programme: float
+    bcr: float | None
+    roi: float | None
+    npv_by_payer: list[float]
+    cost_z: Array  # (T,)
+    cost_a: Array
+    cumulative: Array
+    break_even_year: int | None
+    monte_carlo: MonteCarloStats | None
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    scenario: Scenario
+    price_year: int
+    horizon: int
+    rate: float
+    issues: list[IssueResult]
+    totals: Totals
+
+    def issue(self, code: str) -> IssueResult:
+        return next(i for i in self.issues if i.code == code)
+
+
+def _totals(issues: list[IssueResult], mc: MonteCarloSummary | None) -> Totals:
+    npv = sum(i.npv for i in issues)
+    c = sum(i.pv_programme for i in issues)
+    cumulative = np.sum([i.cumulative for i in issues], axis=0)
+    reached = np.flatnonzero(cumulative >= -1e-9 * max(1.0, abs(sum(i.pv_z for i in issues))))
+    stats = None
+    if mc is not None and mc.draws is not None:
+        total = mc.draws.sum(axis=1)
+        pct = np.percentile(total, (5, 50, 95))
+        payer_mean = np.sum([i.monte_carlo.payer_mean for i in issues if i.monte_carlo], axis=0)
+        stats = MonteCarloStats(float(total.mean()), float(pct[0]), float(pct[1]),
+                                float(pct[2]), float((total > 0).mean()), payer_mean.tolist(),
+                                [], [])
+    return Totals(
+        npv=npv, pv_z=sum(i.pv_z for i in issues), pv_a=sum(i.pv_a for i in issues),
+        pv_programme=c, bcr=(npv + c) / c if c else None, roi=npv / c if c else None,
+        npv_by_payer=np.sum([i.npv_by_payer for i in issues], axis=0).tolist(),
+        cost_z=np.sum([i.cost_z for i in issues], axis=0),
+        cost_a=np.sum([i.cost_a for i in issues], axis=0),
+        cumulative=cumulative,
+        break_even_year=int(reached[0]) + 1 if reached.size else None,
+        monte_carlo=stats,
+    )
+
+
+def run_scenario(
+    scenario: Scenario,
+    base: ParameterBase | None = None,
+    *,
+    monte_carlo_draws: int | None = None,
+    with_tornado: bool = True,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ScenarioResult:
+    """Compute every issue of ``scenario``: indicators, thresholds, Monte Carlo, tornado.
+
+    ``monte_carlo_draws``: override the scenario's number of draws (0 skips Monte Carlo).
+    """
+    base = base or default_base()
+    price_year, years, rate = scenario.settings(base)
+    resolved = scenario.resolve(base)
+    items = [r.inputs for r in resolved]
+    params, infos = stack(items, years, rate)
+    flows, ind = run(params)
+    thresholds = break_even_success(params)
+    settings = scenario.monte_carlo
+    draws = settings.draws if monte_carlo_draws is None else monte_carlo_draws
+    mc = (monte_carlo(params, draws, settings.spread, settings.seed, keep_draws=True,
+                      on_progress=on_progress) if draws else None)
+    tornados = ([tornado(_one(params, n)) for n in range(len(items))]
+                if with_tornado else None)
+    names = [(r.code, r.name, r.from_base) for r in resolved]
+    issues = issue_results(names, params, infos, items, flows, ind, thresholds, mc, tornados)
+    return ScenarioResult(scenario, price_year, years, rate, issues, _totals(issues, mc))
+
+
+def run_inputs(item: IssueInputs, years: int, rate: float, *,
+               threshold: bool = False) -> IssueResult:
+    """One issue without Monte Carlo or tornado (the Excel functions' path); the break-even
+    success rate (some fifty model runs) only when asked for."""
+    params, infos = stack([item], years, rate)
+    flows, ind = run(params)
+    thresholds = break_even_success(params) if threshold else np.full(1, np.nan)
+    return issue_results([("", "", [])], params, infos, [item], flows, ind, thresholds,
+                         None, None)[0]
+
+
+__all__ = ["PAYERS", "IssueResult", "LineInfo", "ScenarioResult", "Totals", "run_inputs",
+           "run_scenario", "stack"]

@@ -1,0 +1,229 @@
+"""The Kalkulator Społeczny's Excel functions (contract functions 1–11 and 14): arguments as
+Excel hands them in, answers shaped for a cell or a spilled range."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from kkz_xl.engine.discount import npv
+from kkz_xl.engine.montecarlo import monte_carlo
+from kkz_xl.engine.run import IssueResult, run_inputs, stack
+from kkz_xl.engine.threshold import break_even_success
+from kkz_xl.errors import InputError
+from kkz_xl.excel.convert import as_float_if_integral, require_number, row, scalar, validated
+from kkz_xl.model.inputs import Horizon, IssueInputs
+from kkz_xl.model.labels import (
+    FLOW_COLUMNS,
+    INDICATOR_ROWS,
+    ISSUES_HEADER,
+    MONTE_CARLO_ROWS,
+    NO_BREAK_EVEN,
+    NOT_REACHABLE,
+    PAYERS_HEADER,
+    UNDEFINED,
+)
+from kkz_xl.model.payers import PAYER_LABELS, PAYERS
+from kkz_xl.model.scenario import IssueScenario, MonteCarloSettings, resolve_issue
+from kkz_xl.params.base import default_base
+from kkz_xl.params.lookup import parameter_value
+from kkz_xl.polish import fmt_plain
+
+Cell = float | int | str
+Table = list[list[Cell]]
+
+
+def _payer_row(value: Any, name: str) -> list[Any]:
+    values = row(value, name, len(PAYERS))
+    if not values or all(v is None for v in values):
+        raise InputError(name, "oczekiwano liczby lub wiersza do 5 liczb (gmina, powiat, "
+                               "budżet państwa, NFZ, ZUS/Fundusz Pracy), otrzymano pustą komórkę")
+    return values
+
+
+def model_inputs(
+    osoby: Any, koszt_roczny: Any, odplyw: Any, skutecznosc: Any, koszt_uczestnika: Any,
+    horyzont: Any = None, stopa: Any = None, zasieg: Any = None, nawroty: Any = None,
+    naplyw: Any = None, powtarzaj: Any = None, finansowanie: Any = None,
+) -> tuple[IssueInputs, Horizon]:
+    """The model arguments of the contract (in its order), validated, as the engine's inputs."""
+    costs = [{"platnik": p, "kwota": 0.0 if v is None else v, "nazwa": PAYER_LABELS[p]}
+             for p, v in zip(PAYERS, _payer_row(koszt_roczny, "koszt_roczny"), strict=False)]
+    data: dict[str, Any] = {
+        "osoby": scalar(osoby, "osoby"),
+        "koszty": costs,
+        "odplyw": scalar(odplyw, "odplyw"),
+        "skutecznosc": scalar(skutecznosc, "skutecznosc"),
+        "koszt_uczestnika": scalar(koszt_uczestnika, "koszt_uczestnika"),
+        "zasieg": scalar(zasieg, "zasieg"),
+        "nawroty": scalar(nawroty, "nawroty"),
+        "naplyw": scalar(naplyw, "naplyw"),
+        "powtarzaj": scalar(powtarzaj, "powtarzaj"),
+    }
+    if finansowanie is not None:
+        shares = row(finansowanie, "finansowanie", len(PAYERS))
+        if shares:
+            data["finansowanie"] = {p: 0.0 if v is None else v
+                                    for p, v in zip(PAYERS, shares, strict=False)}
+    try:
+        inputs = validated(IssueInputs, data)
+    except InputError as err:
+        raise _excel_name(err) from None
+    horizon = validated(Horizon, {
+        "horyzont": as_float_if_integral(scalar(horyzont, "horyzont")),
+        "stopa": _default_rate(scalar(stopa, "stopa")),
+    })
+    return inputs, horizon
+
+
+def _excel_name(err: InputError) -> InputError:
+    """``koszty[2].kwota`` → ``koszt_roczny (powiat)``: name the argument the user typed."""
+    for internal, argument in (("koszty", "koszt_roczny"), ("finansowanie", "finansowanie")):
+        if err.field.startswith(internal):
+            position = err.field[len(internal):].split("]")[0].lstrip("[.")
+            label = ""
+            if position.isdigit() and 0 < int(position) <= len(PAYERS):
+                label = f" ({PAYER_LABELS[PAYERS[int(position) - 1]]})"
+            elif position in {p.value for p in PAYERS}:
+                label = f" ({PAYER_LABELS[PAYERS[[p.value for p in PAYERS].index(position)]]})"
+            return InputError(f"{argument}{label}", err.message)
+    return err
+
+
+def _default_rate(value: Any) -> Any:
+    return default_base().discount_rate if value is None else value
+
+
+def _result(*args: Any, threshold: bool = False) -> IssueResult:
+    inputs, horizon = model_inputs(*args)
+    return run_inputs(inputs, horizon.years, horizon.rate, threshold=threshold)
+
+
+def _opt(value: float | int | None, text: str) -> Cell:
+    return text if value is None else value
+
+
+def indicator_table(r: IssueResult) -> Table:
+    """Two columns (label, value) in the contract's order, no header."""
+    values: list[Cell] = [
+        r.npv, r.pv_z, r.pv_a, r.pv_programme, r.gross_benefit,
+        _opt(r.bcr, UNDEFINED), _opt(r.roi, UNDEFINED), _opt(r.break_even_year, NO_BREAK_EVEN),
+    ]
+    return [[label, v] for label, v in zip(INDICATOR_ROWS, values, strict=True)]
+
+
+def flow_table(r: IssueResult) -> Table:
+    """Header, then one row per year (contract function 3)."""
+    out: Table = [list(FLOW_COLUMNS)]
+    diff = r.cost_z - r.cost_a
+    for t in range(r.years):
+        out.append([t + 1, float(r.dependent_z[t]), float(r.dependent_a[t]),
+                    float(r.cost_z[t]), float(r.cost_a[t]), float(r.programme[t]),
+                    float(diff[t]), float(r.cumulative[t])])
+    return out
+
+
+# ------------------------------------------------------------------ contract functions
+
+
+def koszt_zaniechania(*args: Any) -> float:
+    """1. KKZ_KOSZT_ZANIECHANIA."""
+    return _result(*args).npv
+
+
+def wskazniki(*args: Any) -> Table:
+    """2. KKZ_WSKAZNIKI."""
+    return indicator_table(_result(*args))
+
+
+def przeplywy(*args: Any) -> Table:
+    """3. KKZ_PRZEPLYWY."""
+    return flow_table(_result(*args))
+
+
+def rok_zwrotu(*args: Any) -> Cell:
+    """4. KKZ_ROK_ZWROTU."""
+    return _opt(_result(*args).break_even_year, NO_BREAK_EVEN)
+
+
+def monte_carlo_table(*args: Any) -> Table:
+    """5. KKZ_MONTE_CARLO: model arguments, then losowania, zmiennosc, ziarno."""
+    model, extra = args[:11], list(args[11:]) + [None] * (14 - len(args))
+    inputs, horizon = model_inputs(*model)
+    settings = validated(MonteCarloSettings, {
+        "losowania": as_float_if_integral(scalar(extra[0], "losowania")),
+        "zmiennosc": scalar(extra[1], "zmiennosc"),
+        "ziarno": as_float_if_integral(scalar(extra[2], "ziarno")),
+    })
+    params, _ = stack([inputs], horizon.years, horizon.rate)
+    s = monte_carlo(params, settings.draws, settings.spread, settings.seed)
+    values = [s.mean[0], s.p5[0], s.p50[0], s.p95[0], s.prob_positive[0]]
+    return [[label, float(v)] for label, v in zip(MONTE_CARLO_ROWS, values, strict=True)]
+
+
+def prog_skutecznosci(osoby: Any, koszt_roczny: Any, odplyw: Any, koszt_uczestnika: Any,
+                      *rest: Any) -> Cell:
+    """6. KKZ_PROG_SKUTECZNOSCI: the model arguments without ``skutecznosc``."""
+    inputs, horizon = model_inputs(osoby, koszt_roczny, odplyw, 0.0, koszt_uczestnika, *rest)
+    params, _ = stack([inputs], horizon.years, horizon.rate)
+    s = float(break_even_success(params)[0])
+    return NOT_REACHABLE if np.isnan(s) else s
+
+
+def platnicy(*args: Any) -> Table:
+    """7. KKZ_PLATNICY: model arguments, then ``finansowanie``."""
+    model = list(args[:11]) + [None] * max(0, 11 - len(args))
+    financing = args[11] if len(args) > 11 else None
+    inputs, horizon = model_inputs(*model, finansowanie=financing)
+    r = run_inputs(inputs, horizon.years, horizon.rate)
+    return [list(PAYERS_HEADER)] + [[PAYER_LABELS[p], v]
+                                   for p, v in zip(PAYERS, r.npv_by_payer, strict=True)]
+
+
+def kkz_npv(stopa: Any, przeplywy: Any) -> float:
+    """8. KKZ_NPV: Σ przeplywy_t·(1+stopa)^-t, t from 0."""
+    horizon = validated(Horizon, {"horyzont": 1, "stopa": scalar(stopa, "stopa")})
+    values = row(przeplywy, "przeplywy", 10_000)
+    if not values:
+        raise InputError("przeplywy", "oczekiwano wiersza lub kolumny liczb, otrzymano pusty "
+                                      "zakres")
+    flows = [require_number(0.0 if v is None else v, "przeplywy") for v in values]
+    return npv(horizon.rate, flows)
+
+
+def kwestie() -> Table:
+    """9. KKZ_KWESTIE."""
+    return [list(ISSUES_HEADER)] + [[code, i.nazwa] for code, i in default_base().issues.items()]
+
+
+def parametr(kwestia: Any, nazwa: Any, rok_cen: Any = None) -> float:
+    """10. KKZ_PARAMETR."""
+    year = as_float_if_integral(scalar(rok_cen, "rok_cen"))
+    return parameter_value(_text(kwestia, "kwestia"), _text(nazwa, "nazwa"), year)
+
+
+def analiza(kwestia: Any, osoby: Any, horyzont: Any = None, stopa: Any = None) -> Table:
+    """11. KKZ_ANALIZA: as KKZ_WSKAZNIKI with the issue's parameters from the base."""
+    base = default_base()
+    issue = validated(IssueScenario, {"kod": _text(kwestia, "kwestia"),
+                                      "osoby": scalar(osoby, "osoby")})
+    base.issue(issue.code)
+    horizon = validated(Horizon, {
+        "horyzont": as_float_if_integral(scalar(horyzont, "horyzont")) or base.horizon,
+        "stopa": _default_rate(scalar(stopa, "stopa")),
+    })
+    resolved = resolve_issue(issue, base, base.price_year)
+    return indicator_table(run_inputs(resolved.inputs, horizon.years, horizon.rate))
+
+
+def okres_zwrotu(*args: Any) -> Cell:
+    """14. KKZ_OKRES_ZWROTU."""
+    return _opt(_result(*args).payback, NO_BREAK_EVEN)
+
+
+def _text(value: Any, name: str) -> str:
+    v = scalar(value, name)
+    if not isinstance(v, str) or not v.strip():
+        raise InputError(name, f"oczekiwano tekstu (kodu), otrzymano {fmt_plain(v)}")
+    return v.strip()
