@@ -18,6 +18,7 @@ app = typer.Typer(
 params_cmd.register(app)
 # Command groups of other parts of the product register below, one line each.
 from kkz_xl.cli import addin_cmd; addin_cmd.register(app)  # noqa: E402, E702, I001
+from kkz_xl.cli import cis_cmd; cis_cmd.register(app)  # noqa: E402, E702, I001
 
 
 @app.callback()

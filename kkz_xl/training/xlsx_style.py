@@ -1,0 +1,177 @@
+"""Shared look and protection of the workbooks of System Szkoleń, BSC and CIS.
+
+Input cells are light yellow and unlocked; everything else (labels, formulas) is locked by sheet
+protection without a password (it prevents accidents, not determined users). Money uses the
+file-syntax format ``#,##0.00 "zł"`` (Excel shows it in the Polish locale as ``1 234,50 zł``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.protection import SheetProtection
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kkz_xl.storage.atomic import atomic_write
+
+MONEY = '#,##0.00 "zł"'
+PERCENT = "0.0%"
+INTEGER = "#,##0"
+DECIMAL = "#,##0.00"
+DATE = "yyyy-mm-dd"
+
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
+BODY_FONT = Font(size=11)
+BOLD_FONT = Font(bold=True)
+NOTE_FONT = Font(italic=True, size=9, color="595959")
+_THIN = Side(style="thin", color="BFBFBF")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+INPUT_LEGEND = "Komórki w kolorze jasnożółtym służą do wpisywania danych; pozostałe są chronione."
+
+
+def title(ws: Worksheet, text: str, subtitle: str | None = None) -> None:
+    """Sheet title in A1 and an optional note in A2."""
+    ws["A1"] = text
+    ws["A1"].font = TITLE_FONT
+    if subtitle:
+        ws["A2"] = subtitle
+        ws["A2"].font = NOTE_FONT
+
+
+def header_row(ws: Worksheet, row: int, headers: Sequence[str], col: int = 1,
+               height: float = 30) -> None:
+    """Polish column headers, white on dark blue, tall enough for two wrapped lines."""
+    ws.row_dimensions[row].height = height
+    for i, text in enumerate(headers):
+        cell = ws.cell(row=row, column=col + i, value=text)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.border = BORDER
+
+
+def as_input(cell: Cell, number_format: str | None = None) -> Cell:
+    """Mark ``cell`` as a place to type in: coloured and unlocked."""
+    cell.fill = INPUT_FILL
+    cell.protection = Protection(locked=False)
+    cell.border = BORDER
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def as_output(cell: Cell, number_format: str | None = None, *, bold: bool = False) -> Cell:
+    """A locked computed cell."""
+    cell.border = BORDER
+    if number_format:
+        cell.number_format = number_format
+    if bold:
+        cell.font = BOLD_FONT
+    return cell
+
+
+def note(ws: Worksheet, row: int, col: int, text: str, *, merge_to: int | None = None,
+         height: float | None = None) -> None:
+    """A small grey wrapped note; ``merge_to`` spreads it over columns ``col..merge_to``."""
+    cell = ws.cell(row=row, column=col, value=text)
+    cell.font = NOTE_FONT
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if merge_to:
+        ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=merge_to)
+    if height:
+        ws.row_dimensions[row].height = height
+
+
+def widths(ws: Worksheet, sizes: Iterable[float]) -> None:
+    for i, size in enumerate(sizes, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = size
+
+
+def protect(ws: Worksheet) -> None:
+    """Lock formulas and labels; users may still sort, filter and resize."""
+    ws.protection = SheetProtection(
+        sheet=True, sort=False, autoFilter=False, formatColumns=False, formatRows=False,
+        selectLockedCells=False, selectUnlockedCells=False,
+    )
+
+
+def a4(ws: Worksheet, *, landscape: bool = False, repeat_rows: str | None = None) -> None:
+    """A4 page, fit to one page wide, margins for a ring binder."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.6
+    ws.page_margins.top = ws.page_margins.bottom = 0.7
+    ws.oddFooter.center.text = "Strona &P z &N"
+    if repeat_rows:
+        ws.print_title_rows = repeat_rows
+
+
+def list_validation(ws: Worksheet, ref: str, values: Sequence[str], what: str) -> DataValidation:
+    """A drop-down of ``values`` with a Polish error message."""
+    formula = '"' + ",".join(values) + '"'
+    dv = DataValidation(
+        type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
+        errorTitle="Niedozwolona wartość", error=f"{what}: wybierz jedną z wartości z listy.",
+        promptTitle=what, prompt="Wybierz z listy.", showInputMessage=True,
+    )
+    dv.add(ref)
+    ws.add_data_validation(dv)
+    return dv
+
+
+def number_validation(
+    ws: Worksheet, ref: str, what: str, low: float, high: float, *, whole: bool = False,
+    percent: bool = False,
+) -> DataValidation:
+    """A number between ``low`` and ``high`` with a Polish error message (``percent``: the
+    cell is formatted as a percentage, so the message speaks of 0 %–100 %)."""
+    kind = "whole" if whole else "decimal"
+    noun = "liczbę całkowitą" if whole else "liczbę"
+    if percent:
+        span = f"od {_pl(100 * low)} % do {_pl(100 * high)} %"
+    else:
+        span = f"od {_pl(low)} do {_pl(high)}"
+    text = f"{what}: wpisz {noun} {span}."
+    dv = DataValidation(
+        type=kind, operator="between", formula1=str(low), formula2=str(high), allow_blank=True,
+        showErrorMessage=True, errorTitle="Niepoprawna wartość", error=text,
+        promptTitle=what, prompt=text, showInputMessage=True,
+    )
+    dv.add(ref)
+    ws.add_data_validation(dv)
+    return dv
+
+
+def date_validation(ws: Worksheet, ref: str, what: str) -> DataValidation:
+    """A date between 2000 and 2100 with a Polish error message."""
+    dv = DataValidation(
+        type="date", operator="between", formula1="36526", formula2="73051", allow_blank=True,
+        showErrorMessage=True, errorTitle="Niepoprawna data",
+        error=f"{what}: wpisz datę (RRRR-MM-DD) z lat 2000–2100.",
+    )
+    dv.add(ref)
+    ws.add_data_validation(dv)
+    return dv
+
+
+def _pl(value: float) -> str:
+    return (str(int(value)) if float(value).is_integer() else str(value)).replace(".", ",")
+
+
+def save(wb: Workbook, path: Path) -> Path:
+    """Save atomically (temporary file, backup of the previous version, rename)."""
+    atomic_write(Path(path), lambda tmp: wb.save(tmp))
+    return Path(path)

@@ -1,0 +1,130 @@
+"""CIS financing, programme and monitoring plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pydantic import ValidationError
+
+from kkz_xl.cis.financing import CisInput, cis_cost
+from kkz_xl.cis.labels import CisPayer
+from kkz_xl.cis.monitoring import (
+    Graduate,
+    Phase,
+    Schedule,
+    add_months,
+    contact_dates,
+    monitoring_plan,
+    standard_2011,
+)
+from kkz_xl.cis.params import cis_params
+from kkz_xl.cis.programme import cis_programme
+from kkz_xl.errors import InputError
+from kkz_xl.params.base import default_base
+
+
+def test_swiadczenie_is_120_percent_of_first_90_days_benefit() -> None:
+    p = cis_params()
+    assert p.zasilek_dla_bezrobotnych.wartosc == 1721.90  # obwieszczenie MRPiPS 19.05.2025
+    result = cis_cost(CisInput(uczestnicy=1, miesiace=1, koszty_biezace_mies=0))
+    assert result.swiadczenie_mies == pytest.approx(1.2 * 1721.90)
+    assert result.swiadczenie_mies == pytest.approx(2066.28)
+    # 2024 benefit 1 662,00 zł gave the published 1 994,40 zł.
+    older = cis_cost(CisInput(uczestnicy=1, miesiace=1, koszty_biezace_mies=0, zasilek=1662.0))
+    assert older.swiadczenie_mies == pytest.approx(1994.40)
+
+
+def test_worked_example_olsztyn_split() -> None:
+    r = cis_cost(CisInput(uczestnicy=10, miesiace=11, koszty_biezace_mies=20_000,
+                          przychody_wlasne=20_000, udzial_panstwa=0.8))
+    assert r.swiadczenia == pytest.approx(10 * 11 * 2066.28)
+    assert r.skladki == pytest.approx(r.swiadczenia * 0.3652)
+    assert r.platnicy[CisPayer.FUNDUSZ_PRACY] == pytest.approx(r.swiadczenia + r.skladki)
+    assert r.platnicy[CisPayer.PRZYCHODY_WLASNE] == pytest.approx(20_000)
+    # 220 000 running costs − 20 000 own revenue = 200 000, 80 / 20 state / gmina.
+    assert r.platnicy[CisPayer.BUDZET_PANSTWA] == pytest.approx(160_000)
+    assert r.platnicy[CisPayer.GMINA] == pytest.approx(40_000)
+
+
+@pytest.mark.parametrize(("own", "ue", "state"), [(0, 0, 0), (5e4, 0.3, 0.8), (1e7, 0.5, 0.2)])
+def test_shares_sum_to_total(own: float, ue: float, state: float) -> None:
+    r = cis_cost(CisInput(uczestnicy=12, miesiace=9.5, koszty_biezace_mies=31_000,
+                          przychody_wlasne=own, udzial_ue=ue, udzial_panstwa=state))
+    assert sum(r.platnicy.values()) == pytest.approx(r.razem)
+    assert sum(r.udzial(p) for p in CisPayer) == pytest.approx(1.0)
+    assert all(v >= 0 for v in r.platnicy.values())
+
+
+def test_own_revenue_beyond_running_costs_is_surplus_not_spent() -> None:
+    r = cis_cost(CisInput(uczestnicy=5, miesiace=2, koszty_biezace_mies=1_000,
+                          przychody_wlasne=5_000))
+    assert r.platnicy[CisPayer.PRZYCHODY_WLASNE] == 2_000
+    assert r.nadwyzka_przychodow == 3_000
+    assert r.platnicy[CisPayer.GMINA] == 0
+
+
+def test_bad_input_gives_polish_error() -> None:
+    with pytest.raises(ValidationError) as err:
+        CisInput(uczestnicy=0, miesiace=11, koszty_biezace_mies=1)
+    from kkz_xl.model.validation import polish_validation_message
+    assert "uczestnicy: oczekiwano liczby ≥ 1" in polish_validation_message(err.value)
+
+
+def test_standard_2011_gives_4_plus_2_plus_2_contacts() -> None:
+    s = standard_2011()
+    assert s.contact_months() == [3, 6, 9, 12, 18, 24, 30, 36]
+    assert s.miesiace == 36
+
+
+def test_contact_dates_month_end_counted_from_graduation() -> None:
+    dates = contact_dates(dt.date(2025, 8, 31), standard_2011())
+    assert dates == [
+        dt.date(2025, 11, 30), dt.date(2026, 2, 28), dt.date(2026, 5, 31), dt.date(2026, 8, 31),
+        dt.date(2027, 2, 28), dt.date(2027, 8, 31), dt.date(2028, 2, 29), dt.date(2028, 8, 31),
+    ]
+
+
+def test_add_months_basic_and_leap() -> None:
+    assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+    assert add_months(dt.date(2025, 1, 15), 12) == dt.date(2026, 1, 15)
+    assert add_months(dt.date(2025, 11, 30), 3) == dt.date(2026, 2, 28)
+
+
+def test_configurable_schedule_and_plan() -> None:
+    s = Schedule(fazy=[Phase(miesiace=6, co_ile_miesiecy=1), Phase(miesiace=12, co_ile_miesiecy=4)])
+    assert s.contact_months() == [1, 2, 3, 4, 5, 6, 10, 14, 18]
+    grads = [Graduate(id="a", imie_nazwisko="A", data_ukonczenia=dt.date(2025, 3, 31)),
+             Graduate(id="b", imie_nazwisko="B", data_ukonczenia=dt.date(2025, 6, 30))]
+    plan = monitoring_plan(grads, s)
+    assert len(plan) == 18
+    assert plan[0].data == dt.date(2025, 4, 30)
+    assert plan[9].absolwent.id == "b" and plan[9].nr == 1
+
+
+def test_phase_must_fit_interval() -> None:
+    with pytest.raises(ValidationError, match="wielokrotnością"):
+        Phase(miesiace=12, co_ile_miesiecy=5)
+
+
+def test_cis_programme_defaults_from_parameter_base() -> None:
+    base = next(p for p in default_base().issue("bezrobocie").programy if p.id == "cis")
+    prog = cis_programme()
+    assert prog["nazwa"] == base.nazwa
+    assert prog["koszt_uczestnika"] == base.koszt_uczestnika.wartosc
+    assert prog["skutecznosc"] == base.skutecznosc.wartosc
+
+
+def test_cis_programme_from_calculation_counts_public_payers_only() -> None:
+    r = cis_cost(CisInput(uczestnicy=10, miesiace=11, koszty_biezace_mies=20_000,
+                          przychody_wlasne=20_000, udzial_ue=0.5, udzial_panstwa=0.8))
+    prog = cis_programme(kalkulacja=r)
+    public = r.razem - r.platnicy[CisPayer.FUNDUSZE_UE] - r.platnicy[CisPayer.PRZYCHODY_WLASNE]
+    assert prog["koszt_uczestnika"] == pytest.approx(public / 10)
+    assert sum(prog["finansowanie"].values()) == pytest.approx(1.0)
+    assert set(prog["finansowanie"]) == {"zus_fp", "gmina", "budzet_panstwa"}
+
+
+def test_cis_programme_rejects_bad_success_rate() -> None:
+    with pytest.raises(InputError, match="skutecznosc"):
+        cis_programme(skutecznosc=1.5)

@@ -1,0 +1,56 @@
+"""The KKZ_CIS_* Excel functions: shapes, defaults, Polish errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from kkz_xl.errors import InputError
+from kkz_xl.excel.cis import kkz_cis_kontakty, kkz_cis_koszt, kkz_cis_swiadczenie
+
+
+def test_swiadczenie_default_and_range_argument() -> None:
+    assert kkz_cis_swiadczenie() == pytest.approx(2066.28)
+    assert kkz_cis_swiadczenie([[1662.0]], None) == pytest.approx(1994.40)
+
+
+def test_koszt_table_header_rows_and_total() -> None:
+    rows = kkz_cis_koszt(10, 11, 20_000, 20_000, None, 0.8)
+    assert rows[0] == ["płatnik", "kwota", "udział"]
+    assert [r[0] for r in rows[1:]] == ["Fundusz Pracy", "gmina", "budżet państwa",
+                                        "fundusze UE", "przychody własne CIS", "razem"]
+    assert sum(r[1] for r in rows[1:-1]) == pytest.approx(rows[-1][1])
+    assert rows[3][1] == pytest.approx(160_000)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("abc", 11, 1), "uczestnicy: oczekiwano liczby, otrzymano „abc”"),
+    ((10.5, 11, 1), "uczestnicy: oczekiwano liczby całkowitej"),
+    ((10, 11, 1, None, 1.5), "udzial_ue: oczekiwano liczby od 0 do 1, otrzymano 1,5"),
+    ((10, None, 1), "miesiace: argument wymagany"),
+    (([[1, 2]], 11, 1), "uczestnicy: oczekiwano jednej komórki"),
+])
+def test_koszt_errors_name_the_argument(args: tuple, message: str) -> None:
+    with pytest.raises(InputError) as err:
+        kkz_cis_koszt(*args)
+    assert message in str(err.value)
+
+
+def test_kontakty_from_serial_datetime_and_text_agree() -> None:
+    serial = (dt.date(2025, 8, 31) - dt.date(1899, 12, 30)).days
+    a = kkz_cis_kontakty(float(serial))
+    b = kkz_cis_kontakty(dt.datetime(2025, 8, 31))
+    c = kkz_cis_kontakty(np.array([["2025-08-31"]], dtype=object))
+    assert a == b == c
+    assert a[0] == ["kontakt", "miesiąc", "data"]
+    assert len(a) == 1 + 8
+    assert a[2][2] == dt.datetime(2026, 2, 28)
+
+
+def test_kontakty_variant_and_error() -> None:
+    rows = kkz_cis_kontakty("2025-01-31", 2, 6, 12)
+    assert [r[1] for r in rows[1:]] == [6, 12, 24]
+    with pytest.raises(InputError, match="co_ile_rok1"):
+        kkz_cis_kontakty("2025-01-31", 3, 5)
