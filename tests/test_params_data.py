@@ -1,0 +1,286 @@
+"""The shipped parameter base: every issue file loads, is sourced, graded and classified.
+
+Expected figures come from the specs (`parameters.md`, `domain.md`) and from the law, not from
+the data files themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from kkz_xl.model.payers import Payer
+from kkz_xl.params.base import ISSUE_ORDER, ParameterBase, load_base
+from kkz_xl.params.schema import CostItem, IssueParams, Money, Probability
+
+# Działy of the budget classification (rozporządzenie MF z 2.03.2010 r. w sprawie szczegółowej
+# klasyfikacji dochodów, wydatków, przychodów i rozchodów...) where the cost of a social issue
+# can legitimately sit:
+#   852 Pomoc społeczna — benefits, DPS, ośrodki wsparcia, OPS, usługi opiekuńcze, CIS,
+#       pomoc dla cudzoziemców;
+#   853 Pozostałe zadania w zakresie polityki społecznej — rehabilitacja zawodowa i społeczna
+#       osób niepełnosprawnych (85311), powiatowe urzędy pracy;
+#   851 Ochrona zdrowia — przeciwdziałanie narkomanii i alkoholizmowi (85153, 85154);
+#   855 Rodzina — wspieranie rodziny (asystent), piecza zastępcza, placówki (since 2017);
+#   754 Bezpieczeństwo publiczne — straż gminna/miejska interventions (homelessness, addiction);
+#   755 Wymiar sprawiedliwości — więziennictwo (75512);
+#   700 Gospodarka mieszkaniowa — lokale socjalne and flats of housing programmes;
+#   801 Oświata i wychowanie, 854 Edukacyjna opieka wychowawcza — school and after-school
+#       support for children of families in difficulty.
+ALLOWED_DZIALY = {"852", "853", "851", "855", "754", "755", "700", "801", "854"}
+
+# Payers whose money is outside the JST / state budget classification.
+OFF_BUDGET = {Payer.NFZ, Payer.ZUS_FP}
+
+# art. 7 of the Social Assistance Act, point per issue (domain.md).
+ART7_POINT = {
+    "bezrobocie": 4, "ubostwo": 1, "niepelnosprawnosc": 5, "bezdomnosc": 3, "bezradnosc": 9,
+    "sieroctwo": 2, "choroba": 6, "uzaleznienia": 13, "zaklad_karny": 12, "cudzoziemcy": 11,
+}
+
+# Words as they look when Polish diacritics are lost (checked outside web addresses).
+ASCII_FOLDED = ("spoleczn", "zasilk", "zasilek", "swiadcz", "osrod", "zalozen", "zastepcz",
+                "koszt utrzymania dziecka w niezawodowej", "wiezien", "uzaleznien")
+URL = re.compile(r"https?://\S+")
+
+
+@pytest.fixture(scope="module")
+def base() -> ParameterBase:
+    return load_base()
+
+
+def _issues(base: ParameterBase) -> Iterator[IssueParams]:
+    yield from base.issues.values()
+
+
+def _cost_items(base: ParameterBase) -> Iterator[tuple[str, CostItem]]:
+    for issue in _issues(base):
+        for item in issue.koszty + issue.korzysci:
+            yield f"{issue.kod}.{item.id}", item
+
+
+def _money(base: ParameterBase) -> Iterator[tuple[str, Money]]:
+    yield from _cost_items(base)
+    for issue in _issues(base):
+        for prog in issue.programy:
+            yield f"{issue.kod}.{prog.id}.koszt_uczestnika", prog.koszt_uczestnika
+
+
+def _probabilities(base: ParameterBase) -> Iterator[tuple[str, Probability]]:
+    for issue in _issues(base):
+        yield f"{issue.kod}.odplyw", issue.odplyw
+        yield f"{issue.kod}.nawroty", issue.nawroty
+        for prog in issue.programy:
+            yield f"{issue.kod}.{prog.id}.skutecznosc", prog.skutecznosc
+            yield f"{issue.kod}.{prog.id}.zasieg", prog.zasieg
+
+
+def _sourced(base: ParameterBase) -> Iterator[tuple[str, Money | Probability]]:
+    yield from _money(base)
+    yield from _probabilities(base)
+
+
+def _share(profile: list[float] | None, year: int) -> float:
+    """The profile's multiplier in ``year`` (0-based); the last value repeats."""
+    if profile is None:
+        return 1.0
+    return profile[min(year, len(profile) - 1)]
+
+
+def _item(base: ParameterBase, code: str, item_id: str) -> CostItem:
+    return next(c for c in base.issue(code).koszty if c.id == item_id)
+
+
+# --- structure -------------------------------------------------------------------------------
+
+def test_all_ten_issues_load_in_kkz_order(base: ParameterBase) -> None:
+    assert len(ISSUE_ORDER) == 10
+    assert tuple(base.issues) == ISSUE_ORDER
+
+
+@pytest.mark.parametrize("code", ISSUE_ORDER)
+def test_issue_cites_its_point_of_art_7(base: ParameterBase, code: str) -> None:
+    assert re.search(rf"art\. 7 pkt {ART7_POINT[code]}\b", base.issue(code).podstawa)
+
+
+@pytest.mark.parametrize("code", ISSUE_ORDER)
+def test_each_issue_has_costs_programme_and_sane_rates(base: ParameterBase, code: str) -> None:
+    issue = base.issue(code)
+    assert issue.koszty and issue.programy
+    assert all(c.wartosc > 0 for c in issue.koszty)
+    for prog in issue.programy:
+        assert prog.koszt_uczestnika.wartosc > 0
+        assert 0 < prog.skutecznosc.wartosc <= 1
+        assert 0 < prog.zasieg.wartosc <= 1
+        assert sum(prog.finansowanie.values()) == pytest.approx(1.0)
+
+
+# --- sources and grades ----------------------------------------------------------------------
+
+def test_every_value_has_a_source_and_a_grade(base: ParameterBase) -> None:
+    for where, value in _sourced(base):
+        assert len(value.zrodlo.strip()) >= 10, where
+        assert 1 <= value.stopien <= 5, where
+
+
+def test_assumptions_are_said_to_be_assumptions(base: ParameterBase) -> None:
+    """Grade 5 means 'no source gives this figure': the text must say so."""
+    for where, value in _sourced(base):
+        if value.stopien == 5:
+            assert "założeni" in value.zrodlo.lower(), where
+
+
+def test_graded_figures_name_where_they_come_from(base: ParameterBase) -> None:
+    """A figure graded 1-4 points to an address, a legal act or the project's spec table."""
+    reference = re.compile(r"https?://|M\.P\.|Dz\.U\.|\bart\. \d|domain\.md")
+    for where, value in _sourced(base):
+        if value.stopien <= 4:
+            assert reference.search(value.zrodlo), where
+
+
+def test_text_keeps_polish_diacritics(base: ParameterBase) -> None:
+    texts: list[tuple[str, str]] = []
+    for issue in _issues(base):
+        texts += [(issue.kod, issue.nazwa), (issue.kod, issue.opis), (issue.kod, issue.podstawa)]
+        texts += [(f"{issue.kod}.{c.id}", c.nazwa) for c in issue.koszty + issue.korzysci]
+        texts += [(f"{issue.kod}.{p.id}", p.nazwa) for p in issue.programy]
+    texts += [(where, value.zrodlo) for where, value in _sourced(base)]
+    for where, text in texts:
+        plain = URL.sub("", text).lower()
+        folded = [w for w in ASCII_FOLDED if w in plain]
+        assert not folded, f"{where}: {folded}"
+
+
+# --- budget classification -------------------------------------------------------------------
+
+def test_every_rozdzial_sits_in_an_allowed_dzial(base: ParameterBase) -> None:
+    codes = [(w, c.rozdzial) for w, c in _cost_items(base)]
+    codes += [(f"{i.kod}.{p.id}", p.rozdzial) for i in _issues(base) for p in i.programy]
+    for where, rozdzial in codes:
+        if rozdzial is None:
+            continue
+        assert re.fullmatch(r"\d{5}", rozdzial), where
+        assert rozdzial[:3] in ALLOWED_DZIALY, where
+
+
+def test_budget_payers_have_a_rozdzial_and_off_budget_payers_none(base: ParameterBase) -> None:
+    for where, item in _cost_items(base):
+        if item.platnik in OFF_BUDGET:
+            assert item.rozdzial is None, where
+        else:
+            assert item.rozdzial is not None, where
+
+
+@pytest.mark.parametrize(("code", "item_id", "rozdzial"), [
+    ("choroba", "dps", "85202"),
+    ("niepelnosprawnosc", "zasilek_staly", "85216"),
+    ("niepelnosprawnosc", "uslugi_opiekuncze", "85228"),
+    ("bezdomnosc", "schroniska_noclegownie", "85203"),
+    ("sieroctwo", "piecza_udzial_gminy", "85508"),
+    ("cudzoziemcy", "ipi_swiadczenia", "85231"),
+    ("zaklad_karny", "pobyt_w_zakladzie_karnym", "75512"),
+])
+def test_key_lines_are_in_their_rozdzial(base: ParameterBase, code: str, item_id: str,
+                                          rozdzial: str) -> None:
+    assert _item(base, code, item_id).rozdzial == rozdzial
+
+
+# --- money years and price index ------------------------------------------------------------
+
+def test_all_money_is_at_the_base_price_year(base: ParameterBase) -> None:
+    for where, value in _money(base):
+        assert value.rok_cen == base.price_year == 2025, where
+
+
+def test_cpi_factor_2015_to_2025_matches_the_spec_table(base: ParameterBase) -> None:
+    assert base.price_factor(2015, 2025) == pytest.approx(1.566, abs=0.001)
+    assert base.price_factor(2018, 2025) == pytest.approx(1.521, abs=0.001)
+    assert base.price_factor(2023, 2025) == pytest.approx(1.073, abs=0.001)
+
+
+@pytest.mark.parametrize(("code", "item_id", "amount", "from_year"), [
+    # 271 mln zł (2018, NIK) / 30 330 homeless persons (2019 count)
+    ("bezdomnosc", "schroniska_noclegownie", 271e6 / 30_330, 2018),
+    # 500 h of usługi opiekuńcze at 37.77 zł/h (2023)
+    ("choroba", "uslugi_opiekuncze", 500 * 37.77, 2023),
+    # prisoner 6 466.66 zł a month (2024)
+    ("zaklad_karny", "pobyt_w_zakladzie_karnym", 6466.66 * 12, 2024),
+])
+def test_indexed_amounts_follow_the_cpi_series(base: ParameterBase, code: str, item_id: str,
+                                               amount: float, from_year: int) -> None:
+    expected = amount * base.price_factor(from_year, base.price_year)
+    assert _item(base, code, item_id).wartosc == pytest.approx(expected, rel=0.002)
+
+
+# --- time-varying shares ---------------------------------------------------------------------
+
+def test_foster_care_shares_split_the_full_cost_between_gmina_and_powiat(
+        base: ParameterBase) -> None:
+    issue = base.issue("sieroctwo")
+    gmina = [c for c in issue.koszty if c.platnik is Payer.GMINA]
+    powiat = [c for c in issue.koszty if c.platnik is Payer.POWIAT]
+    assert len(gmina) == len(powiat) == 1
+    assert gmina[0].wartosc == powiat[0].wartosc
+    # art. 191 ust. 8-9 u.w.r.: the gmina pays 10 %, 30 %, then 50 % from the 3rd year.
+    assert [_share(gmina[0].profil, t) for t in range(5)] == pytest.approx(
+        [0.1, 0.3, 0.5, 0.5, 0.5])
+    for year in range(base.horizon):
+        total = _share(gmina[0].profil, year) + _share(powiat[0].profil, year)
+        assert total == pytest.approx(1.0), year
+
+
+def test_integration_programme_costs_stop_after_its_twelve_months(base: ParameterBase) -> None:
+    issue = base.issue("cudzoziemcy")
+    ipi = [c for c in issue.koszty if c.id.startswith("ipi_")]
+    after = [c for c in issue.koszty if c.id.endswith("_po_ipi")]
+    assert ipi and after
+    for year in range(base.horizon):
+        assert all(_share(c.profil, year) == (1.0 if year == 0 else 0.0) for c in ipi)
+        assert all(_share(c.profil, year) == (0.0 if year == 0 else 1.0) for c in after)
+
+
+# --- spot checks of figures that parameters.md marks [S] -------------------------------------
+
+def test_dps_cost_is_the_sourced_7000_a_month(base: ParameterBase) -> None:
+    dps = _item(base, "choroba", "dps")
+    assert dps.wartosc == pytest.approx(7000 * 12)
+    assert dps.platnik is Payer.GMINA
+    assert dps.stopien <= 3
+
+
+def test_foster_care_uses_the_statutory_allowance(base: ParameterBase) -> None:
+    line = _item(base, "sieroctwo", "piecza_udzial_powiatu")
+    assert line.wartosc == pytest.approx(1517 * 12)  # niezawodowa, M.P. 2024 poz. 230
+    assert line.stopien <= 3
+    text = line.zrodlo
+    assert "1 002" in text and "12 024" in text  # rodzina spokrewniona named as the alternative
+    assert "placówka opiekuńczo-wychowawcza" in text.lower()
+
+
+def test_prison_cost_uses_the_sourced_return_rates(base: ParameterBase) -> None:
+    prison = _item(base, "zaklad_karny", "pobyt_w_zakladzie_karnym")
+    assert prison.platnik is Payer.BUDZET_PANSTWA
+    assert prison.profil == pytest.approx([0.13, 0.094])
+    assert prison.stopien <= 3
+    relapse = base.issue("zaklad_karny").nawroty
+    # 38.9 % within 5 years at a constant hazard
+    assert relapse.wartosc == pytest.approx(1 - (1 - 0.389) ** 0.2, abs=0.001)
+    assert relapse.stopien <= 3
+
+
+def test_cis_cost_and_kis_success_keep_their_nik_figures(base: ParameterBase) -> None:
+    progs = {p.id: p for p in base.issue("bezrobocie").programy}
+    cis = progs["cis"].koszt_uczestnika
+    assert cis.wartosc == pytest.approx(23_500 * base.price_factor(2012, 2025), rel=0.002)
+    assert cis.stopien <= 3
+    assert progs["kis"].skutecznosc.wartosc == pytest.approx(0.169)
+    assert progs["kis"].skutecznosc.stopien <= 3
+
+
+def test_fiscal_gains_are_never_assumptions(base: ParameterBase) -> None:
+    """A gain per self-reliant person enters only with a source (no invented gains)."""
+    for issue in _issues(base):
+        for gain in issue.korzysci:
+            assert gain.stopien <= 4, f"{issue.kod}.{gain.id}"
