@@ -1,0 +1,154 @@
+"""Office.js add-in server: one call's latency over loopback HTTP and throughput under load.
+
+Starts ``kkz serwer``'s app (the real ``udfs/kkz_udfs.py``) in a child process on a free
+127.0.0.1 port, then measures, in the same run:
+
+- latency of one ``KKZ_KOSZT_ZANIECHANIA`` call (the worked example of ``model.md``) from a
+  keep-alive client, sequentially: p50, p99 (target p50 ≤ 5 ms);
+- throughput with 20 concurrent clients for 10 s (bounded; every answer checked, so a wrong
+  figure counts as a failure);
+- the same function called in-process (no HTTP, no JSON), for the overhead the server adds.
+
+Run: ``python -m benchmarks.bench_addin`` (prints JSON).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import statistics
+import sys
+import time
+
+import httpx
+
+from kkz_xl.addin.child import running_server
+from kkz_xl.addin.locations import UDF_MODULE, default_udfs_dir
+
+CALL = "/xlwings/custom-functions-call"
+EXAMPLE = [100.0, 10000.0, 0.1, 0.3, 5000.0, 3.0, 0.0, None, None, None, None]
+EXPECTED = 13000.0
+LATENCY_CALLS = 2000
+WARMUP_CALLS = 200
+CLIENTS = 20
+DURATION_S = 10.0
+TIMEOUT_S = 5.0
+
+
+def office_body() -> dict[str, object]:
+    return {
+        "client": "Office.js",
+        "func_name": "kkz_koszt_zaniechania",
+        "args": [[[a]] for a in EXAMPLE],
+        "caller_address": "[Kalkulator.xlsx]Kalkulator!C5",
+        "session_id": "benchmark",
+        "culture_info_name": "pl-PL",
+        "date_format": "dd.MM.yyyy",
+        "version": "0.37.8",
+        "runtime": "1.4",
+    }
+
+
+def _percentile(sorted_ms: list[float], q: float) -> float:
+    index = min(len(sorted_ms) - 1, max(0, round(q * (len(sorted_ms) - 1))))
+    return sorted_ms[index]
+
+
+def _ok(answer: httpx.Response) -> bool:
+    if answer.status_code != 200:
+        return False
+    value = answer.json()["result"][0][0]
+    return abs(value - EXPECTED) < 1e-6
+
+
+def measure_latency(url: str) -> dict[str, float | int]:
+    body = office_body()
+    times: list[float] = []
+    failed = 0
+    with httpx.Client(base_url=url, timeout=TIMEOUT_S) as client:
+        for _ in range(WARMUP_CALLS):
+            client.post(CALL, json=body)
+        for _ in range(LATENCY_CALLS):
+            start = time.perf_counter()
+            answer = client.post(CALL, json=body)
+            times.append((time.perf_counter() - start) * 1000)
+            failed += not _ok(answer)
+    times.sort()
+    return {
+        "calls": LATENCY_CALLS,
+        "p50_ms": round(_percentile(times, 0.50), 3),
+        "p99_ms": round(_percentile(times, 0.99), 3),
+        "mean_ms": round(statistics.fmean(times), 3),
+        "failed": failed,
+    }
+
+
+async def _throughput(url: str) -> dict[str, float | int]:
+    body = office_body()
+    deadline = time.perf_counter() + DURATION_S
+    counts = {"ok": 0, "failed": 0}
+
+    async def one_client() -> None:
+        async with httpx.AsyncClient(base_url=url, timeout=TIMEOUT_S) as client:
+            while time.perf_counter() < deadline:
+                try:
+                    answer = await client.post(CALL, json=body)
+                    counts["ok" if _ok(answer) else "failed"] += 1
+                except httpx.HTTPError:
+                    counts["failed"] += 1
+
+    start = time.perf_counter()
+    await asyncio.gather(*(one_client() for _ in range(CLIENTS)))
+    elapsed = time.perf_counter() - start
+    return {
+        "clients": CLIENTS,
+        "seconds": round(elapsed, 2),
+        "calls_ok": counts["ok"],
+        "calls_failed": counts["failed"],
+        "calls_per_s": round(counts["ok"] / elapsed, 1),
+    }
+
+
+def measure_in_process(repeats: int = LATENCY_CALLS) -> dict[str, float]:
+    """The UDF called directly (its body: argument conversion and the engine)."""
+    folder = str(default_udfs_dir())
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    udf = importlib.import_module(UDF_MODULE).kkz_koszt_zaniechania
+    args = list(EXAMPLE)
+    for _ in range(WARMUP_CALLS):
+        udf(*args)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        value = udf(*args)
+        times.append((time.perf_counter() - start) * 1000)
+    assert abs(float(value) - EXPECTED) < 1e-6
+    times.sort()
+    return {
+        "p50_ms": round(_percentile(times, 0.5), 4),
+        "p99_ms": round(_percentile(times, 0.99), 4),
+    }
+
+
+def run() -> dict[str, object]:
+    """Measure; returns the figures (milliseconds, calls per second, counts)."""
+    in_process = measure_in_process()
+    with running_server() as server:
+        latency = measure_latency(server.url)
+        throughput = asyncio.run(_throughput(server.url))
+    return {
+        "http_latency": latency,
+        "http_throughput": throughput,
+        "in_process": in_process,
+        "http_overhead_p50_ms": round(latency["p50_ms"] - in_process["p50_ms"], 3),
+        "target_p50_ms": 5.0,
+        "meets_target": latency["p50_ms"] <= 5.0
+        and latency["failed"] == 0
+        and throughput["calls_failed"] == 0,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2, ensure_ascii=False))
