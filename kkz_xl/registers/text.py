@@ -1,0 +1,48 @@
+"""Text rules of the registers: the de-duplication key and formula-injection safety.
+
+Two spellings of one programme sent by two gminas ("Klub Integracji Społecznej" and
+"klub  integracji spolecznej ") must meet in the regional register, so keys ignore case,
+runs of whitespace, diacritics (including ``ł``, which Unicode does not decompose), typographic
+quotes and dash variants.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WS = re.compile(r"\s+")
+_QUOTES = str.maketrans("", "", "\"'„”“‚‘’«»`")
+_FOLD = str.maketrans({"ł": "l", "Ł": "L", "–": "-", "—": "-", "‑": "-", "\u00a0": " "})
+
+# A spreadsheet treats cell text starting with one of these as a formula when it is typed or
+# opened from CSV (OWASP "CSV injection"); tab and carriage return can hide the sign.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII-ish form: no diacritics, single spaces, no quotes."""
+    text = text.translate(_FOLD)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _WS.sub(" ", text.translate(_QUOTES)).strip().casefold()
+
+
+def squash(text: str) -> str:
+    """The text with runs of whitespace reduced to one space and the ends trimmed."""
+    return _WS.sub(" ", text.replace("\u00a0", " ")).strip()
+
+
+def is_formula_like(value: object) -> bool:
+    """True for text that a spreadsheet would run as a formula if it were not marked as text."""
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+class Formula(str):
+    """A formula the user wrote in their own register (kept as a formula when written back).
+
+    Everything else that is text, and a formula that came from another file, is written as
+    text: only the user's own workbook may hold formulas.
+    """
+
+    __slots__ = ()
