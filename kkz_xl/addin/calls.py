@@ -31,7 +31,7 @@ logger = logging.getLogger("kkz_xl.addin")
 #: Excel's error names as Office.js sends them in an error cell's ``errorType``.
 EXCEL_ERRORS = {
     "Div0": "#DZIEL/0!",
-    "NotAvailable": "#N/D",
+    "NotAvailable": "#N/D!",
     "Name": "#NAZWA?",
     "Null": "#ZERO!",
     "Num": "#LICZBA!",

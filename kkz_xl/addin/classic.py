@@ -60,14 +60,16 @@ class ClassicSettings:
 def local_settings() -> ClassicSettings:
     """Settings for this computer: its ``udfs/`` folder and, on Windows, this Python (the
     windowless ``pythonw.exe`` next to it, so no console flashes up)."""
-    if sys.platform.startswith("win"):
-        exe = Path(sys.executable)
-        pythonw = exe.with_name("pythonw.exe")
-        return ClassicSettings(
-            pythonpath=str(default_udfs_dir()),
-            interpreter_win=str(pythonw if pythonw.exists() else exe),
-        )
-    return ClassicSettings()
+    if not sys.platform.startswith("win"):
+        return ClassicSettings()
+    exe = Path(sys.executable)
+    pythonw = exe.with_name("pythonw.exe")
+    udfs = default_udfs_dir()
+    # A non-editable install has no udfs/ next to the package: keep the guide's location.
+    pythonpath = str(udfs) if (udfs / f"{UDF_MODULE}.py").exists() else PORTABLE_UDFS_DIR
+    return ClassicSettings(
+        pythonpath=pythonpath, interpreter_win=str(pythonw if pythonw.exists() else exe)
+    )
 
 
 def read_conf(workbook: Workbook) -> dict[str, object]:
