@@ -1,0 +1,426 @@
+"""Rendering Word templates safely: a sandboxed, autoescaping Jinja environment for docxtpl.
+
+Templates are edited by staff and passed around by e-mail, so a template is untrusted input:
+
+* ``ImmutableSandboxedEnvironment`` blocks ``''.__class__.__mro__`` and similar walks to
+  Python internals, and calls that grow the context's lists in place;
+* ``autoescape=True`` keeps ``Kowalski & Syn`` or ``<Fundacja>`` intact in the XML (without it
+  docxtpl silently drops the text after ``&``);
+* ``*``, ``**``, ``+``, ``%`` and ``~`` are checked: a repetition, power, concatenation or
+  ``%``-format that would build a huge value is refused, and so are the string methods and
+  filters that pad to a width the template chooses; ``range`` draws from a budget of
+  iterations for the whole render, and the rendered text of a part has a size and time limit;
+* ``StrictUndefined``: a misspelt placeholder is an error naming the tag, never an empty gap.
+
+Every failure is a :class:`TemplateRenderError` (Polish, quoting the tag and its paragraph), and
+the output file is written atomically, so a failed render leaves no half-written document.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from jinja2 import StrictUndefined, nodes
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from kkz_xl import polish
+from kkz_xl.documents.tags import Tag, tags_in, tags_on_line, unbalanced_blocks
+from kkz_xl.errors import DataError
+from kkz_xl.storage.atomic import atomic_write
+
+MAX_TEXT_LENGTH = 100_000  # longest string/list a template expression may build
+MAX_OUTPUT_CHARS = 50_000_000  # longest rendered XML of one part (a strategy is ~1-3 MB)
+MAX_INT_DIGITS = 100  # largest integer a template expression may build
+MAX_RANGE_ITEMS = 100_000  # iterations ``range`` may yield over a whole render
+RENDER_SECONDS = 60.0  # wall-clock budget of one render (checked at every call and operator)
+
+# String methods and filters whose cost is set by a width the template chooses.
+_UNSAFE_STR_METHODS = frozenset(
+    {"format", "format_map", "center", "ljust", "rjust", "zfill", "expandtabs", "replace", "join"}
+)
+_UNSAFE_FILTERS = ("center", "format", "indent", "wordwrap", "filesizeformat", "xmlattr")
+_UNSAFE_GLOBALS = ("lipsum",)
+
+
+class TemplateRenderError(DataError):
+    """A template could not be rendered; ``tag`` and ``paragraph`` say where, in Polish."""
+
+    def __init__(self, template: str, reason: str, tags: Iterable[Tag] = ()) -> None:
+        self.template = template
+        self.reason = reason
+        self.tags = list(tags)
+        where = ""
+        if self.tags:
+            shown = ", ".join(f"„{t.text}”" for t in self.tags[:3])
+            paragraph = self.tags[0].paragraph
+            if len(paragraph) > 120:
+                paragraph = paragraph[:117] + "…"
+            where = f" Znacznik {shown} w akapicie „{paragraph}”."
+        super().__init__(f"Szablon {template}: {reason}.{where}")
+
+
+class TemplateLimitError(jinja2.exceptions.SecurityError):
+    """A template expression would exceed a resource limit (Polish message)."""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A picture to put into the document (PNG bytes), e.g. a matplotlib chart.
+
+    Kept apart from docxtpl's ``InlineImage`` (which needs the template object) so that a
+    strategy context is a plain value that can be built, tested and cached without a template.
+    """
+
+    png: bytes
+    width_mm: float = 160.0
+
+    def __html__(self) -> str:  # pragma: no cover - replaced by an InlineImage before render
+        raise TemplateLimitError("wykres nie został przygotowany do wstawienia")
+
+
+class _CheckedConcatGenerator(CodeGenerator):
+    """Compiles ``a ~ b`` so that the sandbox checks the length of the result."""
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:  # noqa: N802 (Jinja API)
+        self.write("environment.checked_concat(")
+        super().visit_Concat(node, frame)
+        self.write(")")
+
+
+class KKZSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox with limits on operators, string padding, ``range``, output size and time."""
+
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+    code_generator_class = _CheckedConcatGenerator
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._range_budget = MAX_RANGE_ITEMS
+        self._deadline = math.inf
+        for name in _UNSAFE_FILTERS:
+            self.filters.pop(name, None)
+        for name in _UNSAFE_GLOBALS:
+            self.globals.pop(name, None)
+        self.globals["range"] = self._budget_range
+        self.filters["join"] = _checked_join(self.filters["join"])
+        self.filters["replace"] = _checked_replace(self.filters["replace"])
+        self.filters.update(POLISH_FILTERS)
+
+    def concat(self, chunks: Iterable[str]) -> str:  # type: ignore[override]
+        """Join rendered output, refusing when it grows past ``MAX_OUTPUT_CHARS``."""
+        parts: list[str] = []
+        size = 0
+        for chunk in chunks:
+            size += len(chunk)
+            if size > MAX_OUTPUT_CHARS:
+                raise TemplateLimitError(
+                    f"wynik miałby ponad {MAX_OUTPUT_CHARS} znaków (pętla powielająca tekst?)"
+                )
+            if len(parts) % 1024 == 0:
+                self._check_time()
+            parts.append(chunk)
+        return "".join(parts)
+
+    def checked_concat(self, value: Any) -> Any:
+        """The result of ``a ~ b``, refused when longer than ``MAX_TEXT_LENGTH``."""
+        _check_size(value, "połączenie tekstów (~)")
+        return value
+
+    def start(self) -> None:
+        """Reset the per-render budgets (called before each render)."""
+        self._range_budget = MAX_RANGE_ITEMS
+        self._deadline = time.monotonic() + RENDER_SECONDS
+
+    def _check_time(self) -> None:
+        if time.monotonic() > self._deadline:
+            raise TemplateLimitError(
+                f"renderowanie trwa dłużej niż {RENDER_SECONDS:.0f} s (pętla bez końca?)"
+            )
+
+    def _budget_range(self, *args: int) -> Iterator[int]:
+        self._check_time()
+        numbers = range(*args)
+        if len(numbers) > self._range_budget:
+            raise TemplateLimitError(
+                f"range() dałoby {len(numbers)} powtórzeń; dozwolone łącznie {MAX_RANGE_ITEMS}"
+            )
+        self._range_budget -= len(numbers)
+        return iter(numbers)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, str) and attr in _UNSAFE_STR_METHODS:
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def call(self, context: Any, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        self._check_time()
+        return super().call(context, obj, *args, **kwargs)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        self._check_time()
+        if operator == "*":
+            _check_product(left, right)
+            return left * right
+        if operator == "**":
+            _check_power(left, right)
+            return left**right
+        if operator == "+":
+            result = left + right
+            _check_size(result, "dodawanie (+)")
+            return result
+        if isinstance(left, str):
+            raise TemplateLimitError("operator % na tekście jest niedozwolony; użyj filtrów")
+        return left % right
+
+
+def _weight(value: Any, depth: int = 0) -> int | None:
+    """Characters/elements a value holds, nested lists included; None for a non-sequence."""
+    if isinstance(value, str | bytes):
+        return len(value)
+    if isinstance(value, list | tuple):
+        if depth > 3:
+            return len(value)
+        return len(value) + sum(_weight(v, depth + 1) or 0 for v in value)
+    return None
+
+
+def _check_size(value: Any, what: str) -> None:
+    size = _weight(value)
+    if size is not None and size > MAX_TEXT_LENGTH:
+        raise TemplateLimitError(
+            f"{what} dałoby {size} znaków/elementów; dozwolone najwyżej {MAX_TEXT_LENGTH}"
+        )
+
+
+def _check_product(left: Any, right: Any) -> None:
+    for seq, count in ((left, right), (right, left)):
+        size = _weight(seq)
+        if size is not None and isinstance(count, int) and size * count > MAX_TEXT_LENGTH:
+            raise TemplateLimitError(
+                f"powtórzenie dałoby {size * count} znaków/elementów; "
+                f"dozwolone najwyżej {MAX_TEXT_LENGTH}"
+            )
+    if isinstance(left, int) and isinstance(right, int):
+        digits = (abs(left).bit_length() + abs(right).bit_length()) * math.log10(2)
+        if digits > MAX_INT_DIGITS:
+            raise TemplateLimitError(f"iloczyn miałby ponad {MAX_INT_DIGITS} cyfr")
+
+
+def _check_power(base: Any, exponent: Any) -> None:
+    if isinstance(base, int | float) and isinstance(exponent, int | float):
+        magnitude = abs(base)
+        if magnitude > 1 and exponent > 0 and exponent * math.log10(magnitude) > MAX_INT_DIGITS:
+            raise TemplateLimitError(f"potęga miałaby ponad {MAX_INT_DIGITS} cyfr")
+
+
+def _checked_join(join: Callable[..., str]) -> Callable[..., str]:
+    """Jinja's ``join`` filter, refused when the joined text would be too long."""
+
+    def apply(eval_ctx: Any, value: Any, d: str = "", attribute: Any = None) -> str:
+        items = list(value)
+        size = sum(_weight(v) or len(str(v)) for v in items) + len(d) * len(items)
+        if size > MAX_TEXT_LENGTH * 10:
+            raise TemplateLimitError(f"join dałby ponad {MAX_TEXT_LENGTH * 10} znaków")
+        return join(eval_ctx, items, d, attribute)
+
+    apply.jinja_pass_arg = join.jinja_pass_arg  # type: ignore[attr-defined]
+    return apply
+
+
+def _checked_replace(replace: Callable[..., str]) -> Callable[..., str]:
+    """Jinja's ``replace`` filter, refused when the result would be too long."""
+
+    def apply(eval_ctx: Any, s: Any, old: str, new: str, count: int | None = None) -> str:
+        text, old, new = str(s), str(old), str(new)
+        hits = len(text) + 1 if old == "" else text.count(old)
+        if len(text) + hits * max(len(new) - len(old), 0) > MAX_TEXT_LENGTH * 10:
+            raise TemplateLimitError(f"replace dałby ponad {MAX_TEXT_LENGTH * 10} znaków")
+        return replace(eval_ctx, s, old, new, count)
+
+    apply.jinja_pass_arg = replace.jinja_pass_arg  # type: ignore[attr-defined]
+    return apply
+
+
+def _polish_filter(func: Callable[..., str]) -> Callable[..., str]:
+    def apply(value: Any, *args: Any) -> str:
+        if value is None or value == "":
+            return "–"
+        return func(value, *args)
+
+    return apply
+
+
+# Filters for staff who want to format a raw number themselves: {{ x|kwota }}.
+POLISH_FILTERS: dict[str, Callable[..., str]] = {
+    "liczba": _polish_filter(polish.fmt_number),
+    "kwota": _polish_filter(polish.fmt_money),
+    "procent": _polish_filter(polish.fmt_percent),
+    "data": _polish_filter(polish.fmt_date),
+}
+
+
+def make_env() -> KKZSandbox:
+    """The one Jinja environment every document is rendered with."""
+    return KKZSandbox(autoescape=True, undefined=StrictUndefined)
+
+
+def polish_reason(err: BaseException) -> str:
+    """A Polish explanation of a Jinja (or limit) error."""
+    message = str(err)
+    if isinstance(err, TemplateLimitError):
+        return f"przekroczono limit bezpieczeństwa: {message}"
+    if isinstance(err, jinja2.exceptions.SecurityError):
+        return f"niedozwolona operacja, zablokowana ze względów bezpieczeństwa ({message})"
+    if isinstance(err, jinja2.exceptions.UndefinedError):
+        return f"nieznane pole lub atrybut ({message})"
+    if isinstance(err, jinja2.exceptions.TemplateSyntaxError):
+        if "end of template" in message:
+            return f"szablon kończy się przed zamknięciem bloku ({message})"
+        if "unknown tag" in message:
+            return f"nieznane polecenie ({message})"
+        return f"błąd składni znacznika ({message})"
+    if isinstance(err, jinja2.exceptions.TemplateError):
+        return f"błąd szablonu ({message})"
+    return f"błąd podczas wypełniania ({type(err).__name__}: {message})"
+
+
+def _template_line(err: BaseException) -> int | None:
+    """The Jinja source line of an error: the syntax error's, else the deepest template frame."""
+    if isinstance(err, jinja2.exceptions.TemplateSyntaxError) and err.lineno:
+        return err.lineno
+    line = None
+    tb = err.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+class _SafeTemplate(DocxTemplate):
+    """docxtpl's template whose errors say, in Polish, which tag in which paragraph failed."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self._kkz_name = path.name
+
+    def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> Any:
+        try:
+            return super().render_xml_part(src_xml, part, context, jinja_env)
+        except TemplateRenderError:
+            raise
+        except Exception as err:  # any failure inside the template is the template's fault
+            raise self._located(err, src_xml) from err
+
+    def _located(self, err: BaseException, src_xml: str) -> TemplateRenderError:
+        line = _template_line(err)
+        tags = tags_on_line(src_xml, line) if line else []
+        if isinstance(err, jinja2.exceptions.TemplateSyntaxError) and "end of template" in str(
+            err
+        ):
+            unclosed = [t for t, _ in unbalanced_blocks(tags_in(src_xml))]
+            tags = unclosed or tags
+        return TemplateRenderError(self._kkz_name, polish_reason(err), tags)
+
+
+def _with_images(value: Any, tpl: DocxTemplate) -> Any:
+    """The context with every :class:`Chart` turned into docxtpl's ``InlineImage``."""
+    if isinstance(value, Chart):
+        return InlineImage(tpl, BytesIO(value.png), width=Mm(value.width_mm))
+    if isinstance(value, Mapping):
+        return {k: _with_images(v, tpl) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_with_images(v, tpl) for v in value]
+    return value
+
+
+def render_docx(template_path: Path, context: Mapping[str, Any], out_path: Path) -> Path:
+    """Fill the Word template with ``context`` and save it atomically at ``out_path``.
+
+    Raises :class:`TemplateRenderError` (Polish, naming the tag) when the template is broken,
+    unsafe or refers to a field the context lacks; ``out_path`` is then left as it was.
+    """
+    template_path = Path(template_path)
+    out_path = Path(out_path)
+    if not template_path.is_file():
+        raise DataError(f"Nie znaleziono szablonu {template_path}")
+    try:
+        tpl = _SafeTemplate(template_path)
+    except Exception as err:  # a corrupt .docx (not a zip, not Word)
+        raise DataError(
+            f"Plik {template_path.name} nie jest poprawnym dokumentem Word (.docx): {err}"
+        ) from err
+    env = make_env()
+    env.start()
+    try:
+        tpl.render(_with_images(context, tpl), jinja_env=env, autoescape=True)
+    except TemplateRenderError:
+        raise
+    except Exception as err:  # properties/footnotes are rendered outside render_xml_part
+        raise TemplateRenderError(template_path.name, polish_reason(err)) from err
+    atomic_write(out_path, lambda tmp: tpl.save(str(tmp)))
+    return out_path
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+def soffice_path() -> str | None:
+    """The LibreOffice executable, if installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def to_pdf_many(docx_paths: list[Path], out_dir: Path, *, timeout: float = 600.0) -> list[Path]:
+    """Convert Word documents to PDF with one LibreOffice run (much faster than one per file).
+
+    Each PDF appears in ``out_dir`` only when complete (converted in a scratch folder, then
+    moved atomically). Raises :class:`DataError` when LibreOffice is missing or fails.
+    """
+    soffice = soffice_path()
+    if soffice is None:
+        raise DataError(
+            "Nie znaleziono LibreOffice (polecenie soffice); zainstaluj pakiet libreoffice-writer "
+            "albo pomiń opcję --pdf"
+        )
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="kkz-pdf-") as scratch:
+        # Own profile per run: parallel conversions with a shared profile block each other.
+        profile = Path(scratch) / "profile"
+        cmd = [
+            soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+            "--convert-to", "pdf", "--outdir", scratch, *(str(p) for p in docx_paths),
+        ]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                                  check=False, env={**os.environ, "HOME": scratch})
+        except subprocess.TimeoutExpired as err:
+            raise DataError(f"LibreOffice nie skończył konwersji do PDF w {timeout:.0f} s") from err
+        for docx in docx_paths:
+            produced = Path(scratch) / (Path(docx).stem + ".pdf")
+            if not produced.is_file():
+                detail = (proc.stderr or proc.stdout).strip()[-300:]
+                raise DataError(f"LibreOffice nie utworzył PDF z {Path(docx).name}: {detail}")
+            target = out_dir / produced.name
+            atomic_write(target, lambda tmp, src=produced: shutil.copyfile(src, tmp))
+            results.append(target)
+    return results
+
+
+def to_pdf(docx: Path, out_dir: Path) -> Path:
+    """Convert one Word document to PDF in ``out_dir`` with LibreOffice headless."""
+    return to_pdf_many([Path(docx)], out_dir)[0]
