@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from kkz_xl.cli import params_cmd
+from kkz_xl.cli import calc, params_cmd
 
 app = typer.Typer(
     name="kkz",
@@ -15,10 +15,12 @@ app = typer.Typer(
 )
 
 
+calc.register(app)
 params_cmd.register(app)
 # Command groups of other parts of the product register below, one line each.
 from kkz_xl.cli import addin_cmd; addin_cmd.register(app)  # noqa: E402, E702, I001
 from kkz_xl.cli import cis_cmd; cis_cmd.register(app)  # noqa: E402, E702, I001
+from kkz_xl.cli import bsc_cmd; bsc_cmd.register(app)  # noqa: E402, E702, I001
 
 
 @app.callback()

@@ -33,9 +33,13 @@ class Indicators:
 
 
 
+# A programme whose present cost is below this (PLN) has no meaningful BCR or ROI.
+_NO_COST = 1e-9
+
+
 def _ratio(num: Array, den: Array) -> Array:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
+    defined = np.abs(den) > _NO_COST
+    return np.where(defined, num / np.where(defined, den, 1.0), np.nan)
 
 
 def payer_npv(flows: Flows) -> Array:
@@ -65,8 +69,7 @@ def indicators(flows: Flows) -> Indicators:
         0.0,
     )
     step = cum_at - prev
-    fraction = _ratio(-prev, step)
-    fraction = np.where(step == 0, 0.0, fraction)
+    fraction = np.where(step > 0, -prev / np.where(step > 0, step, 1.0), 0.0)
     payback = np.where(any_reached, t_star + fraction, np.nan)
     return Indicators(
         pv_z=pv_z,

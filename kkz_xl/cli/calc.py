@@ -1,0 +1,136 @@
+"""``kkz oblicz`` (a scenario's cost of inaction) and ``kkz demo`` (the embedded sample)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from kkz_xl.cli.common import console, err_console, progress_bar, user_errors
+from kkz_xl.engine.run import ScenarioResult, run_scenario
+from kkz_xl.model.payers import PAYER_LABELS, PAYERS
+from kkz_xl.model.scenario import Scenario
+from kkz_xl.polish import fmt_money, fmt_number, fmt_percent
+from kkz_xl.reporting import export, tables
+
+SAMPLE = resources.files("kkz_xl.sample") / "gmina_przykladowa.yaml"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("oblicz")(oblicz)
+    app.command("demo")(demo)
+
+
+def compute(scenario: Scenario, draws: int | None, with_tornado: bool = True) -> ScenarioResult:
+    """Run the scenario with a progress bar over the Monte Carlo chunks."""
+    with progress_bar() as bar:
+        task = bar.add_task("Monte Carlo", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return run_scenario(scenario, monte_carlo_draws=draws, with_tornado=with_tornado,
+                            on_progress=advance)
+
+
+def _fmt(value: float | None, kind: str = "money") -> str:
+    if value is None:
+        return "–"
+    if kind == "money":
+        return fmt_money(value, 0)
+    if kind == "pct":
+        return fmt_percent(value, 0)
+    return fmt_number(value, 2)
+
+
+def print_result(result: ScenarioResult, budget: bool = False) -> None:
+    """Rich tables: per issue with totals, who pays and who saves, optionally the budget."""
+    s = result.scenario
+    console.print(
+        f"[bold]{s.jst.name}[/] (TERYT {s.jst.teryt}) – koszt zaniechania w cenach "
+        f"{result.price_year} r., horyzont {result.horizon} lat, stopa dyskontowa "
+        f"{fmt_percent(result.rate)}"
+    )
+    table = Table(title="Koszt zaniechania według kwestii (NPV > 0: działanie się opłaca)",
+                  title_justify="left", show_lines=False)
+    for col in ("kwestia", "osoby", "program", "NPV", "BCR", "rok zwrotu", "P(NPV > 0)"):
+        table.add_column(col, justify="left" if col in ("kwestia", "program") else "right")
+    for r in result.issues:
+        npv_style = "green" if r.npv >= 0 else "red"
+        table.add_row(
+            r.name, fmt_number(r.inputs.persons, 0), r.inputs.programme_name,
+            f"[{npv_style}]{_fmt(r.npv)}[/]", _fmt(r.bcr, "num"),
+            str(r.break_even_year) if r.break_even_year else "brak",
+            _fmt(r.monte_carlo.prob_positive, "pct") if r.monte_carlo else "–",
+        )
+    t = result.totals
+    table.add_section()
+    table.add_row("[bold]Razem[/]", fmt_number(sum(r.inputs.persons for r in result.issues), 0),
+                  "", f"[bold]{_fmt(t.npv)}[/]", _fmt(t.bcr, "num"),
+                  str(t.break_even_year) if t.break_even_year else "brak",
+                  _fmt(t.monte_carlo.prob_positive, "pct") if t.monte_carlo else "–")
+    console.print(table)
+    if t.monte_carlo:
+        mc = t.monte_carlo
+        console.print(f"Monte Carlo (razem): średnia {_fmt(mc.mean)}, 90 % przedział "
+                      f"{_fmt(mc.p5)} … {_fmt(mc.p95)}")
+    who = Table(title="Kto płaci, kto oszczędza (NPV według płatnika)", title_justify="left")
+    who.add_column("płatnik")
+    who.add_column("koszt zaniechania", justify="right")
+    for p, v in zip(PAYERS, t.npv_by_payer, strict=True):
+        who.add_row(PAYER_LABELS[p], f"[{'green' if v >= 0 else 'red'}]{_fmt(v)}[/]")
+    console.print(who)
+    if budget:
+        df = tables.budget(result)
+        bt = Table(title="Wydatki według rozdziałów klasyfikacji budżetowej", title_justify="left")
+        for col in df.columns:
+            bt.add_column(str(col), justify="right" if df[col].dtype.kind in "fi" else "left")
+        for row in df.itertuples(index=False):
+            bt.add_row(*[fmt_number(v, 0) if isinstance(v, float) else str(v) for v in row])
+        console.print(bt)
+
+
+@user_errors
+def oblicz(
+    scenariusz: Annotated[Path, typer.Argument(help="Plik scenariusza (YAML lub JSON).")],
+    wynik: Annotated[list[Path] | None, typer.Option(
+        "--wynik", "-w", help="Zapisz wyniki: .csv, .json lub .xlsx (można kilka razy).")] = None,
+    losowania: Annotated[int | None, typer.Option(
+        help="Liczba losowań Monte Carlo (0 = bez; domyślnie ze scenariusza).", min=0)] = None,
+    budzet: Annotated[bool, typer.Option("--budzet", help="Pokaż wydatki według rozdziałów.")
+                      ] = False,
+) -> None:
+    """Oblicz koszt zaniechania dla scenariusza JST: tabela według kwestii i płatników."""
+    scenario = Scenario.load(scenariusz)
+    result = compute(scenario, losowania)
+    print_result(result, budget=budzet)
+    for path in wynik or []:
+        export.write(result, path)
+        err_console.print(f"Zapisano: {path}")
+
+
+@user_errors
+def demo(
+    katalog: Annotated[Path, typer.Option(help="Katalog na wyniki demonstracji.")] = Path(
+        "out/demo"),
+) -> None:
+    """Demonstracja na wbudowanym przykładzie (fikcyjna Gmina Przykładowa, ok. 20 000 mieszk.)."""
+    katalog.mkdir(parents=True, exist_ok=True)
+    scenario = Scenario.load(Path(str(SAMPLE)))
+    scenario.save(katalog / "gmina_przykladowa.yaml")
+    result = compute(scenario, None)
+    print_result(result, budget=False)
+    written = [export.write(result, katalog / f"wyniki{ext}") for ext in export.FORMATS]
+    for step in DEMO_STEPS:
+        written += step(katalog)
+    console.print("\n[bold]Pliki demonstracji:[/]")
+    for path in written:
+        console.print(f"  {path}")
+
+
+# Further demo steps (workbook, documents, registers, …): each takes the output folder and
+# returns the files it wrote.
+DEMO_STEPS: list = []

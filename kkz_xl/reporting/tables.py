@@ -1,0 +1,136 @@
+"""Results as tables with Polish headers (pandas), read the same way by the CLI, exports,
+workbooks and documents."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kkz_xl.engine.run import IssueResult, ScenarioResult
+from kkz_xl.model.labels import FLOW_COLUMNS, INPUT_LABELS
+from kkz_xl.model.payers import PAYER_LABELS, PAYERS, payer_index
+
+SUMMARY_COLUMNS = {
+    "code": "kod",
+    "name": "kwestia",
+    "persons": "osoby",
+    "programme": "program",
+    "npv": "koszt zaniechania (NPV)",
+    "pv_z": "PV kosztów zaniechania",
+    "pv_a": "PV kosztów działania",
+    "pv_programme": "PV kosztu programu",
+    "bcr": "BCR",
+    "roi": "ROI",
+    "break_even_year": "rok zwrotu",
+    "payback": "okres zwrotu (lata)",
+    "break_even_success": "próg skuteczności",
+    "mc_mean": "MC średnia",
+    "mc_p5": "MC p5",
+    "mc_p95": "MC p95",
+    "prob_positive": "P(NPV > 0)",
+}
+OUTSIDE_BUDGET = "poza klasyfikacją budżetową"
+
+
+def summary(result: ScenarioResult) -> pd.DataFrame:
+    """One row per issue, then ``RAZEM``."""
+    rows = []
+    for r in result.issues:
+        mc = r.monte_carlo
+        rows.append({
+            "code": r.code, "name": r.name, "persons": r.inputs.persons,
+            "programme": r.inputs.programme_name, "npv": r.npv, "pv_z": r.pv_z,
+            "pv_a": r.pv_a, "pv_programme": r.pv_programme, "bcr": r.bcr, "roi": r.roi,
+            "break_even_year": r.break_even_year, "payback": r.payback,
+            "break_even_success": r.break_even_success,
+            "mc_mean": mc.mean if mc else None, "mc_p5": mc.p5 if mc else None,
+            "mc_p95": mc.p95 if mc else None, "prob_positive": mc.prob_positive if mc else None,
+        })
+    t = result.totals
+    tmc = t.monte_carlo
+    rows.append({
+        "code": "RAZEM", "name": "Razem", "persons": sum(r.inputs.persons for r in result.issues),
+        "programme": "", "npv": t.npv, "pv_z": t.pv_z, "pv_a": t.pv_a,
+        "pv_programme": t.pv_programme, "bcr": t.bcr, "roi": t.roi,
+        "break_even_year": t.break_even_year, "payback": None, "break_even_success": None,
+        "mc_mean": tmc.mean if tmc else None, "mc_p5": tmc.p5 if tmc else None,
+        "mc_p95": tmc.p95 if tmc else None, "prob_positive": tmc.prob_positive if tmc else None,
+    })
+    return pd.DataFrame(rows).rename(columns=SUMMARY_COLUMNS)
+
+
+def flows(r: IssueResult) -> pd.DataFrame:
+    """Year by year (the columns of KKZ_PRZEPLYWY) plus self-reliant persons and participants."""
+    diff = r.cost_z - r.cost_a
+    data = {
+        FLOW_COLUMNS[0]: np.arange(1, r.years + 1),
+        FLOW_COLUMNS[1]: r.dependent_z,
+        FLOW_COLUMNS[2]: r.dependent_a,
+        FLOW_COLUMNS[3]: r.cost_z,
+        FLOW_COLUMNS[4]: r.cost_a,
+        FLOW_COLUMNS[5]: r.programme,
+        FLOW_COLUMNS[6]: diff,
+        FLOW_COLUMNS[7]: r.cumulative,
+        "osoby samodzielne – zaniechanie": r.independent_z,
+        "osoby samodzielne – działanie": r.independent_a,
+        "uczestnicy programu": r.participants,
+        "współczynnik dyskontowy": r.discount,
+    }
+    return pd.DataFrame(data)
+
+
+def all_flows(result: ScenarioResult) -> pd.DataFrame:
+    """``flows`` of every issue, stacked, with the issue's code first."""
+    frames = [flows(r).assign(kod=r.code) for r in result.issues]
+    df = pd.concat(frames, ignore_index=True)
+    return df[["kod", *[c for c in df.columns if c != "kod"]]]
+
+
+def payers(result: ScenarioResult) -> pd.DataFrame:
+    """Who pays, who saves: NPV per payer and issue, and the total."""
+    rows = []
+    for r in result.issues:
+        rows.append({"kod": r.code, **{PAYER_LABELS[p]: v for p, v in
+                                         zip(PAYERS, r.npv_by_payer, strict=True)}})
+    rows.append({"kod": "RAZEM", **{PAYER_LABELS[p]: v for p, v in
+                                      zip(PAYERS, result.totals.npv_by_payer, strict=True)}})
+    return pd.DataFrame(rows)
+
+
+def budget(result: ScenarioResult) -> pd.DataFrame:
+    """Costs by year, payer and budget line (dział, rozdział) in both futures, the way a
+    treasurer reads a budget; the programme's cost sits in its own rozdział."""
+    rows = []
+    for r in result.issues:
+        for j, line in enumerate(r.lines):
+            for t in range(r.years):
+                rows.append((t + 1, line.payer, line.rozdzial, r.code,
+                             float(r.line_z[t, j]), float(r.line_a[t, j])))
+        for payer, share in r.inputs.financing.items():
+            for t in range(r.years):
+                rows.append((t + 1, payer, r.inputs.programme_rozdzial, r.code, 0.0,
+                             float(r.programme[t]) * share))
+    df = pd.DataFrame(rows, columns=["rok", "payer", "rozdział", "kod", "z", "a"])
+    df["rozdział"] = df["rozdział"].fillna(OUTSIDE_BUDGET)
+    df["dział"] = df["rozdział"].map(lambda x: x[:3] if x[:3].isdigit() else OUTSIDE_BUDGET)
+    df["order"] = df["payer"].map(payer_index)
+    df["płatnik"] = df["payer"].map(PAYER_LABELS)
+    out = (df.groupby(["rok", "order", "płatnik", "dział", "rozdział"], as_index=False)[["z", "a"]]
+           .sum().drop(columns="order"))
+    out = out.rename(columns={"z": "wydatki – zaniechanie", "a": "wydatki – działanie"})
+    out["różnica"] = out["wydatki – zaniechanie"] - out["wydatki – działanie"]
+    return out
+
+
+def tornado(r: IssueResult) -> pd.DataFrame:
+    """The issue's tornado rows with Polish input names."""
+    rows = []
+    for row in r.tornado:
+        name = INPUT_LABELS[row.name.split("[")[0]]
+        if row.line is not None:
+            name = f"{name}: {r.lines[row.line].name}"
+        rows.append({"parametr": name, "wartość": row.point, "niska": row.low,
+                     "wysoka": row.high, "NPV przy niskiej": row.npv_low,
+                     "NPV przy wysokiej": row.npv_high, "rozpiętość": row.swing,
+                     "wartość progowa (NPV = 0)": row.switching})
+    return pd.DataFrame(rows)

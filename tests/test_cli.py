@@ -1,0 +1,41 @@
+"""The ``kkz`` command as a user runs it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from kkz_xl.cli.main import app
+
+runner = CliRunner()
+SAMPLE = Path(__file__).resolve().parents[1] / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
+
+
+def test_oblicz_prints_issues_totals_and_writes(tmp_path: Path) -> None:
+    out = tmp_path / "w.json"
+    result = runner.invoke(app, ["oblicz", str(SAMPLE), "--losowania", "300", "-w", str(out),
+                                 "--budzet"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Gmina Przykładowa" in result.output
+    assert "Razem" in result.output and "Kto płaci" in result.output
+    assert "85214" in result.output
+    assert out.exists()
+
+
+def test_bad_scenario_is_a_polish_error_not_a_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "zly.yaml"
+    bad.write_text("jst: {nazwa: G, teryt: '1'}\nkwestie: []\n", encoding="utf-8")
+    result = runner.invoke(app, ["oblicz", str(bad)])
+    assert result.exit_code == 2
+    assert "Błąd" in result.output and "Traceback" not in result.output
+    missing = runner.invoke(app, ["oblicz", str(tmp_path / "brak.yaml")])
+    assert missing.exit_code == 2 and "nie znaleziono pliku" in missing.output
+
+
+def test_parametry_lists_sources() -> None:
+    result = runner.invoke(app, ["parametry", "sieroctwo", "--zrodla"], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    assert "85508" in result.output and "stopień" in result.output
+    unknown = runner.invoke(app, ["parametry", "nic"])
+    assert unknown.exit_code == 2 and "nieznany kod kwestii" in unknown.output

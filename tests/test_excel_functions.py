@@ -1,0 +1,195 @@
+"""The Excel functions of the contract, called as Excel would call the UDF module."""
+
+from __future__ import annotations
+
+import inspect
+
+import kkz_udfs as udf
+import numpy as np
+import numpy_financial as npf
+import pytest
+
+from kkz_xl.errors import InputError
+from kkz_xl.model.labels import FLOW_COLUMNS, INDICATOR_ROWS, MONTE_CARLO_ROWS, NO_BREAK_EVEN
+from kkz_xl.params.base import default_base
+from tests.conftest import WORKED_ARGS
+
+MODEL_ARGS = ["osoby", "koszt_roczny", "odplyw", "skutecznosc", "koszt_uczestnika",
+              "horyzont", "stopa", "zasieg", "nawroty", "naplyw", "powtarzaj"]
+CONTRACT = {
+    "kkz_koszt_zaniechania": MODEL_ARGS,
+    "kkz_wskazniki": MODEL_ARGS,
+    "kkz_przeplywy": MODEL_ARGS,
+    "kkz_rok_zwrotu": MODEL_ARGS,
+    "kkz_monte_carlo": [*MODEL_ARGS, "losowania", "zmiennosc", "ziarno"],
+    "kkz_prog_skutecznosci": [a for a in MODEL_ARGS if a != "skutecznosc"],
+    "kkz_platnicy": [*MODEL_ARGS, "finansowanie"],
+    "kkz_npv": ["stopa", "przeplywy"],
+    "kkz_kwestie": [],
+    "kkz_parametr": ["kwestia", "nazwa", "rok_cen"],
+    "kkz_analiza": ["kwestia", "osoby", "horyzont", "stopa"],
+    "kkz_okres_zwrotu": MODEL_ARGS,
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONTRACT))
+def test_names_and_argument_order_follow_the_contract(name: str) -> None:
+    func = getattr(udf, name)
+    assert list(inspect.signature(func).parameters) == CONTRACT[name]
+    assert func.__doc__ and func.__doc__.strip()
+
+
+def test_worked_example_through_the_functions() -> None:
+    assert udf.kkz_koszt_zaniechania(*WORKED_ARGS) == pytest.approx(13_000, abs=0.005)
+    table = udf.kkz_wskazniki(*WORKED_ARGS)
+    assert [r[0] for r in table] == list(INDICATOR_ROWS)
+    values = dict(table)
+    assert values["PV kosztów zaniechania"] == pytest.approx(2_710_000, abs=0.005)
+    assert values["PV kosztów działania"] == pytest.approx(2_697_000, abs=0.005)
+    assert values["PV kosztu programu"] == pytest.approx(500_000, abs=0.005)
+    assert values["korzyści brutto"] == pytest.approx(513_000, abs=0.005)
+    assert values["BCR"] == pytest.approx(1.026)
+    assert values["ROI"] == pytest.approx(0.026)
+    assert values["rok zwrotu"] == 3
+    assert udf.kkz_rok_zwrotu(*WORKED_ARGS) == 3
+    assert udf.kkz_okres_zwrotu(*WORKED_ARGS) == pytest.approx(2 + 230_000 / 243_000)
+    assert udf.kkz_okres_zwrotu(*WORKED_ARGS) == pytest.approx(2.947, abs=5e-4)
+    threshold = udf.kkz_prog_skutecznosci(100, 10_000, 0.1, 5_000, 3, 0)
+    assert threshold == pytest.approx(0.2924, abs=5e-5)
+
+
+def test_flows_table() -> None:
+    table = udf.kkz_przeplywy(*WORKED_ARGS)
+    assert table[0] == list(FLOW_COLUMNS)
+    assert [row[0] for row in table[1:]] == [1, 2, 3]
+    expected = [[1, 100, 100, 1_000_000, 1_500_000, 500_000, -500_000, -500_000],
+                [2, 90, 63, 900_000, 630_000, 0, 270_000, -230_000],
+                [3, 81, 56.7, 810_000, 567_000, 0, 243_000, 13_000]]
+    for got, want in zip(table[1:], expected, strict=True):
+        assert got == pytest.approx(want, abs=0.005)
+
+
+def test_payers_split_and_financing() -> None:
+    args = (100, [[6_000, 4_000]], 0.1, 0.3, 5_000, 3, 0)
+    table = udf.kkz_platnicy(*args)
+    assert table[0] == ["płatnik", "koszt zaniechania"]
+    rows = dict(table[1:])
+    # Savings split 60/40 by cost share (513 000 gross), the programme all on the gmina.
+    assert rows["gmina"] == pytest.approx(0.6 * 513_000 - 500_000)
+    assert rows["powiat"] == pytest.approx(0.4 * 513_000)
+    shared = dict(udf.kkz_platnicy(*args, None, None, None, None, [[0.5, 0.5]])[1:])
+    assert shared["gmina"] == pytest.approx(0.6 * 513_000 - 250_000)
+    assert sum(shared.values()) == pytest.approx(13_000)
+
+
+def test_monte_carlo_table_is_seeded() -> None:
+    args = (*WORKED_ARGS, None, None, None, None, 2_000, 0.2, 11)
+    a = udf.kkz_monte_carlo(*args)
+    assert [r[0] for r in a] == list(MONTE_CARLO_ROWS)
+    assert a == udf.kkz_monte_carlo(*args)
+    assert 0 <= a[4][1] <= 1 and a[1][1] <= a[2][1] <= a[3][1]
+
+
+def test_npv_equals_numpy_financial() -> None:
+    flows = [-1_000.0, 300.0, 400.0, 500.0, 200.0]
+    assert udf.kkz_npv(0.05, [flows]) == pytest.approx(npf.npv(0.05, flows))
+    assert udf.kkz_npv(0.05, [[v] for v in flows]) == pytest.approx(npf.npv(0.05, flows))
+    assert udf.kkz_npv(0.0, np.array(flows)) == pytest.approx(sum(flows))
+
+
+def test_issues_parameters_and_analysis() -> None:
+    table = udf.kkz_kwestie()
+    assert table[0] == ["kod", "nazwa"]
+    assert [r[0] for r in table[1:]] == list(default_base().issues)
+    assert len(table) == 11
+    q = udf.kkz_parametr("bezrobocie", "odplyw")
+    assert q == default_base().issue("bezrobocie").odplyw.wartosc
+    cost_2025 = udf.kkz_parametr("bezrobocie", "koszt_roczny")
+    assert udf.kkz_parametr("bezrobocie", "koszt_roczny", 2024) == pytest.approx(cost_2025 / 1.036)
+    analysis = dict(udf.kkz_analiza("bezrobocie", 100))
+    base = default_base().issue("bezrobocie")
+    programme = base.programy[0]
+    direct = udf.kkz_koszt_zaniechania(
+        100, [[udf.kkz_parametr("bezrobocie", f"koszt_{p}") for p in
+               ("gmina", "powiat", "budzet_panstwa", "nfz", "zus_fp")]],
+        base.odplyw.wartosc, programme.skutecznosc.wartosc, programme.koszt_uczestnika.wartosc,
+        7, None, programme.zasieg.wartosc, base.nawroty.wartosc, 0, programme.powtarzaj)
+    assert analysis["koszt zaniechania (NPV)"] == pytest.approx(direct)
+
+
+def test_texts_for_undefined_results() -> None:
+    assert udf.kkz_rok_zwrotu(100, 10_000, 0.1, 0.05, 5_000, 3, 0) == NO_BREAK_EVEN
+    assert udf.kkz_okres_zwrotu(100, 10_000, 0.1, 0.05, 5_000, 3, 0) == NO_BREAK_EVEN
+    assert udf.kkz_prog_skutecznosci(100, 10, 0.1, 5_000, 3, 0) == "nieosiągalny"
+
+
+BAD_CALLS = [
+    ("kkz_koszt_zaniechania", (100, 10_000, 0.1, 1.5, 5_000),
+     "skutecznosc: oczekiwano liczby od 0 do 1, otrzymano 1,5"),
+    ("kkz_koszt_zaniechania", ("sto", 10_000, 0.1, 0.3, 5_000), "osoby: oczekiwano liczby"),
+    ("kkz_koszt_zaniechania", (-5, 10_000, 0.1, 0.3, 5_000), "osoby: oczekiwano liczby nieujemnej"),
+    ("kkz_koszt_zaniechania", (100, [[1, 2], [3, 4]], 0.1, 0.3, 5_000),
+     "koszt_roczny: oczekiwano jednego wiersza lub jednej kolumny"),
+    ("kkz_koszt_zaniechania", (100, [[1, 2, 3, 4, 5, 6]], 0.1, 0.3, 5_000),
+     "koszt_roczny: oczekiwano najwyżej 5 wartości"),
+    ("kkz_koszt_zaniechania", (100, [[1, "x"]], 0.1, 0.3, 5_000),
+     "koszt_roczny (powiat): oczekiwano liczby"),
+    ("kkz_koszt_zaniechania", (100, None, 0.1, 0.3, 5_000), "koszt_roczny: oczekiwano liczby"),
+    ("kkz_koszt_zaniechania", (100, 10_000, 0.1, 0.3, 5_000, 0), "horyzont: oczekiwano liczby "
+                                                                  "całkowitej od 1 do 50"),
+    ("kkz_koszt_zaniechania", (100, 10_000, 0.1, 0.3, 5_000, 7.5), "horyzont: oczekiwano liczby "
+                                                                    "całkowitej"),
+    ("kkz_koszt_zaniechania", (100, 10_000, 0.1, 0.3, 5_000, 7, 1.2), "stopa: oczekiwano liczby"),
+    ("kkz_koszt_zaniechania", (100, 10_000, 0.1, True, 5_000), "skutecznosc: oczekiwano liczby"),
+    ("kkz_koszt_zaniechania", (100, 10_000, 0.1, 0.3, 5_000, 7, 0.03, 1, 0, 0, "tak"),
+     "powtarzaj: oczekiwano wartości logicznej"),
+    ("kkz_koszt_zaniechania", ([[1, 2]], 10_000, 0.1, 0.3, 5_000), "osoby: oczekiwano jednej "
+                                                                     "wartości"),
+    ("kkz_wskazniki", (100, 10_000, 2, 0.3, 5_000), "odplyw: oczekiwano liczby od 0 do 1"),
+    ("kkz_przeplywy", (100, 10_000, 0.1, 0.3, float("nan")), "koszt_uczestnika: oczekiwano"),
+    ("kkz_rok_zwrotu", (100, 10_000, 0.1, 0.3, 5_000, 7, 0.03, 1.2), "zasieg: oczekiwano "
+                                                                      "liczby od 0 do 1"),
+    ("kkz_okres_zwrotu", (100, 10_000, 0.1, 0.3, 5_000, 7, 0.03, 1, -0.1), "nawroty: "),
+    ("kkz_monte_carlo", (*WORKED_ARGS, None, None, None, None, 10), "losowania: "),
+    ("kkz_monte_carlo", (*WORKED_ARGS, None, None, None, None, 1000, "duża"), "zmiennosc: "),
+    ("kkz_prog_skutecznosci", (100, 10_000, "x", 5_000), "odplyw: oczekiwano liczby"),
+    ("kkz_platnicy", (*WORKED_ARGS, None, None, None, None, [[0.5, 0.6]]),
+     "finansowanie: udziały płatników w finansowaniu programu muszą sumować się do 1"),
+    ("kkz_npv", ("5%", [1, 2]), "stopa: oczekiwano liczby"),
+    ("kkz_npv", (0.05, [[1, "a"]]), "przeplywy: oczekiwano liczby"),
+    ("kkz_npv", (0.05, [[1, 2], [3, 4]]), "przeplywy: oczekiwano jednego wiersza"),
+    ("kkz_parametr", ("bezdomnoscc", "odplyw"), "kwestia: nieznany kod kwestii"),
+    ("kkz_parametr", ("bezrobocie", "nieznany"), "nazwa: nieznany parametr"),
+    ("kkz_parametr", ("bezrobocie", "koszt_roczny", 1980), "rok_cen: brak wskaźnika cen"),
+    ("kkz_parametr", (5, "odplyw"), "kwestia: oczekiwano tekstu"),
+    ("kkz_analiza", ("bezrobocie", "x"), "osoby: oczekiwano liczby"),
+    ("kkz_analiza", ("xyz", 10), "kwestia: nieznany kod kwestii"),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "message"), BAD_CALLS,
+                         ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(BAD_CALLS)])
+def test_bad_arguments_give_polish_errors(name: str, args: tuple, message: str) -> None:
+    with pytest.raises(InputError) as err:
+        getattr(udf, name)(*args)
+    assert str(err.value).startswith(message)
+
+
+def test_every_model_function_rejects_text_in_each_numeric_argument() -> None:
+    for name in ("kkz_koszt_zaniechania", "kkz_wskazniki", "kkz_przeplywy", "kkz_rok_zwrotu",
+                 "kkz_okres_zwrotu", "kkz_monte_carlo", "kkz_platnicy"):
+        for position, arg in enumerate(MODEL_ARGS[:10]):
+            args = [100, 10_000, 0.1, 0.3, 5_000, 3, 0.0, 1.0, 0.0, 0.0]
+            args[position] = "abc"
+            with pytest.raises(InputError) as err:
+                getattr(udf, name)(*args)
+            assert str(err.value).startswith(arg), (name, arg, str(err.value))
+
+
+def test_excel_shapes_are_accepted() -> None:
+    """1×1 ranges, numpy scalars and arrays, integral floats: as Excel and ``formulas`` pass."""
+    got = udf.kkz_koszt_zaniechania([[100.0]], np.array([[10_000.0]]), np.float64(0.1),
+                                    [[0.3]], 5_000, 3.0, 0.0, None, None, None, False)
+    assert got == pytest.approx(13_000, abs=0.005)
+    column = udf.kkz_koszt_zaniechania(100, [[10_000], [0], [None]], 0.1, 0.3, 5_000, 3, 0)
+    assert column == pytest.approx(13_000, abs=0.005)

@@ -1,0 +1,84 @@
+"""Monte Carlo: repeatable with a seed, tends to the deterministic NPV as the spread vanishes,
+summaries consistent, independent of batch composition."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kkz_xl.engine.montecarlo import beta_draws, gamma_draws, monte_carlo
+from kkz_xl.engine.run import stack
+from kkz_xl.engine.tornado import tornado
+from kkz_xl.engine.two_state import TwoStateParams, run
+from kkz_xl.model.inputs import IssueInputs
+from tests.conftest import WORKED, first
+
+
+def test_same_seed_same_figures(worked_params: TwoStateParams) -> None:
+    a = monte_carlo(worked_params, 2_000, 0.2, seed=7)
+    b = monte_carlo(worked_params, 2_000, 0.2, seed=7)
+    c = monte_carlo(worked_params, 2_000, 0.2, seed=8)
+    assert (a.mean, a.p5, a.p95) == (b.mean, b.p5, b.p95)
+    assert a.mean[0] != c.mean[0]
+
+
+def test_tends_to_deterministic_as_spread_vanishes(worked_params: TwoStateParams) -> None:
+    exact = run(worked_params)[1].npv[0]
+    errors = [abs(monte_carlo(worked_params, 2_000, cv, seed=3).mean[0] - exact)
+              for cv in (0.2, 0.02, 0.002)]
+    assert errors[0] > errors[1] > errors[2]
+    assert errors[2] < 0.01 * abs(exact) + 50
+
+
+def test_summary_is_consistent(worked_params: TwoStateParams) -> None:
+    s = monte_carlo(worked_params, 5_000, 0.2, seed=1, keep_draws=True)
+    draws = s.draws[:, 0]
+    assert s.p5[0] <= s.p50[0] <= s.p95[0]
+    assert s.mean[0] == pytest.approx(draws.mean())
+    assert s.prob_positive[0] == pytest.approx((draws > 0).mean())
+    assert s.payer_mean[0].sum() == pytest.approx(s.mean[0])
+
+
+def test_figures_do_not_depend_on_the_rest_of_the_batch() -> None:
+    other = IssueInputs.model_validate({**WORKED, "osoby": 55.0, "odplyw": 0.3})
+    worked = IssueInputs.model_validate(WORKED)
+    alone, _ = stack([worked], 3, 0.0)
+    both, _ = stack([worked, other], 3, 0.0)
+    a = monte_carlo(alone, 1_000, 0.2, seed=5)
+    b = monte_carlo(both, 1_000, 0.2, seed=5)
+    # The same draws; only numpy's summation order may differ with the batch's shape.
+    assert a.mean[0] == pytest.approx(b.mean[0], rel=1e-12)
+    assert a.p95[0] == pytest.approx(b.p95[0], rel=1e-12)
+
+
+def test_distributions_have_requested_mean_and_spread() -> None:
+    rng = np.random.default_rng(0)
+    b = beta_draws(rng, 0.3, 0.2, 200_000)
+    g = gamma_draws(rng, 5_000.0, 0.2, 200_000)
+    assert b.mean() == pytest.approx(0.3, rel=0.01) and b.std() == pytest.approx(0.06, rel=0.02)
+    assert g.mean() == pytest.approx(5_000, rel=0.01)
+    assert g.std() == pytest.approx(1_000, rel=0.02)
+    assert ((b >= 0) & (b <= 1)).all() and (g >= 0).all()
+    assert (beta_draws(rng, 1.0, 0.2, 10) == 1.0).all()
+
+
+def test_tornado_sorted_with_switching_values(worked_params: TwoStateParams) -> None:
+    rows = tornado(first(worked_params))
+    swings = [r.swing for r in rows]
+    assert swings == sorted(swings, reverse=True)
+    by_name = {r.name: r for r in rows}
+    assert by_name["success"].switching == pytest.approx(0.2924, abs=5e-5)
+    # NPV is linear in the programme cost: 13 000 = 100·(c*_p − 5 000) → c*_p = 5 130.
+    assert by_name["programme_cost"].switching == pytest.approx(5_130.0, abs=1e-4)
+    for r in rows:
+        if r.switching is not None:
+            p = first(worked_params)
+            name = r.name.split("[")[0]
+            value = np.array(getattr(p, name), dtype=float)
+            if r.line is not None:
+                value[r.line] = r.switching
+            else:
+                value = np.asarray(r.switching)
+            assert run(p.with_value(name, value))[1].npv == pytest.approx(0.0, abs=1e-3)
+    # Coverage 0 gives NPV 0 without a change of sign: no switching value.
+    assert by_name["coverage"].switching is None
