@@ -1,0 +1,95 @@
+"""The service card (karta usługi) in Word: the template built from code and its context."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kkz_xl.bsc.labels import CATEGORY_LABELS, DIRECTION_LABELS, PERSPECTIVE_LABELS, Perspective
+from kkz_xl.bsc.network import Network, ServiceCard, service_card
+from kkz_xl.polish import fmt_date, fmt_money, fmt_number, fmt_percent
+from kkz_xl.training.docx_build import a4_document, loop_table, save_template, template_path
+from kkz_xl.training.docx_render import render_template
+
+TEMPLATE_NAME = "karta_uslugi.docx"
+
+
+def build_card_template(path: Path) -> Path:
+    """Write ``karta_uslugi.docx`` (docxtpl tags, heading styles, A4)."""
+    doc = a4_document()
+    doc.add_heading("Karta usługi społecznej", level=0)
+    doc.add_paragraph("{{ siec }} – {{ region }}, rok {{ rok }}")
+    doc.add_heading("{{ nazwa }}", level=1)
+    rows = (("Identyfikator", "{{ id }}"), ("Typ usługi", "{{ typ }}"),
+            ("Realizator", "{{ realizator }}"), ("JST", "{{ jst }}"),
+            ("Kategoria sieci", "{{ kategoria }}"), ("Etaty", "{{ etaty }}"),
+            ("Miejsca", "{{ miejsca }}"), ("Opis", "{{ opis }}"))
+    table = doc.add_table(rows=len(rows), cols=2)
+    table.style = "Table Grid"
+    for r, (label, tag) in enumerate(rows):
+        table.rows[r].cells[0].paragraphs[0].add_run(label).bold = True
+        table.rows[r].cells[1].paragraphs[0].add_run(tag)
+    doc.add_heading("Finansowanie według kryteriów regionalnych", level=1)
+    for label, tag in (("Koszty usługi", "koszty"), ("Opłaty użytkowników", "oplaty"),
+                       ("Podstawa (etaty × koszt na etat − opłaty)", "podstawa"),
+                       ("Współczynnik kategorii", "wspolczynnik"),
+                       ("Limit udziału w kosztach", "limit"), ("Dotacja", "dotacja")):
+        p = doc.add_paragraph(style="List Bullet")
+        p.add_run(f"{label}: ")
+        p.add_run(f"{{{{ {tag} }}}}").bold = tag == "dotacja"
+    doc.add_paragraph("{{ uwaga_limit }}")
+    doc.add_heading("Karta wyników (BSC)", level=1)
+    doc.add_paragraph("Wynik ogółem: {{ wynik }} – światło: {{ swiatlo }}.")
+    loop_table(doc, ("Perspektywa", "Wynik"), "p", "perspektywy",
+               ("{{ p.nazwa }}", "{{ p.wynik }}"), widths=(9, 4))
+    doc.add_heading("Wskaźniki", level=2)
+    loop_table(doc, ("Perspektywa", "Wskaźnik", "Kierunek", "Cel", "Wartość", "Wynik", "Światło"),
+               "w", "wskazniki",
+               ("{{ w.perspektywa }}", "{{ w.nazwa }}", "{{ w.kierunek }}", "{{ w.cel }}",
+                "{{ w.wartosc }}", "{{ w.wynik }}", "{{ w.swiatlo }}"),
+               widths=(2.6, 5.0, 2.5, 1.8, 1.8, 1.6, 1.7))
+    doc.add_paragraph()
+    doc.add_paragraph("Sporządzono: {{ data }}")
+    return save_template(doc, path)
+
+
+def card_context(net: Network, card: ServiceCard, today: Any) -> dict[str, Any]:
+    """Everything the template shows, already formatted the Polish way."""
+    s, money = card.usluga, card.finansowanie
+    return {
+        "siec": net.nazwa, "region": net.region, "rok": net.rok,
+        "id": s.id, "nazwa": s.nazwa, "typ": s.typ, "realizator": s.realizator, "jst": s.jst,
+        "kategoria": CATEGORY_LABELS[s.kategoria], "etaty": fmt_number(s.etaty, 2),
+        "miejsca": "–" if s.miejsca is None else str(s.miejsca), "opis": s.opis or "–",
+        "koszty": fmt_money(s.koszty), "oplaty": fmt_money(s.oplaty),
+        "podstawa": fmt_money(money.podstawa), "wspolczynnik": fmt_number(money.wspolczynnik, 2),
+        "limit": fmt_money(money.limit), "dotacja": fmt_money(money.dotacja),
+        "uwaga_limit": (
+            "Dotację ograniczył limit udziału w kosztach usługi." if money.ograniczona
+            else "Limit udziału w kosztach nie ogranicza dotacji."
+        ),
+        "wynik": fmt_percent(card.wynik), "swiatlo": card.swiatlo.value,
+        "perspektywy": [
+            {"nazwa": PERSPECTIVE_LABELS[p],
+             "wynik": "brak wskaźników" if card.perspektywy[p] is None
+             else fmt_percent(card.perspektywy[p] or 0.0)}
+            for p in Perspective
+        ],
+        "wskazniki": [
+            {"perspektywa": PERSPECTIVE_LABELS[r.wskaznik.perspektywa],
+             "nazwa": r.wskaznik.nazwa, "kierunek": DIRECTION_LABELS[r.wskaznik.kierunek],
+             "cel": f"{fmt_number(r.wskaznik.cel, 1)} {r.wskaznik.jednostka}".strip(),
+             "wartosc": "brak danych" if r.wartosc is None
+             else f"{fmt_number(r.wartosc, 1)} {r.wskaznik.jednostka}".strip(),
+             "wynik": fmt_percent(r.wynik), "swiatlo": r.swiatlo.value}
+            for r in card.wskazniki
+        ],
+        "data": fmt_date(today),
+    }
+
+
+def write_card(net: Network, service_id: str, out: Path, today: Any) -> Path:
+    """Render the card of one service to ``out`` (.docx)."""
+    card = service_card(net, net.service(service_id))
+    template = template_path(TEMPLATE_NAME, build_card_template)
+    return render_template(template, card_context(net, card, today), out)

@@ -1,0 +1,169 @@
+"""The network of social services: indicators, services, unit costs; its scorecard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from kkz_xl.bsc.criteria import FundingCriteria, Thresholds
+from kkz_xl.bsc.funding import FundingInput, FundingResult, funding
+from kkz_xl.bsc.labels import Category, Direction, Light, Perspective
+from kkz_xl.bsc.score import indicator_score, traffic_light
+from kkz_xl.errors import InputError
+from kkz_xl.model.validation import polish_validation_message
+
+Id = str
+
+
+class Indicator(BaseModel):
+    """An indicator: common to all services (``typ_uslugi`` empty) or of one service type."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Id = Field(pattern=r"^[A-Za-z0-9_.-]{1,30}$")
+    nazwa: str = Field(min_length=2, max_length=200)
+    perspektywa: Perspective
+    kierunek: Direction = Direction.WYZEJ
+    jednostka: str = Field(default="", max_length=40)
+    cel: float = Field(ge=0, le=1e12)
+    waga: float = Field(gt=0, le=100)
+    typ_uslugi: str | None = None
+
+
+class Service(BaseModel):
+    """A social service of the network and its measured indicator values."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Id = Field(pattern=r"^[A-Za-z0-9_.-]{1,30}$")
+    nazwa: str = Field(min_length=2, max_length=200)
+    typ: str = Field(min_length=2, max_length=80)
+    realizator: str = Field(min_length=2, max_length=200)
+    jst: str = Field(min_length=2, max_length=120)
+    kategoria: Category
+    etaty: float = Field(gt=0, le=10_000)
+    koszty: float = Field(gt=0, le=1e11)
+    oplaty: float = Field(default=0, ge=0, le=1e10)
+    miejsca: int | None = Field(default=None, ge=0, le=100_000)
+    opis: str = Field(default="", max_length=2000)
+    wartosci: dict[Id, float] = {}
+
+
+class Network(BaseModel):
+    """A regional network of services with its scorecard definition and funding rule."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    nazwa: str = Field(min_length=2)
+    region: str = Field(min_length=2)
+    rok: int = Field(ge=2000, le=2100)
+    progi: Thresholds = Field(default_factory=Thresholds)
+    kryteria: FundingCriteria = Field(default_factory=FundingCriteria)
+    koszty_na_etat: dict[str, float] = Field(min_length=1)
+    wskazniki: list[Indicator] = Field(min_length=1)
+    uslugi: list[Service] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Network:
+        problems: list[str] = []
+        for kind, ids in (("wskaźników", [i.id for i in self.wskazniki]),
+                          ("usług", [s.id for s in self.uslugi])):
+            dup = sorted({i for i in ids if ids.count(i) > 1})
+            if dup:
+                problems.append(f"powtórzone id {kind}: {', '.join(dup)}")
+        for ind in self.wskazniki:
+            if ind.typ_uslugi and ind.typ_uslugi not in self.koszty_na_etat:
+                problems.append(f"wskaźnik {ind.id}: nieznany typ usługi „{ind.typ_uslugi}”")
+        for svc in self.uslugi:
+            if svc.typ not in self.koszty_na_etat:
+                known = ", ".join(self.koszty_na_etat)
+                problems.append(f"usługa {svc.id}: brak kosztu na etat dla typu „{svc.typ}” "
+                                f"(znane typy: {known})")
+            allowed = {i.id for i in self.indicators_for(svc)}
+            for key in svc.wartosci:
+                if key not in allowed:
+                    problems.append(f"usługa {svc.id}: wskaźnik {key} nie dotyczy tej usługi "
+                                    "lub nie istnieje")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def indicators_for(self, service: Service) -> list[Indicator]:
+        """Common indicators plus those of the service's type."""
+        return [i for i in self.wskazniki if i.typ_uslugi in (None, service.typ)]
+
+    def service(self, service_id: str) -> Service:
+        for s in self.uslugi:
+            if s.id == service_id:
+                return s
+        known = ", ".join(s.id for s in self.uslugi)
+        raise InputError("usługa", f"nieznane id usługi „{service_id}”; dostępne: {known}")
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    wskaznik: Indicator
+    wartosc: float | None
+    wynik: float
+    swiatlo: Light
+
+
+@dataclass(frozen=True)
+class ServiceCard:
+    """A service's scorecard: per-indicator results, per-perspective and overall scores."""
+
+    usluga: Service
+    wskazniki: list[IndicatorResult]
+    perspektywy: dict[Perspective, float | None]
+    wynik: float
+    swiatlo: Light
+    finansowanie: FundingResult
+
+
+def _weighted(rows: list[IndicatorResult]) -> float | None:
+    weight = sum(r.wskaznik.waga for r in rows)
+    return sum(r.wskaznik.waga * r.wynik for r in rows) / weight if weight else None
+
+
+def service_card(network: Network, service: Service) -> ServiceCard:
+    """Evaluate one service."""
+    rows = []
+    for ind in network.indicators_for(service):
+        value = service.wartosci.get(ind.id)
+        score = indicator_score(value, ind.cel, ind.kierunek)
+        rows.append(IndicatorResult(ind, value, score, traffic_light(score, network.progi)))
+    per = {p: _weighted([r for r in rows if r.wskaznik.perspektywa is p]) for p in Perspective}
+    overall = _weighted(rows) or 0.0
+    money = funding(FundingInput(etaty=service.etaty, koszt_na_etat=network.koszty_na_etat[
+        service.typ], oplaty=service.oplaty, koszty=service.koszty, kategoria=service.kategoria),
+        network.kryteria)
+    return ServiceCard(service, rows, per, overall, traffic_light(overall, network.progi), money)
+
+
+def scorecard(network: Network) -> list[ServiceCard]:
+    """Every service's card, in the network's order."""
+    return [service_card(network, s) for s in network.uslugi]
+
+
+def load_network(path: Path) -> Network:
+    """Read a network YAML file; every problem reported in Polish."""
+    try:
+        with Path(path).open("r", encoding="utf-8") as fh:
+            data: Any = yaml.safe_load(fh)
+    except yaml.YAMLError as err:
+        raise InputError(str(path), f"plik nie jest poprawnym YAML-em ({err})") from None
+    try:
+        return Network.model_validate(data)
+    except ValidationError as err:
+        raise InputError(str(path), "błędy w pliku:\n" + polish_validation_message(err)) from None
+
+
+def sample_network() -> Network:
+    src = resources.files("kkz_xl.bsc") / "sample" / "siec.yaml"
+    with src.open("r", encoding="utf-8") as fh:
+        return Network.model_validate(yaml.safe_load(fh))
