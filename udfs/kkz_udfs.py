@@ -168,4 +168,29 @@ def kkz_okres_zwrotu(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
 
 # ---------------------------------------------------------------- Katalog i Sieć Liderów (12, 13)
 
+from kkz_xl.excel import registers as registers_xl  # noqa: E402
+
+
+@xw.func
+@xw.arg("tabela", ndim=2, doc="Tabela Katalogu Innowacji razem z wierszem nagłówków, "
+                              "np. TabKatalog[#Wszystko].")
+@xw.arg("kwestia", doc="Kod kwestii, np. „bezrobocie” (lista: KKZ_KWESTIE()).")
+@xw.arg("limit", doc="Najwyżej tyle programów (liczba całkowita ≥ 1); domyślnie wszystkie.")
+def kkz_katalog(tabela, kwestia, limit=None):
+    """Programy z Katalogu Innowacji dla danej kwestii, od najsilniejszych dowodów
+    skuteczności (poziom 1) – z nagłówkami tabeli."""
+    return registers_xl.catalogue_for_issue(tabela, kwestia, limit)
+
+
+@xw.func
+@xw.arg("tabela", ndim=2, doc="Tabela Sieci Liderów razem z wierszem nagłówków, "
+                              "np. TabLiderzy[#Wszystko].")
+@xw.arg("kwestia", doc="Kod kwestii (opcjonalnie), np. „bezdomnosc”.")
+@xw.arg("jst", doc="JST lub fragment jej nazwy (opcjonalnie), np. „Radom”.")
+def kkz_liderzy(tabela, kwestia=None, jst=None):
+    """Liderzy z Sieci Liderów zajmujący się kwestią i/lub działający w JST – z nagłówkami
+    tabeli; kontakty bez zapisanej zgody są pomijane."""
+    return registers_xl.leaders_matching(tabela, kwestia, jst)
+
+
 # ---------------------------------------------------------------- CIS, BSC, szkolenia

@@ -1,0 +1,231 @@
+"""``kkz katalog …`` and ``kkz liderzy …``: the registers and the Dyfuzor exchange."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from kkz_xl.cli.common import console, err_console, track, user_errors
+from kkz_xl.errors import InputError
+from kkz_xl.polish import fmt_money, fmt_number, fmt_percent
+from kkz_xl.registers.check import Level, Problem, check_register
+from kkz_xl.registers.export import Privacy, export_register
+from kkz_xl.registers.importing import import_file, load_mapping, parse_mapping_args
+from kkz_xl.registers.merge import display, merge_registers
+from kkz_xl.registers.reading import read_register
+from kkz_xl.registers.register import Register
+from kkz_xl.registers.samples import sample_register
+from kkz_xl.registers.schema import CATALOGUE, LEADERS, Kind, RegisterSchema
+from kkz_xl.registers.search import search
+from kkz_xl.registers.workbook import build_workbook
+from kkz_xl.registers.writing import save_register
+from kkz_xl.storage.atomic import atomic_write
+
+_SHOWN = {"katalog": ("id", "nazwa", "kwestie", "jst", "koszt_uczestnika", "skutecznosc",
+                      "poziom_dowodow", "status"),
+          "liderzy": ("id", "osoba", "jst", "instytucja", "funkcja", "kwestie", "kompetencje")}
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``katalog`` and ``liderzy`` command groups to ``app``."""
+    app.add_typer(_group(CATALOGUE, "Katalog Innowacji Społecznych: programy i ich skuteczność."),
+                  name="katalog")
+    app.add_typer(_group(LEADERS, "Sieć Liderów Innowacji Społecznych (dane osobowe: tylko za "
+                                  "zgodą)."), name="liderzy")
+
+
+def _saved(path: Path, backup: Path | None) -> None:
+    note = f" (poprzednia wersja: {backup})" if backup else ""
+    console.print(f"[green]Zapisano[/] {path}{note}")
+
+
+def _shown(schema: RegisterSchema, header: str, value: object) -> str:
+    """A cell for the terminal: money and shares the Polish way, bad values as typed."""
+    col = schema.by_header.get(header)
+    if value is None or col is None:
+        return "" if value is None else display(value)
+    try:
+        typed = col.parse(value)
+    except ValueError:
+        return display(value)
+    if col.kind == Kind.MONEY:
+        return fmt_money(typed, 0)
+    if col.kind == Kind.SHARE:
+        return fmt_percent(typed, 0)
+    return display(typed)
+
+
+def _problems_table(problems: list[Problem]) -> Table:
+    table = Table(title="Problemy", title_justify="left", show_lines=False)
+    for name in ("plik", "arkusz", "wiersz", "kolumna", "rodzaj", "opis"):
+        table.add_column(name, justify="right" if name == "wiersz" else "left",
+                         overflow="fold")
+    for p in problems:
+        style = "red" if p.level == Level.ERROR else "yellow"
+        table.add_row(p.source, p.sheet, str(p.row), p.column, f"[{style}]{p.level}[/]",
+                      p.message)
+    return table
+
+
+def _group(schema: RegisterSchema, help_text: str) -> typer.Typer:
+    group = typer.Typer(help=help_text, no_args_is_help=True, rich_markup_mode="rich")
+    noun = "programów" if schema.kind == "katalog" else "liderów"
+
+    @group.command("utworz")
+    @user_errors
+    def utworz(
+        plik: Annotated[Path, typer.Argument(help="Nowy plik rejestru (.xlsx).")],
+        przyklad: Annotated[bool, typer.Option("--przyklad",
+                                               help="Wypełnij przykładowymi danymi.")] = False,
+        nadpisz: Annotated[bool, typer.Option("--nadpisz", help="Zastąp istniejący plik "
+                                              "(poprzednia wersja trafi do .kopie).")] = False,
+    ) -> None:
+        """Utwórz pusty rejestr (tabela Excela, listy rozwijane, instrukcja) lub z przykładem."""
+        if plik.suffix.lower() != ".xlsx":
+            raise InputError("plik", f"oczekiwano nazwy pliku .xlsx, otrzymano {plik.name}")
+        if plik.exists() and not nadpisz:
+            raise InputError("plik", f"{plik} już istnieje; użyj --nadpisz, aby go zastąpić")
+        content = sample_register(schema) if przyklad else Register.empty(schema)
+        _saved(plik, atomic_write(plik, build_workbook(content).save))
+
+    @group.command("sprawdz")
+    @user_errors
+    def sprawdz(
+        pliki: Annotated[list[Path], typer.Argument(help="Pliki rejestru (.xlsx, .csv, .json).")],
+        arkusz: Annotated[str | None, typer.Option(help="Arkusz z tabelą rejestru.")] = None,
+    ) -> None:
+        """Sprawdź rejestr: każdy problem z arkuszem, wierszem, kolumną i opisem."""
+        problems: list[Problem] = []
+        rows = 0
+        for path in pliki:
+            reg = read_register(path, schema, arkusz)
+            rows += len(reg.rows)
+            problems += check_register(reg)
+        errors = sum(p.level == Level.ERROR for p in problems)
+        if problems:
+            console.print(_problems_table(problems))
+        console.print(f"Sprawdzono {rows} wierszy w {len(pliki)} plikach: błędy {errors}, "
+                      f"ostrzeżenia {len(problems) - errors}.")
+        if errors:
+            raise typer.Exit(1)
+
+    @group.command("importuj")
+    @user_errors
+    def importuj(
+        zrodlo: Annotated[Path, typer.Argument(help="Plik źródłowy (.csv, .xlsx, .json).")],
+        do: Annotated[Path, typer.Option("--do", help="Rejestr (.xlsx), do którego dopisać "
+                                         "wiersze; powstanie, jeśli go nie ma.")],
+        mapowanie: Annotated[Path | None, typer.Option(
+            help="Plik YAML/JSON: „kolumna źródłowa: kolumna rejestru”.")] = None,
+        kolumna: Annotated[list[str] | None, typer.Option(
+            "--kolumna", "-k", help="Mapowanie jednej kolumny: „Źródłowa=Kolumna rejestru”.")
+        ] = None,
+        arkusz: Annotated[str | None, typer.Option(help="Arkusz pliku źródłowego.")] = None,
+        nadawca: Annotated[str | None, typer.Option(
+            help="Kto przesłał dane (domyślnie nazwa pliku).")] = None,
+    ) -> None:
+        """Dopisz wiersze z CSV/XLSX/JSON do rejestru, z mapowaniem kolumn."""
+        mapping = load_mapping(mapowanie) if mapowanie else {}
+        mapping.update(parse_mapping_args(kolumna or []))
+        result = import_file(zrodlo, schema, mapping, sheet=arkusz, sender=nadawca)
+        table = Table(title="Mapowanie kolumn", title_justify="left")
+        table.add_column("kolumna źródłowa")
+        table.add_column("kolumna rejestru")
+        for source, target in result.mapped.items():
+            table.add_row(source, target)
+        for source in result.unmapped:
+            table.add_row(source, f"[yellow]{source} (nowa kolumna)[/]")
+        console.print(table)
+        target = read_register(do, schema) if do.exists() else Register.empty(schema)
+        target.add_rows(result.register.rows)
+        backup = save_register(target, do)
+        problems = check_register(read_register(do, schema))
+        console.print(f"Dopisano {len(result.register.rows)} wierszy; w rejestrze jest ich "
+                      f"{len(target.rows)}. Problemy po imporcie: {len(problems)} "
+                      f"(szczegóły: kkz {schema.kind} sprawdz {do}).")
+        if result.contacts_removed:
+            err_console.print(f"[yellow]Usunięto dane kontaktowe z {result.contacts_removed} "
+                              "wierszy bez zapisanej zgody.[/]")
+        _saved(do, backup)
+
+    @group.command("scal")
+    @user_errors
+    def scal(
+        pliki: Annotated[list[Path], typer.Argument(help="Rejestry przesłane przez JST.")],
+        wynik: Annotated[Path, typer.Option("--wynik", "-o",
+                                            help="Rejestr regionalny (.xlsx).")],
+    ) -> None:
+        """Dyfuzor: scal rejestry wielu JST w rejestr regionalny, bez utraty danych."""
+        registers = []
+        problems = 0
+        for path in track(pliki, "Wczytywanie i sprawdzanie plików", total=len(pliki)):
+            reg = read_register(path, schema)
+            problems += sum(p.level == Level.ERROR for p in check_register(reg))
+            registers.append(reg)
+        result = merge_registers(registers)
+        backup = save_register(result.register, wynik, with_conflicts=True,
+                               conflict_ids=result.ids)
+        out = result.register
+        summary = Table(title="Dyfuzor – podsumowanie", title_justify="left", show_header=False)
+        summary.add_column()
+        summary.add_column(justify="right")
+        for label, value in (
+            ("pliki", len(pliki)),
+            ("wiersze przesłane", result.input_rows),
+            (f"wiersze w rejestrze regionalnym ({noun})", len(out.rows)),
+            ("połączone powtórzenia", result.duplicates_joined),
+            ("wiersze z konfliktem", sum(1 for r in out.rows if r.get(schema.header("konflikty")))),
+            ("wartości w arkuszu Konflikty", len(out.conflicts)),
+            ("błędy w plikach źródłowych", problems),
+            ("wiersze bez zgody – usunięte kontakty", result.contacts_removed),
+        ):
+            summary.add_row(label, fmt_number(value, 0))
+        console.print(summary)
+        _saved(wynik, backup)
+
+    @group.command("eksportuj")
+    @user_errors
+    def eksportuj(
+        rejestr: Annotated[Path, typer.Argument(help="Rejestr (.xlsx, .csv, .json).")],
+        wynik: Annotated[Path, typer.Argument(help="Plik wynikowy: .xlsx, .csv lub .json.")],
+        z_kontaktami: Annotated[bool, typer.Option(
+            "--z-kontaktami", help="Dołącz kontakty (u liderów tylko za zgodą na "
+            "udostępnianie).")] = False,
+        anonimowo: Annotated[bool, typer.Option(
+            "--anonimowo", help="Eksport zanonimizowany: bez danych wskazujących osobę.")
+        ] = False,
+    ) -> None:
+        """Eksportuj rejestr do XLSX, CSV lub JSON (kontakty tylko na żądanie i za zgodą)."""
+        if z_kontaktami and anonimowo:
+            raise InputError("--anonimowo", "nie łącz z --z-kontaktami")
+        privacy = (Privacy.ANONYMOUS if anonimowo else
+                   Privacy.CONTACTS if z_kontaktami else Privacy.NO_CONTACTS)
+        reg = read_register(rejestr, schema)
+        backup = export_register(reg, wynik, privacy)
+        console.print(f"Eksport ({privacy.value}): {len(reg.rows)} wierszy.")
+        _saved(wynik, backup)
+
+    @group.command("szukaj")
+    @user_errors
+    def szukaj(
+        rejestr: Annotated[Path, typer.Argument(help="Rejestr (.xlsx, .csv, .json).")],
+        kwestia: Annotated[str | None, typer.Option(help="Kod lub nazwa kwestii.")] = None,
+        jst: Annotated[str | None, typer.Option(help="JST (wystarczy fragment nazwy).")] = None,
+        tekst: Annotated[str | None, typer.Option(help="Fragment tekstu w dowolnej kolumnie.")
+                         ] = None,
+    ) -> None:
+        """Szukaj w rejestrze po kwestii, JST i tekście (bez względu na wielkość liter i znaki)."""
+        reg = read_register(rejestr, schema)
+        found = search(reg, kwestia=kwestia, jst=jst, tekst=tekst)
+        table = Table(title=f"Znaleziono {len(found)} z {len(reg.rows)}", title_justify="left")
+        shown = [schema.header(k) for k in _SHOWN[schema.kind]]
+        for header in shown:
+            table.add_column(header, overflow="fold")
+        for i in found:
+            table.add_row(*(_shown(schema, h, reg.rows[i].get(h)) for h in shown))
+        console.print(table)
+
+    return group
