@@ -21,6 +21,7 @@ params_cmd.register(app)
 from kkz_xl.cli import addin_cmd; addin_cmd.register(app)  # noqa: E402, E702, I001
 from kkz_xl.cli import cis_cmd; cis_cmd.register(app)  # noqa: E402, E702, I001
 from kkz_xl.cli import bsc_cmd; bsc_cmd.register(app)  # noqa: E402, E702, I001
+from kkz_xl.cli import registers_cmd; registers_cmd.register(app)  # noqa: E402, E702, I001
 
 
 @app.callback()
