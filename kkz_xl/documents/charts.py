@@ -8,6 +8,7 @@ a batch, and noticeably faster. Axis labels use Polish number formatting (``1,2 
 from __future__ import annotations
 
 import functools
+import textwrap
 from collections.abc import Callable, Sequence
 from functools import cache
 from io import BytesIO
@@ -37,6 +38,11 @@ def _font_family() -> list[str]:
 
 
 P = ParamSpec("P")
+LABEL_WIDTH = 30  # characters per line of a bar label; longer issue names wrap
+
+
+def _wrap(labels: Sequence[str]) -> list[str]:
+    return [textwrap.fill(label, LABEL_WIDTH) for label in labels]
 
 
 def _styled(draw: Callable[P, Chart]) -> Callable[P, Chart]:
@@ -74,7 +80,7 @@ def _figure(width_in: float, height_in: float) -> tuple[Figure, Axes]:
 def _png(fig: Figure, width_mm: float, labels: Sequence[str] = ()) -> Chart:
     """Encode the figure; margins are set from the longest bar label instead of
     ``tight_layout`` (which draws the figure twice and doubled the cost of a batch)."""
-    longest = max((len(label) for label in labels), default=0)
+    longest = max((len(line) for label in labels for line in label.split("\n")), default=0)
     left = min(0.45, 0.05 + 0.0078 * longest) if labels else 0.13
     fig.subplots_adjust(left=left, right=0.93, top=0.95, bottom=0.16)
     buffer = BytesIO()
@@ -84,7 +90,9 @@ def _png(fig: Figure, width_mm: float, labels: Sequence[str] = ()) -> Chart:
 
 def _bars(labels: Sequence[str], values: Sequence[float]) -> Chart:
     """Horizontal bars, green where acting saves money, red where it costs."""
-    height = 0.9 + 0.38 * max(len(labels), 1)
+    labels = _wrap(labels)
+    lines = sum(label.count("\n") + 1 for label in labels)
+    height = 0.7 + 0.24 * lines + 0.2 * len(labels)
     fig, ax = _figure(6.3, height)
     positions = list(range(len(labels)))[::-1]
     colours = [GAIN if v >= 0 else LOSS for v in values]
@@ -132,6 +140,7 @@ def tornado(labels: Sequence[str], low: Sequence[float], high: Sequence[float],
 
     Bars are drawn in the given order from the top (pass them sorted by swing, widest first).
     """
+    labels = _wrap(labels)
     height = 1.0 + 0.36 * max(len(labels), 1)
     fig, ax = _figure(6.3, height)
     positions = list(range(len(labels)))[::-1]

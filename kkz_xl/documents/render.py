@@ -24,7 +24,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -373,7 +373,15 @@ def render_docx(template_path: Path, context: Mapping[str, Any], out_path: Path)
     except Exception as err:  # properties/footnotes are rendered outside render_xml_part
         raise TemplateRenderError(template_path.name, polish_reason(err)) from err
     atomic_write(out_path, lambda tmp: tpl.save(str(tmp)))
+    _shareable(out_path)
     return out_path
+
+
+def _shareable(path: Path) -> None:
+    """Give a saved file the usual permissions (the temporary file it came from is 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    path.chmod(0o666 & ~umask)
 
 
 # --- PDF -------------------------------------------------------------------------------------
@@ -383,11 +391,13 @@ def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def to_pdf_many(docx_paths: list[Path], out_dir: Path, *, timeout: float = 600.0) -> list[Path]:
+def to_pdf_many(docx_paths: Sequence[Path], out_dir: Path, *, timeout: float = 600.0
+                ) -> tuple[dict[Path, Path], dict[Path, str]]:
     """Convert Word documents to PDF with one LibreOffice run (much faster than one per file).
 
-    Each PDF appears in ``out_dir`` only when complete (converted in a scratch folder, then
-    moved atomically). Raises :class:`DataError` when LibreOffice is missing or fails.
+    Returns ``(converted, failed)``: document → PDF, document → Polish reason. Each PDF
+    appears in ``out_dir`` only when complete (converted in a scratch folder, then moved
+    atomically). Raises :class:`DataError` when LibreOffice is missing or hangs.
     """
     soffice = soffice_path()
     if soffice is None:
@@ -397,7 +407,8 @@ def to_pdf_many(docx_paths: list[Path], out_dir: Path, *, timeout: float = 600.0
         )
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    results: list[Path] = []
+    converted: dict[Path, Path] = {}
+    failed: dict[Path, str] = {}
     with tempfile.TemporaryDirectory(prefix="kkz-pdf-") as scratch:
         # Own profile per run: parallel conversions with a shared profile block each other.
         profile = Path(scratch) / "profile"
@@ -414,13 +425,18 @@ def to_pdf_many(docx_paths: list[Path], out_dir: Path, *, timeout: float = 600.0
             produced = Path(scratch) / (Path(docx).stem + ".pdf")
             if not produced.is_file():
                 detail = (proc.stderr or proc.stdout).strip()[-300:]
-                raise DataError(f"LibreOffice nie utworzył PDF z {Path(docx).name}: {detail}")
+                failed[docx] = f"LibreOffice nie utworzył PDF z {Path(docx).name} {detail}".strip()
+                continue
             target = out_dir / produced.name
             atomic_write(target, lambda tmp, src=produced: shutil.copyfile(src, tmp))
-            results.append(target)
-    return results
+            _shareable(target)
+            converted[docx] = target
+    return converted, failed
 
 
 def to_pdf(docx: Path, out_dir: Path) -> Path:
     """Convert one Word document to PDF in ``out_dir`` with LibreOffice headless."""
-    return to_pdf_many([Path(docx)], out_dir)[0]
+    converted, failed = to_pdf_many([Path(docx)], out_dir)
+    if failed:
+        raise DataError(next(iter(failed.values())))
+    return converted[Path(docx)]

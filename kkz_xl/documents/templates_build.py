@@ -94,6 +94,17 @@ def _repeat_header(row: object) -> None:
     tr_pr.append(el)
 
 
+def _fix_widths(table: object, widths_cm: Sequence[float]) -> None:
+    """Fixed column widths in the grid and every cell (LibreOffice reads ``w:tblGrid``)."""
+    tbl = table._tbl  # type: ignore[attr-defined]
+    table.autofit = False  # type: ignore[attr-defined]
+    for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths_cm, strict=True):
+        col.set(qn("w:w"), str(int(Cm(width).twips)))
+    for row in table.rows:  # type: ignore[attr-defined]
+        for cell, width in zip(row.cells, widths_cm, strict=True):
+            cell.width = Cm(width)
+
+
 def _set_styles(doc: DocumentObject) -> None:
     styles = doc.styles
     normal = styles["Normal"]
@@ -174,15 +185,17 @@ class _Builder:
     def table(self, loop: str, columns: Sequence[Column], *, empty: str | None = None,
               total: Sequence[str] | None = None) -> None:
         """A table with a header row and one row per item of ``loop`` (``x in list``)."""
+        name = loop.split(" in ", 1)[1].strip()
+        if empty:
+            self.tag(f"if {name}")
         rows = 4 + (1 if total else 0)
         table = self.doc.add_table(rows=rows, cols=len(columns))
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         header, opener, body, closer = table.rows[:4]
         _repeat_header(header)
+        _fix_widths(table, [c.width_cm for c in columns])
         for i, col in enumerate(columns):
-            for row in table.rows:
-                row.cells[i].width = Cm(col.width_cm)
             cell = header.cells[i]
             cell.text = ""
             run = cell.paragraphs[0].add_run(col.header)
@@ -206,24 +219,24 @@ class _Builder:
                     last.cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 _shade(last.cells[i], "F2F2F2")
         if empty:
-            name = loop.split(" in ", 1)[1].strip()
-            self.tag(f"if not {name}")
+            self.tag("else")
             self.p(empty)
             self.tag("endif")
-        else:
-            self.p()
+        self.p()
 
     def pairs(self, rows: Sequence[tuple[str, str]], widths: tuple[float, float] = (9, 6)) -> None:
         """A two-column table of fixed labels and placeholder values."""
         table = self.doc.add_table(rows=len(rows), cols=2)
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for row, (label, value) in zip(table.rows, rows, strict=True):
-            row.cells[0].width = Cm(widths[0])
-            row.cells[1].width = Cm(widths[1])
+        _fix_widths(table, widths)
+        for number, (row, (label, value)) in enumerate(zip(table.rows, rows, strict=True)):
             row.cells[0].text = label
             row.cells[1].text = value
             row.cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if number < len(rows) - 1:  # keep the small table on one page
+                for cell in row.cells:
+                    cell.paragraphs[0].paragraph_format.keep_with_next = True
             _shade(row.cells[0], "F2F2F2")
         self.p()
 
@@ -253,7 +266,8 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
     b.p(
         "Strategia Rozwiązywania Problemów Społecznych na lata {{ dokument.okres }} "
         "({{ jst.nazwa }}) jest dokumentem, którego przyjęcie należy do zadań własnych "
-        f"{'gminy' if kind == 'gmina' else 'powiatu'} (art. 16b ustawy z dnia 12 marca 2004 r. "
+        f"{'gminy' if kind == 'gmina' else 'powiatu'} (art. 16b ustawy z dnia 12 marca "
+        "2004\u00a0r. "
         "o pomocy społecznej). Zawiera diagnozę sytuacji społecznej, prognozę zmian, cele "
         "strategiczne, kierunki niezbędnych działań, sposób realizacji strategii i jej ramy "
         "finansowe oraz wskaźniki realizacji działań."

@@ -1,0 +1,150 @@
+"""Building strategies: one JST, or a regional centre's list of JSTs in one run.
+
+In a batch every JST is independent: a failing one is recorded with its Polish reason and the
+others go on; PDFs are converted at the end in a single LibreOffice run (starting LibreOffice
+costs more than converting one document).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from kkz_xl.documents.render import render_docx, to_pdf_many
+from kkz_xl.documents.strategy import StrategyData, strategy_context
+from kkz_xl.documents.templates_build import TEMPLATE_NAMES, repo_templates_dir, write_template
+from kkz_xl.errors import InputError, KKZError
+from kkz_xl.model.validation import polish_validation_message
+
+Rows = Sequence[Mapping[str, Any]]
+SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def template_for(kind: str, directory: Path | None = None) -> Path:
+    """The model template for a JST kind: ``doc_templates/`` of the source tree, or (in an
+    installed package without it) a copy built once into the user's cache."""
+    name = TEMPLATE_NAMES["gmina" if kind == "gmina" else "powiat"]
+    for folder in (directory, repo_templates_dir()):
+        if folder is not None and (Path(folder) / name).is_file():
+            return Path(folder) / name
+    cache = Path.home() / ".cache" / "kkz-xl" / "doc_templates"
+    if not (cache / name).is_file():
+        write_template("gmina" if kind == "gmina" else "powiat", cache / name)
+    return cache / name
+
+
+def load_scenario(path: Path) -> Any:
+    """A scenario from a YAML/JSON file (the calculator workbook is read by the workbook
+    module once it offers a reader; until then it is refused with a Polish hint)."""
+    from kkz_xl.model.scenario import Scenario
+
+    path = Path(path)
+    if path.suffix.lower() in SCENARIO_SUFFIXES:
+        return Scenario.load(path)
+    raise InputError(str(path), "oczekiwano pliku scenariusza .yaml, .yml lub .json "
+                     "(skoroszyt kalkulatora zapisz najpierw jako scenariusz)")
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of a JST name: ``Gmina Przykładowa`` → ``gmina_przykladowa``."""
+    from kkz_xl.registers.text import fold
+
+    return re.sub(r"[^a-z0-9]+", "_", fold(text)).strip("_") or "jst"
+
+
+def output_name(scenario: Any) -> str:
+    """``strategia_1499012_gmina_przykladowa.docx`` (TERYT keeps namesakes apart)."""
+    return f"strategia_{scenario.jst.teryt}_{slug(scenario.jst.name)}.docx"
+
+
+@dataclass
+class Outcome:
+    """What happened to one JST of a batch."""
+
+    source: Path
+    jst: str = ""
+    docx: Path | None = None
+    pdf: Path | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def build_strategy(
+    scenario_path: Path,
+    out_dir: Path,
+    *,
+    template: Path | None = None,
+    katalog_rows: Rows | None = None,
+    liderzy_rows: Rows | None = None,
+    data: StrategyData | None = None,
+    draws: int | None = None,
+    today: dt.date | None = None,
+) -> tuple[Any, Path]:
+    """Scenario file → engine → context → ``out_dir/strategia_….docx``; returns (scenario, path).
+
+    ``draws`` overrides the scenario's number of Monte Carlo draws (0 skips the analysis).
+    """
+    from kkz_xl.engine.run import run_scenario
+
+    scenario = load_scenario(scenario_path)
+    results = run_scenario(scenario, monte_carlo_draws=draws)
+    context = strategy_context(scenario, results, katalog_rows, liderzy_rows, data=data,
+                               today=today)
+    tpl = Path(template) if template else template_for(scenario.jst.kind)
+    out = render_docx(tpl, context, Path(out_dir) / output_name(scenario))
+    return scenario, out
+
+
+def failure_reason(err: BaseException) -> str:
+    """A one-paragraph Polish reason for the batch summary."""
+    if isinstance(err, ValidationError):
+        return polish_validation_message(err).replace("\n", "; ")
+    if isinstance(err, KKZError):
+        return str(err).replace("\n", " ").strip()
+    if isinstance(err, FileNotFoundError):
+        return f"nie znaleziono pliku {err.filename}"
+    return f"nieoczekiwany błąd ({type(err).__name__}: {err})"
+
+
+def build_many(
+    scenario_paths: Sequence[Path],
+    out_dir: Path,
+    *,
+    pdf: bool = False,
+    on_progress: Callable[[Outcome], None] | None = None,
+    **options: Any,
+) -> list[Outcome]:
+    """Build a strategy for every scenario; one failure never stops the others.
+
+    ``options`` are those of :func:`build_strategy`. With ``pdf`` the documents built are
+    converted in one LibreOffice run; a conversion failure is recorded per JST too.
+    """
+    outcomes: list[Outcome] = []
+    for path in scenario_paths:
+        outcome = Outcome(Path(path))
+        try:
+            scenario, outcome.docx = build_strategy(Path(path), out_dir, **options)
+            outcome.jst = scenario.jst.name
+        except Exception as err:  # each JST's failure is reported, the batch goes on
+            outcome.error = failure_reason(err)
+        outcomes.append(outcome)
+        if on_progress is not None:
+            on_progress(outcome)
+    if pdf:
+        built = [o for o in outcomes if o.docx is not None]
+        if built:
+            converted, failed = to_pdf_many([o.docx for o in built], Path(out_dir))
+            for o in built:
+                o.pdf = converted.get(o.docx)
+                if o.docx in failed:
+                    o.error = f"dokument utworzony, ale nie PDF: {failed[o.docx]}"
+    return outcomes
