@@ -39,6 +39,9 @@ _TITLE = Font(bold=True, size=14, color="1F4E78")
 _BOLD = Font(bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="4472C4")  # the header colour of TableStyleMedium2
+_HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
 
 
 def table_for(ws: Worksheet, name: str, headers: list[str], n_rows: int) -> Table:
@@ -107,7 +110,10 @@ def _write_table_sheet(ws: Worksheet, register: Register, formulas: bool = False
     headers = register.headers
     columns = [schema.by_header.get(h) for h in headers]
     for j, header in enumerate(headers, start=1):
-        ws.cell(1, j, header)
+        cell = ws.cell(1, j, header)
+        # Also set on the cells: viewers that ignore table styles still show a header.
+        cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN
+    ws.row_dimensions[1].height = 32
     for i, row in enumerate(register.rows, start=2):
         for j, header in enumerate(headers, start=1):
             value = row.get(header)
@@ -122,11 +128,10 @@ def _write_table_sheet(ws: Worksheet, register: Register, formulas: bool = False
             if dv is not None:
                 ws.add_data_validation(dv)
     ws.freeze_panes = "C2"
+    # A register is wide: printed landscape across pages, header row and name on each page.
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"
+    ws.print_title_cols = "A:B"
 
 
 def _jst_names(register: Register) -> list[tuple[str, str]]:
@@ -154,7 +159,7 @@ def _write_lists(wb: Workbook, register: Register) -> None:
         for k, head in enumerate(heads):
             cell = ws.cell(1, col + k, head)
             cell.font, cell.fill = _BOLD, _HEAD_FILL
-            ws.column_dimensions[get_column_letter(col + k)].width = 24 if k else 20
+            ws.column_dimensions[get_column_letter(col + k)].width = 60 if k else 22
         for i, values in enumerate(rows, start=2):
             for k, value in enumerate(values):
                 put(ws.cell(i, col + k), value)
@@ -218,25 +223,42 @@ def _instructions(schema: RegisterSchema) -> list[tuple[str, str]]:
     return lines
 
 
+def _lines_needed(text: str, width_chars: int) -> int:
+    """Rough number of wrapped lines (Excel does not size merged or wrapped rows itself)."""
+    return max(1, -(-len(text) // width_chars))
+
+
 def _write_instructions(wb: Workbook, schema: RegisterSchema) -> None:
     ws = wb.create_sheet(INSTRUCTIONS_SHEET, 0)
     ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 100
+    ws.column_dimensions["B"].width = 90
     for r, (kind, text) in enumerate(_instructions(schema), start=1):
         if kind == "c":
             head, _, body = text.partition("\t")
             put(ws.cell(r, 1), head)
             put(ws.cell(r, 2), body)
             ws.cell(r, 1).font = _BOLD
+            ws.cell(r, 1).alignment = _WRAP
             ws.cell(r, 2).alignment = _WRAP
+            ws.row_dimensions[r].height = 15 * max(_lines_needed(body, 95),
+                                                    _lines_needed(head, 30))
             continue
         cell = ws.cell(r, 1)
         put(cell, text)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
+        cell.alignment = _WRAP
         if kind == "t":
             cell.font = _TITLE
+            ws.row_dimensions[r].height = 22
         elif kind == "h":
             cell.font, cell.fill = Font(bold=True, size=12), _HEAD_FILL
-            ws.cell(r, 2).fill = _HEAD_FILL
+            ws.row_dimensions[r].height = 20
+        else:
+            ws.row_dimensions[r].height = 15 * _lines_needed(text, 125)
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def write_conflicts_sheet(wb: Workbook, schema: RegisterSchema,
