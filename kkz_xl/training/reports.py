@@ -1,0 +1,69 @@
+"""Who is trained for what: the report per JST and each leader's completed trainings."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from kkz_xl.training.schema import TOOL_LABELS, TrainingRegister
+
+REPORT_HEADER = ("JST", "uczestnik", "instytucja", "id lidera", "narzędzie KKZ", "moduł",
+                 "forma", "godziny", "data")
+
+
+@dataclass(frozen=True)
+class Completion:
+    jst: str
+    uczestnik: str
+    instytucja: str
+    lider_id: str | None
+    narzedzie: str
+    modul: str
+    forma: str
+    godziny: float
+    data: object
+
+    def row(self) -> tuple[object, ...]:
+        return (self.jst, self.uczestnik, self.instytucja, self.lider_id or "", self.narzedzie,
+                self.modul, self.forma, self.godziny, self.data)
+
+
+def completions(reg: TrainingRegister, jst: str | None = None) -> list[Completion]:
+    """Completed trainings (``ukonczyl``), by JST, person, date; optionally one JST only."""
+    sessions = {s.id: s for s in reg.sesje}
+    out = []
+    for a in reg.udzialy:
+        if not a.ukonczyl:
+            continue
+        person = reg.participant(a.uczestnik)
+        if jst and person.jst.casefold() != jst.casefold():
+            continue
+        session = sessions[a.sesja]
+        module = reg.module(session.modul)
+        out.append(Completion(person.jst, person.imie_nazwisko, person.instytucja,
+                              person.lider_id, TOOL_LABELS[module.narzedzie], module.temat,
+                              module.forma.value, module.godziny, session.data))
+    return sorted(out, key=lambda c: (c.jst, c.uczestnik, str(c.data)))
+
+
+def jst_summary(reg: TrainingRegister) -> dict[str, dict[str, int]]:
+    """JST → KKZ tool → number of distinct persons trained in it."""
+    people: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for c in completions(reg):
+        people[c.jst][c.narzedzie].add(c.uczestnik)
+    return {j: {t: len(p) for t, p in tools.items()} for j, tools in sorted(people.items())}
+
+
+def leader_trainings(reg: TrainingRegister) -> dict[str, list[str]]:
+    """Leader id → completed trainings as ``Temat (RRRR-MM-DD)`` (for „Ukończone szkolenia”)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for c in completions(reg):
+        if c.lider_id:
+            out[c.lider_id].append(f"{c.modul} ({c.data})")
+    return dict(out)
+
+
+def unknown_leaders(reg: TrainingRegister, leader_ids: set[str]) -> list[str]:
+    """Polish messages for participants linked to a leader id absent from the leaders' register."""
+    return [f"uczestnik {p.id} ({p.imie_nazwisko}): brak lidera {p.lider_id} w rejestrze Liderów"
+            for p in reg.uczestnicy if p.lider_id and p.lider_id not in leader_ids]
