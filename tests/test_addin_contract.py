@@ -38,8 +38,9 @@ CONTRACT: dict[str, list[str]] = {
     "KKZ_OKRES_ZWROTU": MODEL_ARGS,
 }
 SHIPPED_FIRST = set(CONTRACT) - {"KKZ_KATALOG", "KKZ_LIDERZY"}  # functions 1–11 and 14
-#: The worked example: N, c, q, s, c_p, T, rho (rho = 0 given explicitly), rest empty.
-EXAMPLE = [100.0, 10000.0, 0.1, 0.3, 5000.0, 3.0, 0.0, None, None, None, None]
+#: The worked example: N, c, q, s, c_p, T, rho (rho = 0 given explicitly), rest empty;
+#: integral values as JavaScript's JSON.stringify writes them (``100``, not ``100.0``).
+EXAMPLE = [100, 10000, 0.1, 0.3, 5000, 3, 0, None, None, None, None]
 
 
 def decorated_functions() -> set[str]:
@@ -120,7 +121,7 @@ def test_worked_example_npv(client: httpx.Client) -> None:
 
 def test_cost_as_a_payer_row_gives_the_same(client: httpx.Client) -> None:
     args = list(EXAMPLE)
-    args[1] = [[10000.0, 0.0, 0.0, 0.0, 0.0]]
+    args[1] = [[10000, 0, 0, 0, 0]]
     assert call(client, "kkz_koszt_zaniechania", *args) == [[pytest.approx(13000.0)]]
 
 
@@ -174,7 +175,7 @@ def test_fifty_concurrent_calls_all_answer_right(server: RunningServer) -> None:
     # NPV scales with N when nobody flows in (a = 0): 130 zł per person in the example.
     def one(n: int) -> tuple[int, float]:
         with httpx.Client(base_url=server.url, timeout=60) as c:
-            answer = c.post(CALL, json=office_body("kkz_koszt_zaniechania", float(n),
+            answer = c.post(CALL, json=office_body("kkz_koszt_zaniechania", n,
                                                    *EXAMPLE[1:]))
             return answer.status_code, answer.json()["result"][0][0]
 

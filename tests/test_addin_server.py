@@ -80,6 +80,15 @@ FIXTURE_MODULE = textwrap.dedent(
         return [[float("inf"), float("nan"), 1.0]]
 
 
+    @xw.func
+    @xw.arg("sekundy", doc="czas liczenia w sekundach")
+    def fx_wolna(sekundy):
+        """Długie obliczenie (jak duża analiza Monte Carlo)."""
+        import time
+        time.sleep(sekundy)
+        return sekundy
+
+
     def pomocnicza(x):
         return x
     '''
@@ -125,7 +134,8 @@ def office_body(func_name: str, *args: object) -> dict[str, object]:
 def test_metadata_lists_the_decorated_functions_only(client: httpx.Client) -> None:
     meta = client.get(META).json()
     names = {f["name"] for f in meta["functions"]}
-    assert names == {"FX_KOSZT", "FX_TABELA", "FX_SUMA", "FX_BLAD", "FX_NIESKONCZONOSC"}
+    assert names == {"FX_KOSZT", "FX_TABELA", "FX_SUMA", "FX_BLAD", "FX_NIESKONCZONOSC",
+                     "FX_WOLNA"}
     koszt = next(f for f in meta["functions"] if f["name"] == "FX_KOSZT")
     assert koszt["description"] == "Koszt grupy w całym okresie."
     assert [p["name"] for p in koszt["parameters"]] == ["osoby", "stawka", "lata"]
@@ -238,6 +248,24 @@ def test_fifty_concurrent_calls_all_answer_right(server: RunningServer) -> None:
     with ThreadPoolExecutor(max_workers=50) as pool:
         answers = list(pool.map(one, range(1, 51)))
     assert answers == [(200, {"result": [[6.0 * i]]}) for i in range(1, 51)]
+
+
+def test_a_long_calculation_does_not_hold_up_other_cells(server: RunningServer) -> None:
+    def slow() -> httpx.Response:
+        with httpx.Client(base_url=server.url, timeout=30) as c:
+            return c.post(CALL, json=office_body("fx_wolna", 3.0))
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(slow)
+        time.sleep(0.3)  # the slow call is running on the server now
+        with httpx.Client(base_url=server.url, timeout=30) as c:
+            start = time.perf_counter()
+            quick = c.post(CALL, json=office_body("fx_koszt", 1.0, 2.0, 3.0))
+            waited = time.perf_counter() - start
+        assert quick.json() == {"result": [[6.0]]}
+        assert waited < 1.5
+        assert not pending.done()
+        assert pending.result().json() == {"result": [[3.0]]}
 
 
 def test_cors_allows_office_hosts_only(client: httpx.Client) -> None:

@@ -8,10 +8,13 @@ traceback only in the server log.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import math
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -40,6 +43,27 @@ EXCEL_ERRORS = {
 }
 #: What a non-finite number becomes in a cell (JSON has no NaN or infinity).
 NUM_ERROR = {"type": "Error", "errorType": "Num"}
+#: Threads running the functions: a long Monte Carlo must not stall everyone else's cells,
+#: and numpy releases the GIL for most of its work.
+WORKER_THREADS = 8
+
+_worker_state = threading.local()
+
+
+def _init_worker() -> None:
+    _worker_state.loop = asyncio.new_event_loop()
+
+
+_workers = ThreadPoolExecutor(
+    max_workers=WORKER_THREADS, thread_name_prefix="kkz-udf", initializer=_init_worker
+)
+
+
+def _run_in_worker(data: dict[str, Any], module: Any) -> Any:
+    """xlwings' (async) call, run to completion on this worker thread's own event loop."""
+    return _worker_state.loop.run_until_complete(
+        xlwings.server.custom_functions_call(data, module)
+    )
 
 
 class CallRejectedError(Exception):
@@ -97,8 +121,15 @@ def _cell_problem(cell: Any) -> str | None:
     return "nieobsługiwany rodzaj wartości"
 
 
+def _as_excel_number(cell: Any) -> Any:
+    """Excel has only doubles; JSON writes an integral one as ``100``, which Python reads as an
+    int. Make it the float that classic xlwings would pass."""
+    return float(cell) if isinstance(cell, int) and not isinstance(cell, bool) else cell
+
+
 def check_args(udf: Udf, args: list[Any]) -> list[Any]:
-    """Shape and content of the arguments; missing trailing optional ones are filled as empty."""
+    """Shape and content of the arguments, numbers as floats; missing trailing optional ones
+    are filled as empty."""
     if udf.max_args is not None and len(args) > udf.max_args:
         raise CallRejectedError(
             f"{udf.excel_name}: za dużo argumentów ({len(args)}), "
@@ -114,7 +145,11 @@ def check_args(udf: Udf, args: list[Any]) -> list[Any]:
                 problem = _cell_problem(cell)
                 if problem:
                     raise CallRejectedError(f"{name}: {problem}")
-    padded = list(args)
+    padded = [
+        [[_as_excel_number(c) for c in row] for row in arg] if isinstance(arg, list)
+        else _as_excel_number(arg)
+        for arg in args
+    ]
     for param in udf.params[len(args):]:
         if not param.optional and not udf.vararg:
             raise CallRejectedError(f"{udf.excel_name}: brak wymaganego argumentu {param.name}")
@@ -141,7 +176,9 @@ async def answer(registry: UdfRegistry, body: bytes) -> dict[str, Any]:
     data = request.model_dump()
     data["args"] = check_args(udf, request.args)
     try:
-        result = await xlwings.server.custom_functions_call(data, registry.module)
+        result = await asyncio.wrap_future(
+            _workers.submit(_run_in_worker, data, registry.module)
+        )
     except DataError as err:
         # Broken product data on the server: not the user's fault, but a readable message.
         logger.error("data error in %s: %s", udf.python_name, err)
