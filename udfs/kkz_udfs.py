@@ -194,3 +194,81 @@ def kkz_liderzy(tabela, kwestia=None, jst=None):
 
 
 # ---------------------------------------------------------------- CIS, BSC, szkolenia
+
+from kkz_xl.excel import bsc as bsc_xl  # noqa: E402
+from kkz_xl.excel import cis as cis_xl  # noqa: E402
+
+
+@xw.func
+@xw.arg("zasilek", doc="Zasiłek dla bezrobotnych z pierwszych 90 dni, zł/mies. (domyślnie "
+                       "kwota obowiązująca, od 1.06.2025 1 721,90 zł).")
+@xw.arg("mnoznik", doc="Świadczenie jako krotność zasiłku (domyślnie 120 % = 1,2).")
+def kkz_cis_swiadczenie(zasilek=None, mnoznik=None):
+    """Miesięczne świadczenie integracyjne uczestnika CIS (120 % zasiłku dla bezrobotnych)."""
+    return cis_xl.kkz_cis_swiadczenie(zasilek, mnoznik)
+
+
+@xw.func
+@xw.arg("uczestnicy", doc="Liczba uczestników CIS (liczba całkowita ≥ 1).")
+@xw.arg("miesiace", doc="Miesiące uczestnictwa (średnio), do 24.")
+@xw.arg("koszty_biezace", doc="Koszty bieżące CIS na miesiąc (kadra, lokal, materiały), zł.")
+@xw.arg("przychody_wlasne", doc="Przychody własne CIS w okresie, zł (domyślnie 0).")
+@xw.arg("udzial_ue", doc="Udział funduszy UE w kosztach bieżących, 0–1 (domyślnie 0).")
+@xw.arg("udzial_panstwa", doc="Udział budżetu państwa w pozostałych kosztach bieżących, 0–1 "
+                              "(domyślnie 0; propozycja z Olsztyna 2011: 0,8).")
+@xw.arg("zasilek", doc="Zasiłek dla bezrobotnych (pierwsze 90 dni), zł/mies. (domyślnie "
+                       "obowiązujący).")
+@xw.arg("stopa_skladek", doc="Składki od świadczenia jako udział świadczenia (domyślnie "
+                             "0,3652).")
+def kkz_cis_koszt(uczestnicy, miesiace, koszty_biezace, przychody_wlasne=None, udzial_ue=None,
+                  udzial_panstwa=None, zasilek=None, stopa_skladek=None):
+    """Koszt edycji CIS według płatników: Fundusz Pracy, gmina, budżet państwa, fundusze UE,
+    przychody własne i razem (tabela z nagłówkami: płatnik, kwota, udział)."""
+    return cis_xl.kkz_cis_koszt(uczestnicy, miesiace, koszty_biezace, przychody_wlasne,
+                                udzial_ue, udzial_panstwa, zasilek, stopa_skladek)
+
+
+@xw.func
+@xw.arg("data_ukonczenia", doc="Data ukończenia CIS przez absolwenta.")
+@xw.arg("lata", doc="Lata monitoringu (domyślnie 3).")
+@xw.arg("co_ile_rok1", doc="Odstęp kontaktów w 1. roku, miesiące (domyślnie 3).")
+@xw.arg("co_ile_potem", doc="Odstęp kontaktów po 1. roku, miesiące (domyślnie 6).")
+def kkz_cis_kontakty(data_ukonczenia, lata=None, co_ile_rok1=None, co_ile_potem=None):
+    """Terminy kontaktów z absolwentem CIS (tabela: kontakt, miesiąc, data); dzień, którego
+    brak w miesiącu, przechodzi na ostatni dzień miesiąca."""
+    return cis_xl.kkz_cis_kontakty(data_ukonczenia, lata, co_ile_rok1, co_ile_potem)
+
+
+@xw.func
+@xw.arg("wartosci", doc="Wartości wskaźników (wiersz lub kolumna; pusta = 0 % celu).")
+@xw.arg("cele", doc="Cele wskaźników, w tej samej kolejności.")
+@xw.arg("wagi", doc="Wagi wskaźników (≥ 0, suma > 0).")
+@xw.arg("kierunki", doc="„wyżej” (im więcej, tym lepiej) lub „niżej”; domyślnie „wyżej”.")
+def kkz_bsc_wynik(wartosci, cele, wagi, kierunki=None):
+    """Wynik karty wyników (BSC) od 0 do 1: średnia ważona stopni osiągnięcia celów."""
+    return bsc_xl.kkz_bsc_wynik(wartosci, cele, wagi, kierunki)
+
+
+@xw.func
+@xw.arg("wynik", doc="Wynik od 0 do 1 (np. z KKZ_BSC_WYNIK).")
+@xw.arg("prog_zielony", doc="Próg zielonego światła (domyślnie 0,9).")
+@xw.arg("prog_zolty", doc="Próg żółtego światła (domyślnie 0,7).")
+def kkz_bsc_swiatlo(wynik, prog_zielony=None, prog_zolty=None):
+    """Światło karty wyników: „zielone”, „żółte” lub „czerwone”."""
+    return bsc_xl.kkz_bsc_swiatlo(wynik, prog_zielony, prog_zolty)
+
+
+@xw.func
+@xw.arg("etaty", doc="Etaty w usłudze (> 0).")
+@xw.arg("koszt_na_etat", doc="Średni koszt jednostkowy na etat dla typu usługi, zł/rok.")
+@xw.arg("oplaty", doc="Opłaty użytkowników, zł/rok (domyślnie 0).")
+@xw.arg("koszty", doc="Koszty usługi, zł/rok (> 0).")
+@xw.arg("kategoria", doc="Kategoria sieci: A (podstawowa) lub B (uzupełniająca); domyślnie A.")
+@xw.arg("limit_udzialu", doc="Najwyższy udział dotacji w kosztach, 0–1 bez 1 (domyślnie 0,9).")
+@xw.arg("wspolczynnik_b", doc="Współczynnik kategorii B, 0–1 (domyślnie 0,5).")
+def kkz_dotacja(etaty, koszt_na_etat, oplaty, koszty, kategoria=None, limit_udzialu=None,
+                wspolczynnik_b=None):
+    """Dotacja wg kryteriów regionalnych: (etaty × koszt na etat − opłaty) × współczynnik
+    kategorii, nie więcej niż limit udziału w kosztach usługi."""
+    return bsc_xl.kkz_dotacja(etaty, koszt_na_etat, oplaty, koszty, kategoria, limit_udzialu,
+                              wspolczynnik_b)
