@@ -62,13 +62,28 @@ def test_settings_are_read_back_and_vba_kept(xlsm: Path) -> None:
 
 def test_keys_start_in_a1_without_gaps(xlsm: Path) -> None:
     # xlwings reads column A from A1 down to the first empty cell.
-    write_classic_settings(xlsm, ClassicSettings())
+    write_classic_settings(xlsm, ClassicSettings(interpreter_win="C:\\P\\pythonw.exe",
+                                                 conda_env="kkz"))
     sheet = openpyxl.load_workbook(xlsm)[CONF_SHEET]
-    keys = [sheet.cell(row=r, column=1).value for r in range(1, 11)]
-    assert keys[:9] == ["Interpreter_Win", "Interpreter_Mac", "PYTHONPATH", "Conda Path",
-                        "Conda Env", "UDF Modules", "Debug UDFs", "Use UDF Server",
-                        "Show Console"]
-    assert keys[9] is None
+    keys = [sheet.cell(row=r, column=1).value for r in range(1, 9)]
+    assert keys[:7] == ["Interpreter_Win", "PYTHONPATH", "Conda Env", "UDF Modules",
+                        "Debug UDFs", "Use UDF Server", "Show Console"]
+    assert keys[7] is None
+
+
+def test_empty_values_do_not_hide_the_ribbon_settings(xlsm: Path) -> None:
+    # An entry in the sheet wins over the xlwings ribbon even when empty: leave it out.
+    write_classic_settings(xlsm, ClassicSettings(interpreter_win=""))
+    conf = read_conf(openpyxl.load_workbook(xlsm, keep_vba=True))
+    assert "INTERPRETER_WIN" not in conf and "CONDA ENV" not in conf
+    assert conf["UDF MODULES"] == "kkz_udfs"
+
+
+def test_a_value_set_by_hand_survives_a_rewrite_without_it(xlsm: Path) -> None:
+    write_classic_settings(xlsm, ClassicSettings(interpreter_win="D:\\Py\\pythonw.exe"))
+    write_classic_settings(xlsm, ClassicSettings(interpreter_win=""))
+    conf = read_conf(openpyxl.load_workbook(xlsm, keep_vba=True))
+    assert conf["INTERPRETER_WIN"] == "D:\\Py\\pythonw.exe"
 
 
 def test_rewriting_updates_ours_and_keeps_other_keys(xlsm: Path) -> None:

@@ -43,8 +43,10 @@ class ClassicSettings:
     conda_env: str = ""
 
     def rows(self) -> list[tuple[str, str | bool]]:
-        """Key and value in xlwings' own spelling and order."""
-        return [
+        """Key and value in xlwings' own spelling and order. Empty values are left out: an
+        entry in the sheet, even an empty one, would hide what the user set in the xlwings
+        ribbon (the sheet wins over the add-in's own settings)."""
+        rows: list[tuple[str, str | bool]] = [
             ("Interpreter_Win", self.interpreter_win),
             ("Interpreter_Mac", self.interpreter_mac),
             ("PYTHONPATH", self.pythonpath),
@@ -55,6 +57,7 @@ class ClassicSettings:
             ("Use UDF Server", False),
             ("Show Console", False),
         ]
+        return [(key, value) for key, value in rows if value != ""]
 
 
 def local_settings() -> ClassicSettings:
@@ -86,7 +89,8 @@ def read_conf(workbook: Workbook) -> dict[str, object]:
 
 
 def put_conf(workbook: Workbook, settings: ClassicSettings) -> None:
-    """Write (or rewrite) the ``xlwings.conf`` sheet; keys of other tools already there stay."""
+    """Write (or rewrite) the ``xlwings.conf`` sheet; keys we have no value for and keys of
+    other tools already there stay."""
     ours = settings.rows()
     our_keys = {key.upper() for key, _ in ours}
     kept: list[tuple[str, object]] = []
@@ -112,7 +116,7 @@ def put_conf(workbook: Workbook, settings: ClassicSettings) -> None:
         "Ustawienia dodatku xlwings dla funkcji KKZ_ (nie zmieniaj nazw w kolumnie A).",
         "Po otwarciu pliku: karta xlwings → Import Functions (raz).",
         "PYTHONPATH: folder z plikiem kkz_udfs.py; Interpreter_Win: pełna ścieżka do pythonw.exe"
-        " (puste = python z PATH).",
+        " (bez tego wiersza: interpreter z ustawień karty xlwings).",
         "Poprawne ścieżki dla tego komputera wpisze polecenie: kkz dodatek PLIK.xlsm",
     ]
     for row, text in enumerate(notes, start=1):

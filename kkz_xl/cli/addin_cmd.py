@@ -103,7 +103,7 @@ def dodatek(
                           "(może zawierać %USERPROFILE%)."),
     ] = None,
     python: Annotated[
-        str | None, typer.Option(help="Pełna ścieżka do pythonw.exe (puste = python z PATH).")
+        str | None, typer.Option(help="Pełna ścieżka do pythonw.exe (domyślnie z karty xlwings).")
     ] = None,
     conda_env: Annotated[str | None, typer.Option(help="Nazwa środowiska Conda.")] = None,
     conda_path: Annotated[str | None, typer.Option(help="Folder instalacji Conda.")] = None,
@@ -126,7 +126,9 @@ def dodatek(
     console.print(f"Zapisano ustawienia xlwings w [bold]{written}[/] (arkusz xlwings.conf).")
     console.print(f"  UDF Modules: {settings.udf_modules}")
     console.print(f"  PYTHONPATH: {settings.pythonpath}")
-    console.print(f"  Interpreter_Win: {settings.interpreter_win or '(python z PATH)'}")
+    console.print(
+        f"  Interpreter_Win: {settings.interpreter_win or '(z ustawień karty xlwings)'}"
+    )
     console.print("Dalej: otwórz plik w Excelu → karta xlwings → Import Functions.")
     if written.suffix.lower() not in MACRO_SUFFIXES:
         err_console.print(
