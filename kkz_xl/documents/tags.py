@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _XML_TAG_RE = re.compile(r"<[^>]+>")
-_PARAGRAPH_START_RE = re.compile(r"<w:p([ >])")
+_PARAGRAPH_START_RE = re.compile(r"(?<!\n)<w:p([ >])")  # idempotent on split text
 _BLOCK_RE = re.compile(r"^\{%-?\s*(?:[ptrc]{1,2}\s+)?(\w+)")
 
 # Jinja statements that open a block, and the statement closing each.

@@ -26,7 +26,13 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 
 from kkz_xl.documents.render import make_env, polish_reason
-from kkz_xl.documents.tags import Tag, tags_in, tags_on_line, unbalanced_blocks
+from kkz_xl.documents.tags import (
+    Tag,
+    source_lines,
+    tags_in,
+    tags_on_line,
+    unbalanced_blocks,
+)
 from kkz_xl.errors import DataError
 
 LOOP_ITEM = "[]"
@@ -99,7 +105,8 @@ def template_parts(path: Path) -> list[tuple[str, str]]:
     for uri, name in ((RT.HEADER, "nagłówek"), (RT.FOOTER, "stopka")):
         for _key, part in tpl.get_headers_footers(uri):
             parts.append((name, tpl.patch_xml(tpl.get_part_xml(part))))
-    return parts
+    # One paragraph per line, as docxtpl renders it, so line numbers point at paragraphs.
+    return [(name, "\n".join(source_lines(xml))) for name, xml in parts]
 
 
 # --- field paths --------------------------------------------------------------------------------

@@ -1,0 +1,166 @@
+"""Template checking (``kkz szablon sprawdz``), batches of JSTs, the CLI, and PDF output."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from kkz_xl.cli.main import app
+from kkz_xl.documents.batch import build_many, template_for
+from kkz_xl.documents.render import render_docx, to_pdf
+from kkz_xl.documents.template_check import check_template
+from tests.test_documents import make_template, scenario_data
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def soffice() -> str:
+    """LibreOffice, or a skip (a failure in CI, where it must be installed)."""
+    path = shutil.which("soffice")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI: LibreOffice (soffice) musi być zainstalowany")
+        pytest.skip("brak LibreOffice (soffice)")
+    return path
+
+
+def write_scenario(path: Path, name: str, **changes: object) -> Path:
+    data = scenario_data(name)
+    data["monte_carlo"] = {"losowania": 200}
+    data.update(changes)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+# --- template checker -------------------------------------------------------------------------
+
+def test_model_templates_check_clean() -> None:
+    for kind in ("gmina", "powiat"):
+        report = check_template(template_for(kind), template_for("gmina"))
+        assert report.ok and not report.missing and not report.broken, report.lines()
+
+
+def test_checker_lists_unknown_missing_and_broken_tags(tmp_path: Path) -> None:
+    template = make_template(
+        tmp_path / "edytowany.docx",
+        "Strategia {{ jst.nazwa_pelna }}",
+        "{% for k in kwestie %}{{ k.nazwa }} {{ k.npv_brutto }}{% endfor %}",
+        "Zepsuty {{ razem.npv }",
+        "{% if jst.teryt %}bez końca",
+    )
+    report = check_template(template, template_for("gmina"))
+    text = "\n".join(report.lines())
+    assert not report.ok
+    assert "{% if jst.teryt %}" in text and "blok nie jest zamknięty" in text
+    assert "{{ razem.npv }" in text
+    # broken parts stop the field check of that part; fix them and the unknown fields appear
+    fixed = make_template(
+        tmp_path / "poprawiony.docx",
+        "Strategia {{ jst.nazwa_pelna }}",
+        "{% for k in kwestie %}{{ k.nazwa }} {{ k.npv_brutto }}{% endfor %}",
+    )
+    report = check_template(fixed, template_for("gmina"))
+    unknown = [f.describe() for f in report.unknown]
+    assert any("jst.nazwa_pelna" in u and "{{ jst.nazwa_pelna }}" in u for u in unknown)
+    assert any("kwestie[].npv_brutto" in u for u in unknown)
+    assert len(report.unknown) == 2  # k.nazwa (kwestie[].nazwa) is known
+    assert "kwestie[].bcr" in report.missing and "diagnoza.potencjal_es" in report.missing
+
+
+def test_cli_szablon_sprawdz(tmp_path: Path) -> None:
+    good = runner.invoke(app, ["szablon", "sprawdz", str(template_for("gmina"))])
+    assert good.exit_code == 0, good.output
+    assert "Nie znaleziono problemów" in good.output
+    bad = make_template(tmp_path / "zly.docx", "{{ jst.nieznane }}")
+    result = runner.invoke(app, ["szablon", "sprawdz", str(bad)])
+    assert result.exit_code == 1
+    assert "Nieznane pola" in result.output and "jst.nieznane" in result.output
+
+
+# --- batches ----------------------------------------------------------------------------------
+
+def test_batch_goes_on_after_a_failure_and_says_why(tmp_path: Path) -> None:
+    good = write_scenario(tmp_path / "a.yaml", "Gmina Alfa")
+    bad = write_scenario(tmp_path / "b.yaml", "Gmina Beta",
+                         kwestie=[{"kod": "nieistniejaca", "osoby": 5}])
+    also_good = write_scenario(tmp_path / "c.yaml", "Gmina Gamma")
+    missing = tmp_path / "brak.yaml"
+    seen: list[str] = []
+    outcomes = build_many([good, bad, missing, also_good], tmp_path / "out",
+                          on_progress=lambda o: seen.append(o.source.name))
+    assert seen == ["a.yaml", "b.yaml", "brak.yaml", "c.yaml"]
+    assert [o.ok for o in outcomes] == [True, False, False, True]
+    assert "nieistniejaca" in outcomes[1].error
+    assert "nie znaleziono pliku" in outcomes[2].error
+    for o in (outcomes[0], outcomes[3]):
+        assert o.docx.is_file() and o.jst in {"Gmina Alfa", "Gmina Gamma"}
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "strategia_1499012_gmina_alfa.docx", "strategia_1499012_gmina_gamma.docx"]
+
+
+def test_cli_strategia_batch_summary_and_exit_code(tmp_path: Path) -> None:
+    write_scenario(tmp_path / "a.yaml", "Gmina Alfa")
+    (tmp_path / "zly.yaml").write_text("jst: [", encoding="utf-8")
+    listing = tmp_path / "lista.txt"
+    listing.write_text("# JST regionu\na.yaml\nzly.yaml\n", encoding="utf-8")
+    result = runner.invoke(app, ["strategia", "--lista", str(listing), "-o",
+                                 str(tmp_path / "out"), "--losowania", "0"])
+    assert result.exit_code == 1
+    assert "1 gotowe, 1 z błędem" in result.output
+    assert "poprawnym YAML" in result.output
+    assert (tmp_path / "out" / "strategia_1499012_gmina_alfa.docx").is_file()
+
+
+def test_cli_strategia_with_strategy_data(tmp_path: Path) -> None:
+    scenario = write_scenario(tmp_path / "a.yaml", "Gmina Alfa")
+    data = tmp_path / "dane.yaml"
+    data.write_text(yaml.safe_dump({
+        "ekonomia_spoleczna": [{"nazwa": "Spółdzielnia Socjalna „Razem”", "rodzaj": "spółdzielnia",
+                                "uslugi": "usługi opiekuńcze", "miejsca": "12"}],
+        "zadania_zlecane": [{"zadanie": "Prowadzenie noclegowni", "kwota": 120000}],
+    }, allow_unicode=True), encoding="utf-8")
+    result = runner.invoke(app, ["strategia", str(scenario), "--dane", str(data), "-o",
+                                 str(tmp_path / "out"), "--losowania", "0"])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out" / "strategia_1499012_gmina_alfa.docx"
+    cells = [c.text for t in docx.Document(str(out)).tables for r in t.rows for c in r.cells]
+    assert "Spółdzielnia Socjalna „Razem”" in cells
+    assert "120\u00a0000,00\u00a0zł" in cells
+
+
+def test_cli_strategia_bad_data_file_is_a_polish_error(tmp_path: Path) -> None:
+    scenario = write_scenario(tmp_path / "a.yaml", "Gmina Alfa")
+    data = tmp_path / "dane.yaml"
+    data.write_text("zadania_zlecane: [{kwota: -5}]\n", encoding="utf-8")
+    result = runner.invoke(app, ["strategia", str(scenario), "--dane", str(data)])
+    assert result.exit_code == 2
+    assert "dane.yaml" in result.output
+
+
+# --- PDF --------------------------------------------------------------------------------------
+
+def test_pdf_conversion(soffice: str, tmp_path: Path) -> None:
+    template = make_template(tmp_path / "t.docx", "Strategia: {{ nazwa }}", "Zażółć gęślą jaźń")
+    out = render_docx(template, {"nazwa": "Kowalski & Syn <Test>"}, tmp_path / "s.docx")
+    pdf = to_pdf(out, tmp_path / "pdf")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "Kowalski & Syn <Test>" in text and "Zażółć gęślą jaźń" in text
+
+
+def test_batch_pdf_in_one_run(soffice: str, tmp_path: Path) -> None:
+    paths = [write_scenario(tmp_path / f"{n}.yaml", f"Gmina {n}") for n in ("Alfa", "Beta")]
+    outcomes = build_many(paths, tmp_path / "out", pdf=True, draws=0)
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes]
+    for o in outcomes:
+        assert o.pdf is not None and o.pdf.read_bytes().startswith(b"%PDF")
