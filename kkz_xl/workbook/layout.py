@@ -1,0 +1,58 @@
+"""Where things are in the calculator workbook: sheet names, defined names, fixed rows.
+
+Defined once: the builder writes these places, the reader (``kkz raport``) reads them back and
+the tests look them up.
+"""
+
+from __future__ import annotations
+
+from kkz_xl.model.inputs import MAX_HORIZON
+
+WORKBOOK_NAME = "Kalkulator_KKZ.xlsm"
+
+GUIDE = "Instrukcja"
+JST = "Dane JST"
+PARAMS = "Parametry"
+CALC = "Kalkulator"
+FLOWS = "Przepływy"
+PAYERS = "Płatnicy"
+UNCERTAINTY = "Niepewność"
+CHARTS = "Wykresy"
+SUMMARY = "Podsumowanie"
+SHEETS = (GUIDE, JST, PARAMS, CALC, FLOWS, PAYERS, UNCERTAINTY, CHARTS, SUMMARY)
+
+# Defined names of the key inputs (Dane JST), name → (row, label).
+NAME_JST = "JST_Nazwa"
+NAME_TERYT = "JST_TERYT"
+NAME_KIND = "JST_Rodzaj"
+NAME_VOIVODESHIP = "JST_Wojewodztwo"
+NAME_RESIDENTS = "JST_Mieszkancy"
+NAME_PRICE_YEAR = "Rok_cen"
+NAME_HORIZON = "Horyzont"
+NAME_RATE = "Stopa"
+NAME_DRAWS = "MC_Losowania"
+NAME_SPREAD = "MC_Zmiennosc"
+NAME_SEED = "MC_Ziarno"
+NAME_FLOW_ISSUE = "Kwestia_Przeplywy"
+NAME_TORNADO_ISSUE = "Kwestia_Tornado"
+NAME_ISSUE_CODES = "Kody_kwestii"
+
+# Dane JST: the row of each key input (value in column C).
+JST_ROWS: dict[str, int] = {
+    NAME_JST: 4, NAME_TERYT: 5, NAME_KIND: 6, NAME_VOIVODESHIP: 7, NAME_RESIDENTS: 8,
+    NAME_PRICE_YEAR: 11, NAME_HORIZON: 12, NAME_RATE: 13,
+    NAME_DRAWS: 16, NAME_SPREAD: 17, NAME_SEED: 18,
+}
+JST_VALUE_COL = 3
+
+# Kalkulator: first issue row (one row per issue of the parameter base).
+CALC_HEADER_ROW = 5
+CALC_FIRST_ROW = 6
+
+# Parametry: header row and first parameter row.
+PARAMS_HEADER_ROW = 5
+PARAMS_FIRST_ROW = 6
+
+# Year-by-year tables are sized for the longest horizon allowed; rows past the horizon are
+# blank in values and hidden by conditional formatting in formulas.
+MAX_YEARS = MAX_HORIZON

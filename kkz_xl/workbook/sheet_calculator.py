@@ -1,0 +1,179 @@
+"""Kalkulator: one row per social issue – the JST's persons, the parameters in use and the
+results of the KKZ_ functions; totals."""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter as col_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kkz_xl.model.labels import NO_BREAK_EVEN, NOT_REACHABLE, UNDEFINED
+from kkz_xl.model.payers import PAYER_LABELS, PAYERS
+from kkz_xl.training.xlsx_style import (
+    BOLD_FONT,
+    MONEY,
+    PERCENT,
+    a4,
+    as_input,
+    header_row,
+    note,
+    number_validation,
+    protect,
+    title,
+    widths,
+)
+from kkz_xl.workbook import layout as L  # noqa: N812
+from kkz_xl.workbook.cells import quoted
+from kkz_xl.workbook.context import (
+    COL_BCR,
+    COL_BE_YEAR,
+    COL_CODE,
+    COL_COST0,
+    COL_COVERAGE,
+    COL_EXIT,
+    COL_INFLOW,
+    COL_NAME,
+    COL_NPV,
+    COL_PAYBACK,
+    COL_PCOST,
+    COL_PERSONS,
+    COL_PROB,
+    COL_PROGRAMME,
+    COL_PV_PROG,
+    COL_RELAPSE,
+    COL_REPEAT,
+    COL_ROI,
+    COL_SUCCESS,
+    COL_THRESHOLD,
+    Context,
+)
+from kkz_xl.workbook.inputs import YES, cost_key
+
+RATIO = "0.00"
+PERSONS = "#,##0.0"
+YEARS = '0.00 "lat"'
+TOTAL_LABEL = "Razem"
+
+HEADERS = {
+    COL_CODE: "Kod", COL_NAME: "Kwestia społeczna", COL_PERSONS: "Osoby (na początku)",
+    COL_INFLOW: "Napływ nowych osób rocznie",
+    **{COL_COST0 + k: f"Koszt roczny osoby – {PAYER_LABELS[p]}" for k, p in enumerate(PAYERS)},
+    COL_EXIT: "Odpływ bez programu (q)", COL_RELAPSE: "Nawroty (r)",
+    COL_PROGRAMME: "Program", COL_COVERAGE: "Zasięg programu (e)",
+    COL_PCOST: "Koszt na uczestnika", COL_SUCCESS: "Skuteczność (s)",
+    COL_REPEAT: "Program co roku",
+    COL_NPV: "Koszt zaniechania (NPV)", COL_PV_PROG: "Koszt programu (PV)",
+    COL_BCR: "Korzyści / koszty (BCR)", COL_ROI: "ROI", COL_BE_YEAR: "Rok zwrotu",
+    COL_PAYBACK: "Okres zwrotu", COL_THRESHOLD: "Próg skuteczności",
+    COL_PROB: "P(NPV > 0)",
+}
+LINKED = {
+    **{COL_COST0 + k: (cost_key(p), MONEY) for k, p in enumerate(PAYERS)},
+    COL_EXIT: ("odplyw", PERCENT), COL_RELAPSE: ("nawroty", PERCENT),
+    COL_PROGRAMME: ("program", None), COL_COVERAGE: ("zasieg", PERCENT),
+    COL_PCOST: ("koszt_uczestnika", MONEY), COL_SUCCESS: ("skutecznosc", PERCENT),
+}
+
+
+def calculator(ctx: Context, ws: Worksheet) -> None:
+    w, f = ctx.w, ctx.factor
+    title(ws, "Kalkulator kosztów zaniechania – wszystkie kwestie społeczne",
+          "Wpisz liczbę osób i napływ (żółte komórki). Parametry (szare) pochodzą z arkusza "
+          "Parametry – tam je zmieniasz. Wyniki liczą funkcje KKZ_.")
+    ws.cell(row=3, column=COL_PERSONS, value="Dane JST").font = BOLD_FONT
+    ws.cell(row=3, column=COL_COST0, value="Parametry (z arkusza Parametry)").font = BOLD_FONT
+    ws.cell(row=3, column=COL_NPV, value="Wyniki (funkcje KKZ_)").font = BOLD_FONT
+    header_row(ws, L.CALC_HEADER_ROW, [HEADERS[c] for c in range(1, COL_PROB + 1)], height=48)
+    widths(ws, [14, 24, 11, 11, 13, 13, 13, 11, 13, 10, 10, 24, 10, 13, 10, 9,
+                16, 15, 11, 9, 11, 11, 11, 9])
+    first = L.CALC_FIRST_ROW
+    for n, issue in enumerate(ctx.data.issues):
+        ctx.calc_rows[issue.code] = first + n
+    for issue in ctx.data.issues:
+        r = ctx.calc_rows[issue.code]
+        ws.cell(row=r, column=COL_CODE, value=issue.code)
+        ws.cell(row=r, column=COL_NAME, value=issue.name).alignment = Alignment(wrap_text=True)
+        as_input(ws.cell(row=r, column=COL_PERSONS, value=issue.persons), "#,##0")
+        as_input(ws.cell(row=r, column=COL_INFLOW, value=issue.inflow), "#,##0.0")
+        for col, (key, fmt) in LINKED.items():
+            pr = ctx.param_rows[(issue.code, key)]
+            w.native(ws, r, col, f"{quoted(L.PARAMS)}!$G${pr}", issue.param(key).used(f), fmt)
+        pr = ctx.param_rows[(issue.code, "powtarzaj")]
+        w.native(ws, r, COL_REPEAT, f'{quoted(L.PARAMS)}!$G${pr}="{YES}"',
+                 issue.param("powtarzaj").used(f) == YES)
+        _results(ctx, ws, issue.code, r)
+    last = first + len(ctx.data.issues) - 1
+    number_validation(ws, f"C{first}:C{last}", "Osoby", 0, 10_000_000)
+    number_validation(ws, f"D{first}:D{last}", "Napływ rocznie", 0, 1_000_000)
+    _totals(ctx, ws, first, last)
+    note(ws, last + 3, 1,
+         "Okres zwrotu: zdyskontowany, w latach (np. 2,95). Próg skuteczności: najmniejsza "
+         "skuteczność, przy której NPV ≥ 0. P(NPV > 0): z analizy Monte Carlo (arkusz "
+         "Niepewność). Pusta liczba osób – kwestia pominięta.", merge_to=COL_PROB, height=30)
+    ws.freeze_panes = ws.cell(row=first, column=COL_PERSONS)
+    a4(ws, landscape=True, repeat_rows=f"{L.CALC_HEADER_ROW}:{L.CALC_HEADER_ROW}")
+    ws.page_setup.fitToWidth = 1
+    ws.print_title_cols = "A:B"
+    ws.print_area = f"A1:{col_letter(COL_PROB)}{last + 3}"
+    protect(ws)
+
+
+def _results(ctx: Context, ws: Worksheet, code: str, r: int) -> None:
+    w = ctx.w
+    active = ctx.figures.active(code)
+    fig = ctx.figures.issue(code) if active else None
+    res = fig.result if fig else None
+    args = ctx.model_args(code)
+    cond = f"N($C{r})>0"
+
+    def udf(col: int, call: str, value: object, fmt: str | None) -> None:
+        w.udf(ws, r, col, f'IF({cond},{call},"")', value if active else "", fmt)
+
+    def opt(x: float | int | None, text: str) -> object:
+        return text if x is None else x
+
+    udf(COL_NPV, f"KKZ_KOSZT_ZANIECHANIA({args})", res and res.npv, MONEY)
+    udf(COL_PV_PROG, f"INDEX(KKZ_WSKAZNIKI({args}),4,2)", res and res.pv_programme, MONEY)
+    udf(COL_BCR, f"INDEX(KKZ_WSKAZNIKI({args}),6,2)", res and opt(res.bcr, UNDEFINED), RATIO)
+    udf(COL_ROI, f"INDEX(KKZ_WSKAZNIKI({args}),7,2)", res and opt(res.roi, UNDEFINED), RATIO)
+    udf(COL_BE_YEAR, f"KKZ_ROK_ZWROTU({args})", res and opt(res.break_even_year, NO_BREAK_EVEN),
+        "0")
+    udf(COL_PAYBACK, f"KKZ_OKRES_ZWROTU({args})", res and opt(res.payback, NO_BREAK_EVEN),
+        YEARS)
+    udf(COL_THRESHOLD, f"KKZ_PROG_SKUTECZNOSCI({ctx.model_args(code, without_success=True)})",
+        res and opt(res.break_even_success, NOT_REACHABLE), PERCENT)
+    mc_row = ctx.mc_rows[code]
+    w.native(ws, r, COL_PROB, f'IF({cond},{quoted(L.UNCERTAINTY)}!$G${mc_row},"")',
+             fig.mc[4] if fig else "", PERCENT, depends_on_udf=True)
+    for col in (COL_BCR, COL_ROI, COL_BE_YEAR, COL_PAYBACK, COL_THRESHOLD):
+        ws.cell(row=r, column=col).alignment = Alignment(horizontal="right", wrap_text=True)
+
+
+def _totals(ctx: Context, ws: Worksheet, first: int, last: int) -> None:
+    w = ctx.w
+    r = last + 1
+    ctx.totals_row = r
+    ws.cell(row=r, column=COL_NAME, value=TOTAL_LABEL).font = BOLD_FONT
+    active = [i for i in ctx.data.issues if ctx.figures.active(i.code)]
+    persons = sum(float(i.persons or 0) for i in ctx.data.issues)
+    inflow = sum(float(i.inflow or 0) for i in ctx.data.issues)
+    npv = sum(ctx.figures.issue(i.code).result.npv for i in active)
+    cost = sum(ctx.figures.issue(i.code).result.pv_programme for i in active)
+
+    def rng(col: int) -> str:
+        c = col_letter(col)
+        return f"{c}{first}:{c}{last}"
+
+    w.native(ws, r, COL_PERSONS, f"SUM({rng(COL_PERSONS)})", persons, "#,##0", bold=True)
+    w.native(ws, r, COL_INFLOW, f"SUM({rng(COL_INFLOW)})", inflow, "#,##0.0", bold=True)
+    npv_ref, cost_ref = f"{col_letter(COL_NPV)}{r}", f"{col_letter(COL_PV_PROG)}{r}"
+    w.native(ws, r, COL_NPV, f"SUM({rng(COL_NPV)})", npv, MONEY, bold=True,
+             depends_on_udf=True)
+    w.native(ws, r, COL_PV_PROG, f"SUM({rng(COL_PV_PROG)})", cost, MONEY, bold=True,
+             depends_on_udf=True)
+    w.native(ws, r, COL_BCR, f'IF({cost_ref}=0,"{UNDEFINED}",({npv_ref}+{cost_ref})/{cost_ref})',
+             (npv + cost) / cost if cost else UNDEFINED, RATIO, bold=True, depends_on_udf=True)
+    w.native(ws, r, COL_ROI, f'IF({cost_ref}=0,"{UNDEFINED}",{npv_ref}/{cost_ref})',
+             npv / cost if cost else UNDEFINED, RATIO, bold=True, depends_on_udf=True)
+    for col in (COL_BCR, COL_ROI):
+        ws.cell(row=r, column=col).alignment = Alignment(horizontal="right", wrap_text=True)

@@ -1,0 +1,362 @@
+"""Przepływy (year by year for a chosen issue), Płatnicy (who pays, who saves) and Niepewność
+(Monte Carlo, tornado): the spilled KKZ_ results shown whole, as array formulas."""
+
+from __future__ import annotations
+
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter as col_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kkz_xl.model.labels import FLOW_COLUMNS, INDICATOR_ROWS, MONTE_CARLO_ROWS
+from kkz_xl.model.payers import PAYER_LABELS, PAYERS
+from kkz_xl.training.xlsx_style import (
+    BOLD_FONT,
+    MONEY,
+    NOTE_FONT,
+    PERCENT,
+    a4,
+    as_input,
+    header_row,
+    note,
+    number_validation,
+    protect,
+    title,
+    widths,
+)
+from kkz_xl.workbook import layout as L  # noqa: N812
+from kkz_xl.workbook.cells import quoted, ref
+from kkz_xl.workbook.context import (
+    COL_COST0,
+    COL_COVERAGE,
+    COL_EXIT,
+    COL_INFLOW,
+    COL_PCOST,
+    COL_PERSONS,
+    COL_RELAPSE,
+    COL_REPEAT,
+    COL_SUCCESS,
+    Context,
+)
+from kkz_xl.workbook.inputs import share_key
+from kkz_xl.workbook.values import TORNADO_INPUTS, TORNADO_SPREAD, sort_key, tornado_labels
+
+HIDDEN_FONT = Font(color="FFFFFF")
+PERSONS_FMT = "#,##0.0"
+FLOW_FORMATS = ["0", PERSONS_FMT, PERSONS_FMT, MONEY, MONEY, MONEY, MONEY, MONEY]
+INDICATOR_FORMATS = [MONEY] * 5 + ["0.00", "0.00", "0"]
+# The selected issue's model arguments: label, Kalkulator column, number format.
+ARG_ROWS = (
+    ("Osoby (na początku)", COL_PERSONS, "#,##0"),
+    ("Napływ rocznie", COL_INFLOW, PERSONS_FMT),
+    ("Koszt roczny osoby (gmina, powiat, budżet państwa, NFZ, ZUS/FP)", COL_COST0, MONEY),
+    ("Odpływ bez programu (q)", COL_EXIT, PERCENT),
+    ("Nawroty (r)", COL_RELAPSE, PERCENT),
+    ("Zasięg programu (e)", COL_COVERAGE, PERCENT),
+    ("Koszt na uczestnika", COL_PCOST, MONEY),
+    ("Skuteczność (s)", COL_SUCCESS, PERCENT),
+    ("Program co roku", COL_REPEAT, None),
+)
+
+
+def _codes_range(ctx: Context) -> str:
+    first = L.CALC_FIRST_ROW
+    last = first + len(ctx.data.issues) - 1
+    return f"{quoted(L.CALC)}!$A${first}:$A${last}"
+
+
+def _issue_picker(ctx: Context, ws: Worksheet, row: int, name: str, code: str) -> dict[str, str]:
+    """A drop-down of issue codes at ``row`` and the chosen issue's arguments below it;
+    returns the cells of each argument (costs: a five-cell row)."""
+    w = ctx.w
+    ws.cell(row=row, column=1, value="Kwestia (wybierz kod z listy):").font = BOLD_FONT
+    pick = as_input(ws.cell(row=row, column=2, value=code))
+    ctx.wb.defined_names[name] = DefinedName(name, attr_text=f"{quoted(ws.title)}!$B${row}")
+    dv = DataValidation(type="list", formula1=L.NAME_ISSUE_CODES, allow_blank=False,
+                        showErrorMessage=True, errorTitle="Nieznana kwestia",
+                        error="Wybierz kod kwestii z listy (kody jak w arkuszu Kalkulator).",
+                        promptTitle="Kwestia", prompt="Wybierz kwestię z listy.",
+                        showInputMessage=True)
+    dv.add(pick.coordinate)
+    ws.add_data_validation(dv)
+    issue = ctx.data.issue(code)
+    codes = _codes_range(ctx)
+    names = codes.replace("$A$", "$B$")
+    w.native(ws, row, 3, f"INDEX({names},MATCH({name},{codes},0))", issue.name)
+    ctx.picked_names[name] = f"{quoted(ws.title)}!$C${row}"
+    ws.cell(row=row + 1, column=1, value="Wiersz w arkuszu Kalkulator:").font = NOTE_FONT
+    index_cell = ref(row + 1, 2, absolute=True)
+    position = ctx.codes.index(code) + 1
+    w.native(ws, row + 1, 2, f"MATCH({name},{codes},0)", position, "0")
+    inputs = ctx.figures.inputs(code)
+    values = {
+        COL_PERSONS: inputs.persons, COL_INFLOW: inputs.inflow, COL_EXIT: inputs.exit_rate,
+        COL_RELAPSE: inputs.relapse, COL_COVERAGE: inputs.coverage,
+        COL_PCOST: inputs.programme_cost, COL_SUCCESS: inputs.success,
+        COL_REPEAT: inputs.repeat,
+    }
+    cells: dict[str, str] = {}
+    r = row + 2
+    first, last = L.CALC_FIRST_ROW, L.CALC_FIRST_ROW + len(ctx.data.issues) - 1
+    for label, col, fmt in ARG_ROWS:
+        ws.cell(row=r, column=1, value=label)
+        span = 5 if col == COL_COST0 else 1
+        for k in range(span):
+            c = col_letter(col + k)
+            expr = f"INDEX({quoted(L.CALC)}!${c}${first}:${c}${last},{index_cell})"
+            if col != COL_REPEAT:
+                expr = f"N({expr})"
+            value = inputs.costs[k].amount if col == COL_COST0 else values[col]
+            w.native(ws, r, 2 + k, expr, value, fmt)
+        cells[str(col)] = (ref(r, 2, absolute=True) if span == 1 else
+                           f"{ref(r, 2, absolute=True)}:{ref(r, 6, absolute=True)}")
+        r += 1
+    return cells
+
+
+def _args(cells: dict[str, str], *, replace: dict[int, str] | None = None) -> str:
+    c = {int(k): v for k, v in cells.items()} | (replace or {})
+    return ",".join([c[COL_PERSONS], c[COL_COST0], c[COL_EXIT], c[COL_SUCCESS], c[COL_PCOST],
+                     L.NAME_HORIZON, L.NAME_RATE, c[COL_COVERAGE], c[COL_RELAPSE],
+                     c[COL_INFLOW], c[COL_REPEAT]])
+
+
+def flows(ctx: Context, ws: Worksheet) -> None:
+    """Przepływy: indicators and year-by-year flows of the issue picked from the list."""
+    w = ctx.w
+    title(ws, "Przepływy rok po roku – wybrana kwestia",
+          "Wybierz kwestię z listy w komórce B3. Tabele liczą funkcje KKZ_WSKAZNIKI "
+          "i KKZ_PRZEPLYWY (osoby w systemie i koszty w obu scenariuszach).")
+    widths(ws, [40, 16, 16, 16, 16, 16, 16, 16])
+    code = ctx.data.flow_issue or ctx.codes[0]
+    cells = _issue_picker(ctx, ws, 3, L.NAME_FLOW_ISSUE, code)
+    args = _args(cells)
+    fig = ctx.figures.issue(code)
+    r = 3 + 2 + len(ARG_ROWS) + 1
+    ws.cell(row=r, column=1, value="Wskaźniki (KKZ_WSKAZNIKI)").font = BOLD_FONT
+    w.array(ws, r + 1, 1, f"KKZ_WSKAZNIKI({args})", fig.indicators(), len(INDICATOR_ROWS), 2,
+            None)
+    for i, fmt in enumerate(INDICATOR_FORMATS):
+        ws.cell(row=r + 1 + i, column=2).number_format = fmt
+    r += 1 + len(INDICATOR_ROWS) + 1
+    ws.cell(row=r, column=1, value="Przepływy rok po roku (KKZ_PRZEPLYWY)").font = BOLD_FONT
+    top = r + 1
+    w.array(ws, top, 1, f"KKZ_PRZEPLYWY({args})", fig.flows(), L.MAX_YEARS + 1,
+            len(FLOW_COLUMNS), FLOW_FORMATS)
+    for j in range(len(FLOW_COLUMNS)):
+        cell = ws.cell(row=top, column=1 + j)
+        cell.font = BOLD_FONT
+        cell.number_format = "General"
+    ws.row_dimensions[top].height = 45
+    ctx.flow_first_row = top + 1
+    bottom = top + L.MAX_YEARS
+    # Rows past the horizon hold #N/A in Excel (the array is sized for 50 years): hide them.
+    ws.conditional_formatting.add(
+        f"A{top + 1}:H{bottom}",
+        FormulaRule(formula=[f"ROW()-{top}>{L.NAME_HORIZON}"], font=HIDDEN_FONT,
+                    border=None),
+    )
+    from openpyxl.styles import Alignment
+
+    for j in range(len(FLOW_COLUMNS)):
+        ws.cell(row=top, column=1 + j).alignment = Alignment(wrap_text=True, vertical="center")
+    ws.freeze_panes = "A5"
+    a4(ws, landscape=False)
+    ws.print_area = f"A1:H{top + ctx.data.horizon}"
+    protect(ws)
+
+
+def payers(ctx: Context, ws: Worksheet) -> None:
+    """Płatnicy: the NPV of each payer per issue (KKZ_PLATNICY), with the programme's
+    financing shares."""
+    w = ctx.w
+    title(ws, "Kto płaci, kto oszczędza – koszt zaniechania według płatników",
+          "Dodatni: płatnik zyskuje na działaniu; ujemny: ponosi koszt (np. gmina finansuje "
+          "program, a oszczędza budżet państwa). Udziały finansowania programu: arkusz "
+          "Parametry.")
+    widths(ws, [14, 24, 16, 16, 16, 16, 16, 16])
+    head = 5
+    header_row(ws, head, ["Kod", "Kwestia", *[PAYER_LABELS[p] for p in PAYERS], "Razem"])
+    n = len(ctx.data.issues)
+    detail = head + n + 5
+    ws.cell(row=detail - 1, column=1,
+            value="Szczegóły: wyniki funkcji KKZ_PLATNICY i udziały w finansowaniu programu"
+            ).font = BOLD_FONT
+    totals = [0.0] * len(PAYERS)
+    for i, issue in enumerate(ctx.data.issues):
+        code = issue.code
+        r = ctx.payer_rows[code]
+        block = detail + i * 9
+        active = ctx.figures.active(code)
+        fig = ctx.figures.issue(code) if active else None
+        ws.cell(row=r, column=1, value=code)
+        ws.cell(row=r, column=2, value=issue.name)
+        ws.cell(row=block, column=1, value=code).font = BOLD_FONT
+        ws.cell(row=block, column=2, value=issue.name).font = BOLD_FONT
+        ws.cell(row=block + 1, column=1, value="Finansowanie programu:")
+        rows = [ctx.param_rows[(code, share_key(p))] for p in PAYERS]
+        for k, (p, pr) in enumerate(zip(PAYERS, rows, strict=True)):
+            ws.cell(row=block + 1, column=3 + 2 * k, value=PAYER_LABELS[p]).font = NOTE_FONT
+            w.native(ws, block + 1, 4 + 2 * k, f"{quoted(L.PARAMS)}!$G${pr}",
+                     issue.param(share_key(p)).used(ctx.factor), PERCENT)
+        shares = f"{quoted(L.PARAMS)}!$G${rows[0]}:$G${rows[-1]}"
+        table = (fig.payers_table() if fig else
+                 ctx.figures.issue(code).payers_table())
+        w.array(ws, block + 2, 1, f"KKZ_PLATNICY({ctx.model_args(code)},{shares})", table,
+                len(PAYERS) + 1, 2, [None, MONEY])
+        for k in range(len(PAYERS)):
+            src = f"B{block + 3 + k}"
+            value = fig.result.npv_by_payer[k] if fig else ""
+            if fig:
+                totals[k] += value
+            w.native(ws, r, 3 + k, f'IF(N({ctx.calc(code, COL_PERSONS)})>0,{src},"")', value,
+                     MONEY, depends_on_udf=True)
+        total = sum(fig.result.npv_by_payer) if fig else ""
+        w.native(ws, r, 3 + len(PAYERS), f'IF(N({ctx.calc(code, COL_PERSONS)})>0,'
+                 f'SUM(C{r}:G{r}),"")', total, MONEY, bold=True, depends_on_udf=True)
+    r = head + n + 1
+    ctx.payer_totals_row = r
+    ws.cell(row=r, column=2, value="Razem").font = BOLD_FONT
+    for k in range(len(PAYERS) + 1):
+        c = col_letter(3 + k)
+        value = totals[k] if k < len(PAYERS) else sum(totals)
+        w.native(ws, r, 3 + k, f"SUM({c}{head + 1}:{c}{head + n})", value, MONEY, bold=True,
+                 depends_on_udf=True)
+    note(ws, r + 1, 1, "Suma po płatnikach równa się kosztowi zaniechania z Kalkulatora.",
+         merge_to=8)
+    ws.freeze_panes = ws.cell(row=head + 1, column=3)
+    a4(ws, landscape=True)
+    ws.print_area = f"A1:H{detail + 9 * n}"
+    protect(ws)
+
+
+def uncertainty(ctx: Context, ws: Worksheet) -> None:
+    """Niepewność: Monte Carlo per issue (KKZ_MONTE_CARLO) and a tornado for a chosen issue."""
+    w = ctx.w
+    d = ctx.data
+    title(ws, "Niepewność wyników – Monte Carlo i analiza wrażliwości (tornado)",
+          "Monte Carlo: liczba losowań, zmienność i ziarno w arkuszu Dane JST.")
+    widths(ws, [26, 24, 16, 16, 16, 16, 13, 3, 24, 16, 16, 16, 14])
+    head = 5
+    header_row(ws, head, ["Kod", "Kwestia", "Średnia NPV", "p5", "p50 (mediana)", "p95",
+                          "P(NPV > 0)"])
+    n = len(d.issues)
+    mc_args = f"{L.NAME_DRAWS},{L.NAME_SPREAD},{L.NAME_SEED}"
+    detail_top = head + n + 2
+    # Tornado block (a chosen issue), then the Monte Carlo details at the bottom.
+    t_top = detail_top
+    ws.cell(row=t_top, column=1, value="Analiza wrażliwości (tornado)").font = BOLD_FONT
+    code = d.tornado_issue or ctx.codes[0]
+    cells = _issue_picker(ctx, ws, t_top + 1, L.NAME_TORNADO_ISSUE, code)
+    sp_row = t_top + 3 + len(ARG_ROWS)
+    ws.cell(row=sp_row, column=1, value="Zmiana parametru w górę i w dół (±)")
+    as_input(ws.cell(row=sp_row, column=2, value=TORNADO_SPREAD), PERCENT)
+    number_validation(ws, f"B{sp_row}", "Zmiana parametru", 0, 0.9, percent=True)
+    spread = f"$B${sp_row}"
+    th = sp_row + 2
+    header_row(ws, th, ["Parametr", "Wartość", "Niska", "Wysoka", "NPV przy niskiej",
+                        "NPV przy wysokiej", "Rozpiętość", "", "Parametr (od największej)",
+                        "NPV przy niskiej", "NPV przy wysokiej", "Rozpiętość",
+                        "Klucz sortowania"], height=36)
+    lines = ctx.figures.tornado(code)
+    labels = tornado_labels()
+    first = th + 1
+    last = first + len(labels) - 1
+    point_cells = {k: cells[str(c)] for k, c in (
+        ("exit_rate", COL_EXIT), ("success", COL_SUCCESS), ("relapse", COL_RELAPSE),
+        ("coverage", COL_COVERAGE), ("programme_cost", COL_PCOST), ("inflow", COL_INFLOW))}
+    point_cells["rate"] = L.NAME_RATE
+    arg_col = {"exit_rate": COL_EXIT, "success": COL_SUCCESS, "relapse": COL_RELAPSE,
+               "coverage": COL_COVERAGE, "programme_cost": COL_PCOST, "inflow": COL_INFLOW}
+    cost_first = cells[str(COL_COST0)].split(":")[0]
+    cost_row = int(cost_first.split("$")[-1])
+    helper_col = 15  # five low and five high costs per cost row, right of the tables
+    ws.cell(row=th, column=helper_col, value="Koszty roczne w wariancie niskim i wysokim "
+            "(gmina, powiat, budżet, NFZ, ZUS/FP)").font = NOTE_FONT
+    for i, (line, label) in enumerate(zip(lines, labels, strict=True)):
+        r = first + i
+        ws.cell(row=r, column=1, value=label)
+        if i < len(TORNADO_INPUTS):
+            key, _, top = TORNADO_INPUTS[i]
+            point = point_cells[key]
+            fmt = MONEY if key == "programme_cost" else (
+                PERSONS_FMT if key == "inflow" else PERCENT)
+            high_expr = f"B{r}*(1+{spread})"
+            if top is not None:
+                high_expr = f"MIN({top},{high_expr})"
+            w.native(ws, r, 2, point, line.point, fmt)
+            w.native(ws, r, 3, f"MAX(0,B{r}*(1-{spread}))", line.low, fmt)
+            w.native(ws, r, 4, high_expr, line.high, fmt)
+            if key == "rate":
+                low_args = _args(cells).replace(L.NAME_RATE, f"$C${r}")
+                high_args = _args(cells).replace(L.NAME_RATE, f"$D${r}")
+            else:
+                low_args = _args(cells, replace={arg_col[key]: f"$C${r}"})
+                high_args = _args(cells, replace={arg_col[key]: f"$D${r}"})
+        else:
+            k = i - len(TORNADO_INPUTS)
+            src = f"${col_letter(2 + k)}${cost_row}"
+            w.native(ws, r, 2, src, line.point, MONEY)
+            w.native(ws, r, 3, f"B{r}*(1-{spread})", line.low, MONEY)
+            w.native(ws, r, 4, f"B{r}*(1+{spread})", line.high, MONEY)
+            costs = ctx.figures.inputs(code).costs
+            for side, start, pick in (("low", helper_col, "C"), ("high", helper_col + 5, "D")):
+                for j in range(len(PAYERS)):
+                    v_line = line.low if side == "low" else line.high
+                    value = v_line if j == k else costs[j].amount
+                    expr = f"${pick}${r}" if j == k else f"${col_letter(2 + j)}${cost_row}"
+                    w.native(ws, r, start + j, expr, value, MONEY)
+            lo_rng = f"${col_letter(helper_col)}${r}:${col_letter(helper_col + 4)}${r}"
+            hi_rng = f"${col_letter(helper_col + 5)}${r}:${col_letter(helper_col + 9)}${r}"
+            low_args = _args(cells, replace={COL_COST0: lo_rng})
+            high_args = _args(cells, replace={COL_COST0: hi_rng})
+        w.udf(ws, r, 5, f"KKZ_KOSZT_ZANIECHANIA({low_args})", line.npv_low, MONEY)
+        w.udf(ws, r, 6, f"KKZ_KOSZT_ZANIECHANIA({high_args})", line.npv_high, MONEY)
+        w.native(ws, r, 7, f"ABS(F{r}-E{r})", line.swing, MONEY, depends_on_udf=True)
+        w.native(ws, r, 13, f"G{r}+(100-ROW())*1E-9", sort_key(line.swing, r), "0.00",
+                 depends_on_udf=True)
+        ws.cell(row=r, column=13).font = NOTE_FONT
+    order = sorted(range(len(lines)), key=lambda i: -sort_key(lines[i].swing, first + i))
+    keys = f"$M${first}:$M${last}"
+    for k, i in enumerate(order, start=1):
+        r = first + k - 1
+        pos = f"MATCH(LARGE({keys},{k}),{keys},0)"
+        line = lines[i]
+        w.native(ws, r, 9, f"INDEX($A${first}:$A${last},{pos})", line.label,
+                 depends_on_udf=True)
+        w.native(ws, r, 10, f"INDEX($E${first}:$E${last},{pos})", line.npv_low, MONEY,
+                 depends_on_udf=True)
+        w.native(ws, r, 11, f"INDEX($F${first}:$F${last},{pos})", line.npv_high, MONEY,
+                 depends_on_udf=True)
+        w.native(ws, r, 12, f"INDEX($G${first}:$G${last},{pos})", line.swing, MONEY,
+                 depends_on_udf=True)
+    ctx.tornado_sorted_first_row = first
+    # Monte Carlo details per issue and the summary rows that point at them.
+    mc_top = last + 3
+    ws.cell(row=mc_top, column=1, value="Szczegóły: wyniki funkcji KKZ_MONTE_CARLO").font = (
+        BOLD_FONT)
+    for i, issue in enumerate(d.issues):
+        code = issue.code
+        r = ctx.mc_rows[code]
+        block = mc_top + 1 + i * 7
+        ws.cell(row=block, column=1, value=code).font = BOLD_FONT
+        ws.cell(row=block, column=2, value=issue.name).font = BOLD_FONT
+        fig = ctx.figures.issue(code) if ctx.figures.active(code) else None
+        table = (fig or ctx.figures.issue(code)).mc_table()
+        w.array(ws, block + 1, 1, f"KKZ_MONTE_CARLO({ctx.model_args(code)},{mc_args})", table,
+                len(MONTE_CARLO_ROWS), 2, None)
+        for k in range(len(MONTE_CARLO_ROWS)):
+            ws.cell(row=block + 1 + k, column=2).number_format = (
+                PERCENT if k == len(MONTE_CARLO_ROWS) - 1 else MONEY)
+        ws.cell(row=r, column=1, value=code)
+        ws.cell(row=r, column=2, value=issue.name)
+        for k in range(len(MONTE_CARLO_ROWS)):
+            fmt = PERCENT if k == len(MONTE_CARLO_ROWS) - 1 else MONEY
+            w.native(ws, r, 3 + k, f'IF(N({ctx.calc(code, COL_PERSONS)})>0,B{block + 1 + k},"")',
+                     fig.mc[k] if fig else "", fmt, depends_on_udf=True)
+    ws.freeze_panes = ws.cell(row=head + 1, column=1)
+    a4(ws, landscape=True)
+    ws.print_area = f"A1:M{last}"
+    protect(ws)
