@@ -7,6 +7,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from kkz_xl.model.inputs import CostLine, IssueInputs
+from kkz_xl.model.payers import PAYERS
+
 
 @dataclass
 class Naive:
@@ -69,3 +72,19 @@ def per_draw_monte_carlo(base: Naive, n: int, cv: float, seed: int) -> list[floa
         )
         out.append(model.npv())
     return out
+
+
+def naive_of(item: IssueInputs, years: int, rho: float) -> Naive:
+    """The scalar model of validated inputs (cost lines summed per payer)."""
+
+    def per_payer(lines: list[CostLine]) -> list[list[float]]:
+        out = [[0.0] * years for _ in PAYERS]
+        for line in lines:
+            k = PAYERS.index(line.payer)
+            out[k] = [a + b for a, b in zip(out[k], line.series(years), strict=True)]
+        return out
+
+    return Naive(N=item.persons, c=per_payer(item.costs), q=item.exit_rate, s=item.success,
+                 c_p=item.programme_cost, T=years, rho=rho, e=item.coverage, r=item.relapse,
+                 a=item.inflow, R=item.repeat, g=per_payer(item.gains),
+                 f=[item.financing.get(p, 0.0) for p in PAYERS])

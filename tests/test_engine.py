@@ -16,7 +16,7 @@ from kkz_xl.engine.threshold import break_even_success
 from kkz_xl.engine.two_state import TwoStateParams, run, to_cohort
 from kkz_xl.model.inputs import IssueInputs
 from tests.conftest import first
-from tests.naive_model import Naive
+from tests.naive_model import naive_of
 
 
 def test_worked_example_to_the_cent(worked_inputs: IssueInputs) -> None:
@@ -107,22 +107,6 @@ horizon = st.integers(1, 12)
 rate = st.floats(0.0, 0.15)
 
 
-def _naive(item: IssueInputs, years: int, rho: float) -> Naive:
-    from kkz_xl.model.payers import PAYERS
-
-    def per_payer(lines: list) -> list[list[float]]:
-        out = [[0.0] * years for _ in PAYERS]
-        for line in lines:
-            k = PAYERS.index(line.payer)
-            out[k] = [a + b for a, b in zip(out[k], line.series(years), strict=True)]
-        return out
-
-    return Naive(N=item.persons, c=per_payer(item.costs), q=item.exit_rate, s=item.success,
-                 c_p=item.programme_cost, T=years, rho=rho, e=item.coverage, r=item.relapse,
-                 a=item.inflow, R=item.repeat, g=per_payer(item.gains),
-                 f=[item.financing.get(p, 0.0) for p in PAYERS])
-
-
 def _magnitude(item: IssueInputs, years: int) -> float:
     """The size of the flows being summed: round-off is relative to it, not to the NPV."""
     amounts = sum(max(c.series(years)) for c in item.costs + item.gains)
@@ -135,7 +119,7 @@ def _magnitude(item: IssueInputs, years: int) -> float:
 def test_engine_equals_independent_scalar_model(data: dict, years: int, rho: float) -> None:
     item = IssueInputs.model_validate(data)
     r = run_inputs(item, years, rho)
-    naive = _naive(item, years, rho)
+    naive = naive_of(item, years, rho)
     scale = _magnitude(item, years)
     assert r.npv == pytest.approx(naive.npv(), abs=1e-9 * scale)
     assert r.npv_by_payer == pytest.approx(naive.payer_npv(), abs=1e-9 * scale)

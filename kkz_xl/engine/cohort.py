@@ -37,6 +37,8 @@ class CohortModel:
         programme_cost: ``(...)`` cost of the programme per participant.
         financing: ``(..., K)`` share of the programme's cost paid by each payer (sums to 1).
         rate: ``(...)`` real discount rate.
+        cost_mult: ``(..., S, L)`` multipliers of ``state_cost`` (draws of uncertain costs);
+            kept apart so that ``state_cost`` need not be copied for every draw.
     """
 
     initial: Array
@@ -49,6 +51,7 @@ class CohortModel:
     programme_cost: Array
     financing: Array
     rate: Array
+    cost_mult: Array | float = 1.0
 
     @property
     def years(self) -> int:
@@ -85,26 +88,55 @@ class Flows:
 
 def project(initial: Array, trans: Array, inflow: Array) -> Array:
     """State counts ``(..., T, S)``: ``n(0) = initial``, ``n(t+1) = n(t)·M(t) + a(t+1)``."""
+    return np.moveaxis(_project_years_first(initial, trans, inflow), (0, 1), (-2, -1))
+
+
+def _years_first(x: Array, tail: int, batch_ndim: int | None = None) -> Array:
+    """View of ``x`` with its last ``tail`` axes moved to the front; with ``batch_ndim``,
+    singleton axes are inserted after them so that the batch axes still broadcast right-aligned
+    against arrays with ``batch_ndim`` batch axes."""
+    moved = np.moveaxis(x, tuple(range(-tail, 0)), tuple(range(tail)))
+    if batch_ndim is None:
+        return moved
+    missing = batch_ndim - (x.ndim - tail)
+    return moved.reshape(moved.shape[:tail] + (1,) * missing + moved.shape[tail:])
+
+
+def _project_years_first(initial: Array, trans: Array, inflow: Array) -> Array:
+    """``project`` in the layout ``(T, S, ...)``.
+
+    Works on a years-and-states-first copy of the matrices, so each step is a few operations
+    over contiguous arrays of the batch's size (an innermost axis of 2 states is numpy's slowest
+    case).
+    """
     years, states = trans.shape[-3], trans.shape[-1]
     batch = np.broadcast_shapes(initial.shape[:-1], trans.shape[:-3], inflow.shape[:-2])
-    out = np.empty((*batch, years, states))
-    n = np.broadcast_to(initial, (*batch, states))
-    out[..., 0, :] = n
+    m = _years_first(np.broadcast_to(trans, (*batch, years, states, states)), 3)
+    # A matrix broadcast over the years (stride 0: the same every year) is copied once.
+    same_every_year = trans.shape[-3] == 1 or trans.strides[-3] == 0
+    m = np.ascontiguousarray(m[:1] if same_every_year else m[: years - 1])
+    a = _years_first(np.broadcast_to(inflow, (*batch, years, states)), 2)
+    out = np.empty((years, states, *batch))
+    for j in range(states):
+        out[0, j] = initial[..., j]
     for t in range(1, years):
-        m = trans[..., t - 1, :, :]
-        nxt = n[..., 0, None] * m[..., 0, :]
-        for j in range(1, states):
-            nxt = nxt + n[..., j, None] * m[..., j, :]
-        n = nxt + inflow[..., t, :]
-        out[..., t, :] = n
+        for j in range(states):
+            mt = m[0 if same_every_year else t - 1]
+            v = out[t - 1, 0] * mt[0, j]
+            for i in range(1, states):
+                v += out[t - 1, i] * mt[i, j]
+            v += a[t, j]
+            out[t, j] = v
     return out
 
 
-def _line_costs(counts: Array, state_cost: Array) -> Array:
-    """``Σ_j n_j(t)·cost_j,l(t)`` → ``(..., T, L)``, looping over the few states only."""
-    total = counts[..., :, 0, None] * state_cost[..., :, 0, :]
+def _line_costs(counts: Array, state_cost: Array, mult: Array | float) -> Array:
+    """``Σ_j n_j(t)·cost_j,l(t)·mult_j,l`` → ``(..., T, L)``, looping over the few states."""
+    m = np.asarray(mult, dtype=float)
+    m = np.broadcast_to(m, np.broadcast_shapes(m.shape, state_cost.shape[-2:]))
+    total = counts[..., :, 0, None] * state_cost[..., :, 0, :] * m[..., None, 0, :]
     for j in range(1, counts.shape[-1]):
-        total = total + counts[..., :, j, None] * state_cost[..., :, j, :]
+        total = total + counts[..., :, j, None] * state_cost[..., :, j, :] * m[..., None, j, :]
     return total
 
 
@@ -113,8 +145,8 @@ def simulate(model: CohortModel) -> Flows:
     counts_z = project(model.initial, model.trans_z, model.inflow)
     counts_a = project(model.initial, model.trans_a, model.inflow)
     participants = (counts_a * model.enrol).sum(-1)
-    line_z = _line_costs(counts_z, model.state_cost)
-    line_a = _line_costs(counts_a, model.state_cost)
+    line_z = _line_costs(counts_z, model.state_cost, model.cost_mult)
+    line_a = _line_costs(counts_a, model.state_cost, model.cost_mult)
     programme = participants * np.asarray(model.programme_cost)[..., None]
     payer_z = np.matmul(line_z, model.line_payer)
     payer_a = np.matmul(line_a, model.line_payer) + programme[..., None] * model.financing[
@@ -123,3 +155,23 @@ def simulate(model: CohortModel) -> Flows:
     discount = discount_factors(model.rate, model.years)
     return Flows(counts_z, counts_a, participants, line_z, line_a, programme, payer_z, payer_a,
                  discount)
+
+
+def payer_npv_direct(model: CohortModel) -> Array:
+    """``Σ_t DF_t·(Z^k_t − A^k_t)`` per payer ``(..., K)`` without keeping the yearly flows.
+
+    The same method as ``simulate`` + ``indicators.payer_npv``, reduced early: obligatory
+    costs are linear in the state counts, so the discounted difference of counts is contracted
+    with the costs once. Monte Carlo uses it (millions of runs, only NPVs wanted).
+    """
+    counts_z = _project_years_first(model.initial, model.trans_z, model.inflow)  # (T, S, ...)
+    counts_a = _project_years_first(model.initial, model.trans_a, model.inflow)
+    batch = counts_z.ndim - 2
+    df = _years_first(discount_factors(model.rate, model.years), 1, batch)[:, None]  # (T,1,...)
+    participants = (counts_a * _years_first(model.enrol, 2, batch)).sum(1)  # (T, ...)
+    delta = (counts_z - counts_a) * df
+    per_state_line = np.einsum("ts...,...tsl->...sl", delta, model.state_cost, optimize=True)
+    per_line = (per_state_line * model.cost_mult).sum(-2)  # (..., L)
+    obligatory = np.matmul(per_line[..., None, :], model.line_payer)[..., 0, :]
+    programme = (participants * df[:, 0]).sum(0) * np.asarray(model.programme_cost)
+    return obligatory - programme[..., None] * model.financing

@@ -14,8 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from kkz_xl.engine.cohort import Array, simulate
-from kkz_xl.engine.indicators import payer_npv
+from kkz_xl.engine.cohort import Array, payer_npv_direct
 from kkz_xl.engine.two_state import TwoStateParams, to_cohort
 
 PROBABILITIES = ("exit_rate", "success", "relapse", "coverage")
@@ -72,11 +71,13 @@ def _draw_inputs(
         out[name] = beta_draws(rng, float(getattr(p, name)[index]), cv[name], n)
     for name in MONEY:
         out[name] = gamma_draws(rng, float(getattr(p, name)[index]), cv[name], n)
-    for name in LINES:
-        lines = getattr(p, name).shape[-1]
-        out[name] = np.stack(
-            [gamma_draws(rng, 1.0, cv[name], n) for _ in range(lines)], axis=-1
-        )
+    for name, amounts in (("cost_mult", p.cost[index]), ("gain_mult", p.gain[index])):
+        # Lines with no amount (padding, absent gains) need no draws: their product is 0.
+        used = np.asarray(amounts).any(axis=0)
+        mult = np.ones((n, used.size))
+        for line in np.flatnonzero(used):
+            mult[:, line] = gamma_draws(rng, 1.0, cv[name], n)
+        out[name] = mult
     return out
 
 
@@ -123,8 +124,7 @@ def monte_carlo(
         # Draw axis first: (n, b, …).
         values = {name: np.stack([d[name] for d in drawn], axis=1) for name in UNCERTAIN}
         varied = replace(sub, **values)
-        flows = simulate(to_cohort(varied))
-        by_payer = payer_npv(flows)  # (n, b, K)
+        by_payer = payer_npv_direct(to_cohort(varied))  # (n, b, K)
         total = by_payer.sum(-1)
         pct = np.percentile(total, PERCENTILES, axis=0)
         stats["mean"].append(total.mean(0))

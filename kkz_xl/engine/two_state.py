@@ -72,15 +72,18 @@ def to_cohort(p: TwoStateParams) -> CohortModel:
         m[..., 1, 1] = 1.0 - back
         return m
 
-    trans_z = matrix(np.broadcast_to(q, np.broadcast_shapes(q.shape, (years,))))
+    # Inaction is the same every year: one matrix, broadcast over the years (no copies).
+    trans_z = np.broadcast_to(matrix(q), (*np.broadcast_shapes(q.shape, r.shape)[:-1], years,
+                                          2, 2))
     trans_a = matrix(q_action)
     a = np.asarray(p.inflow, dtype=float)[..., None]
     inflow = np.zeros((*a.shape[:-1], years, 2))
     inflow[..., 1:, 0] = a
-    cost = p.cost * np.asarray(p.cost_mult)[..., None, :]
-    gain = p.gain * np.asarray(p.gain_mult)[..., None, :]
-    cost, gain = np.broadcast_arrays(cost, gain)
+    cost, gain = np.broadcast_arrays(p.cost, p.gain)
     state_cost = np.stack([cost, -gain], axis=-2)
+    cost_mult, gain_mult = np.broadcast_arrays(np.asarray(p.cost_mult, dtype=float),
+                                               np.asarray(p.gain_mult, dtype=float))
+    mult = np.stack([cost_mult, gain_mult], axis=-2)
     enrol = np.stack([enrolled, np.zeros_like(enrolled)], axis=-1)
     n = np.asarray(p.persons, dtype=float)[..., None]
     initial = np.concatenate([n, np.zeros_like(n)], axis=-1)
@@ -95,6 +98,7 @@ def to_cohort(p: TwoStateParams) -> CohortModel:
         programme_cost=np.asarray(p.programme_cost, dtype=float),
         financing=np.asarray(p.financing, dtype=float),
         rate=np.asarray(p.rate, dtype=float),
+        cost_mult=mult,
     )
 
 
