@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -56,12 +57,19 @@ def print_result(result: ScenarioResult, budget: bool = False) -> None:
     )
     table = Table(title="Koszt zaniechania według kwestii (NPV > 0: działanie się opłaca)",
                   title_justify="left", show_lines=False)
-    for col in ("kwestia", "osoby", "program", "NPV", "BCR", "rok zwrotu", "P(NPV > 0)"):
-        table.add_column(col, justify="left" if col in ("kwestia", "program") else "right")
+    # Figures never shrink; long Polish names are cut with an ellipsis, and the programme's
+    # name is left out on a narrow terminal.
+    wide = console.width >= 110
+    table.add_column("kwestia", no_wrap=True, overflow="ellipsis", max_width=30 if wide else 18)
+    table.add_column("osoby", justify="right", no_wrap=True, min_width=5)
+    if wide:
+        table.add_column("program", no_wrap=True, overflow="ellipsis", max_width=28)
+    for col, width in (("NPV", 14), ("BCR", 5), ("rok zwrotu", 6), ("P(NPV > 0)", 6)):
+        table.add_column(col, justify="right", no_wrap=True, min_width=width)
     for r in result.issues:
         npv_style = "green" if r.npv >= 0 else "red"
         table.add_row(
-            r.name, fmt_number(r.inputs.persons, 0), r.inputs.programme_name,
+            r.name, fmt_number(r.inputs.persons, 0), *([r.inputs.programme_name] if wide else []),
             f"[{npv_style}]{_fmt(r.npv)}[/]", _fmt(r.bcr, "num"),
             str(r.break_even_year) if r.break_even_year else "brak",
             _fmt(r.monte_carlo.prob_positive, "pct") if r.monte_carlo else "–",
@@ -69,7 +77,7 @@ def print_result(result: ScenarioResult, budget: bool = False) -> None:
     t = result.totals
     table.add_section()
     table.add_row("[bold]Razem[/]", fmt_number(sum(r.inputs.persons for r in result.issues), 0),
-                  "", f"[bold]{_fmt(t.npv)}[/]", _fmt(t.bcr, "num"),
+                  *([""] if wide else []), f"[bold]{_fmt(t.npv)}[/]", _fmt(t.bcr, "num"),
                   str(t.break_even_year) if t.break_even_year else "brak",
                   _fmt(t.monte_carlo.prob_positive, "pct") if t.monte_carlo else "–")
     console.print(table)
@@ -124,13 +132,15 @@ def demo(
     result = compute(scenario, None)
     print_result(result, budget=False)
     written = [export.write(result, katalog / f"wyniki{ext}") for ext in export.FORMATS]
-    for step in DEMO_STEPS:
+    for step in _demo_steps():
         written += step(katalog)
     console.print("\n[bold]Pliki demonstracji:[/]")
     for path in written:
         console.print(f"  {path}")
 
 
-# Further demo steps (workbook, documents, registers, …): each takes the output folder and
-# returns the files it wrote.
-DEMO_STEPS: list = []
+def _demo_steps() -> list[Callable[[Path], list[Path]]]:
+    """The other tools' demo steps: each takes the output folder, returns the files written."""
+    from kkz_xl import bsc, cis, training
+
+    return [cis.demo, bsc.demo, training.demo]
