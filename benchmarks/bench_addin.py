@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import importlib.util
 import json
 import statistics
 import sys
@@ -60,6 +61,32 @@ def _ok(answer: httpx.Response) -> bool:
         return False
     value = answer.json()["result"][0][0]
     return abs(value - EXPECTED) < 1e-6
+
+
+def measure_baseline(url: str) -> dict[str, float]:
+    """A GET of the health page: the HTTP round trip with no function work, for scale."""
+    times: list[float] = []
+    with httpx.Client(base_url=url, timeout=TIMEOUT_S) as client:
+        for _ in range(WARMUP_CALLS):
+            client.get("/zdrowie")
+        for _ in range(LATENCY_CALLS):
+            start = time.perf_counter()
+            client.get("/zdrowie")
+            times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {
+        "p50_ms": round(_percentile(times, 0.5), 3),
+        "p99_ms": round(_percentile(times, 0.99), 3),
+    }
+
+
+def server_stack() -> dict[str, str]:
+    """Which HTTP parser and event loop uvicorn picks here (both matter for latency)."""
+    found = {name: importlib.util.find_spec(name) is not None for name in ("httptools", "uvloop")}
+    return {
+        "http_parser": "httptools" if found["httptools"] else "h11",
+        "event_loop": "uvloop" if found["uvloop"] else "asyncio",
+    }
 
 
 def measure_latency(url: str) -> dict[str, float | int]:
@@ -136,10 +163,13 @@ def run() -> dict[str, object]:
     """Measure; returns the figures (milliseconds, calls per second, counts)."""
     in_process = measure_in_process()
     with running_server() as server:
+        baseline = measure_baseline(server.url)
         latency = measure_latency(server.url)
         throughput = asyncio.run(_throughput(server.url))
     return {
+        "server_stack": server_stack(),
         "http_latency": latency,
+        "http_empty_round_trip": baseline,
         "http_throughput": throughput,
         "in_process": in_process,
         "http_overhead_p50_ms": round(latency["p50_ms"] - in_process["p50_ms"], 3),

@@ -176,6 +176,7 @@ def test_input_error_is_400_with_the_polish_message(client: httpx.Client) -> Non
     answer = client.post(CALL, json=office_body("fx_koszt", "sto", 10000.0, 3.0))
     assert answer.status_code == 400
     assert answer.json() == {"detail": "osoby: oczekiwano liczby, otrzymano 'sto'"}
+    assert answer.headers["x-content-type-options"] == "nosniff"
     # ... and the server keeps serving.
     assert client.post(CALL, json=office_body("fx_koszt", 1.0, 2.0, 3.0)).json() == {
         "result": [[6.0]]}
@@ -296,6 +297,7 @@ def test_pages_office_loads(client: httpx.Client) -> None:
     page = client.get("/taskpane.html")
     assert page.status_code == 200
     assert "office.js" in page.text and "xlwings/custom-functions-code.js" in page.text
+    assert page.headers["x-content-type-options"] == "nosniff"
     icon = client.get("/ikony/kkz-32.png")
     assert icon.headers["content-type"] == "image/png" and icon.content[:4] == b"\x89PNG"
     assert client.get("/ikony/kkz-33.png").status_code == 404

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +87,27 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
+class NoSniff:
+    """``X-Content-Type-Options: nosniff`` on every response (plain ASGI: Starlette's
+    ``BaseHTTPMiddleware`` costs a noticeable part of a millisecond per call)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []),
+                                      (b"x-content-type-options", b"nosniff")]
+            await send(message)
+
+        await self.app(scope, receive, send_with_header)
+
+
 def _token_ok(settings: AddinSettings, header: str | None) -> bool:
     if settings.token is None:
         return True
@@ -152,14 +172,6 @@ def create_app(settings: AddinSettings | None = None) -> FastAPI:
         rejected = calls.internal_error()
         return error_response(rejected.status, rejected.message)
 
-    @app.middleware("http")
-    async def _headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
-
     @app.get("/xlwings/custom-functions-meta.json")
     @app.get("/xlwings/custom-functions-meta")
     async def _meta() -> Response:
@@ -217,4 +229,5 @@ def create_app(settings: AddinSettings | None = None) -> FastAPI:
     )
     # Outermost, so an oversized body is refused before anything else reads it.
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(NoSniff)
     return app
