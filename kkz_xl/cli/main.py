@@ -24,6 +24,7 @@ from kkz_xl.cli import bsc_cmd; bsc_cmd.register(app)  # noqa: E402, E702, I001
 from kkz_xl.cli import training_cmd; training_cmd.register(app)  # noqa: E402, E702, I001
 from kkz_xl.cli import documents_cmd; documents_cmd.register(app)  # noqa: E402, E702, I001
 from kkz_xl.cli import registers_cmd; registers_cmd.register(app)  # noqa: E402, E702, I001
+from kkz_xl.cli import workbook_cmd; workbook_cmd.register(app)  # noqa: E402, E702, I001
 
 
 @app.callback()

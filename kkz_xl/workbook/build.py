@@ -4,6 +4,7 @@ and settings) or with the engine's values (the report for people without the add
 from __future__ import annotations
 
 import datetime as dt
+import os
 from importlib import resources
 from io import BytesIO
 from pathlib import Path
@@ -130,6 +131,9 @@ def save(wb: Workbook, path: Path) -> Path:
     """Save atomically (temporary file, backup of the previous version, rename)."""
     path = Path(path)
     atomic_write(path, lambda tmp: _write_fixed(wb, tmp))
+    umask = os.umask(0)
+    os.umask(umask)
+    path.chmod(0o666 & ~umask)  # the temporary file was private; a workbook is shared
     return path
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter as col_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kkz_xl.model.labels import NO_BREAK_EVEN, NOT_REACHABLE, UNDEFINED
@@ -84,8 +85,8 @@ def calculator(ctx: Context, ws: Worksheet) -> None:
     ws.cell(row=3, column=COL_COST0, value="Parametry (z arkusza Parametry)").font = BOLD_FONT
     ws.cell(row=3, column=COL_NPV, value="Wyniki (funkcje KKZ_)").font = BOLD_FONT
     header_row(ws, L.CALC_HEADER_ROW, [HEADERS[c] for c in range(1, COL_PROB + 1)], height=48)
-    widths(ws, [14, 24, 11, 11, 13, 13, 13, 11, 13, 10, 10, 24, 10, 13, 10, 9,
-                16, 15, 11, 9, 11, 11, 11, 9])
+    widths(ws, [14, 30, 11, 11, 13, 13, 13, 11, 13, 10, 10, 26, 10, 13, 10, 9,
+                16, 15, 13, 11, 14, 14, 13, 9])
     first = L.CALC_FIRST_ROW
     for n, issue in enumerate(ctx.data.issues):
         ctx.calc_rows[issue.code] = first + n
@@ -93,6 +94,7 @@ def calculator(ctx: Context, ws: Worksheet) -> None:
         r = ctx.calc_rows[issue.code]
         ws.cell(row=r, column=COL_CODE, value=issue.code)
         ws.cell(row=r, column=COL_NAME, value=issue.name).alignment = Alignment(wrap_text=True)
+        ws.row_dimensions[r].height = 30
         as_input(ws.cell(row=r, column=COL_PERSONS, value=issue.persons), "#,##0")
         as_input(ws.cell(row=r, column=COL_INFLOW, value=issue.inflow), "#,##0.0")
         for col, (key, fmt) in LINKED.items():
@@ -112,8 +114,10 @@ def calculator(ctx: Context, ws: Worksheet) -> None:
          "Niepewność). Pusta liczba osób – kwestia pominięta.", merge_to=COL_PROB, height=30)
     ws.freeze_panes = ws.cell(row=first, column=COL_PERSONS)
     a4(ws, landscape=True, repeat_rows=f"{L.CALC_HEADER_ROW}:{L.CALC_HEADER_ROW}")
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = 2  # inputs on page 1, results on page 2; A:B repeat
+    ws.page_setup.fitToHeight = 1
     ws.print_title_cols = "A:B"
+    ws.col_breaks.append(Break(id=COL_REPEAT))
     ws.print_area = f"A1:{col_letter(COL_PROB)}{last + 3}"
     protect(ws)
 

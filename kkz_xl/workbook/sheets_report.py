@@ -38,9 +38,11 @@ from kkz_xl.workbook.context import (
 CHART_W, CHART_H = 16.5, 8.0  # cm
 
 
-def _chart_size(chart: BarChart | LineChart) -> None:
-    chart.width, chart.height = CHART_W, CHART_H
+def _chart_size(chart: BarChart | LineChart, height: float = CHART_H) -> None:
+    chart.width, chart.height = CHART_W, height
     chart.legend.position = "b"
+    # Category labels at the low end: negative values must not draw over them.
+    chart.x_axis.tickLblPos = "low"
 
 
 def charts(ctx: Context, ws: Worksheet) -> None:
@@ -101,7 +103,8 @@ def charts(ctx: Context, ws: Worksheet) -> None:
     c3.set_categories(Reference(calc, min_col=COL_NAME, min_row=first, max_row=last))
     c3.x_axis.scaling.orientation = "maxMin"
     c3.y_axis.numFmt = '#,##0 "zł"'
-    _chart_size(c3)
+    _chart_size(c3, 9.5)
+    c3.legend = None
     ws.add_chart(c3, "A39")
 
     unc = ctx.wb[L.UNCERTAINTY]
@@ -115,6 +118,8 @@ def charts(ctx: Context, ws: Worksheet) -> None:
     c4.set_categories(Reference(unc, min_col=9, min_row=t_first, max_row=t_last))
     c4.x_axis.scaling.orientation = "maxMin"
     c4.y_axis.numFmt = '#,##0 "zł"'
+    c4.overlap = 100
+    c4.gapWidth = 40
     _chart_size(c4)
     ws.add_chart(c4, "A56")
     a4(ws)
@@ -126,7 +131,7 @@ def charts(ctx: Context, ws: Worksheet) -> None:
 def summary(ctx: Context, ws: Worksheet) -> None:
     """Podsumowanie: one A4 page for the council."""
     w, d = ctx.w, ctx.data
-    widths(ws, [30, 15, 15, 14, 12, 12])
+    widths(ws, [46, 18, 19, 10, 11, 11])
     jst = d.jst_name or "…"
     w.native(ws, 1, 1, f'"Koszt zaniechania działań społecznych – "&{L.NAME_JST}',
              f"Koszt zaniechania działań społecznych – {jst}")
@@ -181,13 +186,16 @@ def summary(ctx: Context, ws: Worksheet) -> None:
     ws.cell(row=r, column=1, value="Według kwestii").font = BOLD_FONT
     r += 1
     header_row(ws, r, ["Kwestia", "Osoby", "Koszt zaniechania (NPV)", "BCR", "Rok zwrotu",
-                       "P(NPV > 0)"], height=32)
+                       "P(NPV > 0)"], height=45)
     for issue in d.issues:
         r += 1
         cr = ctx.calc_rows[issue.code]
         fig = ctx.figures.issue(issue.code) if ctx.figures.active(issue.code) else None
         res = fig.result if fig else None
-        ws.cell(row=r, column=1, value=issue.name)
+        name = ws.cell(row=r, column=1, value=issue.name)
+        name.alignment = Alignment(wrap_text=True, vertical="center")
+        if len(issue.name) > 44:
+            ws.row_dimensions[r].height = 30
         w.native(ws, r, 2, f'IF(N({calc_cell(COL_PERSONS, cr)})>0,{calc_cell(COL_PERSONS, cr)},'
                  f'"")', issue.persons if fig else "", "#,##0")
         vals = [
@@ -227,7 +235,21 @@ def summary(ctx: Context, ws: Worksheet) -> None:
          "opłacalności z analizy Monte Carlo. Źródła parametrów i ich stopień pewności: "
          "arkusz Parametry. "
          "Przygotowano Kalkulatorem Kosztów Zaniechania (kkz-xl).", merge_to=6, height=62)
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "Koszt zaniechania (NPV) według kwestii"
+    calc_ws = ctx.wb[L.CALC]
+    first, last = L.CALC_FIRST_ROW, L.CALC_FIRST_ROW + len(d.issues) - 1
+    chart.add_data(Reference(calc_ws, min_col=COL_NPV, min_row=first, max_row=last))
+    chart.set_categories(Reference(calc_ws, min_col=COL_NAME, min_row=first, max_row=last))
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.y_axis.numFmt = '#,##0 "zł"'
+    _chart_size(chart, 8.5)
+    chart.legend = None
+    ws.add_chart(chart, f"A{r + 2}")
+    r += 19
     a4(ws)
     ws.page_setup.fitToHeight = 1
+    ws.oddFooter.center.text = "Kalkulator Kosztów Zaniechania (KKZ)"
     ws.print_area = f"A1:F{r}"
     protect(ws)

@@ -1,0 +1,153 @@
+"""``kkz raport``: a values-only copy of a filled calculator for people without the add-in
+(every number computed by the engine, formatting and charts kept) and a PDF of its summary."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+import openpyxl
+
+from kkz_xl.errors import InputError
+from kkz_xl.params.base import ParameterBase, default_base
+from kkz_xl.workbook import layout as L  # noqa: N812
+from kkz_xl.workbook.build import build as build_workbook
+from kkz_xl.workbook.build import save, write_workbook
+from kkz_xl.workbook.inputs import WorkbookInputs, blank_inputs, from_scenario, issue_rows
+
+SOFFICE = "soffice"
+PDF_FIRST_PAGE = 'pdf:calc_pdf_Export:{"PageRange":{"type":"string","value":"1"}}'
+
+
+def _cell(wb: openpyxl.Workbook, name: str) -> object:
+    return wb[L.JST].cell(row=L.JST_ROWS[name], column=L.JST_VALUE_COL).value
+
+
+def read_inputs(path: Path, base: ParameterBase | None = None) -> WorkbookInputs:
+    """The input cells of a calculator workbook (as the user left them)."""
+    base = base or default_base()
+    path = Path(path)
+    if not path.exists():
+        raise InputError("skoroszyt", f"nie znaleziono pliku {path}")
+    try:
+        wb = openpyxl.load_workbook(path, keep_vba=False)
+    except (OSError, KeyError, ValueError) as err:
+        raise InputError("skoroszyt", f"nie da się otworzyć {path.name}: {err}") from None
+    missing = [s for s in (L.JST, L.PARAMS, L.CALC) if s not in wb.sheetnames]
+    if missing:
+        raise InputError("skoroszyt", f"to nie jest Kalkulator KKZ: brak arkuszy "
+                                      f"{', '.join(missing)}")
+
+    def num(name: str, default: float) -> float:
+        v = _cell(wb, name)
+        return default if v in (None, "") else float(v)  # type: ignore[arg-type]
+
+    blank = blank_inputs(base)
+    horizon = int(num(L.NAME_HORIZON, blank.horizon))
+    fresh = replace(blank, horizon=horizon)
+    params = wb[L.PARAMS]
+    own: dict[tuple[str, str], object] = {}
+    defaults: dict[tuple[str, str], object] = {}  # column D: the programme chosen at filling
+    for row in params.iter_rows(min_row=L.PARAMS_FIRST_ROW, max_col=6, values_only=True):
+        if row[0] and row[5] not in (None, ""):
+            own[(str(row[0]), str(row[2]))] = row[5]
+        if row[0] and row[3] not in (None, ""):
+            defaults[(str(row[0]), str(row[2]))] = row[3]
+    calc = wb[L.CALC]
+    people: dict[str, tuple[object, object]] = {}
+    for row in calc.iter_rows(min_row=L.CALC_FIRST_ROW, max_col=4, values_only=True):
+        if row[0]:
+            people[str(row[0])] = (row[2], row[3])
+    issues = []
+    for issue in fresh.issues:
+        rows = issue_rows(base.issues[issue.code], base, horizon)
+        rows = [replace(r, own=own.get((issue.code, r.label)),
+                        base_value=defaults.get((issue.code, r.label), r.base_value))
+                for r in rows]
+        persons, inflow = people.get(issue.code, (None, 0.0))
+        issues.append(replace(issue, params=rows,
+                              persons=float(persons) if persons not in (None, "") else None,
+                              inflow=float(inflow or 0.0)))
+    flow = wb[L.FLOWS]["B3"].value if L.FLOWS in wb.sheetnames else None
+    return replace(
+        fresh, jst_name=str(_cell(wb, L.NAME_JST) or ""), teryt=str(_cell(wb, L.NAME_TERYT) or ""),
+        kind=str(_cell(wb, L.NAME_KIND) or "gmina"),
+        voivodeship=str(_cell(wb, L.NAME_VOIVODESHIP) or ""),
+        residents=int(num(L.NAME_RESIDENTS, 0)) or None,
+        price_year=int(num(L.NAME_PRICE_YEAR, blank.price_year)),
+        rate=num(L.NAME_RATE, blank.rate), draws=int(num(L.NAME_DRAWS, blank.draws)),
+        spread=num(L.NAME_SPREAD, blank.spread), seed=int(num(L.NAME_SEED, blank.seed)),
+        issues=issues, flow_issue=str(flow or blank.flow_issue),
+        tornado_issue=_tornado_pick(wb) or str(flow or blank.tornado_issue),
+    )
+
+
+def _tornado_pick(wb: openpyxl.Workbook) -> str | None:
+    name = wb.defined_names.get(L.NAME_TORNADO_ISSUE)
+    if name is None:
+        return None
+    for sheet, cell in name.destinations:
+        return wb[sheet][cell.replace("$", "")].value
+    return None
+
+
+def values_report(source: Path, output: Path | None = None) -> Path:
+    """The values-only copy of the calculator at ``source`` (default: ``NAME_raport.xlsx``)."""
+    source = Path(source)
+    output = Path(output) if output else source.with_name(f"{source.stem}_raport.xlsx")
+    if output.suffix.lower() != ".xlsx":
+        raise InputError("plik wynikowy", "raport z wartościami zapisuje się jako .xlsx")
+    path, _ = write_workbook(output, read_inputs(source), values=True)
+    return path
+
+
+def soffice_available() -> bool:
+    return shutil.which(SOFFICE) is not None
+
+
+def summary_pdf(report: Path, output: Path | None = None, *, timeout: int = 180) -> Path:
+    """A PDF of the report's Podsumowanie sheet (one A4 page): LibreOffice headless exports
+    the first page of a copy whose first sheet is the summary."""
+    report = Path(report)
+    output = Path(output) if output else report.with_suffix(".pdf")
+    if not soffice_available():
+        raise InputError("pdf", "brak programu LibreOffice (soffice) – zainstaluj go, aby "
+                                "utworzyć PDF podsumowania")
+    wb = openpyxl.load_workbook(report)
+    wb.move_sheet(L.SUMMARY, offset=-wb.sheetnames.index(L.SUMMARY))
+    wb.active = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / f"{output.stem}.xlsx"
+        save(wb, src)
+        profile = Path(tempfile.gettempdir()) / "lo-kkz-raport"
+        cmd = [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
+               "--convert-to", PDF_FIRST_PAGE, "--outdir", tmp, str(src)]
+        done = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+        pdf = Path(tmp) / f"{output.stem}.pdf"
+        if done.returncode != 0 or not pdf.exists():
+            raise InputError("pdf", f"LibreOffice nie utworzył PDF: "
+                                    f"{done.stderr.decode(errors='replace')[:300]}")
+        output.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(pdf, output)
+    return output
+
+
+def demo(out_dir: Path) -> list[Path]:
+    """The sample gmina's filled calculator, its values-only report and (with LibreOffice)
+    the summary PDF, in ``out_dir``."""
+    from kkz_xl.model.scenario import Scenario
+
+    out_dir = Path(out_dir)
+    sample = Path(__file__).resolve().parents[1] / "sample" / "gmina_przykladowa.yaml"
+    data = from_scenario(Scenario.load(sample))
+    calc, _ = write_workbook(out_dir / L.WORKBOOK_NAME, data)
+    report = out_dir / "Kalkulator_KKZ_raport.xlsx"
+    wb, _ = build_workbook(data, values=True)
+    save(wb, report)
+    paths = [calc, report]
+    if soffice_available():
+        paths.append(summary_pdf(report, out_dir / "Podsumowanie_KKZ.pdf"))
+    return paths

@@ -1,0 +1,252 @@
+"""The calculator workbook: built from code, in step with the committed file, Excel craft,
+the xlwings settings, data import and the values-only report."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.formula import ArrayFormula
+
+from kkz_xl.engine.run import run_inputs
+from kkz_xl.errors import InputError
+from kkz_xl.model.scenario import Scenario
+from kkz_xl.params.base import default_base
+from kkz_xl.workbook import (
+    blank_inputs,
+    fill_from_table,
+    from_scenario,
+    read_inputs,
+    values_report,
+    write_workbook,
+)
+from kkz_xl.workbook import layout as L  # noqa: N812
+from kkz_xl.workbook.values import Figures
+
+ROOT = Path(__file__).resolve().parents[1]
+COMMITTED = ROOT / "workbooks" / L.WORKBOOK_NAME
+SAMPLE = ROOT / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
+MONEY = '#,##0.00 "zł"'
+
+
+def _content(path: Path) -> dict[str, object]:
+    """What a user sees and what formulas do: cells, formulas, validations, names, protection."""
+    wb = openpyxl.load_workbook(path)
+    out: dict[str, object] = {"sheets": wb.sheetnames,
+                              "names": sorted((n, d.attr_text) for n, d in
+                                              wb.defined_names.items())}
+    for ws in wb.worksheets:
+        cells = {}
+        for row in ws.iter_rows():
+            for c in row:
+                v = c.value
+                if isinstance(v, ArrayFormula):
+                    v = ("array", v.ref, v.text)
+                if v is not None:
+                    cells[c.coordinate] = (v, c.number_format, c.protection.locked)
+        out[ws.title] = {
+            "cells": cells,
+            "validations": sorted((str(d.sqref), d.type, d.formula1, d.formula2, d.error)
+                                  for d in ws.data_validations.dataValidation),
+            "protected": ws.protection.sheet,
+            "freeze": ws.freeze_panes,
+        }
+    return out
+
+
+@pytest.fixture(scope="module")
+def blank(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path, _ = write_workbook(tmp_path_factory.mktemp("wb") / L.WORKBOOK_NAME)
+    return path
+
+
+@pytest.fixture(scope="module")
+def sample() -> Scenario:
+    return Scenario.load(SAMPLE)
+
+
+def test_committed_workbook_is_what_the_command_builds(blank: Path) -> None:
+    assert COMMITTED.exists(), "run: kkz skoroszyt"
+    assert _content(blank) == _content(COMMITTED), (
+        "workbooks/Kalkulator_KKZ.xlsm is stale: rebuild it with `kkz skoroszyt`")
+
+
+def test_build_is_deterministic(blank: Path, tmp_path: Path) -> None:
+    again, _ = write_workbook(tmp_path / "again.xlsm")
+    assert again.read_bytes() == blank.read_bytes()
+
+
+def test_xlsm_carries_xlwings_vba_and_settings(blank: Path) -> None:
+    with zipfile.ZipFile(blank) as z:
+        names = z.namelist()
+        types = z.read("[Content_Types].xml").decode()
+    assert "xl/vbaProject.bin" in names
+    assert "macroEnabled" in types
+    wb = openpyxl.load_workbook(blank, keep_vba=True)
+    conf = wb["xlwings.conf"]
+    keys = {conf.cell(row=r, column=1).value: conf.cell(row=r, column=2).value
+            for r in range(1, 10)}
+    assert keys["UDF Modules"] == "kkz_udfs"
+    assert wb.sheetnames[: len(L.SHEETS)] == list(L.SHEETS)
+    # The VBA document modules keep their sheets (code names of the xlwings template).
+    assert wb[L.GUIDE].sheet_properties.codeName == "Sheet1"
+    assert conf.sheet_properties.codeName == "Sheet2"
+
+
+def test_excel_craft(blank: Path) -> None:
+    wb = openpyxl.load_workbook(blank)
+    for name in L.SHEETS:
+        ws = wb[name]
+        assert ws.protection.sheet and not ws.protection.password, name
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4), name
+    inputs = formulas = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                is_formula = isinstance(c.value, ArrayFormula) or (
+                    isinstance(c.value, str) and c.value.startswith("="))
+                if is_formula:
+                    formulas += 1
+                    assert c.protection.locked, (ws.title, c.coordinate)
+                if not c.protection.locked:
+                    inputs += 1
+                    assert c.fill.fgColor.rgb.endswith("FFF2CC"), (ws.title, c.coordinate)
+                    assert not is_formula
+    assert inputs > 50 and formulas > 500
+    calc = wb[L.CALC]
+    assert calc.freeze_panes == f"C{L.CALC_FIRST_ROW}"
+    assert calc["E6"].number_format == MONEY
+    assert calc["J6"].number_format.endswith("%")
+    for name in (L.NAME_HORIZON, L.NAME_RATE, L.NAME_PRICE_YEAR, L.NAME_JST, L.NAME_TERYT):
+        assert name in wb.defined_names
+    errors = [d.error for ws in wb.worksheets for d in ws.data_validations.dataValidation]
+    assert all(e and any(ch in e for ch in "ąćęłńóśźżwpisz") for e in errors)
+    flows = wb[L.FLOWS]
+    assert any(d.type == "list" and d.formula1 == L.NAME_ISSUE_CODES
+               for d in flows.data_validations.dataValidation)
+
+
+def test_kkz_functions_are_array_formulas_never_plain(blank: Path) -> None:
+    """A plain formula would show in Excel 365 as @KKZ_… with one value."""
+    wb = openpyxl.load_workbook(blank)
+    found = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, ArrayFormula) and "KKZ_" in c.value.text:
+                    found += 1
+                assert not (isinstance(c.value, str) and "KKZ_" in c.value
+                            and c.value.startswith("=")), (ws.title, c.coordinate)
+    assert found > 50
+    flows = wb[L.FLOWS]
+    spills = [c.value for row in flows.iter_rows() for c in row
+              if isinstance(c.value, ArrayFormula) and "KKZ_PRZEPLYWY" in c.value.text]
+    assert len(spills) == 1
+    top, bottom = spills[0].ref.split(":")
+    assert int(bottom[1:]) - int(top[1:]) == L.MAX_YEARS  # header + 50 years, whole
+
+
+def test_no_structured_references(blank: Path) -> None:
+    wb = openpyxl.load_workbook(blank)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                text = c.value.text if isinstance(c.value, ArrayFormula) else c.value
+                if isinstance(text, str) and text.startswith("="):
+                    assert "[#" not in text and "[@" not in text
+
+
+def test_scenario_fill_keeps_own_values_and_defaults(sample: Scenario) -> None:
+    data = from_scenario(sample)
+    assert data.jst_name == "Gmina Przykładowa" and data.horizon == 7
+    assert data.issue("bezrobocie").persons == 120
+    assert data.issue("bezrobocie").inflow == 10
+    # Defaults from the base: bezrobocie's gmina cost is the sum of its gmina lines.
+    base = default_base()
+    gmina = sum(c.wartosc for c in base.issue("bezrobocie").koszty if c.platnik == "gmina")
+    assert data.issue("bezrobocie").param("koszt_gmina").used(1.0) == pytest.approx(gmina)
+    assert data.issue("bezrobocie").param("koszt_gmina").own is None
+
+
+def test_profiled_costs_are_averaged_over_the_horizon() -> None:
+    base = default_base()
+    issue = base.issue("sieroctwo")
+    line = next(c for c in issue.koszty if c.id == "piecza_udzial_gminy")
+    years = 7
+    prof = line.profil or [1.0]
+    mean = sum(prof[min(t, len(prof) - 1)] for t in range(years)) / years
+    data = blank_inputs(base)
+    gmina = [c for c in issue.koszty + issue.korzysci if c.platnik == "gmina"]
+    others = sum(c.wartosc for c in gmina if c.id != line.id and not c.profil)
+    expected = line.wartosc * mean * base.price_factor(line.rok_cen, base.price_year) + others
+    assert data.issue("sieroctwo").param("koszt_gmina").base_value == pytest.approx(expected)
+    assert "średnia" in data.issue("sieroctwo").param("koszt_gmina").source
+
+
+MRPIPS = """Powody trudnej sytuacji życiowej;Liczba rodzin;Liczba osób w rodzinach
+Ubóstwo;152;310
+Bezrobocie;98;240
+Alkoholizm;17;30
+Narkomania;2;3
+Przemoc domowa;5;14
+Bezdomność;;
+"""
+
+
+def test_import_mrpips_counts_with_a_clear_report(tmp_path: Path) -> None:
+    src = tmp_path / "mrpips03.csv"
+    src.write_text(MRPIPS, encoding="utf-8")
+    data, report = fill_from_table(blank_inputs(), src)
+    assert data.issue("ubostwo").persons == 152  # families: one benefit decision each
+    assert data.issue("uzaleznienia").persons == 19  # alkoholizm + narkomania
+    assert data.issue("sieroctwo").persons is None
+    text = "\n".join(report.lines())
+    assert "Alkoholizm lub narkomania: 19" in text and "liczba rodzin" in text
+    assert "Sieroctwo (piecza zastępcza)" in text  # missing
+    assert "Przemoc domowa" in text and "Bezdomność" in text  # skipped rows
+    assert data.flow_issue in ("ubostwo", "bezrobocie")
+
+
+def test_import_xlsx_with_persons_column(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.append(["kod", "osoby", "napływ"])
+    wb.active.append(["bezrobocie", 40, 5])
+    path = tmp_path / "dane.xlsx"
+    wb.save(path)
+    data, report = fill_from_table(blank_inputs(), path)
+    assert data.issue("bezrobocie").persons == 40 and data.issue("bezrobocie").inflow == 5
+    assert any("osoby: 40" in line for line in report.filled)
+
+
+def test_import_rejects_a_file_without_counts(tmp_path: Path) -> None:
+    path = tmp_path / "zle.csv"
+    path.write_text("kwestia;uwagi\nubóstwo;dużo\n", encoding="utf-8")
+    with pytest.raises(InputError, match="liczbą osób"):
+        fill_from_table(blank_inputs(), path)
+
+
+def test_values_report_has_engine_numbers_and_no_formulas(sample: Scenario,
+                                                           tmp_path: Path) -> None:
+    data = replace(from_scenario(sample), draws=300)
+    calc, _ = write_workbook(tmp_path / "k.xlsm", data)
+    # A treasurer changes a figure in the filled workbook, then asks for the report.
+    wb = openpyxl.load_workbook(calc, keep_vba=True)
+    row = L.CALC_FIRST_ROW + [i.code for i in data.issues].index("bezrobocie")
+    wb[L.CALC].cell(row=row, column=3, value=200)
+    wb.save(calc)
+    report = values_report(calc, tmp_path / "raport.xlsx")
+    back = read_inputs(calc)
+    assert back.issue("bezrobocie").persons == 200 and back.draws == 300
+    out = openpyxl.load_workbook(report)
+    for ws in out.worksheets:
+        for r in ws.iter_rows():
+            for c in r:
+                assert not isinstance(c.value, ArrayFormula)
+                assert not (isinstance(c.value, str) and c.value.startswith("="))
+    expected = run_inputs(back.model_inputs("bezrobocie"), back.horizon, back.rate).npv
+    assert out[L.CALC].cell(row=row, column=17).value == pytest.approx(expected)
+    assert out[L.CHARTS]._charts
+    assert Figures(back).issue("bezrobocie").result.npv == pytest.approx(expected)
