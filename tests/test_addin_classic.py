@@ -33,6 +33,15 @@ def xlsm(tmp_path: Path) -> Path:
     return target
 
 
+def _conf(path: Path) -> dict[str, object]:
+    book = openpyxl.load_workbook(path, keep_vba=True)
+    try:
+        return read_conf(book)
+    finally:
+        if book.vba_archive is not None:
+            book.vba_archive.close()
+
+
 def _vba(path: Path) -> bytes:
     with zipfile.ZipFile(path) as archive:
         return archive.read(VBA_PART)
@@ -45,8 +54,8 @@ def test_settings_are_read_back_and_vba_kept(xlsm: Path) -> None:
     )
     write_classic_settings(xlsm, settings)
 
-    book = openpyxl.load_workbook(xlsm, keep_vba=True)
-    conf = read_conf(book)
+    conf = _conf(xlsm)
+    book = openpyxl.load_workbook(xlsm)
     assert conf["UDF MODULES"] == "kkz_udfs"
     assert conf["PYTHONPATH"] == r"C:\KKZ\udfs"
     assert conf["INTERPRETER_WIN"] == r"C:\Python311\pythonw.exe"
@@ -74,7 +83,7 @@ def test_keys_start_in_a1_without_gaps(xlsm: Path) -> None:
 def test_empty_values_do_not_hide_the_ribbon_settings(xlsm: Path) -> None:
     # An entry in the sheet wins over the xlwings ribbon even when empty: leave it out.
     write_classic_settings(xlsm, ClassicSettings(interpreter_win=""))
-    conf = read_conf(openpyxl.load_workbook(xlsm, keep_vba=True))
+    conf = _conf(xlsm)
     assert "INTERPRETER_WIN" not in conf and "CONDA ENV" not in conf
     assert conf["UDF MODULES"] == "kkz_udfs"
 
@@ -82,7 +91,7 @@ def test_empty_values_do_not_hide_the_ribbon_settings(xlsm: Path) -> None:
 def test_a_value_set_by_hand_survives_a_rewrite_without_it(xlsm: Path) -> None:
     write_classic_settings(xlsm, ClassicSettings(interpreter_win="D:\\Py\\pythonw.exe"))
     write_classic_settings(xlsm, ClassicSettings(interpreter_win=""))
-    conf = read_conf(openpyxl.load_workbook(xlsm, keep_vba=True))
+    conf = _conf(xlsm)
     assert conf["INTERPRETER_WIN"] == "D:\\Py\\pythonw.exe"
 
 
@@ -96,9 +105,10 @@ def test_rewriting_updates_ours_and_keeps_other_keys(xlsm: Path) -> None:
     sheet.cell(row=row, column=1, value="LICENSE_KEY")
     sheet.cell(row=row, column=2, value="klucz-gminy")
     book.save(xlsm)
+    book.vba_archive.close()
 
     write_classic_settings(xlsm, ClassicSettings(pythonpath="C:\\nowe"))
-    conf = read_conf(openpyxl.load_workbook(xlsm, keep_vba=True))
+    conf = _conf(xlsm)
     assert conf["PYTHONPATH"] == "C:\\nowe"
     assert conf["LICENSE_KEY"] == "klucz-gminy"
     assert list(conf).count("PYTHONPATH") == 1
@@ -132,7 +142,7 @@ def test_cli_dodatek(xlsm: Path) -> None:
               r"C:\Python\pythonw.exe"])
     assert result.exit_code == 0, result.output
     assert "Import Functions" in result.output
-    conf = read_conf(openpyxl.load_workbook(xlsm, keep_vba=True))
+    conf = _conf(xlsm)
     assert conf["PYTHONPATH"] == r"%USERPROFILE%\kkz-xl\udfs"
     assert conf["INTERPRETER_WIN"] == r"C:\Python\pythonw.exe"
 

@@ -144,7 +144,11 @@ def write_classic_settings(
         workbook = openpyxl.load_workbook(path, keep_vba=suffix in MACRO_SUFFIXES)
     except (OSError, KeyError, ValueError) as err:
         raise InputError("plik", f"nie da się otworzyć skoroszytu {path.name}: {err}") from None
-    put_conf(workbook, settings or local_settings())
-    atomic_write(output, lambda tmp: workbook.save(tmp))
+    try:
+        put_conf(workbook, settings or local_settings())
+        atomic_write(output, lambda tmp: workbook.save(tmp))
+    finally:
+        if workbook.vba_archive is not None:  # openpyxl leaves the source archive open
+            workbook.vba_archive.close()
     return output
 
