@@ -82,3 +82,14 @@ def test_tornado_sorted_with_switching_values(worked_params: TwoStateParams) -> 
             assert run(p.with_value(name, value))[1].npv == pytest.approx(0.0, abs=1e-3)
     # Coverage 0 gives NPV 0 without a change of sign: no switching value.
     assert by_name["coverage"].switching is None
+
+
+def test_chunking_does_not_change_the_figures(worked_params: TwoStateParams,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import kkz_xl.engine.montecarlo as mc
+
+    whole = monte_carlo(worked_params, 3_000, 0.2, seed=4, keep_draws=True)
+    monkeypatch.setattr(mc, "CHUNK_RUN_YEARS", 1_000)  # slices of 333 draws
+    sliced = monte_carlo(worked_params, 3_000, 0.2, seed=4, keep_draws=True)
+    assert sliced.draws == pytest.approx(whole.draws, rel=1e-12)
+    assert sliced.p95[0] == pytest.approx(whole.p95[0], rel=1e-12)

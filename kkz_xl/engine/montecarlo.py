@@ -22,8 +22,9 @@ MONEY = ("programme_cost",)
 LINES = ("cost_mult", "gain_mult")
 UNCERTAIN = PROBABILITIES + MONEY + LINES
 PERCENTILES = (5.0, 50.0, 95.0)
-# Model runs per chunk: bounds peak memory (about 1 KB per run with 5 lines and 7 years).
-CHUNK_RUNS = 200_000
+# Model-years per chunk: bounds peak memory (about 150 bytes per model-year with 5 lines),
+# i.e. 200 000 runs of 7 years, fewer for longer horizons.
+CHUNK_RUN_YEARS = 1_400_000
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,19 @@ def _broadcast_batch(p: TwoStateParams) -> TwoStateParams:
     return TwoStateParams(**values)
 
 
+def _evaluate(sub: TwoStateParams, values: dict[str, Array], n: int) -> Array:
+    """Per-payer NPV of every draw ``(n, b, K)``, the draws evaluated in slices that keep each
+    slice under ``CHUNK_RUN_YEARS`` model-years (one scenario may have a million draws)."""
+    b = sub.persons.shape[0]
+    step = max(1, CHUNK_RUN_YEARS // (b * sub.years))
+    parts = [
+        payer_npv_direct(to_cohort(replace(sub, **{k: v[lo:lo + step]
+                                                    for k, v in values.items()})))
+        for lo in range(0, n, step)
+    ]
+    return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
+
+
 def monte_carlo(
     p: TwoStateParams,
     n: int = 10_000,
@@ -114,7 +128,7 @@ def monte_carlo(
     }
     p = _broadcast_batch(p)
     b = p.persons.shape[0]
-    per_chunk = max(1, CHUNK_RUNS // max(n, 1))
+    per_chunk = max(1, CHUNK_RUN_YEARS // (max(n, 1) * p.years))
     stats: dict[str, list[Array]] = {k: [] for k in MonteCarloSummary.__dataclass_fields__}
     draws_all: list[Array] = []
     for start in range(0, b, per_chunk):
@@ -123,8 +137,7 @@ def monte_carlo(
         drawn = [_draw_inputs(p, int(i), n, seed, spreads) for i in idx]
         # Draw axis first: (n, b, …).
         values = {name: np.stack([d[name] for d in drawn], axis=1) for name in UNCERTAIN}
-        varied = replace(sub, **values)
-        by_payer = payer_npv_direct(to_cohort(varied))  # (n, b, K)
+        by_payer = _evaluate(sub, values, n)  # (n, b, K)
         total = by_payer.sum(-1)
         pct = np.percentile(total, PERCENTILES, axis=0)
         stats["mean"].append(total.mean(0))
