@@ -30,7 +30,7 @@ def test_koszt_table_header_rows_and_total() -> None:
     ((10.5, 11, 1), "uczestnicy: oczekiwano liczby całkowitej"),
     ((10, 11, 1, None, 1.5), "udzial_ue: oczekiwano liczby od 0 do 1, otrzymano 1,5"),
     ((10, None, 1), "miesiace: argument wymagany"),
-    (([[1, 2]], 11, 1), "uczestnicy: oczekiwano jednej komórki"),
+    (([[1, 2]], 11, 1), "uczestnicy: oczekiwano jednej wartości (jednej komórki)"),
 ])
 def test_koszt_errors_name_the_argument(args: tuple, message: str) -> None:
     with pytest.raises(InputError) as err:

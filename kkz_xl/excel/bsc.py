@@ -12,7 +12,7 @@ from kkz_xl.bsc.funding import FundingInput, funding
 from kkz_xl.bsc.labels import DIRECTION_LABELS, Category, Direction
 from kkz_xl.bsc.score import traffic_light, weighted_score
 from kkz_xl.errors import InputError
-from kkz_xl.excel.cis import _scalar, cell_number, cell_text, cell_vector
+from kkz_xl.excel.convert import cell_number, cell_text, cell_vector, scalar
 from kkz_xl.model.validation import polish_errors
 from kkz_xl.polish import fmt_plain
 
@@ -60,9 +60,9 @@ def kkz_bsc_swiatlo(wynik: Any, prog_zielony: Any = None, prog_zolty: Any = None
     """Traffic light (``zielone``, ``żółte``, ``czerwone``) of a 0–1 score."""
     score = cell_number(wynik, "wynik", low=0, high=1)
     fields: dict[str, float] = {}
-    if _scalar(prog_zielony, "prog_zielony") not in (None, ""):
+    if scalar(prog_zielony, "prog_zielony") not in (None, ""):
         fields["zielony"] = cell_number(prog_zielony, "prog_zielony", low=0, high=1)
-    if _scalar(prog_zolty, "prog_zolty") not in (None, ""):
+    if scalar(prog_zolty, "prog_zolty") not in (None, ""):
         fields["zolty"] = cell_number(prog_zolty, "prog_zolty", low=0, high=1)
     try:
         thresholds = Thresholds(**fields)
@@ -90,10 +90,10 @@ def kkz_dotacja(
     )
     defaults = FundingCriteria()
     factors = dict(defaults.wspolczynniki)
-    if _scalar(wspolczynnik_b, "wspolczynnik_b") not in (None, ""):
+    if scalar(wspolczynnik_b, "wspolczynnik_b") not in (None, ""):
         factors[Category.B] = cell_number(wspolczynnik_b, "wspolczynnik_b", low=0, high=1)
     cap = defaults.limit_udzialu
-    if _scalar(limit_udzialu, "limit_udzialu") not in (None, ""):
+    if scalar(limit_udzialu, "limit_udzialu") not in (None, ""):
         cap = cell_number(limit_udzialu, "limit_udzialu")
         if not 0 < cap < 1:
             raise InputError("limit_udzialu", (

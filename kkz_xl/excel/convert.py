@@ -9,6 +9,8 @@ types are checked once, by the pydantic models.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from typing import Any
 
 import numpy as np
@@ -88,3 +90,86 @@ def require_number(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
         raise InputError(name, f"oczekiwano liczby, otrzymano {fmt_plain(value)}")
     return float(value)
+
+
+# ------------------------------------------------------------------ typed single cells
+# For functions outside the model (CIS, BSC): a cell converted and range-checked in one step.
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def cell_number(value: Any, name: str, *, low: float | None = None, high: float | None = None,
+                default: float | None = None) -> float:
+    """A number from a cell; empty → ``default`` (or an error when there is none)."""
+    value = scalar(value, name)
+    if value is None or value == "":
+        if default is None:
+            raise InputError(name, "argument wymagany, komórka jest pusta")
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(name, f"oczekiwano liczby, otrzymano {fmt_plain(value)}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise InputError(name, "oczekiwano skończonej liczby")
+    if (low is not None and number < low) or (high is not None and number > high):
+        span = _span(low, high)
+        raise InputError(name, f"oczekiwano liczby {span}, otrzymano {fmt_plain(number)}")
+    return number
+
+
+def cell_int(value: Any, name: str, *, low: int, high: int, default: int | None = None) -> int:
+    """A whole number from a cell."""
+    number = cell_number(value, name, low=low, high=high,
+                         default=None if default is None else float(default))
+    if not number.is_integer():
+        raise InputError(name, f"oczekiwano liczby całkowitej, otrzymano {fmt_plain(number)}")
+    return int(number)
+
+
+def cell_text(value: Any, name: str, *, default: str | None = None) -> str:
+    value = scalar(value, name)
+    if value is None or value == "":
+        if default is None:
+            raise InputError(name, "argument wymagany, komórka jest pusta")
+        return default
+    if not isinstance(value, str):
+        raise InputError(name, f"oczekiwano tekstu, otrzymano {fmt_plain(value)}")
+    return value.strip()
+
+
+def cell_date(value: Any, name: str) -> dt.date:
+    """A date: a datetime (classic xlwings), an Excel serial number (Office.js) or ISO text."""
+    value = scalar(value, name)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise InputError(name, f"oczekiwano daty RRRR-MM-DD, otrzymano {fmt_plain(value)}"
+                             ) from None
+    serial = cell_number(value, name, low=1, high=2_958_465)
+    return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+def cell_vector(value: Any, name: str) -> list[Any]:
+    """A one-row or one-column range (or one cell) as a flat list, empty cells kept as None."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if not isinstance(value, list | tuple):
+        return [value]
+    rows = [list(r) if isinstance(r, list | tuple) else [r] for r in value]
+    if len(rows) == 1:
+        return rows[0]
+    if all(len(r) == 1 for r in rows):
+        return [r[0] for r in rows]
+    raise InputError(name, "oczekiwano jednego wiersza lub jednej kolumny, otrzymano tabelę "
+                     f"{len(rows)}×{len(rows[0])}")
+
+
+def _span(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f"od {fmt_plain(float(low))} do {fmt_plain(float(high))}"
+    return f"≥ {fmt_plain(float(low))}" if low is not None else f"≤ {fmt_plain(float(high))}"
