@@ -85,7 +85,7 @@ def calculator(ctx: Context, ws: Worksheet) -> None:
     ws.cell(row=3, column=COL_COST0, value="Parametry (z arkusza Parametry)").font = BOLD_FONT
     ws.cell(row=3, column=COL_NPV, value="Wyniki (funkcje KKZ_)").font = BOLD_FONT
     header_row(ws, L.CALC_HEADER_ROW, [HEADERS[c] for c in range(1, COL_PROB + 1)], height=48)
-    widths(ws, [14, 30, 11, 11, 13, 13, 13, 11, 13, 10, 10, 26, 10, 13, 10, 9,
+    widths(ws, [17, 30, 11, 11, 13, 13, 13, 11, 13, 10, 10, 26, 10, 13, 10, 9,
                 16, 15, 13, 11, 14, 14, 13, 9])
     first = L.CALC_FIRST_ROW
     for n, issue in enumerate(ctx.data.issues):
@@ -94,7 +94,7 @@ def calculator(ctx: Context, ws: Worksheet) -> None:
         r = ctx.calc_rows[issue.code]
         ws.cell(row=r, column=COL_CODE, value=issue.code)
         ws.cell(row=r, column=COL_NAME, value=issue.name).alignment = Alignment(wrap_text=True)
-        ws.row_dimensions[r].height = 30
+        ws.row_dimensions[r].height = 30 if len(issue.name) <= 50 else 45
         as_input(ws.cell(row=r, column=COL_PERSONS, value=issue.persons), "#,##0")
         as_input(ws.cell(row=r, column=COL_INFLOW, value=issue.inflow), "#,##0.0")
         for col, (key, fmt) in LINKED.items():
