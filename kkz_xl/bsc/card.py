@@ -7,9 +7,9 @@ from typing import Any
 
 from kkz_xl.bsc.labels import CATEGORY_LABELS, DIRECTION_LABELS, PERSPECTIVE_LABELS, Perspective
 from kkz_xl.bsc.network import Network, ServiceCard, service_card
+from kkz_xl.documents.render import render_docx
 from kkz_xl.polish import fmt_date, fmt_money, fmt_number, fmt_percent
 from kkz_xl.training.docx_build import a4_document, loop_table, save_template, template_path
-from kkz_xl.training.docx_render import render_template
 
 TEMPLATE_NAME = "karta_uslugi.docx"
 
@@ -92,4 +92,4 @@ def write_card(net: Network, service_id: str, out: Path, today: Any) -> Path:
     """Render the card of one service to ``out`` (.docx)."""
     card = service_card(net, net.service(service_id))
     template = template_path(TEMPLATE_NAME, build_card_template)
-    return render_template(template, card_context(net, card, today), out)
+    return render_docx(template, card_context(net, card, today), out)

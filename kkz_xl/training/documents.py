@@ -8,9 +8,9 @@ from typing import Any
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from kkz_xl.documents.render import render_docx
 from kkz_xl.polish import fmt_date, fmt_number
 from kkz_xl.training.docx_build import a4_document, loop_table, save_template, template_path
-from kkz_xl.training.docx_render import render_template
 from kkz_xl.training.schema import TOOL_LABELS, TrainingRegister
 
 ATTENDANCE_TEMPLATE = "lista_obecnosci.docx"
@@ -76,7 +76,7 @@ def attendance_context(reg: TrainingRegister, session_id: str) -> dict[str, Any]
 
 def write_attendance_list(reg: TrainingRegister, session_id: str, out: Path) -> Path:
     template = template_path(ATTENDANCE_TEMPLATE, build_attendance_template)
-    return render_template(template, attendance_context(reg, session_id), out)
+    return render_docx(template, attendance_context(reg, session_id), out)
 
 
 def write_certificates(reg: TrainingRegister, session_id: str, out_dir: Path) -> list[Path]:
@@ -93,6 +93,6 @@ def write_certificates(reg: TrainingRegister, session_id: str, out_dir: Path) ->
                    opis=f"({base['forma']}, {base['godziny']} godz.)",
                    numer=f"KKZ/{session.data:%Y}/{session.id}/{p.id}")
         out = Path(out_dir) / f"Certyfikat_{session.id}_{p.id}.docx"
-        paths.append(render_template(template, ctx, out))
+        paths.append(render_docx(template, ctx, out))
     return paths
 
