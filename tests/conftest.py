@@ -35,3 +35,13 @@ def worked_params(worked_inputs: IssueInputs) -> TwoStateParams:
 def first(p: TwoStateParams) -> TwoStateParams:
     """The first scenario of a batch, as a scalar batch."""
     return TwoStateParams(**{f: np.asarray(getattr(p, f))[0] for f in p.__dataclass_fields__})
+
+
+@pytest.fixture(autouse=True)
+def _wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CLI output in tests is read as text: a wide console keeps table cells whole whatever
+    width the first test happened to create the shared console with."""
+    from kkz_xl.cli import common
+
+    for console in (common.console, common.err_console):
+        monkeypatch.setattr(console, "width", 250)

@@ -141,7 +141,7 @@ def demo(
 
 def _demo_steps() -> list[Callable[[Path], list[Path]]]:
     """The other tools' demo steps: each takes the output folder, returns the files written."""
-    from kkz_xl import bsc, cis, training
+    from kkz_xl import bsc, cis, training, workbook
     from kkz_xl.registers import demo as registers
 
-    return [registers.demo, cis.demo, bsc.demo, training.demo]
+    return [workbook.demo, registers.demo, cis.demo, bsc.demo, training.demo]

@@ -19,6 +19,12 @@ def backup_path(path: Path, when: dt.datetime | None = None) -> Path:
     return path.parent / BACKUP_DIR / f"{path.stem}.{stamp}{path.suffix}"
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, write: Callable[[Path], None], *, backup: bool = True) -> Path | None:
     """Call ``write(tmp)`` to produce the new file, then put it in place of ``path``.
 
@@ -30,6 +36,9 @@ def atomic_write(path: Path, write: Callable[[Path], None], *, backup: bool = Tr
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    # mkstemp makes the file private (0600); a saved document gets the mode of the file it
+    # replaces, or what the user's umask gives a new file.
+    os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
     saved: Path | None = None
     try:
         write(tmp)
