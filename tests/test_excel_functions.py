@@ -193,3 +193,37 @@ def test_excel_shapes_are_accepted() -> None:
     assert got == pytest.approx(13_000, abs=0.005)
     column = udf.kkz_koszt_zaniechania(100, [[10_000], [0], [None]], 0.1, 0.3, 5_000, 3, 0)
     assert column == pytest.approx(13_000, abs=0.005)
+
+
+def test_yearly_cost_table_equals_the_engine_with_a_profile() -> None:
+    """Foster care: gmina 10 % → 30 % → 50 % of 18 000, powiat the rest, as a years × payers
+    table; the same as cost lines with profiles in the engine."""
+    from kkz_xl.engine.run import run_inputs
+    from kkz_xl.model.inputs import IssueInputs
+
+    table = [[1_800, 16_200], [5_400, 12_600], [9_000, 9_000]]
+    got = dict(udf.kkz_wskazniki(40, table, 0.065, 0.5, 12_000, 7, 0.03, 0.5, 0.1, 3))
+    item = IssueInputs.model_validate({
+        "osoby": 40.0, "odplyw": 0.065, "skutecznosc": 0.5, "koszt_uczestnika": 12_000.0,
+        "zasieg": 0.5, "nawroty": 0.1, "naplyw": 3.0,
+        "koszty": [{"platnik": "gmina", "kwota": 18_000.0, "profil": [0.1, 0.3, 0.5]},
+                   {"platnik": "powiat", "kwota": 18_000.0, "profil": [0.9, 0.7, 0.5]}],
+    })
+    expected = run_inputs(item, 7, 0.03)
+    assert got["koszt zaniechania (NPV)"] == pytest.approx(expected.npv, rel=1e-12)
+    assert got["PV kosztów zaniechania"] == pytest.approx(expected.pv_z, rel=1e-12)
+    payers = dict(udf.kkz_platnicy(40, table, 0.065, 0.5, 12_000, 7, 0.03, 0.5, 0.1, 3)[1:])
+    assert payers["powiat"] == pytest.approx(expected.npv_by_payer[1], rel=1e-12)
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ([[1, 2], [3, "x"]], "koszt_roczny (powiat): oczekiwano liczby"),
+    ([[1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 5, 6]], "koszt_roczny: tabela kosztów w latach: "
+                                               "oczekiwano najwyżej 5 kolumn"),
+    ([[1, -2], [3, 4]], "koszt_roczny (powiat): oczekiwano liczby nieujemnej"),
+    ([[1, 2]] * 51, "koszt_roczny: tabela kosztów w latach: najwyżej 50 wierszy"),
+])
+def test_bad_yearly_cost_tables(table: list, message: str) -> None:
+    with pytest.raises(InputError) as err:
+        udf.kkz_koszt_zaniechania(10, table, 0.1, 0.3, 100)
+    assert str(err.value).startswith(message)

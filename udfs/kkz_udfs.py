@@ -18,7 +18,8 @@ from kkz_xl.excel import calculator
 
 _OSOBY = "Liczba osób (lub rodzin) w grupie na początku (≥ 0)."
 _KOSZT = ("Roczny koszt jednej osoby zależnej: liczba lub wiersz do 5 liczb w kolejności "
-          "gmina, powiat, budżet państwa, NFZ, ZUS/Fundusz Pracy (zł/rok).")
+          "gmina, powiat, budżet państwa, NFZ, ZUS/Fundusz Pracy (zł/rok); koszty zmienne "
+          "w czasie: tabela – wiersz na rok, kolumna na płatnika.")
 _ODPLYW = "Roczne prawdopodobieństwo samodzielnego wyjścia z systemu bez programu (0–1)."
 _SKUT = "Udział uczestników usamodzielnionych dzięki programowi, netto (0–1)."
 _KOSZT_U = "Koszt programu na jednego uczestnika (zł)."

@@ -12,8 +12,15 @@ from kkz_xl.engine.montecarlo import monte_carlo
 from kkz_xl.engine.run import IssueResult, run_inputs, stack
 from kkz_xl.engine.threshold import break_even_success
 from kkz_xl.errors import InputError
-from kkz_xl.excel.convert import as_float_if_integral, require_number, row, scalar, validated
-from kkz_xl.model.inputs import Horizon, IssueInputs
+from kkz_xl.excel.convert import (
+    as_float_if_integral,
+    grid,
+    require_number,
+    row,
+    scalar,
+    validated,
+)
+from kkz_xl.model.inputs import MAX_HORIZON, Horizon, IssueInputs
 from kkz_xl.model.labels import (
     FLOW_COLUMNS,
     INDICATOR_ROWS,
@@ -42,14 +49,35 @@ def _payer_row(value: Any, name: str) -> list[Any]:
     return values
 
 
+def _cost_lines(koszt_roczny: Any) -> list[dict[str, Any]]:
+    """``koszt_roczny`` as cost lines: one number or a row/column of up to 5 (payer order), or
+    a table with one row per year and one column per payer (at least two of each; the last
+    row holds for the later years), for costs that change by year."""
+    rows = grid(koszt_roczny)
+    if len(rows) > 1 and max(len(r) for r in rows) > 1:
+        width = max(len(r) for r in rows)
+        if width > len(PAYERS):
+            raise InputError("koszt_roczny", f"tabela kosztów w latach: oczekiwano najwyżej "
+                             f"{len(PAYERS)} kolumn (płatników), otrzymano {width}")
+        if len(rows) > MAX_HORIZON:
+            raise InputError("koszt_roczny", f"tabela kosztów w latach: najwyżej {MAX_HORIZON} "
+                             f"wierszy (lat), otrzymano {len(rows)}")
+        # Amount 1 with the yearly amounts as the profile: series(t) = the amount of year t.
+        return [{"platnik": p, "kwota": 1.0, "nazwa": PAYER_LABELS[p],
+                 "profil": [0.0 if r[k] is None else r[k] if k < len(r) else 0.0
+                            for r in rows]}
+                for k, p in enumerate(PAYERS[:width])]
+    return [{"platnik": p, "kwota": 0.0 if v is None else v, "nazwa": PAYER_LABELS[p]}
+            for p, v in zip(PAYERS, _payer_row(koszt_roczny, "koszt_roczny"), strict=False)]
+
+
 def model_inputs(
     osoby: Any, koszt_roczny: Any, odplyw: Any, skutecznosc: Any, koszt_uczestnika: Any,
     horyzont: Any = None, stopa: Any = None, zasieg: Any = None, nawroty: Any = None,
     naplyw: Any = None, powtarzaj: Any = None, finansowanie: Any = None,
 ) -> tuple[IssueInputs, Horizon]:
     """The model arguments of the contract (in its order), validated, as the engine's inputs."""
-    costs = [{"platnik": p, "kwota": 0.0 if v is None else v, "nazwa": PAYER_LABELS[p]}
-             for p, v in zip(PAYERS, _payer_row(koszt_roczny, "koszt_roczny"), strict=False)]
+    costs = _cost_lines(koszt_roczny)
     data: dict[str, Any] = {
         "osoby": scalar(osoby, "osoby"),
         "koszty": costs,

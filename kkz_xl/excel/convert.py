@@ -76,6 +76,17 @@ def row(value: Any, name: str, max_len: int) -> list[Any]:
     return values
 
 
+def grid(value: Any) -> list[list[Any]]:
+    """A range as a list of rows (a single value is a 1×1 range; a flat list is one row)."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if not isinstance(value, list | tuple):
+        return [[_plain(value)]]
+    if value and all(isinstance(r, list | tuple) for r in value):
+        return [[_plain(v) for v in r] for r in value]
+    return [[_plain(v) for v in value]]
+
+
 def validated(model: type[BaseModel], data: dict[str, Any]) -> Any:
     """``model`` validated from Polish-named arguments; the first error as ``InputError``."""
     try:
