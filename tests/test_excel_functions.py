@@ -128,8 +128,6 @@ BAD_CALLS = [
      "skutecznosc: oczekiwano liczby od 0 do 1, otrzymano 1,5"),
     ("kkz_koszt_zaniechania", ("sto", 10_000, 0.1, 0.3, 5_000), "osoby: oczekiwano liczby"),
     ("kkz_koszt_zaniechania", (-5, 10_000, 0.1, 0.3, 5_000), "osoby: oczekiwano liczby nieujemnej"),
-    ("kkz_koszt_zaniechania", (100, [[1, 2], [3, 4]], 0.1, 0.3, 5_000),
-     "koszt_roczny: oczekiwano jednego wiersza lub jednej kolumny"),
     ("kkz_koszt_zaniechania", (100, [[1, 2, 3, 4, 5, 6]], 0.1, 0.3, 5_000),
      "koszt_roczny: oczekiwano najwyżej 5 wartości"),
     ("kkz_koszt_zaniechania", (100, [[1, "x"]], 0.1, 0.3, 5_000),
