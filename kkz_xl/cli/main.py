@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from kkz_xl.cli import calc, params_cmd
+from kkz_xl.cli import (
+    addin_cmd,
+    bsc_cmd,
+    calc,
+    cis_cmd,
+    documents_cmd,
+    params_cmd,
+    registers_cmd,
+    training_cmd,
+    workbook_cmd,
+)
 
 app = typer.Typer(
     name="kkz",
@@ -14,17 +24,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-
-calc.register(app)
-params_cmd.register(app)
-# Command groups of other parts of the product register below, one line each.
-from kkz_xl.cli import addin_cmd; addin_cmd.register(app)  # noqa: E402, E702, I001
-from kkz_xl.cli import cis_cmd; cis_cmd.register(app)  # noqa: E402, E702, I001
-from kkz_xl.cli import bsc_cmd; bsc_cmd.register(app)  # noqa: E402, E702, I001
-from kkz_xl.cli import training_cmd; training_cmd.register(app)  # noqa: E402, E702, I001
-from kkz_xl.cli import documents_cmd; documents_cmd.register(app)  # noqa: E402, E702, I001
-from kkz_xl.cli import registers_cmd; registers_cmd.register(app)  # noqa: E402, E702, I001
-from kkz_xl.cli import workbook_cmd; workbook_cmd.register(app)  # noqa: E402, E702, I001
+# In the order of `kkz --help`: the calculator first, then the other tools.
+for module in (calc, params_cmd, workbook_cmd, addin_cmd, registers_cmd, documents_cmd,
+               training_cmd, bsc_cmd, cis_cmd):
+    module.register(app)
 
 
 @app.callback()
