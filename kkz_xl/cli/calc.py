@@ -132,11 +132,27 @@ def demo(
     result = compute(scenario, None)
     print_result(result, budget=False)
     written = [export.write(result, katalog / f"wyniki{ext}") for ext in export.FORMATS]
+    written += _strategy(katalog, scenario, result)
     for step in _demo_steps():
         written += step(katalog)
     console.print("\n[bold]Pliki demonstracji:[/]")
     for path in written:
         console.print(f"  {path}")
+
+
+def _strategy(out_dir: Path, scenario: Scenario, result: ScenarioResult) -> list[Path]:
+    """The sample's strategy in Word (and PDF with LibreOffice), from the results just
+    computed, with the sample Katalog's programmes (and leaders of this JST, if any)."""
+    from kkz_xl.documents.batch import output_name, template_for
+    from kkz_xl.documents.render import render_docx, soffice_path, to_pdf
+    from kkz_xl.documents.strategy import strategy_context
+    from kkz_xl.registers.samples import sample_register
+    from kkz_xl.registers.schema import CATALOGUE, LEADERS
+
+    context = strategy_context(scenario, result, sample_register(CATALOGUE).rows,
+                               sample_register(LEADERS).rows)
+    docx = render_docx(template_for(scenario.jst.kind), context, out_dir / output_name(scenario))
+    return [docx, to_pdf(docx, out_dir)] if soffice_path() else [docx]
 
 
 def _demo_steps() -> list[Callable[[Path], list[Path]]]:
