@@ -31,8 +31,9 @@ _SHOWN = {"katalog": ("id", "nazwa", "kwestie", "jst", "koszt_uczestnika", "skut
 
 def register(app: typer.Typer) -> None:
     """Add the ``katalog`` and ``liderzy`` command groups to ``app``."""
-    app.add_typer(_group(CATALOGUE, "Katalog Innowacji Społecznych: programy i ich skuteczność."),
-                  name="katalog")
+    catalogue = _group(CATALOGUE, "Katalog Innowacji Społecznych: programy i ich skuteczność.")
+    catalogue.command("do-scenariusza")(do_scenariusza)
+    app.add_typer(catalogue, name="katalog")
     app.add_typer(_group(LEADERS, "Sieć Liderów Innowacji Społecznych (dane osobowe: tylko za "
                                   "zgodą)."), name="liderzy")
 
@@ -229,3 +230,40 @@ def _group(schema: RegisterSchema, help_text: str) -> typer.Typer:
         console.print(table)
 
     return group
+
+
+@user_errors
+def do_scenariusza(
+    rejestr: Annotated[Path, typer.Argument(help="Katalog (.xlsx, .csv, .json).")],
+    program: Annotated[str, typer.Argument(help="Identyfikator programu w katalogu.")],
+    scenariusz: Annotated[Path, typer.Argument(help="Scenariusz JST (.yaml, .json).")],
+    kwestia: Annotated[str | None, typer.Option(
+        help="Kod kwestii w scenariuszu; domyślnie pierwsza kwestia programu.")] = None,
+) -> None:
+    """Wstaw program z Katalogu do scenariusza kalkulatora (koszt na uczestnika, skuteczność)."""
+    from kkz_xl.engine.run import run_scenario
+    from kkz_xl.model.scenario_edit import set_programme
+    from kkz_xl.registers.programme import programme_inputs
+
+    reg = read_register(rejestr, CATALOGUE)
+    id_header = CATALOGUE.header("id")
+    rows = [r for r in reg.rows if str(r.get(id_header) or "").strip() == program.strip()]
+    if not rows:
+        raise InputError("program", f"w katalogu {rejestr.name} nie ma programu o "
+                                    f"identyfikatorze {program!r}")
+    row = rows[0]
+    values = programme_inputs(row)
+    codes = CATALOGUE.by_key["kwestie"].parse(row.get(CATALOGUE.header("kwestie"))) or []
+    code = kwestia or (codes[0] if codes else None)
+    if code is None:
+        raise InputError("kwestia", "program nie ma przypisanej kwestii – podaj --kwestia")
+    before, after, backup = set_programme(scenariusz, code, values["nazwa"],
+                                          values["koszt_uczestnika"], values["skutecznosc"])
+    npv = [run_scenario(s, monte_carlo_draws=0, with_tornado=False).issue(code).npv
+           for s in (before, after)]
+    console.print(f"Kwestia [bold]{code}[/]: program „{values['nazwa']}” – koszt na uczestnika "
+                  f"{fmt_money(values['koszt_uczestnika'], 0)}, skuteczność "
+                  f"{fmt_percent(values['skutecznosc'], 1)}")
+    console.print(f"Koszt zaniechania (NPV) tej kwestii: {fmt_money(npv[0], 0)} → "
+                  f"[bold]{fmt_money(npv[1], 0)}[/]")
+    _saved(scenariusz, backup)

@@ -25,7 +25,7 @@ from kkz_xl.model.inputs import (
     _Model,
 )
 from kkz_xl.model.payers import Payer
-from kkz_xl.model.validation import polish_validation_message
+from kkz_xl.model.validation import polish_errors, polish_validation_message
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.params.schema import CostItem
 
@@ -114,8 +114,9 @@ class Scenario(_Model):
     def dump(self) -> dict:
         return self.model_dump(by_alias=True, exclude_none=True, mode="json")
 
-    def save(self, path: Path) -> None:
-        """Write YAML or JSON (by the file's extension), atomically."""
+    def save(self, path: Path) -> Path | None:
+        """Write YAML or JSON (by the file's extension), atomically; returns the backup copy
+        of the previous version, if there was one."""
         from kkz_xl.storage.atomic import atomic_write_bytes
 
         path = Path(path)
@@ -124,7 +125,24 @@ class Scenario(_Model):
             text = json.dumps(data, ensure_ascii=False, indent=2)
         else:
             text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-        atomic_write_bytes(path, text.encode("utf-8"))
+        return atomic_write_bytes(path, text.encode("utf-8"))
+
+    def with_programme(self, code: str, name: str, cost: float, success: float) -> Scenario:
+        """A copy whose issue ``code`` runs the given programme (e.g. one from the Katalog)."""
+        if code not in {i.code for i in self.issues}:
+            raise InputError("kwestia", f"scenariusz nie zawiera kwestii {code!r}; kwestie "
+                             f"scenariusza: {', '.join(i.code for i in self.issues)}")
+        changed = [
+            i.model_copy(update={"programme_name": name, "programme_cost": cost,
+                                 "success": success}) if i.code == code else i
+            for i in self.issues
+        ]
+        # Validate again: the values come from a register a person typed.
+        try:
+            return Scenario.model_validate(self.model_copy(update={"issues": changed}).dump())
+        except ValidationError as err:
+            field, message = polish_errors(err)[0]
+            raise InputError(field, message) from None
 
     # ---------------------------------------------------------------- resolution
 
