@@ -16,9 +16,10 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]
 
+from kkz_xl.documents import charts  # noqa: E402
 from kkz_xl.documents.batch import build_many, template_for  # noqa: E402
 from kkz_xl.documents.render import render_docx  # noqa: E402
-from kkz_xl.documents.strategy import strategy_context  # noqa: E402
+from kkz_xl.documents.strategy import _issue_charts, strategy_context  # noqa: E402
 from kkz_xl.engine.run import run_scenario  # noqa: E402
 from kkz_xl.model.scenario import Scenario  # noqa: E402
 
@@ -53,6 +54,31 @@ def _one_document(out_dir: Path, repeat: int = 3) -> dict[str, float]:
     }
 
 
+def _layouts(repeat: int = 3) -> dict[str, float]:
+    """The per-issue charts as small multiples (what the document uses) side by side with the
+    same panels drawn one figure per issue (the layout they replaced), same code and dpi."""
+    results = run_scenario(Scenario.load(SAMPLE), monte_carlo_draws=0)
+    panels = [charts.YearlyPanel(r.name, list(range(1, r.years + 1)), list(r.cost_z),
+                                 list(r.cost_a)) for r in results.issues]
+    _issue_charts(results, True)  # warm-up
+    multiples = per_issue = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        _issue_charts(results, True)
+        t1 = time.perf_counter()
+        for panel in panels:  # the tornado of one issue costs about what its yearly chart does
+            charts.yearly_costs([panel])
+            charts.yearly_costs([panel])
+        t2 = time.perf_counter()
+        multiples, per_issue = min(multiples, t1 - t0), min(per_issue, t2 - t1)
+    return {
+        "issue_charts_small_multiples_s": round(multiples, 3),
+        "issue_charts_one_figure_per_issue_s": round(per_issue, 3),
+        "issue_charts_figures": 1 + len(charts.chunks(len(panels))),
+        "issue_charts_figures_one_per_issue": 2 * len(panels),
+    }
+
+
 def _scenarios(folder: Path, count: int) -> list[Path]:
     base = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
     paths = []
@@ -82,6 +108,7 @@ def _batch_child(count: int) -> None:
 def run(batch: int = BATCH) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         figures: dict[str, object] = _one_document(Path(tmp))
+    figures.update(_layouts())
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     proc = subprocess.run([sys.executable, __file__, "--batch", str(batch)], capture_output=True,
                           text=True, check=True, cwd=ROOT)

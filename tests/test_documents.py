@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from io import BytesIO
 from pathlib import Path
 
 import docx
@@ -164,8 +165,34 @@ def test_catalogue_programme_listed_under_its_issue(rendered: Path) -> None:
 def test_charts_are_embedded_as_images(rendered: Path) -> None:
     document = docx.Document(str(rendered))
     images = [r for r in document.part.rels.values() if "image" in r.reltype]
-    # overview by issue, by payer, and per issue: yearly costs and tornado
-    assert len(images) >= 2 + 2 * 2
+    # by issue, by payer; then small multiples: yearly costs (one figure), tornado (one
+    # figure for two issues)
+    assert len(images) == 2 + 1 + 1
+
+
+def test_small_multiples_have_a_panel_per_issue() -> None:
+    from matplotlib.image import imread
+
+    from kkz_xl.documents import charts
+
+    def tall(n: int) -> int:
+        panel = charts.YearlyPanel("x", [1, 2, 3], [3.0, 2.0, 1.0], [2.0, 2.0, 2.0])
+        return imread(BytesIO(charts.yearly_costs([panel] * n).png)).shape[0]
+
+    assert tall(4) > tall(2) == tall(1)  # rows of two panels (one alone spans the width)
+    assert tall(3) == tall(4)
+    assert [len(c) for c in charts.chunks(10)] == [5, 5]  # balanced figures
+    assert [len(c) for c in charts.chunks(13)] == [5, 5, 3]
+    assert charts.chunks(0) == []
+
+
+def test_tornado_labels_name_the_cost_line_not_the_code(computed: tuple) -> None:
+    scenario, results = computed
+    context = strategy_context(scenario, results, with_charts=False)
+    labels = [t["parametr"] for k in context["kwestie"] for t in k["tornado"]]
+    assert any(label.startswith("koszt: ") for label in labels)
+    assert not any("cost_mult" in label or "gain_mult" in label for label in labels)
+    assert context["razem"]["wykresy_tornado"] == [{"kwestie": "kwestie 1–2", "wykres": ""}]
 
 
 def test_document_keeps_toc_field_and_page_numbers(rendered: Path) -> None:

@@ -247,13 +247,14 @@ def _payer_rows(npvs: Sequence[float]) -> list[dict]:
 
 
 def _tornado_label(row: Any, issue: IssueResult) -> str:
-    label = INPUT_LABELS.get(row.name, row.name)
+    base = row.name.split("[", 1)[0]  # "cost_mult[1]": the multiplier of cost line 1
+    label = INPUT_LABELS.get(base, row.name)
     if row.line is not None and row.line < len(issue.lines):
         label = f"{label}: {issue.lines[row.line].name}"
     return label if len(label) <= 48 else label[:47] + "…"
 
 
-def _issue(number: int, r: IssueResult, programmes: list[dict], with_charts: bool) -> dict:
+def _issue(number: int, r: IssueResult, programmes: list[dict]) -> dict:
     inp = r.inputs
     years = list(range(1, r.years + 1))
     end_z, end_a = float(r.dependent_z[-1]), float(r.dependent_a[-1])
@@ -320,17 +321,42 @@ def _issue(number: int, r: IssueResult, programmes: list[dict], with_charts: boo
             for t in r.tornado
         ],
         "programy": programmes,
-        "wykres_koszty": "",
-        "wykres_tornado": "",
     }
-    if with_charts:
-        item["wykres_koszty"] = charts.yearly_costs(years, list(r.cost_z), list(r.cost_a))
-        rows = sorted(r.tornado, key=lambda t: t.swing, reverse=True)[:TORNADO_ROWS]
-        if rows:
-            item["wykres_tornado"] = charts.tornado(
-                [_tornado_label(t, r) for t in rows], [t.npv_low for t in rows],
-                [t.npv_high for t in rows], r.npv)
     return item
+
+
+def _tornado_rows(r: IssueResult) -> list[Any]:
+    return sorted(r.tornado, key=lambda t: t.swing, reverse=True)[:TORNADO_ROWS]
+
+
+def _issue_charts(results: ScenarioResult, with_charts: bool) -> tuple[Any, list[dict]]:
+    """The per-issue charts as small multiples: yearly costs of every issue in one figure, and
+    the tornado in figures of a few panels each (a list the template loops over, each item
+    naming its issues' numbers; with ``with_charts=False`` the charts are empty)."""
+    numbered = list(enumerate(results.issues, start=1))
+    yearly: Any = ""
+    if with_charts and numbered:
+        yearly = charts.yearly_costs([
+            charts.YearlyPanel(f"{n}. {r.name}", list(range(1, r.years + 1)), list(r.cost_z),
+                               list(r.cost_a))
+            for n, r in numbered])
+    with_rows = [(n, r) for n, r in numbered if _tornado_rows(r)]
+    tornado = []
+    for part in charts.chunks(len(with_rows)):
+        members = [with_rows[i] for i in part]
+        first, last = members[0][0], members[-1][0]
+        item: dict[str, Any] = {
+            "kwestie": f"kwestia {first}" if first == last else f"kwestie {first}–{last}",
+            "wykres": "",
+        }
+        if with_charts:
+            item["wykres"] = charts.tornado([
+                charts.TornadoPanel(
+                    f"{n}. {r.name}", [_tornado_label(t, r) for t in rows],
+                    [t.npv_low for t in rows], [t.npv_high for t in rows], r.npv)
+                for n, r in members for rows in [_tornado_rows(r)]])
+        tornado.append(item)
+    return yearly, tornado
 
 
 def _goal(number: int, r: IssueResult, programmes: list[dict]) -> dict:
@@ -384,12 +410,13 @@ def strategy_context(
     is_gmina = jst.kind == "gmina"
     start = data.rok_poczatkowy or today.year + 1
     programmes = _programmes(katalog_rows)
-    issues = [_issue(n, r, programmes.get(r.code, []), with_charts)
+    issues = [_issue(n, r, programmes.get(r.code, []))
               for n, r in enumerate(results.issues, start=1)]
     goals = [_goal(n, r, programmes.get(r.code, []))
              for n, r in enumerate(results.issues, start=1)]
     totals = results.totals
     mc = totals.monte_carlo
+    yearly_chart, tornado_charts = _issue_charts(results, with_charts)
     context: dict[str, Any] = {
         "jst": {
             "nazwa": jst.name,
@@ -451,6 +478,8 @@ def strategy_context(
             "mc_p_dodatni": fmt_percent(mc.prob_positive, 1) if mc else "–",
             "wykres_kwestie": "",
             "wykres_platnicy": "",
+            "wykres_koszty": yearly_chart,
+            "wykresy_tornado": tornado_charts,
         },
         "liderzy": _leaders(liderzy_rows, jst.name, jst.teryt),
         "szkolenia": [t.model_dump() for t in (data.szkolenia or DEFAULT_TRAININGS)],

@@ -403,6 +403,9 @@ def _kkz_chapters(b: _Builder) -> None:
         Column("Rok zwrotu", "{{ k.rok_zwrotu }}", 3, right=True),
     ], total=["Razem", "{{ razem.npv }}", "{{ razem.koszt_programu }}", "{{ razem.bcr }}", ""])
     b.chart("razem.wykres_kwestie", "Koszt zaniechania według kwestii społecznych")
+    b.chart("razem.wykres_koszty",
+            "Koszty publiczne w kolejnych latach analizy, bez dyskontowania: przyszłość bez "
+            "działania i z programem (każda kwestia w swojej skali)")
     b.tag("for k in kwestie")
     b.h("{{ k.nazwa }}", 2)
     b.p("{{ k.podsumowanie }}")
@@ -426,7 +429,6 @@ def _kkz_chapters(b: _Builder) -> None:
         Column("Koszt – działanie", "{{ r.koszt_a }}", 3, right=True),
         Column("Różnica zdyskontowana narastająco", "{{ r.narastajaco }}", 3.4, right=True),
     ])
-    b.chart("k.wykres_koszty", "Koszty roczne w obu scenariuszach: {{ k.nazwa }}")
     b.tag("endfor")
 
     b.h("Kto płaci, a kto oszczędza")
@@ -464,8 +466,9 @@ def _kkz_chapters(b: _Builder) -> None:
         Column("95. percentyl", "{{ k.mc.p95 }}", 2.6, right=True),
         Column("P(NPV > 0)", "{{ k.mc.p_dodatni }}", 1.8, right=True),
     ])
-    b.tag("for k in kwestie")
-    b.chart("k.wykres_tornado", "Wrażliwość kosztu zaniechania na założenia: {{ k.nazwa }}")
+    b.tag("for w in razem.wykresy_tornado")
+    b.chart("w.wykres", "Wrażliwość kosztu zaniechania na założenia ({{ w.kwestie }}): "
+            "koszt zaniechania przy niskiej i wysokiej wartości każdego założenia")
     b.tag("endfor")
 
     b.h("Rekomendowane programy z Katalogu Innowacji Społecznych")
