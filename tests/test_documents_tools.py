@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -164,3 +165,69 @@ def test_batch_pdf_in_one_run(soffice: str, tmp_path: Path) -> None:
     assert all(o.ok for o in outcomes), [o.error for o in outcomes]
     for o in outcomes:
         assert o.pdf is not None and o.pdf.read_bytes().startswith(b"%PDF")
+
+
+@pytest.fixture
+def pdftotext() -> str:
+    path = shutil.which("pdftotext")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI: pdftotext (poppler-utils) musi być zainstalowany")
+        pytest.skip("brak pdftotext (poppler-utils)")
+    return path
+
+
+def pdf_pages(pdftotext: str, pdf: Path) -> list[str]:
+    text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return text.split("\f")
+
+
+def test_pdf_table_of_contents_lists_chapters_with_their_pages(
+        soffice: str, pdftotext: str, tmp_path: Path) -> None:
+    from kkz_xl.documents.render import uno_python
+    from tests.test_documents import ART_16B_CHAPTERS, KKZ_CHAPTERS
+
+    if uno_python(soffice) is None and not os.environ.get("CI"):
+        pytest.skip("LibreOffice bez Pythona z modułem uno (python3-uno)")
+    scenario = write_scenario(tmp_path / "a.yaml", "Gmina Alfa")
+    (outcome,) = build_many([scenario], tmp_path / "out", pdf=True, draws=0)
+    assert outcome.ok and outcome.pdf is not None, outcome.error
+    before = outcome.docx.read_bytes()
+    pages = pdf_pages(pdftotext, outcome.pdf)
+    toc_page = next(n for n, page in enumerate(pages) if "Spis treści" in page)
+    toc = pages[toc_page]
+    assert "Kliknij prawym" not in toc and "Aktualizuj" not in toc  # no placeholder left
+    for chapter in (*ART_16B_CHAPTERS, *KKZ_CHAPTERS):
+        match = re.search(re.escape(chapter) + r"\.{3,}\s*(\d+)", toc)
+        assert match, f"{chapter} nie ma pozycji ze stroną w spisie treści"
+        page = int(match.group(1))
+        assert page > toc_page + 1
+        assert chapter in pages[page - 1], f"{chapter}: spis wskazuje stronę {page}"
+    # The Word document handed to staff still has its field for Word to refresh.
+    assert "TOC \\o" in docx.Document(str(outcome.docx)).element.body.xml
+    assert outcome.docx.read_bytes() == before
+
+
+def test_pdf_batch_reports_each_file(soffice: str, tmp_path: Path) -> None:
+    from kkz_xl.documents.render import to_pdf_many
+
+    good = render_docx(make_template(tmp_path / "t.docx", "Treść {{ a }}"), {"a": "ok"},
+                       tmp_path / "dobry.docx")
+    bad = tmp_path / "zepsuty.docx"
+    bad.write_bytes(b"to nie jest dokument Word")
+    converted, failed = to_pdf_many([bad, good], tmp_path / "pdf")
+    assert converted[good].read_bytes().startswith(b"%PDF")
+    assert list(failed) == [bad]
+    assert "LibreOffice nie utworzył PDF z zepsuty.docx" in failed[bad]
+    assert sorted(p.name for p in (tmp_path / "pdf").iterdir()) == ["dobry.pdf"]
+
+
+def test_pdf_time_out_is_a_polish_error(soffice: str, tmp_path: Path) -> None:
+    from kkz_xl.documents.render import to_pdf_many
+    from kkz_xl.errors import DataError
+
+    good = render_docx(make_template(tmp_path / "t.docx", "Treść"), {}, tmp_path / "d.docx")
+    with pytest.raises(DataError, match="nie skończył konwersji do PDF w 0 s"):
+        to_pdf_many([good], tmp_path / "pdf", timeout=0.2)
+    assert not (tmp_path / "pdf" / "d.pdf").exists()

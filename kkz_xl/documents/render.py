@@ -18,9 +18,12 @@ the output file is written atomically, so a failed render leaves no half-written
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -391,13 +394,75 @@ def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+UNO_SCRIPT = Path(__file__).with_name("lo_convert.py")
+
+
+@functools.cache
+def uno_python(soffice: str) -> str | None:
+    """A Python that can ``import uno``: LibreOffice's own (Windows, macOS) or the system's
+    (Debian/Ubuntu: python3-uno, pulled in by libreoffice-writer); None when there is none."""
+    program = Path(os.path.realpath(soffice)).parent
+    candidates = [program / "python.exe", program / "python", Path("/usr/bin/python3")]
+    for candidate in (*candidates, shutil.which("python3")):
+        if candidate is None or not Path(candidate).is_file():
+            continue
+        try:
+            probe = subprocess.run([str(candidate), "-c", "import uno"], capture_output=True,
+                                   timeout=30, check=False, env=_clean_env())
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if probe.returncode == 0:
+            return str(candidate)
+    return None
+
+
+def _clean_env(**extra: str) -> dict[str, str]:
+    """The environment without this project's Python settings (the UNO Python is another)."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    return {**env, **extra}
+
+
+def _run(cmd: Sequence[str], timeout: float, env: Mapping[str, str]) -> tuple[str, str]:
+    """Run LibreOffice (or the UNO script that starts it) in its own process group, so a
+    time-out stops LibreOffice too, not only the script; returns (stdout, stderr)."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=dict(env), start_new_session=True)
+    try:
+        return proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired as err:
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:  # pragma: no cover - Windows
+            proc.kill()
+        proc.communicate()
+        raise DataError(f"LibreOffice nie skończył konwersji do PDF w {timeout:.0f} s") from err
+
+
+def _reported(stdout: str) -> dict[str, dict[str, str]]:
+    """The UNO script's JSON lines, by document path."""
+    out: dict[str, dict[str, str]] = {}
+    for line in stdout.splitlines():
+        try:
+            item = json.loads(line)
+        except ValueError:
+            continue  # LibreOffice's own chatter
+        if isinstance(item, dict) and "docx" in item:
+            out[str(item["docx"])] = item
+    return out
+
+
 def to_pdf_many(docx_paths: Sequence[Path], out_dir: Path, *, timeout: float = 600.0
                 ) -> tuple[dict[Path, Path], dict[Path, str]]:
     """Convert Word documents to PDF with one LibreOffice run (much faster than one per file).
 
-    Returns ``(converted, failed)``: document → PDF, document → Polish reason. Each PDF
-    appears in ``out_dir`` only when complete (converted in a scratch folder, then moved
-    atomically). Raises :class:`DataError` when LibreOffice is missing or hangs.
+    The table of contents and other indexes are updated before export (through LibreOffice's
+    UNO API, see ``lo_convert.py``); without a Python that has ``uno`` the documents are
+    converted as saved and the table of contents stays a placeholder (Word fills it). The
+    ``.docx`` files are not changed. Returns ``(converted, failed)``: document → PDF,
+    document → Polish reason. Each PDF appears in ``out_dir`` only when complete (converted
+    in a scratch folder, then moved atomically). Raises :class:`DataError` when LibreOffice
+    is missing or hangs.
     """
     soffice = soffice_path()
     if soffice is None:
@@ -405,27 +470,31 @@ def to_pdf_many(docx_paths: Sequence[Path], out_dir: Path, *, timeout: float = 6
             "Nie znaleziono LibreOffice (polecenie soffice); zainstaluj pakiet libreoffice-writer "
             "albo pomiń opcję --pdf"
         )
+    docs = [Path(p) for p in docx_paths]
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     converted: dict[Path, Path] = {}
     failed: dict[Path, str] = {}
+    python = uno_python(soffice)
     with tempfile.TemporaryDirectory(prefix="kkz-pdf-") as scratch:
         # Own profile per run: parallel conversions with a shared profile block each other.
-        profile = Path(scratch) / "profile"
-        cmd = [
-            soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-            "--convert-to", "pdf", "--outdir", scratch, *(str(p) for p in docx_paths),
-        ]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                                  check=False, env={**os.environ, "HOME": scratch})
-        except subprocess.TimeoutExpired as err:
-            raise DataError(f"LibreOffice nie skończył konwersji do PDF w {timeout:.0f} s") from err
-        for docx in docx_paths:
-            produced = Path(scratch) / (Path(docx).stem + ".pdf")
-            if not produced.is_file():
-                detail = (proc.stderr or proc.stdout).strip()[-300:]
-                failed[docx] = f"LibreOffice nie utworzył PDF z {Path(docx).name} {detail}".strip()
+        profile = (Path(scratch) / "profile").as_uri()
+        env = _clean_env(HOME=scratch)
+        if python is not None:
+            stdout, stderr = _run([python, str(UNO_SCRIPT), soffice, profile, scratch,
+                                   *(str(p.resolve()) for p in docs)], timeout, env)
+            reports = _reported(stdout)
+        else:
+            stdout, stderr = _run([soffice, f"-env:UserInstallation={profile}", "--headless",
+                                   "--norestore", "--convert-to", "pdf", "--outdir", scratch,
+                                   *(str(p) for p in docs)], timeout, env)
+            reports = {}
+        for docx in docs:
+            produced = Path(scratch) / (docx.stem + ".pdf")
+            report = reports.get(str(docx.resolve()), {})
+            if not produced.is_file() or "error" in report:
+                detail = report.get("error") or (stderr or stdout).strip()[-300:]
+                failed[docx] = f"LibreOffice nie utworzył PDF z {docx.name} {detail}".strip()
                 continue
             target = out_dir / produced.name
             atomic_write(target, lambda tmp, src=produced: shutil.copyfile(src, tmp))
