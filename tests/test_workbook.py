@@ -164,26 +164,80 @@ def test_scenario_fill_keeps_own_values_and_defaults(sample: Scenario) -> None:
     assert data.jst_name == "Gmina Przykładowa" and data.horizon == 7
     assert data.issue("bezrobocie").persons == 120
     assert data.issue("bezrobocie").inflow == 10
-    # Defaults from the base: bezrobocie's gmina cost is the sum of its gmina lines.
+    # Defaults from the base: one row per cost line, bezrobocie's gmina cost their sum.
     base = default_base()
-    gmina = sum(c.wartosc for c in base.issue("bezrobocie").koszty if c.platnik == "gmina")
-    assert data.issue("bezrobocie").param("koszt_gmina").used(1.0) == pytest.approx(gmina)
-    assert data.issue("bezrobocie").param("koszt_gmina").own is None
+    items = base.issue("bezrobocie").koszty
+    rows = data.issue("bezrobocie").lines
+    assert [r.source for r in rows] == [c.zrodlo.strip() for c in items]
+    assert all(r.own is None for r in rows)
+    gmina = sum(c.wartosc for c in items if c.platnik == "gmina")
+    table = data.issue("bezrobocie").yearly_costs(1.0)
+    assert table[0][0] == pytest.approx(gmina) and table[-1][0] == pytest.approx(gmina)
 
 
-def test_profiled_costs_are_averaged_over_the_horizon() -> None:
+def test_costs_that_change_by_year_follow_their_profile() -> None:
+    """Foster care: the gmina pays 10 %, 30 %, then 50 % of the placement's cost (art. 191
+    u.w.r.), the powiat the rest – year by year in the table the KKZ_ functions get."""
     base = default_base()
     issue = base.issue("sieroctwo")
-    line = next(c for c in issue.koszty if c.id == "piecza_udzial_gminy")
-    years = 7
-    prof = line.profil or [1.0]
-    mean = sum(prof[min(t, len(prof) - 1)] for t in range(years)) / years
-    data = blank_inputs(base)
-    gmina = [c for c in issue.koszty + issue.korzysci if c.platnik == "gmina"]
-    others = sum(c.wartosc for c in gmina if c.id != line.id and not c.profil)
-    expected = line.wartosc * mean * base.price_factor(line.rok_cen, base.price_year) + others
-    assert data.issue("sieroctwo").param("koszt_gmina").base_value == pytest.approx(expected)
-    assert "średnia" in data.issue("sieroctwo").param("koszt_gmina").source
+    cost = next(c for c in issue.koszty if c.id == "piecza_udzial_gminy")
+    full = cost.wartosc * base.price_factor(cost.rok_cen, base.price_year)
+    others = {p: sum(c.wartosc for c in issue.koszty if c.platnik == p and not c.profil)
+              for p in ("gmina", "powiat")}
+    table = blank_inputs(base).issue("sieroctwo").yearly_costs(1.0)
+    for year, share in ((1, 0.1), (2, 0.3), (3, 0.5), (4, 0.5), (50, 0.5)):
+        assert table[year - 1][0] == pytest.approx(share * full + others["gmina"])
+        assert table[year - 1][1] == pytest.approx((1 - share) * full + others["powiat"])
+    assert len(table) == L.MAX_YEARS
+
+
+def test_workbook_shows_the_yearly_costs_and_no_averages(blank: Path) -> None:
+    wb = openpyxl.load_workbook(blank)
+    texts = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str)]
+    assert not [t for t in texts if "uśredni" in t.lower() or "tu średnia" in t.lower()]
+    costs = wb[L.COSTS]
+    headers = [c.value for c in costs[L.costs_first_row(0) - 1]]
+    assert headers[:6] == ["Rok", "gmina", "powiat", "budżet państwa", "NFZ", "ZUS/Fundusz Pracy"]
+    # Every KKZ_ call of an issue takes its 50 × 5 block.
+    calls = [c.value.text for ws in wb.worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, ArrayFormula) and "KKZ_" in c.value.text]
+    first = L.costs_first_row(0)
+    block = f"'{L.COSTS}'!$B${first}:$F${first + L.MAX_YEARS - 1}"
+    assert sum(block in t for t in calls) >= 8
+    assert not [t for t in calls if f"'{L.CALC}'!$E$" in t]  # no one-row costs left
+
+
+def test_scenario_own_cost_lines_keep_their_profile(tmp_path: Path) -> None:
+    """A scenario's own cost lines (not in the base) become Parametry rows with their
+    profile, equal the engine's run and survive reading the workbook back."""
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        "{kod: sieroctwo, osoby: 40, naplyw: 3}",
+        "{kod: sieroctwo, osoby: 40, naplyw: 3, koszty: [{nazwa: Piecza w naszym powiecie, "
+        "platnik: gmina, kwota: 20000, profil: [0.1, 0.3, 0.5]}, {nazwa: Piecza – powiat, "
+        "platnik: powiat, kwota: 20000, profil: [0.9, 0.7, 0.5]}]}")
+    own = tmp_path / "own.yaml"
+    own.write_text(text, encoding="utf-8")
+    scenario = Scenario.load(own)
+    data = from_scenario(scenario)
+    rows = data.issue("sieroctwo").lines
+    assert [r.own for r in rows] == [20000, 20000]
+    assert rows[0].profile == (0.1, 0.3, 0.5)
+    from kkz_xl.engine.run import run_scenario
+
+    expected = run_scenario(scenario, monte_carlo_draws=0, with_tornado=False).issue(
+        "sieroctwo")
+    got = run_inputs(data.model_inputs("sieroctwo"), data.horizon, data.rate)
+    assert got.npv == pytest.approx(expected.npv)
+    assert got.npv_by_payer == pytest.approx(expected.npv_by_payer)
+    book, _ = write_workbook(tmp_path / "own.xlsm", replace(data, draws=200))
+    back = read_inputs(book)
+
+    def flat(d: object) -> list[float]:
+        return [x for r in d.issue("sieroctwo").yearly_costs(d.price_factor()) for x in r]
+
+    assert flat(back) == pytest.approx(flat(data))
+    assert flat(back)[:2] == pytest.approx([2000, 18000])
 
 
 MRPIPS = """Powody trudnej sytuacji życiowej;Liczba rodzin;Liczba osób w rodzinach

@@ -10,17 +10,28 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kkz_xl.engine.run import run_inputs
+from kkz_xl.engine.run import run_inputs, run_scenario
 from kkz_xl.model.inputs import CostLine, IssueInputs
 from kkz_xl.model.payers import PAYERS, Payer
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.params.base import default_base
 from kkz_xl.workbook import from_scenario, write_workbook
 from kkz_xl.workbook import layout as L  # noqa: N812
-from kkz_xl.workbook.context import COL_BCR, COL_NPV, COL_PERSONS
+from kkz_xl.workbook.context import (
+    COL_BCR,
+    COL_BE_YEAR,
+    COL_NPV,
+    COL_PAYBACK,
+    COL_PERSONS,
+    COL_PV_PROG,
+    COL_ROI,
+    COL_THRESHOLD,
+)
 
 pytest.importorskip("formulas")
-from kkz_xl.workbook.verify import evaluate
+from openpyxl.worksheet.formula import ArrayFormula
+
+from kkz_xl.workbook.verify import WorkbookModel, evaluate
 
 SAMPLE = Path(__file__).resolve().parents[1] / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
 DRAWS = 400  # enough to exercise Monte Carlo; the engine itself is tested elsewhere
@@ -119,3 +130,62 @@ def test_changed_inputs_are_recomputed(filled) -> None:
     assert flows_first is not None
     assert solved[(L.FLOWS.upper(), f"A{flows_first + 9}")] == 10
     assert solved[(L.FLOWS.upper(), f"A{flows_first + 10}")] in ("#N/A", None)
+
+
+def _engine_same(got: object, expected: float | None) -> bool:
+    """A figure the engine may leave undefined (None): the sheet shows a Polish text."""
+    if expected is None:
+        return isinstance(got, str) and got != ""
+    return isinstance(got, int | float) and math.isclose(got, expected, rel_tol=1e-9,
+                                                         abs_tol=1e-6)
+
+
+def test_every_issue_equals_the_engine_scenario_run(filled) -> None:
+    """For every issue of the sample, the workbook gives run_scenario's figures (those of the
+    CLI and the strategy documents): NPV, PVs, BCR, ROI, break-even, threshold and NPV per
+    payer – costs that change by year included (sieroctwo, cudzoziemcy, zaklad_karny).
+    Monte Carlo is not compared: a batch run draws every issue from one random stream, a
+    KKZ_MONTE_CARLO call from its own."""
+    _, book, _, _, _ = filled
+    scenario = Scenario.load(SAMPLE)
+    result = run_scenario(scenario, monte_carlo_draws=0, with_tornado=False)
+    profiled = {i.code for i in result.issues if any(c.profile for c in i.inputs.costs)}
+    assert {"sieroctwo", "cudzoziemcy", "zaklad_karny"} <= profiled
+    assert len(result.issues) == len(scenario.issues) == 10
+
+    wb = openpyxl.load_workbook(book)
+    col = openpyxl.utils.get_column_letter
+    flows, pay = wb[L.FLOWS], wb[L.PAYERS]
+    indicators = next(c.value.ref for row in flows.iter_rows() for c in row
+                      if isinstance(c.value, ArrayFormula) and "KKZ_WSKAZNIKI" in c.value.text)
+    (sheet, pick), = wb.defined_names[L.NAME_FLOW_ISSUE].destinations
+    payer_row = {pay.cell(row=r, column=1).value: r for r in range(6, 6 + 10)}
+    codes = [i.code for i in from_scenario(scenario).issues]
+    model = WorkbookModel(book)
+    bad = []
+    for issue in result.issues:
+        r = L.CALC_FIRST_ROW + codes.index(issue.code)
+        p = payer_row[issue.code]
+        calc = {c: (L.CALC, f"{col(c)}{r}") for c in (COL_NPV, COL_PV_PROG, COL_BCR, COL_ROI,
+                                                     COL_BE_YEAR, COL_PAYBACK, COL_THRESHOLD)}
+        payers = [(L.PAYERS, f"{col(3 + k)}{p}") for k in range(5)]
+        got = model.calculate({(sheet, pick.replace("$", "")): issue.code},
+                              [*calc.values(), *payers, (L.FLOWS, indicators)])
+        ind = dict(got[(L.FLOWS, indicators)])
+        expected = [
+            (calc[COL_NPV], issue.npv), (calc[COL_PV_PROG], issue.pv_programme),
+            (calc[COL_BCR], issue.bcr), (calc[COL_ROI], issue.roi),
+            (calc[COL_BE_YEAR], issue.break_even_year), (calc[COL_PAYBACK], issue.payback),
+            (calc[COL_THRESHOLD], issue.break_even_success),
+            *zip(payers, issue.npv_by_payer, strict=True),
+        ]
+        for cell, value in expected:
+            if not _engine_same(got[cell], value):
+                bad.append((issue.code, cell, got[cell], value))
+        for label, value in (("koszt zaniechania (NPV)", issue.npv),
+                             ("PV kosztów zaniechania", issue.pv_z),
+                             ("PV kosztów działania", issue.pv_a),
+                             ("PV kosztu programu", issue.pv_programme)):
+            if not _engine_same(ind[label], value):
+                bad.append((issue.code, label, ind[label], value))
+    assert not bad, bad[:10]

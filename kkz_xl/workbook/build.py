@@ -23,6 +23,7 @@ from kkz_xl.workbook.cells import Writer, quoted
 from kkz_xl.workbook.context import Context
 from kkz_xl.workbook.inputs import WorkbookInputs, blank_inputs
 from kkz_xl.workbook.sheet_calculator import calculator
+from kkz_xl.workbook.sheet_costs import yearly_costs
 from kkz_xl.workbook.sheets_detail import flows, payers, uncertainty
 from kkz_xl.workbook.sheets_inputs import guide, jst, params
 from kkz_xl.workbook.sheets_report import charts, summary
@@ -66,6 +67,7 @@ def build(data: WorkbookInputs | None = None, *, values: bool = False,
     n = len(data.issues)
     for i, issue in enumerate(data.issues):
         ctx.calc_rows[issue.code] = L.CALC_FIRST_ROW + i
+        ctx.cost_rows[issue.code] = L.costs_first_row(i)
         ctx.mc_rows[issue.code] = 6 + i
         ctx.payer_rows[issue.code] = 6 + i
     wb.defined_names[L.NAME_ISSUE_CODES] = DefinedName(
@@ -74,6 +76,7 @@ def build(data: WorkbookInputs | None = None, *, values: bool = False,
     guide(ctx, wb[L.GUIDE])
     jst(ctx, wb[L.JST])
     params(ctx, wb[L.PARAMS])
+    yearly_costs(ctx, wb[L.COSTS])
     calculator(ctx, wb[L.CALC])
     flows(ctx, wb[L.FLOWS])
     payers(ctx, wb[L.PAYERS])

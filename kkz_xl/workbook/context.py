@@ -31,6 +31,7 @@ class Context:
     w: Writer
     param_rows: dict[tuple[str, str], int] = field(default_factory=dict)
     calc_rows: dict[str, int] = field(default_factory=dict)
+    cost_rows: dict[str, int] = field(default_factory=dict)  # Koszty w latach: year-1 row
     mc_rows: dict[str, int] = field(default_factory=dict)  # Niepewność summary row per issue
     payer_rows: dict[str, int] = field(default_factory=dict)  # Płatnicy summary row per issue
     picked_names: dict[str, str] = field(default_factory=dict)  # picker name → name cell
@@ -55,9 +56,19 @@ class Context:
         r = self.calc_rows[code]
         return f"{quoted(L.CALC)}!${c}${r}" if absolute else f"{quoted(L.CALC)}!{c}{r}"
 
+    def cost_table(self, code: str) -> str:
+        """Issue ``code``'s years × payers cost table on Koszty w latach (absolute)."""
+        from openpyxl.utils import get_column_letter
+
+        first = self.cost_rows[code]
+        a = get_column_letter(L.COSTS_PAYER_COL)
+        b = get_column_letter(L.COSTS_PAYER_COL + 4)
+        return f"{quoted(L.COSTS)}!${a}${first}:${b}${first + L.MAX_YEARS - 1}"
+
     def model_args(self, code: str, *, without_success: bool = False) -> str:
-        """The contract's eleven model arguments of issue ``code``, from its Kalkulator row
-        (persons through N() so an empty row gives zeros, never an error)."""
+        """The contract's eleven model arguments of issue ``code``: its Kalkulator row (persons
+        through N() so an empty row gives zeros, never an error) and its years × payers cost
+        table."""
         from openpyxl.utils import get_column_letter
 
         r = self.calc_rows[code]
@@ -66,9 +77,7 @@ class Context:
         def c(col: int) -> str:
             return f"{s}!${get_column_letter(col)}${r}"
 
-        costs = (f"{s}!${get_column_letter(COL_COST0)}${r}:"
-                 f"${get_column_letter(COL_COST0 + 4)}${r}")
-        parts = [f"N({c(COL_PERSONS)})", costs, c(COL_EXIT)]
+        parts = [f"N({c(COL_PERSONS)})", self.cost_table(code), c(COL_EXIT)]
         if not without_success:
             parts.append(c(COL_SUCCESS))
         parts += [c(COL_PCOST), L.NAME_HORIZON, L.NAME_RATE, c(COL_COVERAGE), c(COL_RELAPSE),

@@ -1,11 +1,12 @@
 """What a calculator workbook is filled with: the JST, the settings, every issue's persons and
 parameter rows (default from the parameter base, the user's own value where given).
 
-The workbook's Excel functions take one constant yearly cost per payer, so cost lines of the
-parameter base are summed per payer; a line whose amount changes by year (``profil``, e.g. the
-gmina's 10 % / 30 % / 50 % share of foster care) enters with its average over the horizon, and
-a fiscal gain of a self-reliant person is added to the payer's cost (it changes no NPV, BCR, ROI
-or break-even figure, because D + I is the same in both futures).
+Every cost line of an issue is a parameter row of its own (amount, source, grade) and keeps its
+yearly profile (``profil``, e.g. the gmina's 10 % / 30 % / 50 % share of foster care). The
+workbook hands the Excel functions a years × payers table: row t, payer k = the sum over the
+payer's lines of amount × multiplier of year t – exactly the engine's c_k(t). A fiscal gain of a
+self-reliant person is added to the payer's cost: that changes no NPV, BCR, ROI, break-even or
+per-payer figure (D + I is the same in both futures), only the PV of each future.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from kkz_xl.model.inputs import CostLine, IssueInputs
+from kkz_xl.model.inputs import MAX_HORIZON, CostLine, IssueInputs
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS, Payer
 from kkz_xl.model.scenario import IssueScenario, Jst, Scenario, resolve_issue
 from kkz_xl.params.base import ParameterBase, default_base
-from kkz_xl.params.schema import CostItem, IssueParams
+from kkz_xl.params.schema import IssueParams
 
 Kind = Literal["money", "probability", "share", "flag", "text"]
+# A cost line as the builder needs it: name, payer, amount (base price year), gain?, profile,
+# source, grade.
+LineSpec = tuple[str, Payer, float, bool, tuple[float, ...] | None, str, int | None]
 YES, NO = "TAK", "NIE"
 
 
@@ -35,6 +39,8 @@ class ParamRow:
     source: str
     grade: int | None
     own: float | str | None = None  # the user's value (overrides the default)
+    payer: Payer | None = None  # a cost line: who pays it
+    profile: tuple[float, ...] | None = None  # a cost line: yearly multipliers, last repeats
 
     def default(self, factor: float) -> float | str:
         """The default at the workbook's price year (``factor``: base price year → it)."""
@@ -44,6 +50,11 @@ class ParamRow:
 
     def used(self, factor: float) -> float | str:
         return self.default(factor) if self.own is None else self.own
+
+    def multiplier(self, year: int) -> float:
+        """A cost line's multiplier of ``year`` (0-based): its profile, the last one repeating."""
+        prof = self.profile or (1.0,)
+        return prof[min(year, len(prof) - 1)]
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,22 @@ class IssueRow:
 
     def param(self, key: str) -> ParamRow:
         return next(p for p in self.params if p.key == key)
+
+    @property
+    def lines(self) -> list[ParamRow]:
+        """The cost lines (and gains added to costs) in Parametry order."""
+        return [p for p in self.params if p.payer is not None]
+
+    def yearly_costs(self, factor: float, years: int = MAX_HORIZON) -> list[list[float]]:
+        """The years × payers table the workbook computes on "Koszty w latach" (summed in
+        line order, as its formulas do)."""
+        table = [[0.0] * len(PAYERS) for _ in range(years)]
+        for line in self.lines:
+            k = PAYERS.index(line.payer)  # type: ignore[arg-type]
+            amount = float(line.used(factor))
+            for t in range(years):
+                table[t][k] += amount if line.profile is None else amount * line.multiplier(t)
+        return table
 
 
 @dataclass(frozen=True)
@@ -92,10 +119,13 @@ class WorkbookInputs:
         def v(key: str) -> float | str:
             return row.param(key).used(f)
 
+        table = row.yearly_costs(f)
         return IssueInputs(
             osoby=float(row.persons or 0.0),
-            koszty=[CostLine(nazwa=PAYER_LABELS[p], platnik=p, kwota=float(v(cost_key(p))))
-                    for p in PAYERS],
+            # As the Excel functions read a years × payers table: amount 1, the years' amounts
+            # as the profile.
+            koszty=[CostLine(nazwa=PAYER_LABELS[p], platnik=p, kwota=1.0,
+                             profil=[r[k] for r in table]) for k, p in enumerate(PAYERS)],
             odplyw=float(v("odplyw")), nawroty=float(v("nawroty")), naplyw=float(row.inflow),
             skutecznosc=float(v("skutecznosc")), koszt_uczestnika=float(v("koszt_uczestnika")),
             zasieg=float(v("zasieg")), powtarzaj=v("powtarzaj") == YES,
@@ -103,47 +133,53 @@ class WorkbookInputs:
         )
 
 
-def cost_key(payer: Payer) -> str:
-    return f"koszt_{payer.value}"
-
-
 def share_key(payer: Payer) -> str:
     return f"fin_{payer.value}"
 
 
-def _mean_profile(item: CostItem, years: int) -> float:
-    prof = item.profil or [1.0]
-    return sum(prof[min(t, len(prof) - 1)] for t in range(years)) / years
+LINE_PREFIX = "linia_"
 
 
-def _lines_note(items: list[CostItem], years: int) -> str:
-    parts = []
-    for c in items:
-        text = f"{c.nazwa}: {c.zrodlo.strip()}"
-        if c.profil:
-            prof = ", ".join(f"{100 * x:g} %" for x in c.profil)
-            text += (f" [kwota zmienna w czasie ({prof} kolejnych lat); tu średnia z "
-                     f"{years} lat]")
-        parts.append(text)
-    return " | ".join(parts)
+def profile_text(profile: tuple[float, ...] | list[float] | None) -> str:
+    """``10 %, 30 %, 50 %`` – a profile as Polish percentages (the last one repeats)."""
+    return ", ".join(f"{100 * x:g}".replace(".", ",") + "\u00a0%" for x in profile or ())
 
 
-def issue_rows(params: IssueParams, base: ParameterBase, years: int,
-               programme_id: str | None = None) -> list[ParamRow]:
-    """The Parametry rows of one issue, defaults from the parameter base at its price year."""
+def line_rows(lines: list[LineSpec], unit: str) -> list[ParamRow]:
+    """Parametry rows of cost lines: (name, payer, amount, gain, profile, source, grade)."""
+    rows: list[ParamRow] = []
+    seen: set[str] = set()
+    for n, (name, payer, amount, gain, profile, source, grade) in enumerate(lines):
+        kind = "Korzyść fiskalna (doliczona do kosztu)" if gain else "Koszt roczny"
+        label = f"{kind} – {PAYER_LABELS[payer]}: {name or 'kwota JST'}"
+        if label in seen:
+            label += f" ({n + 1})"
+        seen.add(label)
+        line_unit = unit
+        if profile:
+            line_unit += f"; w kolejnych latach × {profile_text(profile)}"
+        rows.append(ParamRow(f"{LINE_PREFIX}{n}", label, "money", amount, line_unit, source,
+                             grade, payer=payer, profile=tuple(profile) if profile else None))
+    return rows
+
+
+def _base_lines(params: IssueParams, base: ParameterBase) -> list[LineSpec]:
+    return [(c.nazwa, Payer(c.platnik), c.wartosc * base.price_factor(c.rok_cen, base.price_year),
+             gain, tuple(c.profil) if c.profil else None, c.zrodlo.strip(), c.stopien)
+            for items, gain in ((params.koszty, False), (params.korzysci, True))
+            for c in items]
+
+
+def issue_rows(params: IssueParams, base: ParameterBase,
+               programme_id: str | None = None,
+               lines: list[ParamRow] | None = None) -> list[ParamRow]:
+    """The Parametry rows of one issue, defaults from the parameter base at its price year;
+    ``lines``: cost line rows to use instead of the base's (a scenario's own lines)."""
     progs = {p.id: p for p in params.programy}
     prog = progs[programme_id] if programme_id else params.programy[0]
     money_unit = f"zł/{params.jednostka}/rok (ceny {base.price_year})"
-    rows: list[ParamRow] = []
-    for payer in PAYERS:
-        items = [c for c in params.koszty + params.korzysci if c.platnik == payer]
-        amount = sum(c.wartosc * base.price_factor(c.rok_cen, base.price_year)
-                     * _mean_profile(c, years) for c in items)
-        grade = max((c.stopien for c in items), default=None)
-        rows.append(ParamRow(
-            cost_key(payer), f"Koszt roczny osoby zależnej – {PAYER_LABELS[payer]}", "money",
-            amount, money_unit, _lines_note(items, years) or "Brak kosztu tego płatnika w bazie.",
-            grade))
+    rows: list[ParamRow] = list(lines) if lines is not None else line_rows(
+        _base_lines(params, base), money_unit)
     for key, label in (("odplyw", "Odpływ bez programu (q)"), ("nawroty", "Nawroty (r)")):
         p = getattr(params, key)
         rows.append(ParamRow(key, label, "probability", p.wartosc, "udział rocznie",
@@ -174,7 +210,7 @@ def issue_rows(params: IssueParams, base: ParameterBase, years: int,
 def blank_inputs(base: ParameterBase | None = None) -> WorkbookInputs:
     """An empty calculator: every issue of the base, no persons, base defaults."""
     base = base or default_base()
-    issues = [IssueRow(code, p.nazwa, None, 0.0, issue_rows(p, base, base.horizon))
+    issues = [IssueRow(code, p.nazwa, None, 0.0, issue_rows(p, base))
               for code, p in base.issues.items()]
     first = next(iter(base.issues), "")
     return WorkbookInputs(price_year=base.price_year, horizon=base.horizon,
@@ -183,16 +219,40 @@ def blank_inputs(base: ParameterBase | None = None) -> WorkbookInputs:
                           flow_issue=first, tornado_issue=first)
 
 
-def _own_values(i: IssueScenario, base: ParameterBase, price_year: int,
-                years: int) -> dict[str, object]:
-    """The scenario's own figures of one issue, keyed as the Parametry rows."""
+OWN_LINE_SOURCE = ("Kwota z pliku scenariusza JST (tej linii nie ma w bazie parametrów; "
+                   "wartość w bazie: 0).")
+
+
+def _own_lines(i: IssueScenario, params: IssueParams, base: ParameterBase,
+               price_year: int) -> list[ParamRow] | None:
+    """A scenario's own cost or gain lines as Parametry rows (the user's values), the base's
+    lines of the other kind kept; None when the scenario gives neither."""
+    if i.costs is None and i.gains is None:
+        return None
+    base_lines = _base_lines(params, base)
+    lines: list[LineSpec] = []
+    own: list[float | None] = []
+    for gain, given in ((False, i.costs), (True, i.gains)):
+        if given is None:
+            kept = [line for line in base_lines if line[3] == gain]
+            lines += kept
+            own += [None] * len(kept)
+            continue
+        for c in given:
+            lines.append((c.name, c.payer, 0.0, gain, tuple(c.profile) if c.profile else None,
+                          OWN_LINE_SOURCE, None))
+            own.append(c.amount)
+    unit = f"zł/{params.jednostka}/rok (ceny {price_year})"
+    return [r if v is None else replace(r, own=v)
+            for r, v in zip(line_rows(lines, unit), own, strict=True)]
+
+
+def _own_values(i: IssueScenario, base: ParameterBase, price_year: int) -> dict[str, object]:
+    """The scenario's own figures of one issue (other than cost lines), keyed as the Parametry
+    rows."""
     resolved = resolve_issue(i, base, price_year)
     own: dict[str, object] = {}
     inputs = resolved.inputs
-    if "koszty" not in resolved.from_base or "korzysci" not in resolved.from_base:
-        for payer in PAYERS:
-            lines = [c for c in inputs.costs + inputs.gains if c.payer == payer]
-            own[cost_key(payer)] = sum(sum(c.series(years)) / years for c in lines)
     for key, attr in (("odplyw", "exit_rate"), ("nawroty", "relapse"),
                       ("skutecznosc", "success"), ("zasieg", "coverage"),
                       ("koszt_uczestnika", "programme_cost")):
@@ -216,9 +276,10 @@ def from_scenario(scenario: Scenario, base: ParameterBase | None = None) -> Work
     issues = []
     for code, params in base.issues.items():
         sc = given.get(code)
-        rows = issue_rows(params, base, years, sc.programme if sc else None)
+        lines = _own_lines(sc, params, base, price_year) if sc else None
+        rows = issue_rows(params, base, sc.programme if sc else None, lines)
         if sc is not None:
-            own = _own_values(sc, base, price_year, years)
+            own = _own_values(sc, base, price_year)
             rows = [replace(r, own=own[r.key]) if r.key in own else r for r in rows]
         issues.append(IssueRow(code, params.nazwa, sc.persons if sc else None,
                                sc.inflow if sc else 0.0, rows))

@@ -13,13 +13,14 @@ WORKBOOK_NAME = "Kalkulator_KKZ.xlsm"
 GUIDE = "Instrukcja"
 JST = "Dane JST"
 PARAMS = "Parametry"
+COSTS = "Koszty w latach"
 CALC = "Kalkulator"
 FLOWS = "Przepływy"
 PAYERS = "Płatnicy"
 UNCERTAINTY = "Niepewność"
 CHARTS = "Wykresy"
 SUMMARY = "Podsumowanie"
-SHEETS = (GUIDE, JST, PARAMS, CALC, FLOWS, PAYERS, UNCERTAINTY, CHARTS, SUMMARY)
+SHEETS = (GUIDE, JST, PARAMS, COSTS, CALC, FLOWS, PAYERS, UNCERTAINTY, CHARTS, SUMMARY)
 
 # Defined names of the key inputs (Dane JST), name → (row, label).
 NAME_JST = "JST_Nazwa"
@@ -56,3 +57,15 @@ PARAMS_FIRST_ROW = 6
 # Year-by-year tables are sized for the longest horizon allowed; rows past the horizon are
 # blank in values and hidden by conditional formatting in formulas.
 MAX_YEARS = MAX_HORIZON
+
+# Koszty w latach: one block per issue (title row, header row, MAX_YEARS years, a blank row);
+# year in column A, the five payers in B:F, the multipliers of profiled cost lines from H.
+COSTS_FIRST_BLOCK = 5
+COSTS_STRIDE = MAX_YEARS + 3
+COSTS_PAYER_COL = 2
+COSTS_PROFILE_COL = 8
+
+
+def costs_first_row(index: int) -> int:
+    """The year-1 row of the ``index``-th issue's block on Koszty w latach."""
+    return COSTS_FIRST_BLOCK + index * COSTS_STRIDE + 2

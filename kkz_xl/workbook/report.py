@@ -12,11 +12,20 @@ from pathlib import Path
 import openpyxl
 
 from kkz_xl.errors import InputError
+from kkz_xl.model.payers import PAYER_LABELS
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.build import build as build_workbook
 from kkz_xl.workbook.build import save, write_workbook
-from kkz_xl.workbook.inputs import WorkbookInputs, blank_inputs, from_scenario, issue_rows
+from kkz_xl.workbook.inputs import (
+    LINE_PREFIX,
+    ParamRow,
+    WorkbookInputs,
+    blank_inputs,
+    from_scenario,
+    issue_rows,
+)
+from kkz_xl.workbook.sheet_costs import profile_header
 
 SOFFICE = "soffice"
 PDF_FIRST_PAGE = 'pdf:calc_pdf_Export:{"PageRange":{"type":"string","value":"1"}}'
@@ -51,7 +60,10 @@ def read_inputs(path: Path, base: ParameterBase | None = None) -> WorkbookInputs
     params = wb[L.PARAMS]
     own: dict[tuple[str, str], object] = {}
     defaults: dict[tuple[str, str], object] = {}  # column D: the programme chosen at filling
-    for row in params.iter_rows(min_row=L.PARAMS_FIRST_ROW, max_col=6, values_only=True):
+    sheet_rows: dict[str, list[tuple]] = {}
+    for row in params.iter_rows(min_row=L.PARAMS_FIRST_ROW, max_col=10, values_only=True):
+        if row[0]:
+            sheet_rows.setdefault(str(row[0]), []).append(row)
         if row[0] and row[5] not in (None, ""):
             own[(str(row[0]), str(row[2]))] = row[5]
         if row[0] and row[3] not in (None, ""):
@@ -62,8 +74,12 @@ def read_inputs(path: Path, base: ParameterBase | None = None) -> WorkbookInputs
         if row[0]:
             people[str(row[0])] = (row[2], row[3])
     issues = []
-    for issue in fresh.issues:
-        rows = issue_rows(base.issues[issue.code], base, horizon)
+    for index, issue in enumerate(fresh.issues):
+        rows = issue_rows(base.issues[issue.code], base)
+        lines = _sheet_lines(wb, index, sheet_rows.get(issue.code, []))
+        if lines is not None and [r.label for r in lines] != [r.label for r in rows
+                                                               if r.payer is not None]:
+            rows = lines + [r for r in rows if r.payer is None]  # a scenario's own lines
         rows = [replace(r, own=own.get((issue.code, r.label)),
                         base_value=defaults.get((issue.code, r.label), r.base_value))
                 for r in rows]
@@ -83,6 +99,34 @@ def read_inputs(path: Path, base: ParameterBase | None = None) -> WorkbookInputs
         issues=issues, flow_issue=str(flow or blank.flow_issue),
         tornado_issue=_tornado_pick(wb) or str(flow or blank.tornado_issue),
     )
+
+
+def _sheet_lines(wb: openpyxl.Workbook, index: int, rows: list[tuple]) -> list[ParamRow] | None:
+    """The cost line rows of the ``index``-th issue as written in the workbook (Parametry
+    rows whose label names a payer; profiles from its block on Koszty w latach)."""
+    if L.COSTS not in wb.sheetnames:
+        return None
+    costs = wb[L.COSTS]
+    first = L.costs_first_row(index)
+    profiles: dict[str, tuple[float, ...]] = {}
+    col = L.COSTS_PROFILE_COL
+    while header := costs.cell(row=first - 1, column=col).value:
+        profiles[str(header)] = tuple(float(costs.cell(row=first + t, column=col).value or 0)
+                                      for t in range(L.MAX_YEARS))
+        col += 1
+    out: list[ParamRow] = []
+    for row in rows:
+        label = str(row[2])
+        payer = next((p for p, name in PAYER_LABELS.items() if f" – {name}: " in label), None)
+        if payer is None:
+            continue
+        profile = profiles.get(profile_header(label))
+        out.append(ParamRow(f"{LINE_PREFIX}{len(out)}", label, "money", float(row[3] or 0.0),
+                            str(row[7] or ""), str(row[9] or ""),
+                            int(row[8]) if row[8] else None,
+                            own=None if row[5] in (None, "") else row[5], payer=payer,
+                            profile=profile))
+    return out
 
 
 def _tornado_pick(wb: openpyxl.Workbook) -> str | None:

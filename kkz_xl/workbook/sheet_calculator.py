@@ -48,7 +48,7 @@ from kkz_xl.workbook.context import (
     COL_THRESHOLD,
     Context,
 )
-from kkz_xl.workbook.inputs import YES, cost_key
+from kkz_xl.workbook.inputs import YES
 
 RATIO = "0.00"
 PERSONS = "#,##0.0"
@@ -58,7 +58,8 @@ TOTAL_LABEL = "Razem"
 HEADERS = {
     COL_CODE: "Kod", COL_NAME: "Kwestia społeczna", COL_PERSONS: "Osoby (na początku)",
     COL_INFLOW: "Napływ nowych osób rocznie",
-    **{COL_COST0 + k: f"Koszt roczny osoby – {PAYER_LABELS[p]}" for k, p in enumerate(PAYERS)},
+    **{COL_COST0 + k: f"Koszt osoby w 1. roku – {PAYER_LABELS[p]}"
+       for k, p in enumerate(PAYERS)},
     COL_EXIT: "Odpływ bez programu (q)", COL_RELAPSE: "Nawroty (r)",
     COL_PROGRAMME: "Program", COL_COVERAGE: "Zasięg programu (e)",
     COL_PCOST: "Koszt na uczestnika", COL_SUCCESS: "Skuteczność (s)",
@@ -69,7 +70,6 @@ HEADERS = {
     COL_PROB: "P(NPV > 0)",
 }
 LINKED = {
-    **{COL_COST0 + k: (cost_key(p), MONEY) for k, p in enumerate(PAYERS)},
     COL_EXIT: ("odplyw", PERCENT), COL_RELAPSE: ("nawroty", PERCENT),
     COL_PROGRAMME: ("program", None), COL_COVERAGE: ("zasieg", PERCENT),
     COL_PCOST: ("koszt_uczestnika", MONEY), COL_SUCCESS: ("skutecznosc", PERCENT),
@@ -80,7 +80,8 @@ def calculator(ctx: Context, ws: Worksheet) -> None:
     w, f = ctx.w, ctx.factor
     title(ws, "Kalkulator kosztów zaniechania – wszystkie kwestie społeczne",
           "Wpisz liczbę osób i napływ (żółte komórki). Parametry (szare) pochodzą z arkusza "
-          "Parametry – tam je zmieniasz. Wyniki liczą funkcje KKZ_.")
+          "Parametry – tam je zmieniasz; koszty rok po roku: arkusz Koszty w latach. Wyniki "
+          "liczą funkcje KKZ_.")
     ws.cell(row=3, column=COL_PERSONS, value="Dane JST").font = BOLD_FONT
     ws.cell(row=3, column=COL_COST0, value="Parametry (z arkusza Parametry)").font = BOLD_FONT
     ws.cell(row=3, column=COL_NPV, value="Wyniki (funkcje KKZ_)").font = BOLD_FONT
@@ -100,6 +101,11 @@ def calculator(ctx: Context, ws: Worksheet) -> None:
         for col, (key, fmt) in LINKED.items():
             pr = ctx.param_rows[(issue.code, key)]
             w.native(ws, r, col, f"{quoted(L.PARAMS)}!$G${pr}", issue.param(key).used(f), fmt)
+        year1 = issue.yearly_costs(f, 1)[0]
+        for k in range(len(PAYERS)):
+            c = col_letter(L.COSTS_PAYER_COL + k)
+            src = f"{quoted(L.COSTS)}!${c}${ctx.cost_rows[issue.code]}"
+            w.native(ws, r, COL_COST0 + k, src, year1[k], MONEY)
         pr = ctx.param_rows[(issue.code, "powtarzaj")]
         w.native(ws, r, COL_REPEAT, f'{quoted(L.PARAMS)}!$G${pr}="{YES}"',
                  issue.param("powtarzaj").used(f) == YES)
@@ -109,7 +115,9 @@ def calculator(ctx: Context, ws: Worksheet) -> None:
     number_validation(ws, f"D{first}:D{last}", "Napływ rocznie", 0, 1_000_000)
     _totals(ctx, ws, first, last)
     note(ws, last + 3, 1,
-         "Okres zwrotu: zdyskontowany, w latach (np. 2,95). Próg skuteczności: najmniejsza "
+         "Koszt osoby w 1. roku: z arkusza Koszty w latach – funkcje KKZ_ liczą z kosztami "
+         "każdego roku (np. udział gminy w pieczy zastępczej rośnie z 10 % do 50 %). Okres "
+         "zwrotu: zdyskontowany, w latach (np. 2,95). Próg skuteczności: najmniejsza "
          "skuteczność, przy której NPV ≥ 0. P(NPV > 0): z analizy Monte Carlo (arkusz "
          "Niepewność). Pusta liczba osób – kwestia pominięta.", merge_to=COL_PROB, height=30)
     ws.freeze_panes = ws.cell(row=first, column=COL_PERSONS)

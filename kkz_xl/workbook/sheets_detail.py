@@ -44,6 +44,8 @@ from kkz_xl.workbook.inputs import share_key
 from kkz_xl.workbook.values import TORNADO_INPUTS, TORNADO_SPREAD, sort_key, tornado_labels
 
 HIDDEN_FONT = Font(color="FFFFFF")
+FLOW_COSTS_COL = 10  # Przepływy: the picked issue's yearly costs, right of the flows
+TORNADO_COSTS_COL = 26  # Niepewność: the same for the tornado's issue, right of the helpers
 PERSONS_FMT = "#,##0.0"
 FLOW_FORMATS = ["0", PERSONS_FMT, PERSONS_FMT, MONEY, MONEY, MONEY, MONEY, MONEY]
 INDICATOR_FORMATS = [MONEY] * 5 + ["0.00", "0.00", "0"]
@@ -51,7 +53,6 @@ INDICATOR_FORMATS = [MONEY] * 5 + ["0.00", "0.00", "0"]
 ARG_ROWS = (
     ("Osoby (na początku)", COL_PERSONS, "#,##0"),
     ("Napływ rocznie", COL_INFLOW, PERSONS_FMT),
-    ("Koszt roczny osoby (gmina, powiat, budżet państwa, NFZ, ZUS/FP)", COL_COST0, MONEY),
     ("Odpływ bez programu (q)", COL_EXIT, PERCENT),
     ("Nawroty (r)", COL_RELAPSE, PERCENT),
     ("Zasięg programu (e)", COL_COVERAGE, PERCENT),
@@ -69,7 +70,8 @@ def _codes_range(ctx: Context) -> str:
 
 def _issue_picker(ctx: Context, ws: Worksheet, row: int, name: str, code: str) -> dict[str, str]:
     """A drop-down of issue codes at ``row`` and the chosen issue's arguments below it;
-    returns the cells of each argument (costs: a five-cell row)."""
+    returns the cells of each argument (costs: see ``_picked_costs``) and, under "index", the
+    cell with the issue's position."""
     w = ctx.w
     ws.cell(row=row, column=1, value="Kwestia (wybierz kod z listy):").font = BOLD_FONT
     pick = as_input(ws.cell(row=row, column=2, value=code))
@@ -91,7 +93,7 @@ def _issue_picker(ctx: Context, ws: Worksheet, row: int, name: str, code: str) -
     position = ctx.codes.index(code) + 1
     w.native(ws, row + 1, 2, f"MATCH({name},{codes},0)", position, "0")
     inputs = ctx.figures.inputs(code)
-    values = {
+    values: dict[int, object] = {
         COL_PERSONS: inputs.persons, COL_INFLOW: inputs.inflow, COL_EXIT: inputs.exit_rate,
         COL_RELAPSE: inputs.relapse, COL_COVERAGE: inputs.coverage,
         COL_PCOST: inputs.programme_cost, COL_SUCCESS: inputs.success,
@@ -102,22 +104,42 @@ def _issue_picker(ctx: Context, ws: Worksheet, row: int, name: str, code: str) -
     first, last = L.CALC_FIRST_ROW, L.CALC_FIRST_ROW + len(ctx.data.issues) - 1
     for label, col, fmt in ARG_ROWS:
         ws.cell(row=r, column=1, value=label)
-        span = 5 if col == COL_COST0 else 1
-        for k in range(span):
-            c = col_letter(col + k)
-            expr = f"INDEX({quoted(L.CALC)}!${c}${first}:${c}${last},{index_cell})"
-            if col != COL_REPEAT:
-                expr = f"N({expr})"
-            value = inputs.costs[k].amount if col == COL_COST0 else values[col]
-            w.native(ws, r, 2 + k, expr, value, fmt)
-        cells[str(col)] = (ref(r, 2, absolute=True) if span == 1 else
-                           f"{ref(r, 2, absolute=True)}:{ref(r, 6, absolute=True)}")
+        c = col_letter(col)
+        expr = f"INDEX({quoted(L.CALC)}!${c}${first}:${c}${last},{index_cell})"
+        if col != COL_REPEAT:
+            expr = f"N({expr})"
+        w.native(ws, r, 2, expr, values[col], fmt)
+        cells[str(col)] = ref(r, 2, absolute=True)
         r += 1
+    cells["index"] = index_cell
     return cells
 
 
+def _picked_costs(ctx: Context, ws: Worksheet, row: int, col: int, code: str,
+                  index_cell: str) -> str:
+    """The picked issue's years × payers cost table (copied from Koszty w latach) with its
+    title at ``row`` and header below; returns its range (absolute), a KKZ_ argument."""
+    w = ctx.w
+    ws.cell(row=row, column=col, value="Koszty roczne osoby wybranej kwestii (z arkusza Koszty "
+            "w latach)").font = BOLD_FONT
+    header_row(ws, row + 1, ["Rok", *[PAYER_LABELS[p] for p in PAYERS]], col=col)
+    top, bottom = L.costs_first_row(0), L.costs_first_row(len(ctx.codes) - 1) + L.MAX_YEARS - 1
+    table = ctx.data.issue(code).yearly_costs(ctx.factor)
+    first = row + 2
+    for t in range(L.MAX_YEARS):
+        ws.cell(row=first + t, column=col, value=t + 1)
+        for k in range(len(PAYERS)):
+            c = col_letter(L.COSTS_PAYER_COL + k)
+            at = f"({index_cell}-1)*{L.COSTS_STRIDE}+{t + 1}"
+            w.native(ws, first + t, col + 1 + k,
+                     f"N(INDEX({quoted(L.COSTS)}!${c}${top}:${c}${bottom},{at}))",
+                     table[t][k], MONEY)
+    return (f"{ref(first, col + 1, absolute=True)}:"
+            f"{ref(first + L.MAX_YEARS - 1, col + len(PAYERS), absolute=True)}")
+
+
 def _args(cells: dict[str, str], *, replace: dict[int, str] | None = None) -> str:
-    c = {int(k): v for k, v in cells.items()} | (replace or {})
+    c = {int(k): v for k, v in cells.items() if k.isdigit()} | (replace or {})
     return ",".join([c[COL_PERSONS], c[COL_COST0], c[COL_EXIT], c[COL_SUCCESS], c[COL_PCOST],
                      L.NAME_HORIZON, L.NAME_RATE, c[COL_COVERAGE], c[COL_RELAPSE],
                      c[COL_INFLOW], c[COL_REPEAT]])
@@ -129,12 +151,16 @@ def flows(ctx: Context, ws: Worksheet) -> None:
     title(ws, "Przepływy rok po roku – wybrana kwestia",
           "Wybierz kwestię z listy w komórce B3. Tabele liczą funkcje KKZ_WSKAZNIKI "
           "i KKZ_PRZEPLYWY (osoby w systemie i koszty w obu scenariuszach).")
-    widths(ws, [40, 16, 16, 16, 16, 16, 16, 16])
+    widths(ws, [40, 16, 16, 16, 16, 16, 16, 16, 3, 8, 15, 15, 15, 15, 15])
     code = ctx.data.flow_issue or ctx.codes[0]
     cells = _issue_picker(ctx, ws, 3, L.NAME_FLOW_ISSUE, code)
+    r = 3 + 2 + len(ARG_ROWS) + 1
+    top = r + 1 + len(INDICATOR_ROWS) + 2  # the flows' header row
+    # The costs beside the flows, year against year.
+    cells[str(COL_COST0)] = _picked_costs(ctx, ws, top - 1, FLOW_COSTS_COL, code,
+                                          cells["index"])
     args = _args(cells)
     fig = ctx.figures.issue(code)
-    r = 3 + 2 + len(ARG_ROWS) + 1
     ws.cell(row=r, column=1, value="Wskaźniki (KKZ_WSKAZNIKI)").font = BOLD_FONT
     w.array(ws, r + 1, 1, f"KKZ_WSKAZNIKI({args})", fig.indicators(), len(INDICATOR_ROWS), 2,
             None)
@@ -142,7 +168,6 @@ def flows(ctx: Context, ws: Worksheet) -> None:
         ws.cell(row=r + 1 + i, column=2).number_format = fmt
     r += 1 + len(INDICATOR_ROWS) + 1
     ws.cell(row=r, column=1, value="Przepływy rok po roku (KKZ_PRZEPLYWY)").font = BOLD_FONT
-    top = r + 1
     w.array(ws, top, 1, f"KKZ_PRZEPLYWY({args})", fig.flows(), L.MAX_YEARS + 1,
             len(FLOW_COLUMNS), FLOW_FORMATS)
     for j in range(len(FLOW_COLUMNS)):
@@ -154,7 +179,7 @@ def flows(ctx: Context, ws: Worksheet) -> None:
     bottom = top + L.MAX_YEARS
     # Rows past the horizon hold #N/A in Excel (the array is sized for 50 years): hide them.
     ws.conditional_formatting.add(
-        f"A{top + 1}:H{bottom}",
+        f"A{top + 1}:{col_letter(FLOW_COSTS_COL + len(PAYERS))}{bottom}",
         FormulaRule(formula=[f"ROW()-{top}>{L.NAME_HORIZON}"], font=HIDDEN_FONT,
                     border=None),
     )
@@ -270,10 +295,11 @@ def uncertainty(ctx: Context, ws: Worksheet) -> None:
     point_cells["rate"] = L.NAME_RATE
     arg_col = {"exit_rate": COL_EXIT, "success": COL_SUCCESS, "relapse": COL_RELAPSE,
                "coverage": COL_COVERAGE, "programme_cost": COL_PCOST, "inflow": COL_INFLOW}
-    cost_first = cells[str(COL_COST0)].split(":")[0]
-    cost_row = int(cost_first.split("$")[-1])
-    helper_col = 15  # five low and five high costs per cost row, right of the tables
-    ws.cell(row=th, column=helper_col, value="Koszty roczne w wariancie niskim i wysokim "
+    cells[str(COL_COST0)] = _picked_costs(ctx, ws, t_top + 1, TORNADO_COSTS_COL, code,
+                                          cells["index"])
+    table = cells[str(COL_COST0)]
+    helper_col = 15  # five low and five high payer multipliers per cost row, right of the tables
+    ws.cell(row=th, column=helper_col, value="Mnożniki kosztów w wariancie niskim i wysokim "
             "(gmina, powiat, budżet, NFZ, ZUS/FP)").font = NOTE_FONT
     for i, (line, label) in enumerate(zip(lines, labels, strict=True)):
         r = first + i
@@ -296,22 +322,22 @@ def uncertainty(ctx: Context, ws: Worksheet) -> None:
                 low_args = _args(cells, replace={arg_col[key]: f"$C${r}"})
                 high_args = _args(cells, replace={arg_col[key]: f"$D${r}"})
         else:
+            # A payer's whole yearly column scaled: the table times a row of multipliers.
             k = i - len(TORNADO_INPUTS)
-            src = f"${col_letter(2 + k)}${cost_row}"
-            w.native(ws, r, 2, src, line.point, MONEY)
-            w.native(ws, r, 3, f"B{r}*(1-{spread})", line.low, MONEY)
-            w.native(ws, r, 4, f"B{r}*(1+{spread})", line.high, MONEY)
-            costs = ctx.figures.inputs(code).costs
-            for side, start, pick in (("low", helper_col, "C"), ("high", helper_col + 5, "D")):
+            ws.cell(row=r, column=2, value=1.0).number_format = PERCENT
+            w.native(ws, r, 3, f"B{r}*(1-{spread})", line.low, PERCENT)
+            w.native(ws, r, 4, f"B{r}*(1+{spread})", line.high, PERCENT)
+            for start, pick, value in ((helper_col, "C", line.low),
+                                       (helper_col + 5, "D", line.high)):
                 for j in range(len(PAYERS)):
-                    v_line = line.low if side == "low" else line.high
-                    value = v_line if j == k else costs[j].amount
-                    expr = f"${pick}${r}" if j == k else f"${col_letter(2 + j)}${cost_row}"
-                    w.native(ws, r, start + j, expr, value, MONEY)
+                    if j == k:
+                        w.native(ws, r, start + j, f"${pick}${r}", value, PERCENT)
+                    else:
+                        ws.cell(row=r, column=start + j, value=1.0).number_format = PERCENT
             lo_rng = f"${col_letter(helper_col)}${r}:${col_letter(helper_col + 4)}${r}"
             hi_rng = f"${col_letter(helper_col + 5)}${r}:${col_letter(helper_col + 9)}${r}"
-            low_args = _args(cells, replace={COL_COST0: lo_rng})
-            high_args = _args(cells, replace={COL_COST0: hi_rng})
+            low_args = _args(cells, replace={COL_COST0: f"{table}*{lo_rng}"})
+            high_args = _args(cells, replace={COL_COST0: f"{table}*{hi_rng}"})
         w.udf(ws, r, 5, f"KKZ_KOSZT_ZANIECHANIA({low_args})", line.npv_low, MONEY)
         w.udf(ws, r, 6, f"KKZ_KOSZT_ZANIECHANIA({high_args})", line.npv_high, MONEY)
         w.native(ws, r, 7, f"ABS(F{r}-E{r})", line.swing, MONEY, depends_on_udf=True)

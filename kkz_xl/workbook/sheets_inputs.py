@@ -32,6 +32,7 @@ from kkz_xl.workbook.inputs import NO, YES
 
 OVERRIDE_FILL = PatternFill("solid", fgColor="F8CBAD")
 WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
 NAME_PRICE_FACTOR = "Mnoznik_cen"
 
 STEPS = (
@@ -40,9 +41,10 @@ STEPS = (
     "Kalkulator: w kolumnie „Osoby” wpisz, ile osób (lub rodzin) z danym problemem korzysta "
     "dziś z pomocy (np. z OZPS lub sprawozdania MRPiPS-03); w „Napływ” – ile nowych osób "
     "przybywa co roku. Kwestie bez liczby osób są pomijane.",
-    "Parametry: sprawdź koszty, odpływ, nawroty i program dla każdej kwestii. Jeśli masz własne "
-    "dane, wpisz je w kolumnie „Twoja wartość” – wiersz zmieni kolor, a obliczenia użyją "
-    "Twojej wartości. Źródło i stopień pewności każdej liczby są obok.",
+    "Parametry: sprawdź koszty (każda linia kosztów osobno), odpływ, nawroty i program dla "
+    "każdej kwestii. Jeśli masz własne dane, wpisz je w kolumnie „Twoja wartość” – wiersz "
+    "zmieni kolor, a obliczenia użyją Twojej wartości. Źródło i stopień pewności każdej liczby "
+    "są obok. Arkusz Koszty w latach pokazuje koszty rok po roku według płatników.",
     "Wyniki: Kalkulator (koszt zaniechania, BCR, ROI, rok zwrotu), Przepływy (rok po roku – "
     "wybierz kwestię z listy), Płatnicy (kto płaci, kto oszczędza), Niepewność (Monte Carlo "
     "i wykres tornado), Wykresy.",
@@ -56,7 +58,9 @@ METHOD = (
     "(zasięg e); część uczestników (skuteczność s, ponad to, co stałoby się i tak) usamodzielnia "
     "się. Osoby usamodzielnione mogą wrócić (nawroty r); co roku dochodzą nowe osoby (napływ).",
     "Każda osoba w systemie kosztuje płatników (gminę, powiat, budżet państwa, NFZ, ZUS/Fundusz "
-    "Pracy) roczną kwotę z arkusza Parametry. Koszty kolejnych lat dyskontujemy realną stopą "
+    "Pracy) roczną kwotę z arkusza Koszty w latach: kwoty linii kosztów z arkusza Parametry, "
+    "w każdym roku razy mnożnik linii (np. gmina pokrywa 10 % kosztów pieczy zastępczej "
+    "w 1. roku, 30 % w 2. i 50 % od 3.). Koszty kolejnych lat dyskontujemy realną stopą "
     "(rok 1 bez dyskonta), w cenach stałych roku cen.",
     "Koszt zaniechania (NPV) = wartość bieżąca kosztów zaniechania minus wartość bieżąca kosztów "
     "działania (z programem). Dodatni: działanie się opłaca. BCR = (NPV + koszt programu) / "
@@ -67,11 +71,17 @@ METHOD = (
     "wartości z arkusza, współczynnik zmienności z Dane JST) i podaje średnią, percentyle 5/50/95 "
     "i prawdopodobieństwo, że NPV > 0. Wykres tornado pokazuje, jak zmienia się NPV, gdy jeden "
     "parametr zmieni się o ±20 %.",
-    "Uproszczenie arkusza: funkcje Excela przyjmują jeden stały koszt roczny na płatnika. Koszty "
-    "zmienne w czasie (np. udział gminy w kosztach pieczy zastępczej 10 % / 30 % / 50 %) są "
-    "uśrednione w horyzoncie – opis przy każdym koszcie w arkuszu Parametry. Dokumenty strategii "
-    "(polecenie kkz) liczą z kosztami rok po roku.",
+    "Funkcje KKZ_ dostają koszty każdej kwestii jako tabelę (wiersz = rok, kolumna = płatnik), "
+    "więc wyniki arkusza są takie same jak w dokumentach strategii (polecenie kkz). Różni się "
+    "tylko Monte Carlo: arkusz losuje osobno dla każdej kwestii, polecenie kkz – dla "
+    "wszystkich kwestii naraz, więc średnie i percentyle różnią się nieco (błąd losowania).",
 )
+
+
+def _height(text: str) -> float:
+    """Row height of a wrapped paragraph in the guide's 110-wide column (about 105 characters
+    a line), a little air below."""
+    return 15.0 * (1 + len(text) // 105) + 4
 
 
 def guide(ctx: Context, ws: Worksheet) -> None:
@@ -85,7 +95,7 @@ def guide(ctx: Context, ws: Worksheet) -> None:
         row += 1
         ws.cell(row=row, column=1, value=n).alignment = Alignment(vertical="top")
         ws.cell(row=row, column=2, value=text).alignment = WRAP
-        ws.row_dimensions[row].height = 32
+        ws.row_dimensions[row].height = _height(text)
     row += 1
     ws.cell(row=row, column=2, value=INPUT_LEGEND).font = NOTE_FONT
     row += 2
@@ -93,7 +103,7 @@ def guide(ctx: Context, ws: Worksheet) -> None:
     for text in METHOD:
         row += 1
         ws.cell(row=row, column=2, value=text).alignment = WRAP
-        ws.row_dimensions[row].height = 46
+        ws.row_dimensions[row].height = _height(text)
     row += 2
     ws.cell(row=row, column=1, value="Źródła wartości domyślnych").font = BOLD_FONT
     g = ctx.base.general
@@ -110,7 +120,7 @@ def guide(ctx: Context, ws: Worksheet) -> None:
     for text in sources:
         row += 1
         ws.cell(row=row, column=2, value=text).alignment = WRAP
-        ws.row_dimensions[row].height = 46
+        ws.row_dimensions[row].height = _height(text)
     row += 2
     ws.cell(row=row, column=1, value="Funkcje KKZ_ w Excelu").font = BOLD_FONT
     for text in (
@@ -126,7 +136,7 @@ def guide(ctx: Context, ws: Worksheet) -> None:
     ):
         row += 1
         ws.cell(row=row, column=2, value=text).alignment = WRAP
-        ws.row_dimensions[row].height = 46
+        ws.row_dimensions[row].height = _height(text)
     a4(ws)
     ws.print_area = f"A1:B{row}"
     protect(ws)
@@ -220,7 +230,7 @@ def params(ctx: Context, ws: Worksheet) -> None:
                "Wartość domyślna (rok cen)", "Twoja wartość", "Wartość użyta", "Jednostka",
                "Stopień pewności (1–5)", "Źródło"]
     header_row(ws, L.PARAMS_HEADER_ROW, headers, height=45)
-    widths(ws, [14, 20, 34, 16, 16, 16, 16, 18, 10, 90, 3, 8, 10, 12])
+    widths(ws, [14, 20, 40, 16, 16, 16, 16, 26, 10, 90, 3, 8, 10, 12])
     # CPI table (right of the parameters): year, index, factor from the base's price year.
     cpi_col = 12
     ws.cell(row=3, column=cpi_col, value="Wskaźnik cen GUS (CPI)").font = BOLD_FONT
@@ -253,7 +263,7 @@ def params(ctx: Context, ws: Worksheet) -> None:
             ctx.param_rows[(issue.code, p.key)] = r
             ws.cell(row=r, column=1, value=issue.code)
             ws.cell(row=r, column=2, value=issue.name)
-            ws.cell(row=r, column=3, value=p.label)
+            ws.cell(row=r, column=3, value=p.label).alignment = WRAP
             fmt = {"money": MONEY, "probability": PERCENT, "share": PERCENT}.get(p.kind)
             base_cell = ws.cell(row=r, column=4, value=p.base_value)
             if fmt:
@@ -262,12 +272,17 @@ def params(ctx: Context, ws: Worksheet) -> None:
             w.native(ws, r, 5, default, p.default(f), fmt)
             own = as_input(ws.cell(row=r, column=6, value=p.own), fmt)
             w.native(ws, r, 7, f'IF(F{r}="",E{r},F{r})', p.used(f), fmt, bold=True)
-            ws.cell(row=r, column=8, value=p.unit)
-            ws.cell(row=r, column=9, value=p.grade).alignment = Alignment(horizontal="center")
+            ws.cell(row=r, column=8, value=p.unit).alignment = WRAP
+            ws.cell(row=r, column=9, value=p.grade).alignment = Alignment(horizontal="center",
+                                                                          vertical="top")
             src = ws.cell(row=r, column=10, value=p.source)
             src.alignment = WRAP
             src.font = Font(size=9)
-            ws.row_dimensions[r].height = min(120, 15 * (1 + len(p.source) // 110))
+            for col in (1, 2, 4, 5, 6, 7):  # a tall row reads from its top, like its source
+                ws.cell(row=r, column=col).alignment = TOP
+            lines = max(1 + len(p.source) // 110, 1 + len(p.label) // 42,
+                        1 + len(p.unit) // 28)
+            ws.row_dimensions[r].height = min(120, 15 * lines)
             by_kind.setdefault(p.kind, []).append(own.coordinate)
             r += 1
     last = r - 1

@@ -10,7 +10,7 @@ import numpy as np
 from kkz_xl.engine.montecarlo import monte_carlo
 from kkz_xl.engine.run import IssueResult, run_inputs, stack
 from kkz_xl.excel.calculator import flow_table, indicator_table
-from kkz_xl.model.inputs import CostLine, IssueInputs
+from kkz_xl.model.inputs import IssueInputs
 from kkz_xl.model.labels import INPUT_LABELS, MONTE_CARLO_ROWS, PAYERS_HEADER
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
 from kkz_xl.workbook.inputs import WorkbookInputs
@@ -115,16 +115,17 @@ class Figures:
                     npvs.append(run_inputs(item.model_copy(update={attr: x}), d.horizon,
                                            d.rate).npv)
             out.append(TornadoLine(label, point, low, high, npvs[0], npvs[1]))
+        # A payer's whole yearly column times a multiplier (the sheet's table × a row).
         for k, label in enumerate(labels[len(TORNADO_INPUTS):]):
-            point = item.costs[k].amount
-            low, high = point * (1 - spread), point * (1 + spread)
+            low, high = 1.0 - spread, 1.0 + spread
             npvs = []
-            for x in (low, high):
-                costs = [c if j != k else CostLine(nazwa=c.name, platnik=c.payer, kwota=x)
-                         for j, c in enumerate(item.costs)]
+            for m in (low, high):
+                costs = [c if j != k else c.model_copy(
+                    update={"profile": [x * m for x in c.profile or [1.0]]})
+                    for j, c in enumerate(item.costs)]
                 npvs.append(run_inputs(item.model_copy(update={"costs": costs}), d.horizon,
                                        d.rate).npv)
-            out.append(TornadoLine(label, point, low, high, npvs[0], npvs[1]))
+            out.append(TornadoLine(label, 1.0, low, high, npvs[0], npvs[1]))
         return out
 
     def tornado_sorted(self, code: str, spread: float = TORNADO_SPREAD) -> list[TornadoLine]:

@@ -114,3 +114,32 @@ def _plain(value: Any) -> Any:
     if type(value).__name__ == "XlError":
         return str(value)
     return value
+
+
+class WorkbookModel:
+    """A workbook's formulas loaded once and recalculated for changed input cells; only what
+    the asked-for outputs need is computed."""
+
+    def __init__(self, path: Path) -> None:
+        import formulas
+
+        register_udfs()
+        self.book = Path(path).name
+        self.model = formulas.ExcelModel().loads(str(path)).finish()
+
+    def _key(self, sheet: str, address: str) -> str:
+        return f"'[{self.book}]{sheet.upper()}'!{address}"
+
+    def calculate(self, inputs: dict[tuple[str, str], Any],
+                  outputs: list[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+        """``outputs`` (sheet, A1 or A1:B2) → value (a range as a list of rows) after setting
+        ``inputs`` (sheet, A1) → value."""
+        keys = {o: self._key(*o) for o in outputs}
+        solution = self.model.calculate(
+            inputs={self._key(*k): v for k, v in inputs.items()}, outputs=list(keys.values()))
+        out: dict[tuple[str, str], Any] = {}
+        for o, key in keys.items():
+            values = np.atleast_2d(getattr(solution[key], "value", solution[key]))
+            rows = [[_plain(v) for v in line] for line in values.tolist()]
+            out[o] = rows if ":" in o[1] else rows[0][0]
+        return out
