@@ -16,7 +16,11 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
-from kkz_xl.training.xlsx_style import (
+from kkz_xl.workbook import layout as L  # noqa: N812
+from kkz_xl.workbook.cells import quoted
+from kkz_xl.workbook.context import Context
+from kkz_xl.workbook.inputs import IssueRow
+from kkz_xl.workbook.style import (
     BOLD_FONT,
     MONEY,
     NOTE_FONT,
@@ -27,10 +31,6 @@ from kkz_xl.training.xlsx_style import (
     title,
     widths,
 )
-from kkz_xl.workbook import layout as L  # noqa: N812
-from kkz_xl.workbook.cells import quoted
-from kkz_xl.workbook.context import Context
-from kkz_xl.workbook.inputs import IssueRow
 
 YEAR_HEADER = "Rok"
 CHANGED = "Kwoty zmienione przez Ciebie w arkuszu Parametry (pomarańczowe wiersze)"

@@ -1,4 +1,5 @@
-"""Shared look and protection of the workbooks of System Szkoleń, BSC and CIS.
+"""Shared look and protection of the project's workbooks: the KKZ calculator, System Szkoleń,
+BSC and CIS.
 
 Input cells are light yellow and unlocked; everything else (labels, formulas) is locked by sheet
 protection without a password (it prevents accidents, not determined users). Money uses the
