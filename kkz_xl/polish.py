@@ -10,6 +10,7 @@ import datetime as dt
 import math
 
 NBSP = "\u00a0"
+MINUS = "\u2212"  # a typographic minus: a hyphen before an amount reads as a dash
 MONTHS_GENITIVE = (
     "stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca",
     "lipca", "sierpnia", "września", "października", "listopada", "grudnia",
@@ -21,7 +22,7 @@ def fmt_number(value: float, decimals: int = 2, *, group: bool = True) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     text = f"{value:,.{decimals}f}" if group else f"{value:.{decimals}f}"
-    return text.replace(",", NBSP).replace(".", ",")
+    return text.replace(",", NBSP).replace(".", ",").replace("-", MINUS)
 
 
 def fmt_plain(value: object) -> str:

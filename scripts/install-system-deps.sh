@@ -6,6 +6,8 @@
 set -euo pipefail
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui libreoffice-writer-nogui)
+# LibreOffice's Python bridge: updates the strategy's table of contents before PDF export.
+/usr/bin/python3 -c "import uno" >/dev/null 2>&1 || need+=(python3-uno)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v node >/dev/null 2>&1 || need+=(nodejs)  # runs the Office.js glue in tests
 [ -e /usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf ] || need+=(fonts-crosextra-carlito fonts-crosextra-caladea)
