@@ -24,6 +24,7 @@ from kkz_xl.model.validation import polish_validation_message
 
 Rows = Sequence[Mapping[str, Any]]
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
+WORKBOOK_SUFFIXES = (".xlsm", ".xlsx")
 
 
 def template_for(kind: str, directory: Path | None = None) -> Path:
@@ -40,15 +41,19 @@ def template_for(kind: str, directory: Path | None = None) -> Path:
 
 
 def load_scenario(path: Path) -> Any:
-    """A scenario from a YAML/JSON file (the calculator workbook is read by the workbook
-    module once it offers a reader; until then it is refused with a Polish hint)."""
+    """A scenario from a YAML/JSON file or from a filled calculator workbook (.xlsm/.xlsx)."""
     from kkz_xl.model.scenario import Scenario
 
     path = Path(path)
-    if path.suffix.lower() in SCENARIO_SUFFIXES:
+    suffix = path.suffix.lower()
+    if suffix in SCENARIO_SUFFIXES:
         return Scenario.load(path)
-    raise InputError(str(path), "oczekiwano pliku scenariusza .yaml, .yml lub .json "
-                     "(skoroszyt kalkulatora zapisz najpierw jako scenariusz)")
+    if suffix in WORKBOOK_SUFFIXES:
+        from kkz_xl.workbook.scenario import read_scenario
+
+        return read_scenario(path)
+    raise InputError(str(path), "oczekiwano pliku scenariusza (.yaml, .yml, .json) albo "
+                     "wypełnionego Kalkulatora KKZ (.xlsm, .xlsx)")
 
 
 def slug(text: str) -> str:

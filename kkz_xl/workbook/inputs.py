@@ -22,8 +22,8 @@ from kkz_xl.params.schema import IssueParams
 
 Kind = Literal["money", "probability", "share", "flag", "text"]
 # A cost line as the builder needs it: name, payer, amount (base price year), gain?, profile,
-# source, grade.
-LineSpec = tuple[str, Payer, float, bool, tuple[float, ...] | None, str, int | None]
+# source, grade, budget rozdział.
+LineSpec = tuple[str, Payer, float, bool, tuple[float, ...] | None, str, int | None, str | None]
 YES, NO = "TAK", "NIE"
 
 
@@ -41,6 +41,7 @@ class ParamRow:
     own: float | str | None = None  # the user's value (overrides the default)
     payer: Payer | None = None  # a cost line: who pays it
     profile: tuple[float, ...] | None = None  # a cost line: yearly multipliers, last repeats
+    rozdzial: str | None = None  # a cost line: its place in the budget classification
 
     def default(self, factor: float) -> float | str:
         """The default at the workbook's price year (``factor``: base price year → it)."""
@@ -149,7 +150,7 @@ def line_rows(lines: list[LineSpec], unit: str) -> list[ParamRow]:
     """Parametry rows of cost lines: (name, payer, amount, gain, profile, source, grade)."""
     rows: list[ParamRow] = []
     seen: set[str] = set()
-    for n, (name, payer, amount, gain, profile, source, grade) in enumerate(lines):
+    for n, (name, payer, amount, gain, profile, source, grade, rozdzial) in enumerate(lines):
         kind = "Korzyść fiskalna (doliczona do kosztu)" if gain else "Koszt roczny"
         label = f"{kind} – {PAYER_LABELS[payer]}: {name or 'kwota JST'}"
         if label in seen:
@@ -159,13 +160,15 @@ def line_rows(lines: list[LineSpec], unit: str) -> list[ParamRow]:
         if profile:
             line_unit += f"; w kolejnych latach × {profile_text(profile)}"
         rows.append(ParamRow(f"{LINE_PREFIX}{n}", label, "money", amount, line_unit, source,
-                             grade, payer=payer, profile=tuple(profile) if profile else None))
+                             grade, payer=payer, profile=tuple(profile) if profile else None,
+                             rozdzial=rozdzial))
     return rows
 
 
 def _base_lines(params: IssueParams, base: ParameterBase) -> list[LineSpec]:
     return [(c.nazwa, Payer(c.platnik), c.wartosc * base.price_factor(c.rok_cen, base.price_year),
-             gain, tuple(c.profil) if c.profil else None, c.zrodlo.strip(), c.stopien)
+             gain, tuple(c.profil) if c.profil else None, c.zrodlo.strip(), c.stopien,
+             c.rozdzial)
             for items, gain in ((params.koszty, False), (params.korzysci, True))
             for c in items]
 
@@ -240,7 +243,7 @@ def _own_lines(i: IssueScenario, params: IssueParams, base: ParameterBase,
             continue
         for c in given:
             lines.append((c.name, c.payer, 0.0, gain, tuple(c.profile) if c.profile else None,
-                          OWN_LINE_SOURCE, None))
+                          OWN_LINE_SOURCE, None, c.rozdzial))
             own.append(c.amount)
     unit = f"zł/{params.jednostka}/rok (ceny {price_year})"
     return [r if v is None else replace(r, own=v)

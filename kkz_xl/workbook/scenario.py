@@ -1,0 +1,72 @@
+"""A filled calculator workbook as a scenario: what the strategy documents and the CLI read
+when a JST works in Excel rather than in a scenario file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from kkz_xl.errors import InputError
+from kkz_xl.model.payers import PAYERS
+from kkz_xl.model.scenario import Scenario
+from kkz_xl.model.validation import polish_errors
+from kkz_xl.params.base import ParameterBase, default_base
+from kkz_xl.workbook.inputs import YES, WorkbookInputs, share_key
+from kkz_xl.workbook.layout import CALC, JST, PARAMS
+
+
+def scenario_of(data: WorkbookInputs, base: ParameterBase | None = None) -> Scenario:
+    """The scenario the workbook's input cells describe: every issue with persons given, with
+    the values the workbook uses (defaults or the user's own), cost lines with their yearly
+    profiles and budget rozdział."""
+    base = base or default_base()
+    factor = data.price_factor(base)
+    issues: list[dict[str, Any]] = []
+    for row in data.issues:
+        if row.persons is None:
+            continue
+
+        def used(key: str, row: Any = row) -> Any:
+            return row.param(key).used(factor)
+
+        issues.append({
+            "kod": row.code, "osoby": float(row.persons), "naplyw": float(row.inflow),
+            "koszty": [{"nazwa": line.label, "platnik": line.payer,
+                        "kwota": float(line.used(factor)), "rozdzial": line.rozdzial,
+                        "profil": list(line.profile) if line.profile else None}
+                       for line in row.lines],
+            "korzysci": [],  # the workbook adds gains to the payers' costs
+            "odplyw": float(used("odplyw")), "nawroty": float(used("nawroty")),
+            "nazwa_programu": str(used("program")),
+            "koszt_uczestnika": float(used("koszt_uczestnika")),
+            "skutecznosc": float(used("skutecznosc")), "zasieg": float(used("zasieg")),
+            "powtarzaj": used("powtarzaj") == YES,
+            "finansowanie": {p.value: float(used(share_key(p))) for p in PAYERS
+                             if float(used(share_key(p)))},
+        })
+    if not issues:
+        raise InputError(CALC, "nie podano liczby osób dla żadnej kwestii – wypełnij "
+                                 "kolumnę liczby osób w arkuszu Kalkulator")
+    try:
+        return Scenario.model_validate({
+            "jst": {"nazwa": data.jst_name, "teryt": data.teryt, "rodzaj": data.kind,
+                    "wojewodztwo": data.voivodeship or "mazowieckie",
+                    "mieszkancy": data.residents},
+            "rok_cen": data.price_year, "horyzont": data.horizon, "stopa": data.rate,
+            "kwestie": [{k: v for k, v in i.items() if v is not None} for i in issues],
+            "monte_carlo": {"losowania": data.draws, "zmiennosc": data.spread,
+                            "ziarno": data.seed},
+        })
+    except ValidationError as err:
+        field, message = polish_errors(err)[0]
+        sheet = JST if field.startswith("jst") else PARAMS
+        raise InputError(f"{sheet}: {field}", message) from None
+
+
+def read_scenario(path: Path, base: ParameterBase | None = None) -> Scenario:
+    """The scenario of a filled calculator workbook (``.xlsm`` or ``.xlsx``)."""
+    from kkz_xl.workbook.report import read_inputs
+
+    return scenario_of(read_inputs(path, base), base)
