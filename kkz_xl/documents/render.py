@@ -23,7 +23,6 @@ import json
 import math
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -43,6 +42,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from kkz_xl import polish
 from kkz_xl.documents.tags import Tag, tags_in, tags_on_line, unbalanced_blocks
 from kkz_xl.errors import DataError
+from kkz_xl.libreoffice import clean_env, soffice_path
+from kkz_xl.libreoffice import run as run_office
 from kkz_xl.storage.atomic import atomic_write
 
 MAX_TEXT_LENGTH = 100_000  # longest string/list a template expression may build
@@ -389,12 +390,8 @@ def _shareable(path: Path) -> None:
 
 # --- PDF -------------------------------------------------------------------------------------
 
-def soffice_path() -> str | None:
-    """The LibreOffice executable, if installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 UNO_SCRIPT = Path(__file__).with_name("lo_convert.py")
+PDF_JOB = "konwersji do PDF"
 
 
 @functools.cache
@@ -408,35 +405,12 @@ def uno_python(soffice: str) -> str | None:
             continue
         try:
             probe = subprocess.run([str(candidate), "-c", "import uno"], capture_output=True,
-                                   timeout=30, check=False, env=_clean_env())
+                                   timeout=30, check=False, env=clean_env())
         except (OSError, subprocess.TimeoutExpired):
             continue
         if probe.returncode == 0:
             return str(candidate)
     return None
-
-
-def _clean_env(**extra: str) -> dict[str, str]:
-    """The environment without this project's Python settings (the UNO Python is another)."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
-    return {**env, **extra}
-
-
-def _run(cmd: Sequence[str], timeout: float, env: Mapping[str, str]) -> tuple[str, str]:
-    """Run LibreOffice (or the UNO script that starts it) in its own process group, so a
-    time-out stops LibreOffice too, not only the script; returns (stdout, stderr)."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=dict(env), start_new_session=True)
-    try:
-        return proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired as err:
-        if hasattr(os, "killpg"):
-            os.killpg(proc.pid, signal.SIGKILL)
-        else:  # pragma: no cover - Windows
-            proc.kill()
-        proc.communicate()
-        raise DataError(f"LibreOffice nie skończył konwersji do PDF w {timeout:.0f} s") from err
 
 
 def _reported(stdout: str) -> dict[str, dict[str, str]]:
@@ -479,15 +453,17 @@ def to_pdf_many(docx_paths: Sequence[Path], out_dir: Path, *, timeout: float = 6
     with tempfile.TemporaryDirectory(prefix="kkz-pdf-") as scratch:
         # Own profile per run: parallel conversions with a shared profile block each other.
         profile = (Path(scratch) / "profile").as_uri()
-        env = _clean_env(HOME=scratch)
+        env = clean_env(HOME=scratch)
         if python is not None:
-            stdout, stderr = _run([python, str(UNO_SCRIPT), soffice, profile, scratch,
-                                   *(str(p.resolve()) for p in docs)], timeout, env)
+            stdout, stderr = run_office([python, str(UNO_SCRIPT), soffice, profile, scratch,
+                                         *(str(p.resolve()) for p in docs)], timeout, env,
+                                        PDF_JOB)
             reports = _reported(stdout)
         else:
-            stdout, stderr = _run([soffice, f"-env:UserInstallation={profile}", "--headless",
-                                   "--norestore", "--convert-to", "pdf", "--outdir", scratch,
-                                   *(str(p) for p in docs)], timeout, env)
+            stdout, stderr = run_office([soffice, f"-env:UserInstallation={profile}",
+                                         "--headless", "--norestore", "--convert-to", "pdf",
+                                         "--outdir", scratch, *(str(p) for p in docs)],
+                                        timeout, env, PDF_JOB)
             reports = {}
         for docx in docs:
             produced = Path(scratch) / (docx.stem + ".pdf")

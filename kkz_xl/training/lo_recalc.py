@@ -1,31 +1,24 @@
-"""Recalculate a workbook with LibreOffice headless and read the computed values back (for
-checking the native formulas of our workbooks without Excel; never ship the re-saved file)."""
+"""Recalculating a workbook with LibreOffice headless (checks of the CIS, BSC and training
+workbooks' native formulas by an independent spreadsheet). Only values are read back: never
+ship a file LibreOffice re-saved (it lower-cases unknown function names)."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
 import openpyxl
 from openpyxl import Workbook
 
-SOFFICE = "soffice"
+from kkz_xl.libreoffice import convert, soffice_path
 
 
 def soffice_available() -> bool:
-    return shutil.which(SOFFICE) is not None
+    return soffice_path() is not None
 
 
-def recalculated(path: Path, *, profile: str = "lo-kkz-issue7") -> Workbook:
-    """A values-only copy of ``path`` as computed by LibreOffice (its own profile directory)."""
+def recalculated(path: Path) -> Workbook:
+    """A values-only copy of ``path`` (``.xlsx`` or ``.xlsm``) as computed by LibreOffice."""
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "out"
-        cmd = [
-            SOFFICE, f"-env:UserInstallation=file://{Path(tempfile.gettempdir()) / profile}",
-            "--headless", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out),
-            str(path),
-        ]
-        subprocess.run(cmd, check=True, capture_output=True, timeout=180)
-        return openpyxl.load_workbook(out / Path(path).name, data_only=True)
+        out = convert(Path(path), "xlsx:Calc MS Excel 2007 XML", Path(tmp))
+        return openpyxl.load_workbook(out, data_only=True)

@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
 
-from kkz_xl.errors import InputError
+from kkz_xl.errors import DataError, InputError
+from kkz_xl.libreoffice import convert, soffice_path
 from kkz_xl.model.payers import PAYER_LABELS
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.workbook import layout as L  # noqa: N812
@@ -27,7 +27,6 @@ from kkz_xl.workbook.inputs import (
 )
 from kkz_xl.workbook.sheet_costs import profile_header
 
-SOFFICE = "soffice"
 PDF_FIRST_PAGE = 'pdf:calc_pdf_Export:{"PageRange":{"type":"string","value":"1"}}'
 
 
@@ -149,7 +148,7 @@ def values_report(source: Path, output: Path | None = None) -> Path:
 
 
 def soffice_available() -> bool:
-    return shutil.which(SOFFICE) is not None
+    return soffice_path() is not None
 
 
 def summary_pdf(report: Path, output: Path | None = None, *, timeout: int = 180) -> Path:
@@ -166,14 +165,10 @@ def summary_pdf(report: Path, output: Path | None = None, *, timeout: int = 180)
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / f"{output.stem}.xlsx"
         save(wb, src)
-        profile = Path(tempfile.gettempdir()) / "lo-kkz-raport"
-        cmd = [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
-               "--convert-to", PDF_FIRST_PAGE, "--outdir", tmp, str(src)]
-        done = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
-        pdf = Path(tmp) / f"{output.stem}.pdf"
-        if done.returncode != 0 or not pdf.exists():
-            raise InputError("pdf", f"LibreOffice nie utworzył PDF: "
-                                    f"{done.stderr.decode(errors='replace')[:300]}")
+        try:
+            pdf = convert(src, PDF_FIRST_PAGE, Path(tmp) / "pdf", timeout=timeout)
+        except DataError as err:
+            raise InputError("pdf", f"LibreOffice nie utworzył PDF: {err}") from None
         output.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(pdf, output)
     return output
