@@ -5,11 +5,10 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kkz_xl.bsc.labels import Category
-from kkz_xl.errors import DataError
+from kkz_xl.storage.datafile import load_shipped
 
 
 class _Value(BaseModel):
@@ -75,13 +74,7 @@ class FundingCriteria(BaseModel):
 
 @cache
 def _file() -> _CriteriaFile:
-    path = resources.files("kkz_xl.bsc") / "data" / "kryteria.yaml"
-    with path.open("r", encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
-    try:
-        return _CriteriaFile.model_validate(data)
-    except ValidationError as err:
-        raise DataError(f"Błąd w pliku kryteriów BSC kryteria.yaml: {err}") from err
+    return load_shipped(resources.files("kkz_xl.bsc") / "data" / "kryteria.yaml", _CriteriaFile)
 
 
 def criteria_sources() -> dict[str, str]:

@@ -5,17 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kkz_xl.bsc.criteria import FundingCriteria, Thresholds
 from kkz_xl.bsc.funding import FundingInput, FundingResult, funding
 from kkz_xl.bsc.labels import Category, Direction, Light, Perspective
 from kkz_xl.bsc.score import indicator_score, traffic_light
 from kkz_xl.errors import InputError
-from kkz_xl.model.validation import polish_validation_message
+from kkz_xl.storage.datafile import load_shipped, load_user_file
 
 Id = str
 
@@ -152,18 +150,8 @@ def scorecard(network: Network) -> list[ServiceCard]:
 
 def load_network(path: Path) -> Network:
     """Read a network YAML file; every problem reported in Polish."""
-    try:
-        with Path(path).open("r", encoding="utf-8") as fh:
-            data: Any = yaml.safe_load(fh)
-    except yaml.YAMLError as err:
-        raise InputError(str(path), f"plik nie jest poprawnym YAML-em ({err})") from None
-    try:
-        return Network.model_validate(data)
-    except ValidationError as err:
-        raise InputError(str(path), "błędy w pliku:\n" + polish_validation_message(err)) from None
+    return load_user_file(Path(path), Network)
 
 
 def sample_network() -> Network:
-    src = resources.files("kkz_xl.bsc") / "sample" / "siec.yaml"
-    with src.open("r", encoding="utf-8") as fh:
-        return Network.model_validate(yaml.safe_load(fh))
+    return load_shipped(resources.files("kkz_xl.bsc") / "sample" / "siec.yaml", Network)

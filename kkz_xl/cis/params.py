@@ -6,10 +6,9 @@ import datetime as dt
 from functools import cache
 from importlib import resources
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from kkz_xl.errors import DataError
+from kkz_xl.storage.datafile import load_shipped
 
 
 class CisValue(BaseModel):
@@ -39,10 +38,4 @@ class CisParams(BaseModel):
 @cache
 def cis_params() -> CisParams:
     """The shipped CIS parameters, loaded and validated once."""
-    path = resources.files("kkz_xl.cis") / "data" / "cis.yaml"
-    with path.open("r", encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
-    try:
-        return CisParams.model_validate(data)
-    except ValidationError as err:
-        raise DataError(f"Błąd w pliku parametrów CIS cis.yaml: {err}") from err
+    return load_shipped(resources.files("kkz_xl.cis") / "data" / "cis.yaml", CisParams)

@@ -6,13 +6,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kkz_xl.cis.financing import CisInput
 from kkz_xl.cis.monitoring import Graduate, Schedule, standard_2011
 from kkz_xl.errors import InputError
 from kkz_xl.model.validation import polish_validation_message
+from kkz_xl.storage.datafile import load_shipped, read_data
 
 
 class CisPlan(BaseModel):
@@ -41,14 +41,8 @@ def load_plan(path: Path) -> CisPlan:
 
 def sample_plan() -> CisPlan:
     """The sample shipped with the package."""
-    src = resources.files("kkz_xl.cis") / "sample" / "cis.yaml"
-    with src.open("r", encoding="utf-8") as fh:
-        return CisPlan.model_validate(yaml.safe_load(fh))
+    return load_shipped(resources.files("kkz_xl.cis") / "sample" / "cis.yaml", CisPlan)
 
 
 def _read(path: Path) -> Any:
-    try:
-        with path.open("r", encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
-    except yaml.YAMLError as err:
-        raise InputError(str(path), f"plik nie jest poprawnym YAML-em ({err})") from None
+    return read_data(path)

@@ -16,15 +16,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from kkz_xl.documents import charts
-from kkz_xl.errors import InputError
 from kkz_xl.model.labels import INPUT_LABELS, NO_BREAK_EVEN, UNDEFINED
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
-from kkz_xl.model.validation import polish_validation_message
 from kkz_xl.polish import NBSP, fmt_date, fmt_money, fmt_number, fmt_percent
+from kkz_xl.storage.datafile import load_user_file
 
 if TYPE_CHECKING:
     from kkz_xl.engine.run import IssueResult, ScenarioResult
@@ -140,14 +138,7 @@ class StrategyData(_Data):
     @classmethod
     def load(cls, path: Path) -> StrategyData:
         """Read the YAML file; Polish errors name the file and the field."""
-        try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as err:
-            raise InputError(str(path), f"plik nie jest poprawnym YAML ({err})") from None
-        try:
-            return cls.model_validate(data)
-        except ValidationError as err:
-            raise InputError(str(path), "\n" + polish_validation_message(err)) from None
+        return load_user_file(Path(path), cls, empty={})
 
 
 DEFAULT_TRAININGS = (

@@ -11,10 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import yaml
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from kkz_xl.errors import InputError
 from kkz_xl.model.inputs import (
     CostLine,
     NonNegative,
@@ -25,8 +23,8 @@ from kkz_xl.model.inputs import (
     _Model,
 )
 from kkz_xl.model.payers import Payer
-from kkz_xl.model.validation import polish_validation_message
 from kkz_xl.polish import fmt_plain
+from kkz_xl.storage.datafile import load_user_file
 
 Matrix = list[list[Probability]]
 ROW_SUM_TOLERANCE = 1e-6
@@ -95,14 +93,7 @@ class GeneralIssue(_Model):
     @classmethod
     def load(cls, path: Path) -> GeneralIssue:
         """Read a YAML file; errors name the file and the field, in Polish."""
-        try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        except yaml.YAMLError as err:
-            raise InputError(str(path), f"plik nie jest poprawnym YAML ({err})") from None
-        try:
-            return cls.model_validate(data)
-        except ValidationError as err:
-            raise InputError(str(path), "\n" + polish_validation_message(err)) from None
+        return load_user_file(Path(path), cls)
 
     def cost_lines(self) -> list[CostLine]:
         """The payer lines (amounts per state live in ``costs``)."""

@@ -25,9 +25,10 @@ from kkz_xl.model.inputs import (
     _Model,
 )
 from kkz_xl.model.payers import Payer
-from kkz_xl.model.validation import polish_errors, polish_validation_message
+from kkz_xl.model.validation import polish_errors
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.params.schema import CostItem
+from kkz_xl.storage.datafile import load_user_file
 
 JstKind = Literal["gmina", "powiat", "miasto na prawach powiatu"]
 
@@ -100,16 +101,7 @@ class Scenario(_Model):
     @classmethod
     def load(cls, path: Path) -> Scenario:
         """Read a YAML or JSON scenario; errors name the file and the field, in Polish."""
-        path = Path(path)
-        text = path.read_text(encoding="utf-8")
-        try:
-            data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-        except (json.JSONDecodeError, yaml.YAMLError) as err:
-            raise InputError(str(path), f"plik nie jest poprawnym YAML/JSON ({err})") from None
-        try:
-            return cls.model_validate(data)
-        except ValidationError as err:
-            raise InputError(str(path), "\n" + polish_validation_message(err)) from None
+        return load_user_file(Path(path), cls)
 
     def dump(self) -> dict:
         return self.model_dump(by_alias=True, exclude_none=True, mode="json")

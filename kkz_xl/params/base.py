@@ -6,28 +6,13 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import yaml
-from pydantic import ValidationError
 
 from kkz_xl.errors import DataError, InputError
 from kkz_xl.params.prices import price_factor
 from kkz_xl.params.schema import CpiSeries, GeneralParams, IssueParams
+from kkz_xl.storage.datafile import load_shipped
 
 DATA = resources.files("kkz_xl.params") / "data"
-
-
-def _read_yaml(path: Path | Any) -> Any:
-    with path.open("r", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
-
-
-def _validated(model: type, data: Any, where: str) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as err:
-        raise DataError(f"Błąd w pliku bazy parametrów {where}: {err}") from err
 
 
 @dataclass(frozen=True)
@@ -67,13 +52,13 @@ class ParameterBase:
 def load_base(directory: Path | None = None) -> ParameterBase:
     """Read and validate a parameter base directory (default: the one shipped in the package)."""
     root = DATA if directory is None else directory
-    general = _validated(GeneralParams, _read_yaml(root / "general.yaml"), "general.yaml")
-    cpi = _validated(CpiSeries, _read_yaml(root / "cpi.yaml"), "cpi.yaml")
+    general = load_shipped(root / "general.yaml", GeneralParams)
+    cpi = load_shipped(root / "cpi.yaml", CpiSeries)
     issues: dict[str, IssueParams] = {}
     files = sorted((f for f in (root / "issues").iterdir() if f.name.endswith(".yaml")),
                    key=lambda f: f.name)
     for f in files:
-        issue = _validated(IssueParams, _read_yaml(f), f"issues/{f.name}")
+        issue = load_shipped(f, IssueParams)
         if issue.kod != f.name.removesuffix(".yaml"):
             raise DataError(f"Plik issues/{f.name}: kod {issue.kod!r} różny od nazwy pliku")
         issues[issue.kod] = issue

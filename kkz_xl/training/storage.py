@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from kkz_xl.errors import InputError
 from kkz_xl.model.validation import polish_validation_message
 from kkz_xl.storage.atomic import atomic_write_bytes
+from kkz_xl.storage.datafile import load_shipped, read_data
 from kkz_xl.training.schema import TrainingRegister
 
 
@@ -30,12 +31,7 @@ def load_register(path: Path) -> TrainingRegister:
         from kkz_xl.training.workbook import read_training_workbook
 
         return read_training_workbook(path)
-    try:
-        with path.open("r", encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except yaml.YAMLError as err:
-        raise InputError(str(path), f"plik nie jest poprawnym YAML-em ({err})") from None
-    return validated(data, str(path))
+    return validated(read_data(path), str(path))
 
 
 def save_register(reg: TrainingRegister, path: Path) -> Path:
@@ -46,6 +42,5 @@ def save_register(reg: TrainingRegister, path: Path) -> Path:
 
 
 def sample_register() -> TrainingRegister:
-    src = resources.files("kkz_xl.training") / "sample" / "szkolenia.yaml"
-    with src.open("r", encoding="utf-8") as fh:
-        return validated(yaml.safe_load(fh), "przykład")
+    return load_shipped(resources.files("kkz_xl.training") / "sample" / "szkolenia.yaml",
+                        TrainingRegister)

@@ -1,0 +1,51 @@
+"""Reading YAML/JSON data files: the users' own (scenarios, plans, registers, models) with
+Polish errors naming the file and the field, and the files shipped in the package."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from kkz_xl.errors import DataError, InputError
+from kkz_xl.model.validation import polish_validation_message
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_data(path: Path) -> Any:
+    """The content of a YAML file (or JSON, by the ``.json`` extension); a file that does
+    not parse is a Polish ``InputError`` naming it. An empty file reads as ``None``."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    try:
+        return json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as err:
+        raise InputError(str(path), f"plik nie jest poprawnym YAML/JSON ({err})") from None
+
+
+def load_user_file(path: Path, model: type[M], *, empty: Any = None) -> M:
+    """``model`` validated from a user's file; every problem listed with its field, in Polish.
+
+    ``empty``: what an empty file stands for (None: the model's own error for missing data).
+    """
+    data = read_data(path)
+    try:
+        return model.model_validate(empty if data is None and empty is not None else data)
+    except ValidationError as err:
+        raise InputError(str(path), "\n" + polish_validation_message(err)) from None
+
+
+def load_shipped(resource: Traversable, model: type[M]) -> M:
+    """``model`` validated from a data file shipped in the package; a failure means a broken
+    installation or a bad edit of the product's data (``DataError``)."""
+    with resource.open("r", encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        raise DataError(f"Błąd w pliku danych {resource.name}: {err}") from err
