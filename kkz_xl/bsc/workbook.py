@@ -258,12 +258,7 @@ def _help(ws: Worksheet) -> None:
         "Te same obliczenia dają funkcje Excela KKZ_BSC_WYNIK, KKZ_BSC_SWIATLO i KKZ_DOTACJA "
         "(dodatek KKZ); karta usługi w Wordzie: kkz bsc karta.",
     )
-    for i, text in enumerate(lines, start=3):
-        st.note(ws, i, 1, f"{i - 2}. {text}", height=32)
-        ws.cell(row=i, column=1).font = st.BODY_FONT
-    st.widths(ws, (100,))
-    st.a4(ws)
-    st.protect(ws)
+    st.instructions(ws, lines)
 
 
 def build_bsc_workbook(net: Network) -> Workbook:

@@ -214,12 +214,7 @@ def _help(ws: Worksheet, schedule: Schedule) -> None:
         "Te same obliczenia dają funkcje Excela KKZ_CIS_KOSZT, KKZ_CIS_SWIADCZENIE i "
         "KKZ_CIS_KONTAKTY (dodatek KKZ).",
     )
-    for i, text in enumerate(lines, start=3):
-        st.note(ws, i, 1, f"{i - 2}. {text}", height=32)
-        ws.cell(row=i, column=1).font = st.BODY_FONT
-    st.widths(ws, (100,))
-    st.a4(ws)
-    st.protect(ws)
+    st.instructions(ws, lines)
 
 
 def build_cis_workbook(

@@ -93,6 +93,17 @@ def note(ws: Worksheet, row: int, col: int, text: str, *, merge_to: int | None =
         ws.row_dimensions[row].height = height
 
 
+def instructions(ws: Worksheet, lines: Iterable[str], first_row: int = 3) -> None:
+    """A protected, A4, one-column instructions sheet: ``lines`` as numbered paragraphs."""
+    for n, text in enumerate(lines, start=1):
+        row = first_row + n - 1
+        note(ws, row, 1, f"{n}. {text}", height=32)
+        ws.cell(row=row, column=1).font = BODY_FONT
+    widths(ws, (100,))
+    a4(ws)
+    protect(ws)
+
+
 def widths(ws: Worksheet, sizes: Iterable[float]) -> None:
     for i, size in enumerate(sizes, start=1):
         ws.column_dimensions[get_column_letter(i)].width = size
