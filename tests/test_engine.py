@@ -203,3 +203,22 @@ def test_general_form_three_severity_levels() -> None:
     ind = indicators(flows)
     gross_saving = (flows.line_z - flows.line_a).sum()  # obligatory costs Z − A
     assert ind.npv == pytest.approx(gross_saving - 300_000.0)
+
+
+@settings(max_examples=80, deadline=None)
+@given(inputs_strategy, horizon, rate, st.floats(0.5, 1.5), st.floats(0.5, 1.5))
+def test_direct_payer_npv_equals_the_flows(data: dict, years: int, rho: float, cm: float,
+                                           gm: float) -> None:
+    """Monte Carlo's early-reduced path gives the same per-payer NPV as the full flows,
+    uncertainty multipliers included."""
+    from kkz_xl.engine.cohort import payer_npv_direct
+    from kkz_xl.engine.indicators import payer_npv
+
+    item = IssueInputs.model_validate(data)
+    params, _ = stack([item], years, rho)
+    params = params.with_value("cost_mult", params.cost_mult * cm).with_value(
+        "gain_mult", params.gain_mult * gm)
+    model = to_cohort(params)
+    full = payer_npv(simulate(model))
+    direct = payer_npv_direct(model)
+    assert direct == pytest.approx(full, rel=1e-10, abs=1e-9 * _magnitude(item, years))

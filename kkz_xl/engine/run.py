@@ -15,7 +15,7 @@ from kkz_xl.engine.threshold import break_even_success
 from kkz_xl.engine.tornado import TornadoRow, tornado
 from kkz_xl.engine.two_state import TwoStateParams, run
 from kkz_xl.model.inputs import CostLine, IssueInputs
-from kkz_xl.model.payers import N_PAYERS, PAYERS, Payer, payer_index
+from kkz_xl.model.payers import N_PAYERS, Payer, payer_index
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.params.base import ParameterBase, default_base
 
@@ -138,9 +138,8 @@ class IssueResult:
         return self.payer_a.sum(-1)
 
 
-def issue_results(
+def _issue_results(
     names: Sequence[tuple[str, str, list[str]]],
-    params: TwoStateParams,
     infos: list[list[LineInfo]],
     items: Sequence[IssueInputs],
     flows: Flows,
@@ -149,6 +148,7 @@ def issue_results(
     mc: MonteCarloSummary | None,
     tornados: Sequence[list[TornadoRow]] | None,
 ) -> list[IssueResult]:
+    """Slice the batch's arrays into one result per issue (padding lines dropped)."""
     out = []
     for n, ((code, name, from_base), item, lines) in enumerate(zip(names, items, infos,
                                                                   strict=True)):
@@ -260,7 +260,7 @@ def run_scenario(
     tornados = ([tornado(_one(params, n)) for n in range(len(items))]
                 if with_tornado else None)
     names = [(r.code, r.name, r.from_base) for r in resolved]
-    issues = issue_results(names, params, infos, items, flows, ind, thresholds, mc, tornados)
+    issues = _issue_results(names, infos, items, flows, ind, thresholds, mc, tornados)
     return ScenarioResult(scenario, price_year, years, rate, issues, _totals(issues, mc))
 
 
@@ -271,9 +271,6 @@ def run_inputs(item: IssueInputs, years: int, rate: float, *,
     params, infos = stack([item], years, rate)
     flows, ind = run(params)
     thresholds = break_even_success(params) if threshold else np.full(1, np.nan)
-    return issue_results([("", "", [])], params, infos, [item], flows, ind, thresholds,
+    return _issue_results([("", "", [])], infos, [item], flows, ind, thresholds,
                          None, None)[0]
 
-
-__all__ = ["PAYERS", "IssueResult", "LineInfo", "ScenarioResult", "Totals", "run_inputs",
-           "run_scenario", "stack"]
