@@ -39,3 +39,24 @@ def test_parametry_lists_sources() -> None:
     assert "85508" in result.output and "stopień" in result.output
     unknown = runner.invoke(app, ["parametry", "nic"])
     assert unknown.exit_code == 2 and "nieznany kod kwestii" in unknown.output
+
+
+def test_oblicz_many_jst_goes_on_after_a_bad_file(tmp_path: Path) -> None:
+    import openpyxl
+
+    second = tmp_path / "druga.yaml"
+    second.write_text(SAMPLE.read_text(encoding="utf-8").replace("Gmina Przykładowa", "Gmina Druga")
+                      .replace("1499012", "1499022"), encoding="utf-8")
+    bad = tmp_path / "zla.yaml"
+    bad.write_text("jst: {nazwa: Zła, teryt: '1'}\nkwestie: []\n", encoding="utf-8")
+    out = tmp_path / "region.xlsx"
+    result = runner.invoke(app, ["oblicz", str(SAMPLE), str(bad), str(second), "--losowania",
+                                 "200", "-w", str(out)])
+    assert result.exit_code == 1
+    assert "Gmina Przykładowa" in result.output and "Gmina Druga" in result.output
+    assert "Nie udało się: 1 z 3" in result.output
+    assert "jst.teryt: niepoprawny format" in result.output
+    wb = openpyxl.load_workbook(out)
+    jst = [row[0] for row in wb["JST"].iter_rows(min_row=2, values_only=True)]
+    assert jst == ["Gmina Przykładowa", "Gmina Druga"]
+    assert wb["Kwestie"].max_row == 1 + 20  # 10 issues per JST

@@ -10,10 +10,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kkz_xl.cli.common import console, err_console, progress_bar, user_errors
+from kkz_xl.cli.common import console, err_console, progress_bar, track, user_errors
 from kkz_xl.engine.run import ScenarioResult, run_scenario
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
 from kkz_xl.model.scenario import Scenario
+from kkz_xl.model.validation import failure_reason
 from kkz_xl.polish import fmt_money, fmt_number, fmt_percent
 from kkz_xl.reporting import export, tables
 
@@ -103,7 +104,8 @@ def print_result(result: ScenarioResult, budget: bool = False) -> None:
 
 @user_errors
 def oblicz(
-    scenariusz: Annotated[Path, typer.Argument(help="Plik scenariusza (YAML lub JSON).")],
+    scenariusze: Annotated[list[Path], typer.Argument(
+        help="Plik(i) scenariusza (YAML lub JSON); kilka plików: zestawienie JST.")],
     wynik: Annotated[list[Path] | None, typer.Option(
         "--wynik", "-w", help="Zapisz wyniki: .csv, .json lub .xlsx (można kilka razy).")] = None,
     losowania: Annotated[int | None, typer.Option(
@@ -111,13 +113,62 @@ def oblicz(
     budzet: Annotated[bool, typer.Option("--budzet", help="Pokaż wydatki według rozdziałów.")
                       ] = False,
 ) -> None:
-    """Oblicz koszt zaniechania dla scenariusza JST: tabela według kwestii i płatników."""
-    scenario = Scenario.load(scenariusz)
-    result = compute(scenario, losowania)
-    print_result(result, budget=budzet)
-    for path in wynik or []:
-        export.write(result, path)
-        err_console.print(f"Zapisano: {path}")
+    """Oblicz koszt zaniechania dla scenariusza JST (lub wielu JST): kwestie, płatnicy, budżet."""
+    if len(scenariusze) == 1:
+        result = compute(Scenario.load(scenariusze[0]), losowania)
+        print_result(result, budget=budzet)
+        for path in wynik or []:
+            export.write(result, path)
+            err_console.print(f"Zapisano: {path}")
+        return
+    results, failures = compute_many(scenariusze, losowania)
+    print_many(results, failures)
+    if results:
+        for path in wynik or []:
+            export.write_many(results, path)
+            err_console.print(f"Zapisano: {path}")
+    if failures:
+        raise typer.Exit(1)
+
+
+def compute_many(paths: list[Path], draws: int | None
+                 ) -> tuple[list[ScenarioResult], list[tuple[Path, str]]]:
+    """Every JST's results; one JST's bad file or data never stops the others."""
+    results: list[ScenarioResult] = []
+    failures: list[tuple[Path, str]] = []
+    for path in track(paths, "Obliczenia JST", total=len(paths)):
+        try:
+            results.append(run_scenario(Scenario.load(path), monte_carlo_draws=draws,
+                                        with_tornado=False))
+        except Exception as err:  # reported per JST; the batch goes on
+            failures.append((path, failure_reason(err)))
+    return results, failures
+
+
+def print_many(results: list[ScenarioResult], failures: list[tuple[Path, str]]) -> None:
+    """One row per JST, the region's total, and which files failed and why."""
+    table = Table(title="Koszt zaniechania według JST (NPV > 0: działanie się opłaca)",
+                  title_justify="left")
+    table.add_column("JST", no_wrap=True, overflow="ellipsis", max_width=18)
+    table.add_column("TERYT", no_wrap=True, min_width=7)
+    for col, width in (("NPV", 14), ("BCR", 5), ("rok zwrotu", 6), ("P(NPV > 0)", 6)):
+        table.add_column(col, justify="right", no_wrap=True, min_width=width)
+    for res in results:
+        t = res.totals
+        table.add_row(res.scenario.jst.name, res.scenario.jst.teryt,
+                      f"[{'green' if t.npv >= 0 else 'red'}]{_fmt(t.npv)}[/]", _fmt(t.bcr, "num"),
+                      str(t.break_even_year) if t.break_even_year else "brak",
+                      _fmt(t.monte_carlo.prob_positive, "pct") if t.monte_carlo else "–")
+    if results:
+        table.add_section()
+        table.add_row("[bold]Razem[/]", "", f"[bold]{_fmt(sum(r.totals.npv for r in results))}[/]",
+                      "", "", "")
+    console.print(table)
+    if failures:
+        err_console.print(f"[bold red]Nie udało się: {len(failures)} z "
+                          f"{len(failures) + len(results)}.[/]")
+        for path, reason in failures:
+            err_console.print(f"  • {path}: {reason.removeprefix(f'{path}: ')}")
 
 
 @user_errors

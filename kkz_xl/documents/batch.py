@@ -14,13 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from kkz_xl.documents.render import render_docx, to_pdf_many
 from kkz_xl.documents.strategy import StrategyData, strategy_context
 from kkz_xl.documents.templates_build import TEMPLATE_NAMES, repo_templates_dir, write_template
-from kkz_xl.errors import InputError, KKZError
-from kkz_xl.model.validation import polish_validation_message
+from kkz_xl.errors import InputError
+from kkz_xl.model.validation import failure_reason
 
 Rows = Sequence[Mapping[str, Any]]
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
@@ -107,17 +105,6 @@ def build_strategy(
     tpl = Path(template) if template else template_for(scenario.jst.kind)
     out = render_docx(tpl, context, Path(out_dir) / output_name(scenario))
     return scenario, out
-
-
-def failure_reason(err: BaseException) -> str:
-    """A one-paragraph Polish reason for the batch summary."""
-    if isinstance(err, ValidationError):
-        return polish_validation_message(err).replace("\n", "; ")
-    if isinstance(err, KKZError):
-        return str(err).replace("\n", " ").strip()
-    if isinstance(err, FileNotFoundError):
-        return f"nie znaleziono pliku {err.filename}"
-    return f"nieoczekiwany błąd ({type(err).__name__}: {err})"
 
 
 def build_many(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -75,3 +76,17 @@ def polish_errors(err: ValidationError) -> list[tuple[str, str]]:
 def polish_validation_message(err: ValidationError) -> str:
     """All errors of ``err``, one per line: ``field: message``."""
     return "\n".join(f"{f}: {m}" if f else m for f, m in polish_errors(err))
+
+
+def failure_reason(err: BaseException) -> str:
+    """A one-paragraph Polish reason why one item of a batch (a JST) failed."""
+    from kkz_xl.errors import KKZError
+
+    if isinstance(err, ValidationError):
+        return polish_validation_message(err).replace("\n", "; ")
+    if isinstance(err, KKZError):
+        # Several field errors of one file: "plik: pole: …; pole: …".
+        return re.sub(r":\s*\n", ": ", str(err)).replace("\n", "; ").strip()
+    if isinstance(err, FileNotFoundError):
+        return f"nie znaleziono pliku {err.filename}"
+    return f"nieoczekiwany błąd ({type(err).__name__}: {err})"

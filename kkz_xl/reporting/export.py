@@ -66,6 +66,33 @@ def write(result: ScenarioResult, path: Path) -> Path:
                     df.to_excel(writer, sheet_name=name, index=False)
         atomic_write(path, write_xlsx)
     else:
-        raise InputError("plik", f"nieobsługiwany format {suffix or '(brak rozszerzenia)'}; "
-                                 f"dozwolone: {', '.join(FORMATS)}")
+        raise _unsupported(suffix)
     return path
+
+
+def write_many(results: list[ScenarioResult], path: Path) -> Path:
+    """Several JSTs: CSV (one row per JST), JSON (each JST's full results) or XLSX (sheets
+    "JST" and "Kwestie")."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        text = tables.by_jst(results).to_csv(sep=";", decimal=",", index=False)
+        atomic_write_bytes(path, text.encode("utf-8-sig"))
+    elif suffix == ".json":
+        text = json.dumps([to_json(r) for r in results], ensure_ascii=False, indent=2)
+        atomic_write_bytes(path, text.encode("utf-8"))
+    elif suffix == ".xlsx":
+        def write_xlsx(tmp: Path) -> None:
+            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+                tables.by_jst(results).to_excel(writer, sheet_name="JST", index=False)
+                tables.issues_of_many(results).to_excel(writer, sheet_name="Kwestie",
+                                                        index=False)
+        atomic_write(path, write_xlsx)
+    else:
+        raise _unsupported(suffix)
+    return path
+
+
+def _unsupported(suffix: str) -> InputError:
+    return InputError("plik", f"nieobsługiwany format {suffix or '(brak rozszerzenia)'}; "
+                              f"dozwolone: {', '.join(FORMATS)}")

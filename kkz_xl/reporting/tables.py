@@ -59,6 +59,30 @@ def summary(result: ScenarioResult) -> pd.DataFrame:
     return pd.DataFrame(rows).rename(columns=SUMMARY_COLUMNS)
 
 
+def by_jst(results: list[ScenarioResult]) -> pd.DataFrame:
+    """One row per JST (its totals over issues), for a regional centre's overview."""
+    rows = []
+    for res in results:
+        t, jst = res.totals, res.scenario.jst
+        rows.append({
+            "JST": jst.name, "TERYT": jst.teryt, "rodzaj": jst.kind,
+            "osoby": sum(r.inputs.persons for r in res.issues),
+            "koszt zaniechania (NPV)": t.npv, "PV kosztu programu": t.pv_programme,
+            "BCR": t.bcr, "rok zwrotu": t.break_even_year,
+            "P(NPV > 0)": t.monte_carlo.prob_positive if t.monte_carlo else None,
+        })
+    return pd.DataFrame(rows)
+
+
+def issues_of_many(results: list[ScenarioResult]) -> pd.DataFrame:
+    """Every JST's per-issue summary (without its RAZEM row), the JST first."""
+    frames = [summary(res).iloc[:-1].assign(JST=res.scenario.jst.name,
+                                            TERYT=res.scenario.jst.teryt)
+              for res in results]
+    df = pd.concat(frames, ignore_index=True)
+    return df[["JST", "TERYT", *[c for c in df.columns if c not in ("JST", "TERYT")]]]
+
+
 def flows(r: IssueResult) -> pd.DataFrame:
     """Year by year (the columns of KKZ_PRZEPLYWY) plus self-reliant persons and participants."""
     diff = r.cost_z - r.cost_a
