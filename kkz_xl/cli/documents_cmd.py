@@ -59,6 +59,9 @@ def strategia(
     szablon: Annotated[Path | None, typer.Option(
         "--szablon", help="Własny szablon .docx (domyślnie wzorcowy dla gminy lub powiatu).")
     ] = None,
+    szkolenia: Annotated[Path | None, typer.Option(
+        "--szkolenia", help="Rejestr Systemu Szkoleń (.yaml lub Szkolenia_KKZ.xlsx): plan "
+        "szkoleń i osoby z JST już przeszkolone.")] = None,
     losowania: Annotated[int | None, typer.Option(
         "--losowania", min=0, help="Liczba losowań Monte Carlo (domyślnie ze scenariusza; "
         "0 pomija analizę).")] = None,
@@ -66,6 +69,7 @@ def strategia(
     """Strategia Rozwiązywania Problemów Społecznych (art. 16b u.p.s.) w Wordzie i PDF."""
     from kkz_xl.documents.batch import build_many
     from kkz_xl.documents.strategy import StrategyData
+    from kkz_xl.training.storage import load_register
 
     paths = list(scenariusze or []) + (_read_list(lista) if lista else [])
     if not paths:
@@ -75,6 +79,7 @@ def strategia(
         "katalog_rows": _register_rows(katalog, "katalog"),
         "liderzy_rows": _register_rows(liderzy, "liderzy"),
         "data": StrategyData.load(dane) if dane else None,
+        "training": load_register(szkolenia) if szkolenia else None,
         "draws": losowania,
     }
     with progress_bar() as progress:

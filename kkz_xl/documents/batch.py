@@ -19,6 +19,7 @@ from kkz_xl.documents.strategy import StrategyData, strategy_context
 from kkz_xl.documents.templates_build import TEMPLATE_NAMES, repo_templates_dir, write_template
 from kkz_xl.errors import InputError
 from kkz_xl.model.validation import failure_reason
+from kkz_xl.training.schema import TrainingRegister
 
 Rows = Sequence[Mapping[str, Any]]
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
@@ -89,6 +90,7 @@ def build_strategy(
     katalog_rows: Rows | None = None,
     liderzy_rows: Rows | None = None,
     data: StrategyData | None = None,
+    training: TrainingRegister | None = None,
     draws: int | None = None,
     today: dt.date | None = None,
 ) -> tuple[Any, Path]:
@@ -101,7 +103,7 @@ def build_strategy(
     scenario = load_scenario(scenario_path)
     results = run_scenario(scenario, monte_carlo_draws=draws)
     context = strategy_context(scenario, results, katalog_rows, liderzy_rows, data=data,
-                               today=today)
+                               training=training, today=today)
     tpl = Path(template) if template else template_for(scenario.jst.kind)
     out = render_docx(tpl, context, Path(out_dir) / output_name(scenario))
     return scenario, out

@@ -22,7 +22,10 @@ from kkz_xl.documents import charts
 from kkz_xl.model.labels import INPUT_LABELS, NO_BREAK_EVEN, UNDEFINED
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
 from kkz_xl.polish import NBSP, fmt_date, fmt_money, fmt_number, fmt_percent
+from kkz_xl.registers.text import jst_core
 from kkz_xl.storage.datafile import load_user_file
+from kkz_xl.training.reports import jst_summary
+from kkz_xl.training.schema import TOOL_LABELS, TrainingRegister
 
 if TYPE_CHECKING:
     from kkz_xl.engine.run import IssueResult, ScenarioResult
@@ -198,7 +201,6 @@ def _leaders(liderzy_rows: Sequence[Mapping[str, Any]] | None, jst_name: str,
         return []
     from kkz_xl.registers.consent import may_share_contacts
     from kkz_xl.registers.schema import LEADERS
-    from kkz_xl.registers.text import fold
 
     names = {i.kod: i.nazwa for i in _issue_names()}
     out = []
@@ -207,7 +209,7 @@ def _leaders(liderzy_rows: Sequence[Mapping[str, Any]] | None, jst_name: str,
             continue
         row_jst = str(row.get(LEADERS.header("jst")) or "")
         row_teryt = str(row.get(LEADERS.header("teryt")) or "")
-        if fold(row_jst) != fold(jst_name) and not (row_teryt and row_teryt == teryt):
+        if jst_core(row_jst) != jst_core(jst_name) and not (row_teryt and row_teryt == teryt):
             continue
         try:
             codes = LEADERS.by_key["kwestie"].parse(row.get(LEADERS.header("kwestie"))) or []
@@ -379,6 +381,22 @@ def _indicators(number: int, r: IssueResult) -> list[dict]:
     ]
 
 
+def trainings(register: TrainingRegister, jst: str, today: dt.date
+              ) -> tuple[list[Training], list[dict[str, str]]]:
+    """From the System Szkoleń register: the planned sessions (from ``today`` on) as the
+    training plan, and the JST's people trained so far per KKZ tool."""
+    modules = {m.id: m for m in register.moduly}
+    plan = [Training(temat=modules[s.modul].temat,
+                     adresaci=f"{TOOL_LABELS[modules[s.modul].narzedzie]} – "
+                              f"{modules[s.modul].forma.value}, "
+                              f"{fmt_number(modules[s.modul].godziny, 0)} h",
+                     termin=fmt_date(s.data))
+            for s in sorted(register.sesje, key=lambda s: s.data) if s.data >= today]
+    trained = next((tools for name, tools in jst_summary(register).items()
+                    if jst_core(name) == jst_core(jst)), {})
+    return plan, [{"narzedzie": tool, "osoby": f"{n} os."} for tool, n in trained.items()]
+
+
 def strategy_context(
     scenario: Scenario,
     results: ScenarioResult,
@@ -386,6 +404,7 @@ def strategy_context(
     liderzy_rows: Sequence[Mapping[str, Any]] | None = None,
     *,
     data: StrategyData | None = None,
+    training: TrainingRegister | None = None,
     today: dt.date | None = None,
     with_charts: bool = True,
 ) -> dict[str, Any]:
@@ -393,11 +412,14 @@ def strategy_context(
 
     ``katalog_rows`` and ``liderzy_rows`` are register rows (dicts keyed by the registers'
     Polish headers); only leaders of this JST who consented to sharing are included.
+    ``training``: the System Szkoleń register (plan and people trained; ``data.szkolenia``,
+    when given, is the plan instead).
     ``with_charts=False`` leaves the chart placeholders empty (for checks and fast previews).
     """
     data = data or StrategyData()
     today = today or dt.date.today()
     jst = scenario.jst
+    planned, trained = trainings(training, jst.name, today) if training else ([], [])
     is_gmina = jst.kind == "gmina"
     start = data.rok_poczatkowy or today.year + 1
     programmes = _programmes(katalog_rows)
@@ -473,7 +495,8 @@ def strategy_context(
             "wykresy_tornado": tornado_charts,
         },
         "liderzy": _leaders(liderzy_rows, jst.name, jst.teryt),
-        "szkolenia": [t.model_dump() for t in (data.szkolenia or DEFAULT_TRAININGS)],
+        "szkolenia": [t.model_dump() for t in (data.szkolenia or planned or DEFAULT_TRAININGS)],
+        "przeszkoleni": trained,
         "monitoring": {
             "opis": data.monitoring or (
                 f"Realizację strategii monitoruje {'Ośrodek Pomocy Społecznej' if is_gmina else 'Powiatowe Centrum Pomocy Rodzinie'} "  # noqa: E501

@@ -266,6 +266,7 @@ def known_fields() -> Any:
     # Lists filled only from registers: their items' fields, from the code that fills them.
     tree["liderzy"] = {LOOP_ITEM: dict.fromkeys(
         ("imie_nazwisko", "instytucja", "funkcja", "kwestie", "kontakt"))}
+    tree["przeszkoleni"] = {LOOP_ITEM: dict.fromkeys(("narzedzie", "osoby"))}
     tree["kwestie"][LOOP_ITEM]["programy"] = {LOOP_ITEM: dict.fromkeys(
         ("nazwa", "opis", "dowody", "zrodlo", "realizator", "jst"))}
     return tree

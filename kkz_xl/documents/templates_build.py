@@ -505,6 +505,11 @@ def _kkz_chapters(b: _Builder) -> None:
         Column("Adresaci", "{{ s.adresaci }}", 5.5),
         Column("Termin", "{{ s.termin }}", 3.5),
     ], empty="Nie zaplanowano szkoleń.")
+    b.tag("if przeszkoleni")
+    b.p("Osoby z terenu JST, które ukończyły dotąd szkolenia Systemu Szkoleń KKZ (według "
+        "rejestru szkoleń):")
+    b.bullets("t in przeszkoleni", "{{ t.narzedzie }}: {{ t.osoby }}")
+    b.tag("endif")
 
     b.h("Załącznik: założenia obliczeń")
     b.pairs([

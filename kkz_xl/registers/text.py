@@ -28,6 +28,21 @@ def fold(text: str) -> str:
     return _WS.sub(" ", text.translate(_QUOTES)).strip().casefold()
 
 
+# How a JST's kind is written before its name ("Gmina Bodzanów", "m. Radom", "Miasto i Gmina
+# Wyszków", "m.st. Warszawa"); longest first so the longer form wins.
+_JST_KINDS = re.compile(
+    r"^(miasto i gmina|gmina miejsko-wiejska|gmina miejska|gmina wiejska|gmina|"
+    r"miasto stoleczne|m\.\s*st\.|miasto na prawach powiatu|miasto|m\.|powiat)\s+")
+
+
+def jst_core(name: str) -> str:
+    """A JST's name without its kind, folded: "Gmina Bodzanów" and "Bodzanów" meet; for
+    matching people and programmes to a JST across registers written by different hands.
+    (The Dyfuzor's duplicate key keeps the kind: a gmina and a powiat may share a name.)"""
+    folded = fold(name)
+    return _JST_KINDS.sub("", folded, count=1).strip() or folded
+
+
 def squash(text: str) -> str:
     """The text with runs of whitespace reduced to one space and the ends trimmed."""
     return _WS.sub(" ", text.replace("\u00a0", " ")).strip()
