@@ -60,3 +60,24 @@ def test_oblicz_many_jst_goes_on_after_a_bad_file(tmp_path: Path) -> None:
     jst = [row[0] for row in wb["JST"].iter_rows(min_row=2, values_only=True)]
     assert jst == ["Gmina Przykładowa", "Gmina Druga"]
     assert wb["Kwestie"].max_row == 1 + 20  # 10 issues per JST
+
+
+def test_files_of_the_wrong_kind_get_polish_errors(tmp_path: Path) -> None:
+    empty = tmp_path / "pusty.yaml"
+    empty.write_text("", encoding="utf-8")
+    binary = tmp_path / "binarny.yaml"
+    binary.write_bytes(bytes(range(128, 256)))
+    broken = tmp_path / "uszkodzony.xlsm"
+    broken.write_bytes(b"not a zip")
+    cases = [
+        (["oblicz", str(tmp_path)], "oczekiwano pliku scenariusza"),
+        (["oblicz", str(empty)], "plik jest pusty"),
+        (["oblicz", str(binary)], "nie jest tekstem w kodowaniu UTF-8"),
+        (["oblicz", str(broken)], "jest uszkodzony albo nie jest skoroszytem Excela"),
+        (["raport", str(empty)], "oczekiwano skoroszytu Kalkulatora KKZ"),
+        (["model-ogolny", str(binary)], "nie jest tekstem w kodowaniu UTF-8"),
+    ]
+    for args, message in cases:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert message in result.output and "Traceback" not in result.output, args

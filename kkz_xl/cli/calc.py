@@ -17,6 +17,7 @@ from kkz_xl.model.scenario import Scenario
 from kkz_xl.model.validation import failure_reason
 from kkz_xl.polish import fmt_money, fmt_number, fmt_percent
 from kkz_xl.reporting import export, tables
+from kkz_xl.workbook.scenario import load_scenario
 
 SAMPLE = resources.files("kkz_xl.sample") / "gmina_przykladowa.yaml"
 
@@ -105,7 +106,8 @@ def print_result(result: ScenarioResult, budget: bool = False) -> None:
 @user_errors
 def oblicz(
     scenariusze: Annotated[list[Path], typer.Argument(
-        help="Plik(i) scenariusza (YAML lub JSON); kilka plików: zestawienie JST.")],
+        help="Scenariusz(e) JST: YAML/JSON albo wypełniony Kalkulator (.xlsm); kilka plików: "
+             "zestawienie JST.")],
     wynik: Annotated[list[Path] | None, typer.Option(
         "--wynik", "-w", help="Zapisz wyniki: .csv, .json lub .xlsx (można kilka razy).")] = None,
     losowania: Annotated[int | None, typer.Option(
@@ -115,7 +117,7 @@ def oblicz(
 ) -> None:
     """Oblicz koszt zaniechania dla scenariusza JST (lub wielu JST): kwestie, płatnicy, budżet."""
     if len(scenariusze) == 1:
-        result = compute(Scenario.load(scenariusze[0]), losowania)
+        result = compute(load_scenario(scenariusze[0]), losowania)
         print_result(result, budget=budzet)
         for path in wynik or []:
             export.write(result, path)
@@ -138,7 +140,7 @@ def compute_many(paths: list[Path], draws: int | None
     failures: list[tuple[Path, str]] = []
     for path in track(paths, "Obliczenia JST", total=len(paths)):
         try:
-            results.append(run_scenario(Scenario.load(path), monte_carlo_draws=draws,
+            results.append(run_scenario(load_scenario(path), monte_carlo_draws=draws,
                                         with_tornado=False))
         except Exception as err:  # reported per JST; the batch goes on
             failures.append((path, failure_reason(err)))

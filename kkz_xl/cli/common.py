@@ -38,6 +38,12 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         except FileNotFoundError as err:
             err_console.print(f"[bold red]Błąd:[/] nie znaleziono pliku {err.filename}")
             raise typer.Exit(2) from None
+        except IsADirectoryError as err:
+            err_console.print(f"[bold red]Błąd:[/] {err.filename} to folder, a oczekiwano pliku")
+            raise typer.Exit(2) from None
+        except PermissionError as err:
+            err_console.print(f"[bold red]Błąd:[/] brak uprawnień do pliku {err.filename}")
+            raise typer.Exit(2) from None
 
     return wrapper
 

@@ -17,13 +17,11 @@ from typing import Any
 from kkz_xl.documents.render import render_docx, to_pdf_many
 from kkz_xl.documents.strategy import StrategyData, strategy_context
 from kkz_xl.documents.templates_build import TEMPLATE_NAMES, repo_templates_dir, write_template
-from kkz_xl.errors import InputError
 from kkz_xl.model.validation import failure_reason
 from kkz_xl.training.schema import TrainingRegister
+from kkz_xl.workbook.scenario import load_scenario
 
 Rows = Sequence[Mapping[str, Any]]
-SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
-WORKBOOK_SUFFIXES = (".xlsm", ".xlsx")
 
 
 def template_for(kind: str, directory: Path | None = None) -> Path:
@@ -37,22 +35,6 @@ def template_for(kind: str, directory: Path | None = None) -> Path:
     if not (cache / name).is_file():
         write_template("gmina" if kind == "gmina" else "powiat", cache / name)
     return cache / name
-
-
-def load_scenario(path: Path) -> Any:
-    """A scenario from a YAML/JSON file or from a filled calculator workbook (.xlsm/.xlsx)."""
-    from kkz_xl.model.scenario import Scenario
-
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in SCENARIO_SUFFIXES:
-        return Scenario.load(path)
-    if suffix in WORKBOOK_SUFFIXES:
-        from kkz_xl.workbook.scenario import read_scenario
-
-        return read_scenario(path)
-    raise InputError(str(path), "oczekiwano pliku scenariusza (.yaml, .yml, .json) albo "
-                     "wypełnionego Kalkulatora KKZ (.xlsm, .xlsx)")
 
 
 def slug(text: str) -> str:

@@ -21,7 +21,13 @@ def read_data(path: Path) -> Any:
     """The content of a YAML file (or JSON, by the ``.json`` extension); a file that does
     not parse is a Polish ``InputError`` naming it. An empty file reads as ``None``."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    if path.is_dir():
+        raise InputError(str(path), "to jest folder, a oczekiwano pliku")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(str(path), "plik nie jest tekstem w kodowaniu UTF-8 – oczekiwano "
+                                    "pliku YAML lub JSON (zapisz go jako UTF-8)") from None
     try:
         return json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as err:
@@ -34,8 +40,10 @@ def load_user_file(path: Path, model: type[M], *, empty: Any = None) -> M:
     ``empty``: what an empty file stands for (None: the model's own error for missing data).
     """
     data = read_data(path)
+    if data is None and empty is None:
+        raise InputError(str(path), "plik jest pusty")
     try:
-        return model.model_validate(empty if data is None and empty is not None else data)
+        return model.model_validate(empty if data is None else data)
     except ValidationError as err:
         raise InputError(str(path), "\n" + polish_validation_message(err)) from None
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
 
 from kkz_xl.errors import DataError, InputError
 from kkz_xl.libreoffice import convert, soffice_path
@@ -40,9 +42,15 @@ def read_inputs(path: Path, base: ParameterBase | None = None) -> WorkbookInputs
     path = Path(path)
     if not path.exists():
         raise InputError("skoroszyt", f"nie znaleziono pliku {path}")
+    if path.suffix.lower() not in (".xlsm", ".xlsx"):
+        raise InputError("skoroszyt", f"oczekiwano skoroszytu Kalkulatora KKZ (.xlsm lub "
+                                      f".xlsx), otrzymano {path.name}")
     try:
         wb = openpyxl.load_workbook(path, keep_vba=False)
-    except (OSError, KeyError, ValueError) as err:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError):
+        raise InputError("skoroszyt", f"{path.name} jest uszkodzony albo nie jest skoroszytem "
+                                      "Excela (otwórz go w Excelu i zapisz ponownie)") from None
+    except (OSError, ValueError) as err:
         raise InputError("skoroszyt", f"nie da się otworzyć {path.name}: {err}") from None
     missing = [s for s in (L.JST, L.PARAMS, L.CALC) if s not in wb.sheetnames]
     if missing:

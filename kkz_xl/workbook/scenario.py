@@ -70,3 +70,19 @@ def read_scenario(path: Path, base: ParameterBase | None = None) -> Scenario:
     from kkz_xl.workbook.report import read_inputs
 
     return scenario_of(read_inputs(path, base), base)
+
+
+SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
+WORKBOOK_SUFFIXES = (".xlsm", ".xlsx")
+
+
+def load_scenario(path: Path) -> Scenario:
+    """A scenario from a YAML/JSON file or from a filled calculator workbook (.xlsm/.xlsx)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        return read_scenario(path)
+    if suffix in SCENARIO_SUFFIXES:
+        return Scenario.load(path)
+    raise InputError(str(path), "oczekiwano pliku scenariusza (.yaml, .yml, .json) albo "
+                     "wypełnionego Kalkulatora KKZ (.xlsm, .xlsx)")
