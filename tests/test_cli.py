@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from kkz_xl.cli.main import app
@@ -81,3 +82,19 @@ def test_files_of_the_wrong_kind_get_polish_errors(tmp_path: Path) -> None:
         result = runner.invoke(app, args)
         assert result.exit_code == 2, (args, result.output)
         assert message in result.output and "Traceback" not in result.output, args
+
+
+def test_unexpected_errors_are_short_and_polish(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug shows its type and a Polish hint, not a traceback; KKZ_DEBUG shows everything."""
+    import kkz_xl.cli.calc as calc
+
+    def boom(*_: object, **__: object) -> None:
+        raise ZeroDivisionError("dzielenie przez zero")
+
+    monkeypatch.setattr(calc, "load_scenario", boom)
+    result = runner.invoke(app, ["oblicz", str(SAMPLE)])
+    assert result.exit_code == 3
+    assert "Nieoczekiwany błąd programu (ZeroDivisionError" in result.output
+    assert "Traceback" not in result.output
+    debug = runner.invoke(app, ["oblicz", str(SAMPLE)], env={"KKZ_DEBUG": "1"})
+    assert isinstance(debug.exception, ZeroDivisionError)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import functools
+import os
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import ParamSpec, TypeVar
 
+import click
 import typer
+from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -44,6 +48,21 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         except PermissionError as err:
             err_console.print(f"[bold red]Błąd:[/] brak uprawnień do pliku {err.filename}")
             raise typer.Exit(2) from None
+        except (zipfile.BadZipFile, InvalidFileException):
+            err_console.print("[bold red]Błąd:[/] plik jest uszkodzony albo nie jest skoroszytem "
+                              "Excela (otwórz go w Excelu i zapisz ponownie)")
+            raise typer.Exit(2) from None
+        except (typer.Exit, click.exceptions.Exit, click.exceptions.ClickException,
+                click.exceptions.Abort):
+            raise  # the command's own exit codes and typer's usage errors
+        except Exception as err:
+            if os.environ.get("KKZ_DEBUG"):
+                raise
+            err_console.print(f"[bold red]Nieoczekiwany błąd programu[/] "
+                              f"({type(err).__name__}: {err}). Zgłoś go zespołowi KKZ; "
+                              f"pełny opis: uruchom polecenie ponownie z KKZ_DEBUG=1.",
+                              markup=True)
+            raise typer.Exit(3) from None
 
     return wrapper
 
