@@ -53,3 +53,18 @@ def fmt_percent(value: float, decimals: int = 1) -> str:
 def fmt_date(day: dt.date) -> str:
     """``23 listopada 2026 r.``."""
     return f"{day.day} {MONTHS_GENITIVE[day.month - 1]} {day.year}{NBSP}r."
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """``n`` with the Polish noun form it takes: 1 wiersz, 2 wiersze, 5 wierszy, 22 wiersze.
+
+    >>> [plural(n, "wiersz", "wiersze", "wierszy") for n in (1, 3, 12, 22, 25)]
+    ['1 wiersz', '3 wiersze', '12 wierszy', '22 wiersze', '25 wierszy']
+    """
+    if n == 1:
+        form = one
+    elif n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        form = few
+    else:
+        form = many
+    return f"{n} {form}"

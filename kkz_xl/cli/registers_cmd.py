@@ -10,7 +10,7 @@ from rich.table import Table
 
 from kkz_xl.cli.common import console, err_console, track, user_errors
 from kkz_xl.errors import InputError
-from kkz_xl.polish import fmt_money, fmt_number, fmt_percent
+from kkz_xl.polish import fmt_money, fmt_number, fmt_percent, plural
 from kkz_xl.registers.check import Level, Problem, check_register
 from kkz_xl.registers.export import Privacy, export_register
 from kkz_xl.registers.importing import import_file, load_mapping, parse_mapping_args
@@ -108,7 +108,8 @@ def _group(schema: RegisterSchema, help_text: str) -> typer.Typer:
         errors = sum(p.level == Level.ERROR for p in problems)
         if problems:
             console.print(_problems_table(problems))
-        console.print(f"Sprawdzono {rows} wierszy w {len(pliki)} plikach: błędy {errors}, "
+        console.print(f"Sprawdzono {plural(rows, 'wiersz', 'wiersze', 'wierszy')} "
+                      f"(plików: {len(pliki)}): błędy {errors}, "
                       f"ostrzeżenia {len(problems) - errors}.")
         if errors:
             raise typer.Exit(1)
@@ -144,8 +145,9 @@ def _group(schema: RegisterSchema, help_text: str) -> typer.Typer:
         target.add_rows(result.register.rows)
         backup = save_register(target, do)
         problems = check_register(read_register(do, schema))
-        console.print(f"Dopisano {len(result.register.rows)} wierszy; w rejestrze jest ich "
-                      f"{len(target.rows)}. Problemy po imporcie: {len(problems)} "
+        added = plural(len(result.register.rows), "wiersz", "wiersze", "wierszy")
+        console.print(f"Dopisano {added}; w rejestrze jest ich {len(target.rows)}. Problemy "
+                      f"po imporcie: {len(problems)} "
                       f"(szczegóły: kkz {schema.kind} sprawdz {do}).")
         if result.contacts_removed:
             err_console.print(f"[yellow]Usunięto dane kontaktowe z {result.contacts_removed} "
@@ -206,7 +208,8 @@ def _group(schema: RegisterSchema, help_text: str) -> typer.Typer:
                    Privacy.CONTACTS if z_kontaktami else Privacy.NO_CONTACTS)
         reg = read_register(rejestr, schema)
         backup = export_register(reg, wynik, privacy)
-        console.print(f"Eksport ({privacy.value}): {len(reg.rows)} wierszy.")
+        console.print(f"Eksport ({privacy.value}): "
+                      f"{plural(len(reg.rows), 'wiersz', 'wiersze', 'wierszy')}.")
         _saved(wynik, backup)
 
     @group.command("szukaj")
