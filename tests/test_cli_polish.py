@@ -110,3 +110,18 @@ def test_free_form_messages(english: str, polish: str) -> None:
 def test_unknown_messages_pass_unchanged() -> None:
     assert translate("Coś zupełnie innego.") == "Coś zupełnie innego."
     assert re.search("[A-Za-z]", translate("Option 'x' requires an argument."))
+
+
+def test_a_bad_parameter_raised_by_a_command_is_a_usage_error_in_polish() -> None:
+    """typer.BadParameter from a command's own check is shown as such, not as a bug."""
+    import typer
+
+    from kkz_xl.cli.common import user_errors
+
+    @user_errors
+    def command() -> None:
+        raise typer.BadParameter("za mało", param_hint="'--n'")
+
+    with pytest.raises(typer.BadParameter) as err:
+        command()
+    assert polish_message(err.value) == "Nieprawidłowa wartość parametru '--n': za mało"
