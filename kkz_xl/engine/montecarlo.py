@@ -19,6 +19,7 @@ import numpy as np
 
 from kkz_xl.engine.cohort import Array
 from kkz_xl.engine.two_state import TwoStateParams, payer_npv_draws
+from kkz_xl.params.base import default_base
 
 PROBABILITIES = ("exit_rate", "success", "relapse", "coverage")
 MONEY = ("programme_cost",)
@@ -148,8 +149,8 @@ def _chunk_stats(p: TwoStateParams, idx: Array, n: int, seed: int,
 
 def monte_carlo(
     p: TwoStateParams,
-    n: int = 10_000,
-    cv: float | Mapping[str, float] = 0.2,
+    n: int | None = None,
+    cv: float | Mapping[str, float] | None = None,
     seed: int = 1,
     *,
     keep_draws: bool = False,
@@ -157,11 +158,18 @@ def monte_carlo(
 ) -> MonteCarloSummary:
     """Monte Carlo of a 1-D batch of scenarios (``B`` issues, or issues × JSTs).
 
-    ``cv``: one coefficient of variation for every uncertain input, or a mapping from input
-    name (``UNCERTAIN``) to its own. ``on_progress(done, total)`` is called after each chunk.
+    ``n`` draws (default: the parameter base's ``losowania``); ``cv``: one coefficient of
+    variation for every uncertain input, or a mapping from input name (``UNCERTAIN``) to its
+    own (default, and for inputs the mapping omits: the base's ``zmiennosc``).
+    ``on_progress(done, total)`` is called after each chunk.
     """
+    base = default_base()
+    n = base.monte_carlo_draws if n is None else n
+    default_cv = base.monte_carlo_spread
+    if cv is None:
+        cv = default_cv
     spreads = {k: float(cv) for k in UNCERTAIN} if not isinstance(cv, Mapping) else {
-        k: float(cv.get(k, 0.2)) for k in UNCERTAIN
+        k: float(cv.get(k, default_cv)) for k in UNCERTAIN
     }
     p = _broadcast_batch(p)
     b = p.persons.shape[0]

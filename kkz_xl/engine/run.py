@@ -4,12 +4,12 @@ workbook, the Excel functions, the CLI and the documents all read the same way."
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from kkz_xl.engine.cohort import Array, Flows
-from kkz_xl.engine.indicators import Indicators
+from kkz_xl.engine.indicators import Indicators, break_even, ratio
 from kkz_xl.engine.montecarlo import MonteCarloSummary, monte_carlo
 from kkz_xl.engine.threshold import break_even_success
 from kkz_xl.engine.tornado import TornadoRow, tornado
@@ -194,6 +194,15 @@ class Totals:
     cumulative: Array
     break_even_year: int | None
     monte_carlo: MonteCarloStats | None
+    #: Total NPV at each discount rate of public appraisal (the base's stopy_wrazliwosci).
+    npv_by_rate: dict[float, float] = field(default_factory=dict)
+
+
+def npv_at_rates(params: TwoStateParams, rates: Sequence[float]) -> Array:
+    """NPV of every issue of the batch at each discount rate ``(R, B)``, in one run."""
+    r = np.asarray(rates, dtype=float).reshape(-1, *([1] * np.ndim(params.rate)))
+    return run(params.lead_axis().with_value("rate", np.broadcast_to(
+        r, (r.shape[0], *np.shape(params.rate)))))[1].npv
 
 
 @dataclass(frozen=True)
@@ -212,8 +221,9 @@ class ScenarioResult:
 def _totals(issues: list[IssueResult], mc: MonteCarloSummary | None) -> Totals:
     npv = sum(i.npv for i in issues)
     c = sum(i.pv_programme for i in issues)
+    pv_z = sum(i.pv_z for i in issues)
     cumulative = np.sum([i.cumulative for i in issues], axis=0)
-    reached = np.flatnonzero(cumulative >= -1e-9 * max(1.0, abs(sum(i.pv_z for i in issues))))
+    year, _ = break_even(cumulative, pv_z)
     stats = None
     if mc is not None and mc.draws is not None:
         total = mc.draws.sum(axis=1)
@@ -223,13 +233,13 @@ def _totals(issues: list[IssueResult], mc: MonteCarloSummary | None) -> Totals:
                                 float(pct[2]), float((total > 0).mean()), payer_mean.tolist(),
                                 [], [])
     return Totals(
-        npv=npv, pv_z=sum(i.pv_z for i in issues), pv_a=sum(i.pv_a for i in issues),
-        pv_programme=c, bcr=(npv + c) / c if c else None, roi=npv / c if c else None,
+        npv=npv, pv_z=pv_z, pv_a=sum(i.pv_a for i in issues),
+        pv_programme=c, bcr=_opt(ratio(npv + c, c)), roi=_opt(ratio(npv, c)),
         npv_by_payer=np.sum([i.npv_by_payer for i in issues], axis=0).tolist(),
         cost_z=np.sum([i.cost_z for i in issues], axis=0),
         cost_a=np.sum([i.cost_a for i in issues], axis=0),
         cumulative=cumulative,
-        break_even_year=int(reached[0]) + 1 if reached.size else None,
+        break_even_year=int(year) or None,
         monte_carlo=stats,
     )
 
@@ -261,7 +271,10 @@ def run_scenario(
                 if with_tornado else None)
     names = [(r.code, r.name, r.from_base) for r in resolved]
     issues = _issue_results(names, infos, items, flows, ind, thresholds, mc, tornados)
-    return ScenarioResult(scenario, price_year, years, rate, issues, _totals(issues, mc))
+    rates = base.sensitivity_rates
+    by_rate = dict(zip(rates, npv_at_rates(params, rates).sum(-1).tolist(), strict=True))
+    totals = replace(_totals(issues, mc), npv_by_rate=by_rate)
+    return ScenarioResult(scenario, price_year, years, rate, issues, totals)
 
 
 def run_inputs(item: IssueInputs, years: int, rate: float, *,

@@ -114,6 +114,7 @@ class GeneralParams(_Strict):
     rok_cen: Sourced
     zmiennosc: Sourced
     losowania: Sourced
+    zakres_tornado: Sourced
 
 
 class CpiEntry(_Strict):
