@@ -1,4 +1,4 @@
-"""The house's floors (docs: /work/shared/spec/architecture.md, README "Architektura"): every
+"""The house's floors (README "Architektura", docs/metoda.md for the method): every
 import of ``kkz_xl`` and ``udfs`` goes down, no package or module imports in a cycle, and an
 import inside a function says why it is there.
 

@@ -50,7 +50,7 @@ def payer_npv(flows: Flows) -> Array:
 
 
 def indicators(flows: Flows) -> Indicators:
-    """All indicators of ``model.md`` from the yearly flows."""
+    """All indicators of ``docs/metoda.md`` from the yearly flows."""
     df = flows.discount
     z, a = flows.cost_z, flows.cost_a
     pv_z = (df * z).sum(-1)

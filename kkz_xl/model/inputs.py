@@ -1,4 +1,4 @@
-"""Validated inputs of the two-state model for one social issue (``model.md``).
+"""Validated inputs of the two-state model for one social issue (``docs/metoda.md``).
 
 Attributes are English; the Polish aliases are the names users see (the Excel functions'
 arguments, the scenario file's keys).
