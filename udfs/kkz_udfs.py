@@ -29,15 +29,19 @@ _ZASIEG = "Udział grupy objęty programem (0–1); domyślnie 1."
 _NAWROTY = "Roczne prawdopodobieństwo powrotu osoby usamodzielnionej do systemu (0–1); dom. 0."
 _NAPLYW = "Nowe osoby w systemie co roku, od 2. roku (≥ 0); domyślnie 0."
 _POWTARZAJ = "PRAWDA: program co roku; FAŁSZ (domyślnie): tylko w 1. roku."
+_KORZYSC = ("Roczna korzyść fiskalna z jednej osoby usamodzielnionej (podatki, składki): "
+            "liczba, wiersz do 5 liczb (gmina, powiat, budżet państwa, NFZ, ZUS/Fundusz "
+            "Pracy) albo tabela rok × płatnik (zł/rok); domyślnie 0.")
 
 
 def _model_args(func):
-    """The contract's eleven model arguments, documented once for every function."""
+    """The contract's model arguments (and ``korzysc_roczna``), documented once for every
+    function."""
     for name, doc in reversed((
         ("osoby", _OSOBY), ("koszt_roczny", _KOSZT), ("odplyw", _ODPLYW),
         ("skutecznosc", _SKUT), ("koszt_uczestnika", _KOSZT_U), ("horyzont", _HORYZONT),
         ("stopa", _STOPA), ("zasieg", _ZASIEG), ("nawroty", _NAWROTY), ("naplyw", _NAPLYW),
-        ("powtarzaj", _POWTARZAJ),
+        ("powtarzaj", _POWTARZAJ), ("korzysc_roczna", _KORZYSC),
     )):
         if name in func.__code__.co_varnames[: func.__code__.co_argcount]:
             func = xw.arg(name, doc=doc)(func)
@@ -48,41 +52,45 @@ def _model_args(func):
 @_model_args
 def kkz_koszt_zaniechania(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
                           horyzont=None, stopa=None, zasieg=None, nawroty=None, naplyw=None,
-                          powtarzaj=None):
+                          powtarzaj=None, korzysc_roczna=None):
     """Koszt zaniechania (NPV): o ile taniej jest działać niż nie działać, w zł (wartość
     bieżąca). Dodatni: program się opłaca."""
     return calculator.koszt_zaniechania(osoby, koszt_roczny, odplyw, skutecznosc,
                                         koszt_uczestnika, horyzont, stopa, zasieg, nawroty,
-                                        naplyw, powtarzaj)
+                                        naplyw, powtarzaj, korzysc_roczna)
 
 
 @xw.func
 @_model_args
 def kkz_wskazniki(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, horyzont=None,
-                  stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None):
+                  stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None,
+                  korzysc_roczna=None):
     """Wskaźniki (tabela 2 kolumny): NPV, PV kosztów zaniechania i działania, PV kosztu
     programu, korzyści brutto, BCR, ROI, rok zwrotu."""
     return calculator.wskazniki(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
-                                horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj)
+                                horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj, korzysc_roczna)
 
 
 @xw.func
 @_model_args
 def kkz_przeplywy(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, horyzont=None,
-                  stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None):
+                  stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None,
+                  korzysc_roczna=None):
     """Przepływy rok po roku (tabela z nagłówkiem): osoby w systemie i koszty w obu
     scenariuszach, koszt programu, różnica i różnica zdyskontowana narastająco."""
     return calculator.przeplywy(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
-                                horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj)
+                                horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj, korzysc_roczna)
 
 
 @xw.func
 @_model_args
 def kkz_rok_zwrotu(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, horyzont=None,
-                   stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None):
+                   stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None,
+                   korzysc_roczna=None):
     """Rok zwrotu (1 = pierwszy rok) albo „brak zwrotu w horyzoncie”."""
     return calculator.rok_zwrotu(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
-                                 horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj)
+                                 horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj,
+                                 korzysc_roczna)
 
 
 @xw.func
@@ -92,21 +100,24 @@ def kkz_rok_zwrotu(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, h
 @xw.arg("ziarno", doc="Ziarno losowania: to samo ziarno daje te same wyniki; domyślnie 1.")
 def kkz_monte_carlo(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, horyzont=None,
                     stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None,
-                    losowania=None, zmiennosc=None, ziarno=None):
+                    losowania=None, zmiennosc=None, ziarno=None, korzysc_roczna=None):
     """Analiza Monte Carlo NPV (tabela 2 kolumny): średnia, p5, p50, p95 i
     prawdopodobieństwo, że NPV > 0."""
     return calculator.monte_carlo_table(osoby, koszt_roczny, odplyw, skutecznosc,
                                         koszt_uczestnika, horyzont, stopa, zasieg, nawroty,
-                                        naplyw, powtarzaj, losowania, zmiennosc, ziarno)
+                                        naplyw, powtarzaj, losowania, zmiennosc, ziarno,
+                                        korzysc_roczna)
 
 
 @xw.func
 @_model_args
 def kkz_prog_skutecznosci(osoby, koszt_roczny, odplyw, koszt_uczestnika, horyzont=None,
-                          stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None):
+                          stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None,
+                          korzysc_roczna=None):
     """Najmniejsza skuteczność programu, przy której NPV ≥ 0, albo „nieosiągalny”."""
     return calculator.prog_skutecznosci(osoby, koszt_roczny, odplyw, koszt_uczestnika,
-                                        horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj)
+                                        horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj,
+                                        korzysc_roczna)
 
 
 @xw.func
@@ -115,11 +126,11 @@ def kkz_prog_skutecznosci(osoby, koszt_roczny, odplyw, koszt_uczestnika, horyzon
                             "1); domyślnie całość gmina.")
 def kkz_platnicy(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, horyzont=None,
                  stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None,
-                 finansowanie=None):
+                 finansowanie=None, korzysc_roczna=None):
     """Kto płaci, kto oszczędza: koszt zaniechania (NPV) dla każdego płatnika."""
     return calculator.platnicy(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
                                horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj,
-                               finansowanie)
+                               finansowanie, korzysc_roczna)
 
 
 @xw.func
@@ -161,10 +172,11 @@ def kkz_analiza(kwestia, osoby, horyzont=None, stopa=None):
 @_model_args
 def kkz_okres_zwrotu(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
                      horyzont=None, stopa=None, zasieg=None, nawroty=None, naplyw=None,
-                     powtarzaj=None):
+                     powtarzaj=None, korzysc_roczna=None):
     """Zdyskontowany okres zwrotu w latach (np. 2,95) albo „brak zwrotu w horyzoncie”."""
     return calculator.okres_zwrotu(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
-                                   horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj)
+                                   horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj,
+                                   korzysc_roczna)
 
 
 # ---------------------------------------------------------------- Katalog i Sieć Liderów (12, 13)
