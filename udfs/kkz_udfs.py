@@ -8,11 +8,26 @@ and argument docs are Polish: they are what the accountant sees in Excel's funct
 
 from __future__ import annotations
 
+import inspect
+
 import xlwings as xw
 
 from kkz_xl.excel import calculator
+from kkz_xl.excel.convert import excel_function
 
 # No type hints on the Excel functions: xlwings reads annotations as converters.
+
+
+def _checked(func):
+    """Every argument and the result checked once, in both runtimes, by
+    ``kkz_xl.excel.convert.excel_function``. Each argument asks xlwings for error cells as
+    text (``err_to_str``): without it classic xlwings hands an error cell over as an empty
+    one, and the function would silently use the default."""
+    checked = excel_function(func)
+    for name in inspect.signature(func).parameters:
+        checked = xw.arg(name, err_to_str=True)(checked)
+    return checked
+
 
 # ---------------------------------------------------------------- Kalkulator Społeczny (1–11, 14)
 
@@ -43,13 +58,14 @@ def _model_args(func):
         ("stopa", _STOPA), ("zasieg", _ZASIEG), ("nawroty", _NAWROTY), ("naplyw", _NAPLYW),
         ("powtarzaj", _POWTARZAJ), ("korzysc_roczna", _KORZYSC),
     )):
-        if name in func.__code__.co_varnames[: func.__code__.co_argcount]:
+        if name in inspect.signature(func).parameters:
             func = xw.arg(name, doc=doc)(func)
     return func
 
 
 @xw.func
 @_model_args
+@_checked
 def kkz_koszt_zaniechania(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
                           horyzont=None, stopa=None, zasieg=None, nawroty=None, naplyw=None,
                           powtarzaj=None, korzysc_roczna=None):
@@ -62,6 +78,7 @@ def kkz_koszt_zaniechania(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczest
 
 @xw.func
 @_model_args
+@_checked
 def kkz_wskazniki(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, horyzont=None,
                   stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None,
                   korzysc_roczna=None):
@@ -73,6 +90,7 @@ def kkz_wskazniki(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, ho
 
 @xw.func
 @_model_args
+@_checked
 def kkz_przeplywy(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, horyzont=None,
                   stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None,
                   korzysc_roczna=None):
@@ -84,6 +102,7 @@ def kkz_przeplywy(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, ho
 
 @xw.func
 @_model_args
+@_checked
 def kkz_rok_zwrotu(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, horyzont=None,
                    stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None,
                    korzysc_roczna=None):
@@ -98,6 +117,7 @@ def kkz_rok_zwrotu(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, h
 @xw.arg("losowania", doc="Liczba losowań (100–1 000 000); domyślnie 10 000.")
 @xw.arg("zmiennosc", doc="Współczynnik zmienności niepewnych parametrów; domyślnie 0,2.")
 @xw.arg("ziarno", doc="Ziarno losowania: to samo ziarno daje te same wyniki; domyślnie 1.")
+@_checked
 def kkz_monte_carlo(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, horyzont=None,
                     stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None,
                     losowania=None, zmiennosc=None, ziarno=None, korzysc_roczna=None):
@@ -111,6 +131,7 @@ def kkz_monte_carlo(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, 
 
 @xw.func
 @_model_args
+@_checked
 def kkz_prog_skutecznosci(osoby, koszt_roczny, odplyw, koszt_uczestnika, horyzont=None,
                           stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None,
                           korzysc_roczna=None):
@@ -124,6 +145,7 @@ def kkz_prog_skutecznosci(osoby, koszt_roczny, odplyw, koszt_uczestnika, horyzon
 @_model_args
 @xw.arg("finansowanie", doc="Udziały płatników w koszcie programu (wiersz do 5 liczb, suma "
                             "1); domyślnie całość gmina.")
+@_checked
 def kkz_platnicy(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, horyzont=None,
                  stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None,
                  finansowanie=None, korzysc_roczna=None):
@@ -136,6 +158,7 @@ def kkz_platnicy(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, hor
 @xw.func
 @xw.arg("stopa", doc="Stopa dyskontowa (np. 0,03).")
 @xw.arg("przeplywy", doc="Wiersz lub kolumna przepływów; pierwszy bez dyskonta (rok 0).")
+@_checked
 def kkz_npv(stopa, przeplywy):
     """Wartość bieżąca: Σ przepływ_t·(1+stopa)^-t, t od 0 (inaczej niż NPV Excela, które
     dyskontuje pierwszy przepływ)."""
@@ -143,6 +166,7 @@ def kkz_npv(stopa, przeplywy):
 
 
 @xw.func
+@_checked
 def kkz_kwestie():
     """Kwestie społeczne bazy parametrów (tabela: kod, nazwa)."""
     return calculator.kwestie()
@@ -153,6 +177,7 @@ def kkz_kwestie():
 @xw.arg("nazwa", doc="Nazwa parametru, np. „odplyw”, „koszt_roczny”, „koszt_gmina”, "
                      "„skutecznosc”, „koszt_uczestnika”.")
 @xw.arg("rok_cen", doc="Rok cen kwot pieniężnych; domyślnie rok cen bazy.")
+@_checked
 def kkz_parametr(kwestia, nazwa, rok_cen=None):
     """Wartość z bazy parametrów; kwoty przeliczone na ceny roku rok_cen (CPI GUS)."""
     return calculator.parametr(kwestia, nazwa, rok_cen)
@@ -163,6 +188,7 @@ def kkz_parametr(kwestia, nazwa, rok_cen=None):
 @xw.arg("osoby", doc=_OSOBY)
 @xw.arg("horyzont", doc=_HORYZONT)
 @xw.arg("stopa", doc=_STOPA)
+@_checked
 def kkz_analiza(kwestia, osoby, horyzont=None, stopa=None):
     """Wskaźniki (jak KKZ_WSKAZNIKI) z parametrami kwestii wziętymi z bazy parametrów."""
     return calculator.analiza(kwestia, osoby, horyzont, stopa)
@@ -170,6 +196,7 @@ def kkz_analiza(kwestia, osoby, horyzont=None, stopa=None):
 
 @xw.func
 @_model_args
+@_checked
 def kkz_okres_zwrotu(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
                      horyzont=None, stopa=None, zasieg=None, nawroty=None, naplyw=None,
                      powtarzaj=None, korzysc_roczna=None):
@@ -189,6 +216,7 @@ from kkz_xl.excel import registers as registers_xl  # noqa: E402
                               "np. TabKatalog[#Wszystko].")
 @xw.arg("kwestia", doc="Kod kwestii, np. „bezrobocie” (lista: KKZ_KWESTIE()).")
 @xw.arg("limit", doc="Najwyżej tyle programów (liczba całkowita ≥ 1); domyślnie wszystkie.")
+@_checked
 def kkz_katalog(tabela, kwestia, limit=None):
     """Programy z Katalogu Innowacji dla danej kwestii, od najsilniejszych dowodów
     skuteczności (poziom 1) – z nagłówkami tabeli."""
@@ -200,6 +228,7 @@ def kkz_katalog(tabela, kwestia, limit=None):
                               "np. TabLiderzy[#Wszystko].")
 @xw.arg("kwestia", doc="Kod kwestii (opcjonalnie), np. „bezdomnosc”.")
 @xw.arg("jst", doc="JST lub fragment jej nazwy (opcjonalnie), np. „Radom”.")
+@_checked
 def kkz_liderzy(tabela, kwestia=None, jst=None):
     """Liderzy z Sieci Liderów zajmujący się kwestią i/lub działający w JST – z nagłówkami
     tabeli; kontakty bez zapisanej zgody są pomijane."""
@@ -216,6 +245,7 @@ from kkz_xl.excel import cis as cis_xl  # noqa: E402
 @xw.arg("zasilek", doc="Zasiłek dla bezrobotnych z pierwszych 90 dni, zł/mies. (domyślnie "
                        "kwota obowiązująca, od 1.06.2025 1 721,90 zł).")
 @xw.arg("mnoznik", doc="Świadczenie jako krotność zasiłku (domyślnie 120 % = 1,2).")
+@_checked
 def kkz_cis_swiadczenie(zasilek=None, mnoznik=None):
     """Miesięczne świadczenie integracyjne uczestnika CIS (120 % zasiłku dla bezrobotnych)."""
     return cis_xl.kkz_cis_swiadczenie(zasilek, mnoznik)
@@ -233,6 +263,7 @@ def kkz_cis_swiadczenie(zasilek=None, mnoznik=None):
                        "obowiązujący).")
 @xw.arg("stopa_skladek", doc="Składki od świadczenia jako udział świadczenia (domyślnie "
                              "0,3652).")
+@_checked
 def kkz_cis_koszt(uczestnicy, miesiace, koszty_biezace, przychody_wlasne=None, udzial_ue=None,
                   udzial_panstwa=None, zasilek=None, stopa_skladek=None):
     """Koszt edycji CIS według płatników: Fundusz Pracy, gmina, budżet państwa, fundusze UE,
@@ -246,6 +277,7 @@ def kkz_cis_koszt(uczestnicy, miesiace, koszty_biezace, przychody_wlasne=None, u
 @xw.arg("lata", doc="Lata monitoringu (domyślnie 3).")
 @xw.arg("co_ile_rok1", doc="Odstęp kontaktów w 1. roku, miesiące (domyślnie 3).")
 @xw.arg("co_ile_potem", doc="Odstęp kontaktów po 1. roku, miesiące (domyślnie 6).")
+@_checked
 def kkz_cis_kontakty(data_ukonczenia, lata=None, co_ile_rok1=None, co_ile_potem=None):
     """Terminy kontaktów z absolwentem CIS (tabela: kontakt, miesiąc, data); dzień, którego
     brak w miesiącu, przechodzi na ostatni dzień miesiąca."""
@@ -257,6 +289,7 @@ def kkz_cis_kontakty(data_ukonczenia, lata=None, co_ile_rok1=None, co_ile_potem=
 @xw.arg("cele", doc="Cele wskaźników, w tej samej kolejności.")
 @xw.arg("wagi", doc="Wagi wskaźników (≥ 0, suma > 0).")
 @xw.arg("kierunki", doc="„wyżej” (im więcej, tym lepiej) lub „niżej”; domyślnie „wyżej”.")
+@_checked
 def kkz_bsc_wynik(wartosci, cele, wagi, kierunki=None):
     """Wynik karty wyników (BSC) od 0 do 1: średnia ważona stopni osiągnięcia celów."""
     return bsc_xl.kkz_bsc_wynik(wartosci, cele, wagi, kierunki)
@@ -266,6 +299,7 @@ def kkz_bsc_wynik(wartosci, cele, wagi, kierunki=None):
 @xw.arg("wynik", doc="Wynik od 0 do 1 (np. z KKZ_BSC_WYNIK).")
 @xw.arg("prog_zielony", doc="Próg zielonego światła (domyślnie 0,9).")
 @xw.arg("prog_zolty", doc="Próg żółtego światła (domyślnie 0,7).")
+@_checked
 def kkz_bsc_swiatlo(wynik, prog_zielony=None, prog_zolty=None):
     """Światło karty wyników: „zielone”, „żółte” lub „czerwone”."""
     return bsc_xl.kkz_bsc_swiatlo(wynik, prog_zielony, prog_zolty)
@@ -279,6 +313,7 @@ def kkz_bsc_swiatlo(wynik, prog_zielony=None, prog_zolty=None):
 @xw.arg("kategoria", doc="Kategoria sieci: A (podstawowa) lub B (uzupełniająca); domyślnie A.")
 @xw.arg("limit_udzialu", doc="Najwyższy udział dotacji w kosztach, 0–1 bez 1 (domyślnie 0,9).")
 @xw.arg("wspolczynnik_b", doc="Współczynnik kategorii B, 0–1 (domyślnie 0,5).")
+@_checked
 def kkz_dotacja(etaty, koszt_na_etat, oplaty, koszty, kategoria=None, limit_udzialu=None,
                 wspolczynnik_b=None):
     """Dotacja wg kryteriów regionalnych: (etaty × koszt na etat − opłaty) × współczynnik
