@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from kkz_xl.addin.child import RunningServer, running_server
 from kkz_xl.addin.locations import default_udfs_dir
+from tests.addin_server import RunningServer, running_server
 from tests.contract import CONTRACT
 
 CALL = "/xlwings/custom-functions-call"

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kkz_xl.addin.child import RunningServer, running_server
+from tests.addin_server import RunningServer, running_server
 
 UDFS = textwrap.dedent(
     '''
