@@ -269,3 +269,34 @@ def test_bad_yearly_cost_tables(table: list, message: str) -> None:
     with pytest.raises(InputError) as err:
         udf.kkz_koszt_zaniechania(10, table, 0.1, 0.3, 100)
     assert str(err.value).startswith(message)
+
+
+def test_empty_horizon_is_the_bases_horizon_as_in_kkz_analiza() -> None:
+    base = default_base()
+    args = (100, 10_000, 0.1, 0.3, 5_000)
+    assert udf.kkz_koszt_zaniechania(*args) == udf.kkz_koszt_zaniechania(*args, base.horizon)
+    assert udf.kkz_koszt_zaniechania(*args) != udf.kkz_koszt_zaniechania(*args, base.horizon + 1)
+    assert dict(udf.kkz_analiza("bezrobocie", 100)) == dict(
+        udf.kkz_analiza("bezrobocie", 100, base.horizon))
+    with pytest.raises(InputError, match=r"^horyzont: oczekiwano liczby całkowitej od 1"):
+        udf.kkz_analiza("bezrobocie", 100, 0)  # 0 is not "empty": refused, not the default
+
+
+def test_help_texts_quote_the_defaults_from_their_one_home() -> None:
+    """No legal amount or base value is written into udfs/: the texts are built from the
+    parameter files, so they follow a new amount."""
+    from pathlib import Path
+
+    from kkz_xl.cis.params import cis_params
+    from kkz_xl.excel import help as texts
+    from kkz_xl.polish import fmt_money
+
+    source = Path(udf.__file__).read_text(encoding="utf-8")
+    benefit = cis_params().zasilek_dla_bezrobotnych.wartosc
+    for figure in (fmt_money(benefit).replace("\u00a0", " "), "1 721,90", "1721", "0,3652",
+                   "36,52", "domyślnie 7", "10 000"):
+        assert figure not in source, figure
+    assert fmt_money(benefit) in texts.cis()["zasilek_swiadczenie"]
+    assert str(default_base().horizon) in texts.horizon()
+    assert udf.kkz_cis_swiadczenie.__doc__ == texts.cis()["swiadczenie"]
+    assert "120" in udf.kkz_cis_swiadczenie.__doc__

@@ -13,9 +13,19 @@ import inspect
 import xlwings as xw
 
 from kkz_xl.excel import calculator
+from kkz_xl.excel import help as texts
 from kkz_xl.excel.convert import excel_function
 
 # No type hints on the Excel functions: xlwings reads annotations as converters.
+
+
+def _described(text):
+    """The function's description (what Excel's wizard shows) from ``text``, for descriptions
+    that quote a default living elsewhere; set before xlwings reads the docstring."""
+    def set_doc(func):
+        func.__doc__ = text
+        return func
+    return set_doc
 
 
 def _checked(func):
@@ -38,8 +48,8 @@ _KOSZT = ("Roczny koszt jednej osoby zależnej: liczba lub wiersz do 5 liczb w k
 _ODPLYW = "Roczne prawdopodobieństwo samodzielnego wyjścia z systemu bez programu (0–1)."
 _SKUT = "Udział uczestników usamodzielnionych dzięki programowi, netto (0–1)."
 _KOSZT_U = "Koszt programu na jednego uczestnika (zł)."
-_HORYZONT = "Horyzont w latach (1–50); domyślnie 7."
-_STOPA = "Realna stopa dyskontowa (np. 0,03); domyślnie z bazy parametrów."
+_HORYZONT = texts.horizon()
+_STOPA = texts.rate()
 _ZASIEG = "Udział grupy objęty programem (0–1); domyślnie 1."
 _NAWROTY = "Roczne prawdopodobieństwo powrotu osoby usamodzielnionej do systemu (0–1); dom. 0."
 _NAPLYW = "Nowe osoby w systemie co roku, od 2. roku (≥ 0); domyślnie 0."
@@ -114,9 +124,9 @@ def kkz_rok_zwrotu(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, h
 
 @xw.func
 @_model_args
-@xw.arg("losowania", doc="Liczba losowań (100–1 000 000); domyślnie 10 000.")
-@xw.arg("zmiennosc", doc="Współczynnik zmienności niepewnych parametrów; domyślnie 0,2.")
-@xw.arg("ziarno", doc="Ziarno losowania: to samo ziarno daje te same wyniki; domyślnie 1.")
+@xw.arg("losowania", doc=texts.monte_carlo()["losowania"])
+@xw.arg("zmiennosc", doc=texts.monte_carlo()["zmiennosc"])
+@xw.arg("ziarno", doc=texts.monte_carlo()["ziarno"])
 @_checked
 def kkz_monte_carlo(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, horyzont=None,
                     stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None,
@@ -242,12 +252,12 @@ from kkz_xl.excel import cis as cis_xl  # noqa: E402
 
 
 @xw.func
-@xw.arg("zasilek", doc="Zasiłek dla bezrobotnych z pierwszych 90 dni, zł/mies. (domyślnie "
-                       "kwota obowiązująca, od 1.06.2025 1 721,90 zł).")
-@xw.arg("mnoznik", doc="Świadczenie jako krotność zasiłku (domyślnie 120 % = 1,2).")
+@xw.arg("zasilek", doc=texts.cis()["zasilek_swiadczenie"])
+@xw.arg("mnoznik", doc=texts.cis()["mnoznik"])
+@_described(texts.cis()["swiadczenie"])
 @_checked
 def kkz_cis_swiadczenie(zasilek=None, mnoznik=None):
-    """Miesięczne świadczenie integracyjne uczestnika CIS (120 % zasiłku dla bezrobotnych)."""
+    """Miesięczne świadczenie integracyjne uczestnika CIS (opis: kkz_xl.excel.help)."""
     return cis_xl.kkz_cis_swiadczenie(zasilek, mnoznik)
 
 
@@ -257,12 +267,9 @@ def kkz_cis_swiadczenie(zasilek=None, mnoznik=None):
 @xw.arg("koszty_biezace", doc="Koszty bieżące CIS na miesiąc (kadra, lokal, materiały), zł.")
 @xw.arg("przychody_wlasne", doc="Przychody własne CIS w okresie, zł (domyślnie 0).")
 @xw.arg("udzial_ue", doc="Udział funduszy UE w kosztach bieżących, 0–1 (domyślnie 0).")
-@xw.arg("udzial_panstwa", doc="Udział budżetu państwa w pozostałych kosztach bieżących, 0–1 "
-                              "(domyślnie 0; propozycja z Olsztyna 2011: 0,8).")
-@xw.arg("zasilek", doc="Zasiłek dla bezrobotnych (pierwsze 90 dni), zł/mies. (domyślnie "
-                       "obowiązujący).")
-@xw.arg("stopa_skladek", doc="Składki od świadczenia jako udział świadczenia (domyślnie "
-                             "0,3652).")
+@xw.arg("udzial_panstwa", doc=texts.cis()["udzial_panstwa"])
+@xw.arg("zasilek", doc=texts.cis()["zasilek_koszt"])
+@xw.arg("stopa_skladek", doc=texts.cis()["stopa_skladek"])
 @_checked
 def kkz_cis_koszt(uczestnicy, miesiace, koszty_biezace, przychody_wlasne=None, udzial_ue=None,
                   udzial_panstwa=None, zasilek=None, stopa_skladek=None):
@@ -297,8 +304,8 @@ def kkz_bsc_wynik(wartosci, cele, wagi, kierunki=None):
 
 @xw.func
 @xw.arg("wynik", doc="Wynik od 0 do 1 (np. z KKZ_BSC_WYNIK).")
-@xw.arg("prog_zielony", doc="Próg zielonego światła (domyślnie 0,9).")
-@xw.arg("prog_zolty", doc="Próg żółtego światła (domyślnie 0,7).")
+@xw.arg("prog_zielony", doc=texts.bsc()["prog_zielony"])
+@xw.arg("prog_zolty", doc=texts.bsc()["prog_zolty"])
 @_checked
 def kkz_bsc_swiatlo(wynik, prog_zielony=None, prog_zolty=None):
     """Światło karty wyników: „zielone”, „żółte” lub „czerwone”."""
@@ -311,8 +318,8 @@ def kkz_bsc_swiatlo(wynik, prog_zielony=None, prog_zolty=None):
 @xw.arg("oplaty", doc="Opłaty użytkowników, zł/rok (domyślnie 0).")
 @xw.arg("koszty", doc="Koszty usługi, zł/rok (> 0).")
 @xw.arg("kategoria", doc="Kategoria sieci: A (podstawowa) lub B (uzupełniająca); domyślnie A.")
-@xw.arg("limit_udzialu", doc="Najwyższy udział dotacji w kosztach, 0–1 bez 1 (domyślnie 0,9).")
-@xw.arg("wspolczynnik_b", doc="Współczynnik kategorii B, 0–1 (domyślnie 0,5).")
+@xw.arg("limit_udzialu", doc=texts.bsc()["limit_udzialu"])
+@xw.arg("wspolczynnik_b", doc=texts.bsc()["wspolczynnik_b"])
 @_checked
 def kkz_dotacja(etaty, koszt_na_etat, oplaty, koszty, kategoria=None, limit_udzialu=None,
                 wspolczynnik_b=None):

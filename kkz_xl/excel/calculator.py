@@ -105,7 +105,7 @@ def model_inputs(
     except InputError as err:
         raise _excel_name(err) from None
     horizon = validated(Horizon, {
-        "horyzont": as_float_if_integral(scalar(horyzont, "horyzont")),
+        "horyzont": _default_horizon(as_float_if_integral(scalar(horyzont, "horyzont"))),
         "stopa": _default_rate(scalar(stopa, "stopa")),
     })
     return inputs, horizon
@@ -124,6 +124,11 @@ def _excel_name(err: InputError) -> InputError:
                 label = f" ({PAYER_LABELS[PAYERS[[p.value for p in PAYERS].index(position)]]})"
             return InputError(f"{argument}{label}", err.message)
     return err
+
+
+def _default_horizon(value: Any) -> Any:
+    """An empty ``horyzont``: the base's horizon (as KKZ_ANALIZA's)."""
+    return default_base().horizon if value is None else value
 
 
 def _default_rate(value: Any) -> Any:
@@ -266,7 +271,7 @@ def analiza(kwestia: Any, osoby: Any, horyzont: Any = None, stopa: Any = None) -
                                       "osoby": scalar(osoby, "osoby")})
     base.issue(issue.code)
     horizon = validated(Horizon, {
-        "horyzont": as_float_if_integral(scalar(horyzont, "horyzont")) or base.horizon,
+        "horyzont": _default_horizon(as_float_if_integral(scalar(horyzont, "horyzont"))),
         "stopa": _default_rate(scalar(stopa, "stopa")),
     })
     resolved = resolve_issue(issue, base, base.price_year)
