@@ -94,6 +94,8 @@ class Programme(_Strict):
     zasieg: Probability
     powtarzaj: bool = False
     finansowanie: dict[Payer, Annotated[float, Field(ge=0, le=1)]] = {Payer.GMINA: 1.0}
+    finansowanie_zrodlo: str | None = Field(
+        default=None, description="where the split of the programme's cost comes from")
 
     @field_validator("finansowanie")
     @classmethod
