@@ -184,7 +184,7 @@ def derived_gains(issue: IssueParams, wages: WageParams, price_year: int,
             rozdzial=GAIN_ROZDZIAL.get(payer), wartosc=round(amount * share.wartosc, 2),
             jednostka="zł/os. samodzielną/rok", rok_cen=w.year, profil=profile,
             zrodlo=(f"Wyliczenie: {texts[payer]} × udział pracujących wśród osób samodzielnych "
-                    f"{fmt_number(share.wartosc, 3)} (kwestia {issue.kod}, stopień "
+                    f"{fmt_number(share.wartosc, 3)} (kwestia „{issue.nazwa}”, stopień "
                     f"{share.stopien}) = {_zl(amount * share.wartosc)}."),
             stopien=max(w.grades[payer], share.stopien),
         ))
