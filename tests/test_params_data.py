@@ -143,6 +143,16 @@ def test_assumptions_are_said_to_be_assumptions(base: ParameterBase) -> None:
             assert "założeni" in value.zrodlo.lower(), where
 
 
+def test_every_assumption_says_why_no_source_exists(base: ParameterBase) -> None:
+    """Grade 5 carries ``uzasadnienie_zalozenia``: why no public figure was found and what a
+    gmina can check locally instead."""
+    general = [(f"general.{k}", getattr(base.general, k)) for k in type(base.general).model_fields]
+    for where, value in [*_sourced(base), *general]:
+        if value.stopien == 5:
+            assert value.uzasadnienie_zalozenia, where
+            assert len(value.uzasadnienie_zalozenia) >= 40, where
+
+
 def test_graded_figures_name_where_they_come_from(base: ParameterBase) -> None:
     """A figure graded 1-4 points to an address, a legal act or the project's spec table."""
     reference = re.compile(r"https?://|M\.P\.|Dz\.U\.|\bart\. \d|domain\.md")
