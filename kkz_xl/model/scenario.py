@@ -85,6 +85,9 @@ class Scenario(_Model):
     horizon: Years | None = Field(None, alias="horyzont")
     rate: Rate | None = Field(None, alias="stopa")
     issues: list[IssueScenario] = Field(alias="kwestie", min_length=1)
+    conservative_gains: bool | None = Field(
+        None, alias="korzysci_ostrozne",
+        description="fiscal gains without pension contributions (default: the base's)")
     monte_carlo: MonteCarloSettings = Field(default_factory=MonteCarloSettings,
                                             alias="monte_carlo")
 
@@ -150,7 +153,8 @@ class Scenario(_Model):
         """Each issue's full inputs, with the fields that came from the parameter base."""
         base = base or default_base()
         price_year, _, _ = self.settings(base)
-        return [resolve_issue(i, base, price_year, f"kwestie[{index + 1}]")
+        return [resolve_issue(i, base, price_year, f"kwestie[{index + 1}]",
+                              conservative=self.conservative_gains)
                 for index, i in enumerate(self.issues)]
 
 
@@ -167,8 +171,11 @@ def _line(item: CostItem, factor: float) -> CostLine:
 
 
 def resolve_issue(i: IssueScenario, base: ParameterBase, price_year: int,
-                  where: str = "kwestia") -> ResolvedIssue:
-    """One issue's full inputs: the JST's figures, the rest from the parameter base."""
+                  where: str = "kwestia", *, conservative: bool | None = None) -> ResolvedIssue:
+    """One issue's full inputs: the JST's figures, the rest from the parameter base.
+
+    ``conservative``: the variant of the base's derived fiscal gains (None: the base's default).
+    """
     try:
         params = base.issue(i.code)
     except InputError as err:
@@ -196,7 +203,7 @@ def resolve_issue(i: IssueScenario, base: ParameterBase, price_year: int,
     gains = i.gains
     if gains is None:
         from_base.append("korzysci")
-        gains = [_line(c, money(c.rok_cen)) for c in params.korzysci]
+        gains = [_line(c, money(c.rok_cen)) for c in base.gains(i.code, conservative)]
     inputs = IssueInputs(
         osoby=i.persons,
         koszty=costs,
