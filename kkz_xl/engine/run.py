@@ -358,7 +358,7 @@ def run_state_issue(issue: IssueScenario, years: int, rate: float,
     """One scenario issue on its multi-state model, without Monte Carlo or tornado (the Excel
     function's path)."""
     base = base or default_base()
-    inp = resolve_states(issue, base, price_year or base.price_year)
+    inp = resolve_states(issue, base, price_year or base.price_year, "")
     return run_states(inp, years, rate, with_tornado=False, threshold=threshold)[0]
 
 

@@ -48,4 +48,5 @@ INPUT_LABELS = {
     "rate": "stopa dyskontowa",
     "cost_mult": "koszt",
     "gain_mult": "korzyść",
+    "transition": "przejście",  # multi-state models: "transition[k]", k = the transition
 }

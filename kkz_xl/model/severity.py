@@ -125,7 +125,7 @@ def uses_state_model(issue: object) -> bool:
                    for attr in ("costs", "exit_rate", "relapse"))
 
 
-def _programme(model: StateModelParams, own: str | None, where: str,
+def _programme(model: StateModelParams, own: str | None, field: str,
                base: ParameterBase) -> StateProgramme:
     if own is None:
         return model.programy[0]
@@ -135,7 +135,7 @@ def _programme(model: StateModelParams, own: str | None, where: str,
     two_state = [p.id for p in base.issue(model.kod).programy]
     hint = (f" (program {own!r} jest dostępny w postaci dwustanowej: model: dwustanowy)"
             if own in two_state else "")
-    raise InputError(f"{where}.program", f"nieznany program {own!r} modelu wielostanowego; "
+    raise InputError(field, f"nieznany program {own!r} modelu wielostanowego; "
                      f"dostępne: {', '.join(p.id for p in model.programy)}{hint}")
 
 
@@ -144,9 +144,13 @@ def resolve_states(issue: object, base: ParameterBase, price_year: int,
     """The multi-state inputs of a scenario's issue (``IssueScenario``) on its shipped model."""
     i = issue
     model = shipped_models()[i.code]  # type: ignore[attr-defined]
+
+    def field(name: str) -> str:
+        return f"{where}.{name}" if where else name
+
     for key, attr in zip(TWO_STATE_ONLY, ("costs", "exit_rate", "relapse"), strict=True):
         if getattr(i, attr) is not None:
-            raise InputError(f"{where}.{key}", "pole postaci dwustanowej; w modelu "
+            raise InputError(field(key), "pole postaci dwustanowej; w modelu "
                              "wielostanowym koszty i przejścia są w pliku modelu – usuń je "
                              "albo wybierz model: dwustanowy")
     ids = model.state_ids()
@@ -163,11 +167,11 @@ def resolve_states(issue: object, base: ParameterBase, price_year: int,
     if own_split:
         for state, count in own_split.items():
             if state not in index:
-                raise InputError(f"{where}.osoby_wg_stanow", f"nieznany stan {state!r}; "
+                raise InputError(field("osoby_wg_stanow"), f"nieznany stan {state!r}; "
                                  f"stany modelu: {', '.join(ids)}")
             initial[index[state]] = count
         if abs(initial.sum() - i.persons) > SPLIT_TOLERANCE * max(1.0, i.persons):
-            raise InputError(f"{where}.osoby_wg_stanow", f"suma osób w stanach "
+            raise InputError(field("osoby_wg_stanow"), f"suma osób w stanach "
                              f"({initial.sum():g}) różni się od osoby ({i.persons:g})")
     else:
         from_base.append("osoby_wg_stanow")
@@ -178,7 +182,7 @@ def resolve_states(issue: object, base: ParameterBase, price_year: int,
         inflow_split[index[state]] = share
 
     # Transitions: the model's, then those only a programme opens (probability 0 without it).
-    prog = _programme(model, i.programme, where, base)
+    prog = _programme(model, i.programme, field("program"), base)
     pairs = [(index[t.z], index[t.do]) for t in model.przejscia]
     values = [t.wartosc for t in model.przejscia]
     effects: list[tuple[int, str]] = []
@@ -207,7 +211,7 @@ def resolve_states(issue: object, base: ParameterBase, price_year: int,
     gain_states = [index[s] for s in model.gain_states()]
     for g in gains:
         if g.profile:
-            raise InputError(f"{where}.korzysci", "profil roczny korzyści nie jest dostępny w "
+            raise InputError(field("korzysci"), "profil roczny korzyści nie jest dostępny w "
                              "modelu wielostanowym (kwota na osobę w stanie)")
         col = np.zeros(n)
         col[gain_states] = -g.amount
