@@ -54,6 +54,7 @@ INPUT_LABELS = {
     "rate": "stopa dyskontowa",
     "cost_mult": "koszt",
     "gain_mult": "korzyść",
+    "transition": "przejście",  # multi-state models: "transition[k]", k = the transition
 }
 
 # States of the two-state model (D, I), as the parameter base lists them.

@@ -70,6 +70,13 @@ class IssueScenario(_Model):
     financing: dict[Payer, Probability] | None = Field(
         None, alias="finansowanie"
     )
+    model: Literal["wielostanowy", "dwustanowy"] | None = Field(
+        None, alias="model",
+        description="form of the issue: the shipped multi-state model (default where one "
+                    "exists, kkz_xl/params/data/models) or the two-state form")
+    persons_by_state: dict[str, NonNegative] | None = Field(
+        None, alias="osoby_wg_stanow",
+        description="the group split by the multi-state model's states (adds up to osoby)")
 
     @field_validator("financing")
     @classmethod
