@@ -32,7 +32,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.cell import range_boundaries
 
 from kkz_xl.errors import DataError, InputError
-from kkz_xl.registers.headers import map_headers
+from kkz_xl.polish import plural
+from kkz_xl.registers.headers import HeaderMatch, map_headers
 from kkz_xl.registers.register import Conflict, Note, Register
 from kkz_xl.registers.schema import (
     CONFLICT_HEADERS,
@@ -54,6 +55,7 @@ RECONCILIATION_SHEET = "Uzgodnienie"
 # Sheets the registers write themselves: never read as data.
 SKIPPED_SHEETS = (INSTRUCTIONS_SHEET, LISTS_SHEET, CONFLICT_SHEET, RECONCILIATION_SHEET)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ESCAPED = re.compile(r"_x(00[01][0-9A-Fa-f])_")
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"')
 ENCODINGS = ("utf-8-sig", "utf-8", "cp1250", "iso-8859-2", "cp852")
 _POLISH = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
@@ -207,7 +209,11 @@ def _refuse_ole(path: Path, head: bytes) -> None:
 def clean_text(value: Any) -> tuple[Any, bool]:
     """Text without the control characters a workbook cannot hold (a vertical tab from Word
     becomes a line break); ``True`` when something changed."""
-    if not isinstance(value, str) or not ILLEGAL_CHARACTERS_RE.search(value):
+    if not isinstance(value, str):
+        return value, False
+    if "_x" in value:  # Excel's escape of a control character in the file (_x000B_)
+        value = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), value)
+    if not ILLEGAL_CHARACTERS_RE.search(value):
         return value, False
     cleaned = ILLEGAL_CHARACTERS_RE.sub("", value.replace("\x0b", "\n").replace("\x0c", "\n"))
     return (Formula(cleaned) if isinstance(value, Formula) else cleaned), True
@@ -474,7 +480,21 @@ def grids_of(path: Path, *, values: bool = False) -> list[Grid]:
 # ------------------------------------------------------------------ grids → registers
 
 
-def _header_row(schema: RegisterSchema, grid: Grid) -> int | None:
+def _mapped(schema: RegisterSchema, typed: list[str],
+            overrides: dict[str, str] | None = None) -> list[HeaderMatch]:
+    """Headers mapped onto the schema; the user's own mapping (``--kolumna``) first."""
+    matches = map_headers(schema, typed)
+    if not overrides:
+        return matches
+    out = [HeaderMatch(t, overrides[fold(t)], "mapowanie użytkownika")
+           if t and fold(t) in overrides else m for t, m in zip(typed, matches, strict=True)]
+    taken = {m.header for m in out if m.how == "mapowanie użytkownika"}
+    return [m if m.how == "mapowanie użytkownika" or m.header not in taken
+            else HeaderMatch(m.typed, None, "kolumna własna") for m in out]
+
+
+def _header_row(schema: RegisterSchema, grid: Grid, overrides: dict[str, str] | None = None,
+                loose: bool = False) -> int | None:
     """Index of the register's header row: the first of the top rows that names the
     register's name and JST columns, or three of its columns."""
     want = {schema.header(schema.name_key), schema.header("jst")}
@@ -482,8 +502,11 @@ def _header_row(schema: RegisterSchema, grid: Grid) -> int | None:
     def is_header(row: list[Any]) -> bool:
         if sum(not is_empty(c) for c in row) < 2:
             return False
-        mapped = {m.header for m in map_headers(
-            schema, [squash(str(c)) if not is_empty(c) else "" for c in row]) if m.header}
+        mapped = {m.header for m in _mapped(
+            schema, [squash(str(c)) if not is_empty(c) else "" for c in row], overrides)
+            if m.header}
+        if loose:
+            return bool(mapped)
         return want <= mapped or (schema.header(schema.name_key) in mapped and len(mapped) >= 3)
 
     if grid.table is not None:
@@ -498,10 +521,16 @@ def _header_row(schema: RegisterSchema, grid: Grid) -> int | None:
     return None
 
 
-def _register_of(schema: RegisterSchema, grid: Grid, source: str, values: bool) -> Register:
+def _first_filled(grid: Grid) -> int | None:
+    for i, row in enumerate(grid.cells[:_HEADER_SCAN_ROWS]):
+        if sum(not is_empty(c) for c in row) >= 2:
+            return i
+    return None
+
+
+def _register_of(schema: RegisterSchema, grid: Grid, source: str, h: int,
+                 overrides: dict[str, str] | None = None) -> Register:
     notes = list(grid.notes)
-    h = _header_row(schema, grid)
-    assert h is not None
     header_cells = list(grid.cells[h])
     first_col = 0
     last_table_col = None
@@ -530,8 +559,8 @@ def _register_of(schema: RegisterSchema, grid: Grid, source: str, values: bool) 
                               grid.sheet, h + 1))
     headers = []
     for (j, cell), match in zip(zip(keep, typed, strict=True),
-                                map_headers(schema, [squash(str(c)) if c is not None else ""
-                                                     for c in typed]), strict=True):
+                                _mapped(schema, [squash(str(c)) if c is not None else ""
+                                                 for c in typed], overrides), strict=True):
         name = match.header or (squash(str(cell)) if cell is not None
                                 else f"Kolumna {j + first_col + 1}")
         while name in headers:
@@ -561,9 +590,15 @@ def _register_of(schema: RegisterSchema, grid: Grid, source: str, values: bool) 
         numbers.append(offset)
         if table_end is not None and offset > table_end:
             under_table += 1
+    extent = 0
+    if table_end is not None:
+        extent = table_end
+        while extent < len(grid.cells) and not all(is_empty(c) for c in grid.cells[extent]):
+            extent += 1
     if under_table:
-        notes.append(Note("pod tabelą", f"{under_table} wierszy wpisano pod tabelą Excela (tabela "
-                          "ich nie objęła) – wczytane", grid.sheet, table_end or 0))
+        under = plural(under_table, "wiersz", "wiersze", "wierszy")
+        notes.append(Note("pod tabelą", f"{under} wpisane pod tabelą Excela (tabela ich nie "
+                          "objęła) – wczytane", grid.sheet, table_end or 0))
     if cleaned:
         notes.append(Note("znaki sterujące", "usunięto znaki sterujące (np. pionowy tabulator "
                           "z Worda → nowy wiersz) w komórkach: " + "; ".join(cleaned[:20])
@@ -571,20 +606,25 @@ def _register_of(schema: RegisterSchema, grid: Grid, source: str, values: bool) 
                           grid.sheet))
     inside = [n for n in range(h + 2, (numbers[-1] if numbers else 0) + 1) if n not in numbers]
     if inside:
-        notes.append(Note("puste wiersze", f"{len(inside)} pustych wierszy wewnątrz danych "
-                          "pominięto; dane pod nimi wczytano", grid.sheet, inside[0]))
+        blank = plural(len(inside), "pusty wiersz", "puste wiersze", "pustych wierszy")
+        notes.append(Note("puste wiersze", f"{blank} wewnątrz danych pominięto; dane pod "
+                          "nimi wczytano", grid.sheet, inside[0]))
     return Register(schema, headers, rows, source=source, sheet=grid.sheet,
-                    row_numbers=numbers, notes=notes, cells_in=cells_in)
+                    row_numbers=numbers, notes=notes, cells_in=cells_in, extent=extent)
 
 
 def read_registers(path: Path, schema: RegisterSchema, *, values: bool = False,
-                   sheet: str | None = None) -> list[Register]:
+                   sheet: str | None = None, mapping: dict[str, str] | None = None,
+                   loose: bool = False) -> list[Register]:
     """Every register sheet of ``path`` (the instructions, lists, conflicts and reconciliation
     sheets are not data); ``values=True`` takes a formula's cached result (a sent file).
 
+    ``mapping`` (typed header → register header) comes before the automatic mapping;
+    ``loose`` (import of another shape) takes a sheet whose top rows map any column.
     Refuses the file (``DataError``) when it holds no register sheet at all.
     """
     path = Path(path)
+    overrides = {fold(k): v for k, v in (mapping or {}).items()}
     grids = grids_of(path, values=values)
     if sheet is not None:
         names = [g.sheet for g in grids]
@@ -601,14 +641,18 @@ def read_registers(path: Path, schema: RegisterSchema, *, values: bool = False,
                                     f"rejestru ({filled} niepustych komórek) – pominięty",
                                     grid.sheet))
             continue
-        if _header_row(schema, grid) is None:
+        h = _header_row(schema, grid, overrides, loose)
+        if h is None and loose and sheet is not None:
+            h = _first_filled(grid)
+        if h is None:
             if filled:
                 skipped.append(Note("arkusz pominięty", f"arkusz „{grid.sheet}” nie ma wiersza "
-                                    "nagłówków rejestru (kolumny "
-                                    f"„{schema.header(schema.name_key)}” i „{schema.header('jst')}”)"
-                                    f" – pominięty, {filled} niepustych komórek", grid.sheet))
+                                    "nagłówków rejestru (kolumny „"
+                                    + schema.header(schema.name_key) + "” i „"
+                                    + schema.header("jst") + f"”) – pominięty, {filled} "
+                                    "niepustych komórek", grid.sheet))
             continue
-        out.append(_register_of(schema, grid, path.name, values))
+        out.append(_register_of(schema, grid, path.name, h, overrides))
     if not out:
         wanted = f"„{schema.header(schema.name_key)}” i „{schema.header('jst')}”"
         reasons = "; ".join(n.message for n in skipped)

@@ -61,6 +61,13 @@ class Register:
     received: dt.date | None = None  # the file's date: when it was sent, for provenance
     notes: list[Note] = field(default_factory=list)  # what reading changed or skipped
     cells_in: int | None = None  # non-empty cells under the header as found in the file
+    # Last sheet row of the rows typed straight under an Excel table that did not grow: the
+    # in-place writer takes them into the table (they are the register's, not the user's).
+    extent: int = 0
+    base: bool = False  # the regional register of the previous round (``scal --wynik``)
+    # What the Dyfuzor wrote last time, per regional ID: header → digest (hidden sheet), so
+    # that a value typed by a person is told from one the Dyfuzor put there.
+    written: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.sheet:
