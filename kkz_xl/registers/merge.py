@@ -46,6 +46,9 @@ class MergeResult:
     # Source cells refused, with the Polish reason: (file, row, header) → reason.
     refused: dict[tuple[int, int, str], str] = field(default_factory=dict)
     decisions: int = 0  # conflicts settled by a person's „Decyzja”
+    # Cells of the previous round's regional register that a fresh value sent by the
+    # sources replaced (file, row, header).
+    superseded: set[tuple[int, int, str]] = field(default_factory=set)
 
     @property
     def duplicates_joined(self) -> int:
@@ -127,6 +130,45 @@ def _union(col: Column | None, values: list[Any]) -> Any:
     return "; ".join(sorted(items, key=lambda s: (fold(s), s)))
 
 
+@dataclass
+class _Member:
+    """A source row in its group, with what the merge needs to know of it."""
+
+    row: Row
+    trail: list[str]
+    ri: int  # index of its register
+    i: int  # index of the row in it
+    edits: dict[str, str]  # header → value a person typed into the regional register
+    stale: bool  # an unchanged row of the previous round: fresh source values win
+    source: str
+    base: bool = False  # from the previous round's regional register
+    regional: bool = False  # a merged row (it has „Pochodzenie”): its values are merged ones
+    changed: frozenset[str] = frozenset()  # cells changed since the Dyfuzor wrote them
+
+    def __iter__(self) -> Any:  # unpacks as (row, trail, ri, i)
+        return iter((self.row, self.trail, self.ri, self.i))
+
+
+def _edits(schema: RegisterSchema, reg: Register, row: Row) -> dict[str, str]:
+    """Cells of a regional register that differ from what the Dyfuzor wrote (its hidden
+    sheet): typed by a person. Only columns whose values must agree count."""
+    if not reg.written:
+        return {}
+    from kkz_xl.registers.workbook import value_digest
+
+    written = reg.written.get(display(row.get(schema.header("id"))))
+    if written is None:
+        return {}
+    out = {}
+    for h, value in row.items():
+        col = schema.by_header.get(h)
+        if is_empty(value) or (col is not None and col.merge != Merge.VALUE):
+            continue
+        if written.get(h) != value_digest(col, value):
+            out[h] = display(_typed(col, value))
+    return out
+
+
 def _decided(entries: Iterable[Conflict]) -> str | None:
     """The value a person chose for one conflict: the text typed in „Decyzja”, or the row's
     own value where „tak” (or ✓, x) was typed; ``None`` when undecided or decided two ways."""
@@ -172,14 +214,14 @@ def merge_registers(registers: Iterable[Register], *, today: dt.date | None = No
     source_id_h = schema.header("id_zgloszenia")
     consent_hs = ((schema.header("zgoda_data"), schema.header("zgoda_zakres"))
                   if "zgoda_data" in schema.by_key else ())
-    Member = tuple[Row, list[str], int, int]
-    groups: dict[tuple[str, str], list[Member]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[_Member]] = defaultdict(list)
     carried: dict[tuple[tuple[str, str], str], dict[Conflict, Conflict]] = defaultdict(dict)
     placement: list[list[tuple[str, str]]] = []
     refused: dict[tuple[int, int, str], str] = {}
     unknown: set[str] = set()
     input_rows = 0
     removed_rows: set[tuple[int, int]] = set()
+    superseded: set[tuple[int, int, str]] = set()
     for ri, reg in enumerate(registers):
         unknown.update(reg.unknown_headers)
         for c in reg.conflicts:
@@ -197,9 +239,17 @@ def merge_registers(registers: Iterable[Register], *, today: dt.date | None = No
             prior = row.get(trail_h)
             trail = ([s for s in (p.strip() for p in str(prior).split(";")) if s]
                      if not is_empty(prior) else [reg.ref(i)])
+            edits = _edits(schema, reg, row)
+            if edits and not reg.base:
+                # A regional file sent back with changes: the change is its sender's.
+                trail.append(reg.ref(i))
+                sender = schema.header("przeslal")
+                row[sender] = _union(None, [row.get(sender), reg.source.rsplit(".", 1)[0]])
             _fill_provenance(schema, row, reg)
             key = _row_key(schema, row, trail[0])
-            groups[key].append((row, trail, ri, i))
+            groups[key].append(_Member(row, trail, ri, i, edits if reg.base else {},
+                                       reg.base and bool(reg.written), reg.source, reg.base,
+                                       not is_empty(prior), frozenset(edits)))
             placement[ri].append(key)
 
     headers = schema.headers + sorted(unknown - set(schema.headers), key=lambda h: (fold(h), h))
@@ -240,20 +290,36 @@ def merge_registers(registers: Iterable[Register], *, today: dt.date | None = No
                 merged[h] = max((_typed(col, v) for v, _ in present), default=None)
             else:
                 seen = dict(carried.get((key, h), {}))
-                for v, t in present:
-                    c = Conflict(key, h, display(_typed(col, v)), TRAIL_SEP.join(t), name, jst)
-                    seen.setdefault(c, c)
-                if len({c.value for c in seen}) > 1:
-                    decision = _decided(seen)
-                    row_conflicts.extend(_with_decision(seen, decision))
-                    if decision is None:
-                        merged[h] = None
-                        in_conflict.add(h)
+                fresh = any(not m.base and not is_empty(m.row.get(h)) for m in members)
+                for m in members:
+                    v = m.row.get(h)
+                    if is_empty(v):
+                        continue
+                    if h in m.edits:  # typed into the regional register: a decision
+                        c = Conflict(key, h, m.edits[h], f"{m.source}: wpis ręczny", name, jst,
+                                     m.edits[h])
+                    elif m.stale and fresh:
+                        superseded.add((m.ri, m.i, h))  # a fresh value from the sources wins
+                        continue
+                    elif m.regional and (key, h) in carried and h not in m.changed:
+                        continue  # the outcome of a recorded conflict, not another source
                     else:
-                        merged[h] = _typed(col, decision)
-                        decisions += 1
+                        c = Conflict(key, h, display(_typed(col, v)), TRAIL_SEP.join(m.trail),
+                                     name, jst)
+                    seen.setdefault(c, c)
+                decision = _decided(seen) if any(c.decision for c in seen) else None
+                if decision is not None:
+                    row_conflicts.extend(_with_decision(seen, decision))
+                    merged[h] = _typed(col, decision)
+                    decisions += len({c.value for c in seen}) > 1
+                elif len({c.value for c in seen}) > 1:
+                    row_conflicts.extend(seen)
+                    merged[h] = None
+                    in_conflict.add(h)
                 else:
-                    merged[h] = _typed(col, present[0][0]) if present else None
+                    kept = [m.row[h] for m in members if not is_empty(m.row.get(h))
+                            and (m.ri, m.i, h) not in superseded]
+                    merged[h] = _typed(col, kept[0]) if kept else None
         if consent_hs:
             decided = _merge_consent(schema, key, name, jst, members, carried, merged,
                                      row_conflicts, in_conflict, today)
@@ -270,7 +336,7 @@ def merge_registers(registers: Iterable[Register], *, today: dt.date | None = No
     out = Register(schema, headers, rows, source="", sheet=schema.sheet,
                    conflicts=sorted(set(conflicts)))
     return MergeResult(out, ids, input_rows, len(registers), len(removed_rows), placement,
-                       refused, decisions)
+                       refused, decisions, superseded)
 
 
 def _merge_consent(schema: RegisterSchema, key: tuple[str, str], name: str, jst: str,

@@ -40,6 +40,8 @@ from kkz_xl.registers.schema import (
     CONFLICT_SHEET,
     INSTRUCTIONS_SHEET,
     LISTS_SHEET,
+    RECONCILIATION_SHEET,
+    STATE_SHEET,
     RegisterSchema,
 )
 from kkz_xl.registers.text import FORMULA_PREFIXES, Formula, fold, squash
@@ -51,9 +53,9 @@ _NS = {
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
 _HEADER_SCAN_ROWS = 30
-RECONCILIATION_SHEET = "Uzgodnienie"
 # Sheets the registers write themselves: never read as data.
-SKIPPED_SHEETS = (INSTRUCTIONS_SHEET, LISTS_SHEET, CONFLICT_SHEET, RECONCILIATION_SHEET)
+SKIPPED_SHEETS = (INSTRUCTIONS_SHEET, LISTS_SHEET, CONFLICT_SHEET, RECONCILIATION_SHEET,
+                  STATE_SHEET)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ESCAPED = re.compile(r"_x(00[01][0-9A-Fa-f])_")
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"')
@@ -61,8 +63,8 @@ ENCODINGS = ("utf-8-sig", "utf-8", "cp1250", "iso-8859-2", "cp852")
 _POLISH = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
 # Letters a wrong Polish code page produces instead of Polish ones (cp1250 read as ISO-8859-2
 # gives C1 controls and š/Ľ; ISO read as cp1250 gives ±/¶/Ľ; cp852 read as cp1250 gives ˘/Ą…).
-_WRONG = set("±¶Ľ¼ˇ¦¬©®¤§¨°´¸·¢˘˝˙š¹¥ŞşŢţľĽÂÃĂÅÆÇÈÉÊËÌÍÎÏÐÑÒÔÕÖ×ØÙÚÛÜÝÞßàâãäåæçèéêëìíîïðñòôõöøùúûüýþÿ"
-             "│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀■")
+_WRONG = set("±¶Ľ¼ˇ¦¬©®¤§¨°´¸·¢˘˝˙š¹¥ŞşŢţľĽÂÃĂÅÆÇÈÉÊËÌÍÎÏÐÑÒÔÕÖ×ØÙÚÛÜÝÞß"
+             "àâãäåæçèéêëìíîïðñòôõöøùúûüýþÿ│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀■")
 MAX_ZIP_BYTES = 500 * 1024 * 1024  # uncompressed size a register may have
 MAX_ZIP_RATIO = 200  # uncompressed : compressed, above which an archive is taken for a bomb
 
@@ -635,7 +637,9 @@ def read_registers(path: Path, schema: RegisterSchema, *, values: bool = False,
     skipped: list[Note] = []
     for grid in grids:
         filled = sum(not is_empty(c) for r in grid.cells for c in r)
-        if grid.sheet in SKIPPED_SHEETS or fold(grid.sheet).startswith("instrukc"):
+        if grid.sheet in SKIPPED_SHEETS:
+            continue  # the registers' own sheets
+        if fold(grid.sheet).startswith("instrukc"):
             if filled:
                 skipped.append(Note("arkusz pominięty", f"arkusz „{grid.sheet}” to nie dane "
                                     f"rejestru ({filled} niepustych komórek) – pominięty",
@@ -661,9 +665,29 @@ def read_registers(path: Path, schema: RegisterSchema, *, values: bool = False,
     out[0].notes[:0] = skipped
     received = dt.date.fromtimestamp(path.stat().st_mtime)
     conflicts = _read_conflicts_of(path, grids)
+    written = _state_of(grids)
     for reg in out:
         reg.received = received
+        reg.written = written
         reg.conflicts = conflicts if reg is out[0] else []
+    return out
+
+
+def _state_of(grids: list[Grid]) -> dict[str, dict[str, str]]:
+    """What the Dyfuzor wrote last time (its hidden sheet), by regional ID."""
+    out: dict[str, dict[str, str]] = {}
+    for grid in grids:
+        if grid.sheet != STATE_SHEET:
+            continue
+        for row in grid.cells[1:]:
+            if len(row) < 2 or is_empty(row[0]) or is_empty(row[1]):
+                continue
+            try:
+                digests = json.loads(str(row[1]))
+            except json.JSONDecodeError:
+                continue
+            if isinstance(digests, dict):
+                out[str(row[0])] = {str(k): str(v) for k, v in digests.items()}
     return out
 
 

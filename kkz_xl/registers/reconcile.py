@@ -201,11 +201,12 @@ class _Output:
             return "ok" if display(value) in (display(got), *ids) else None
         if strategy == Merge.KEY:
             return "ok" if fold(display(value)) == fold(display(got)) else None
-        if is_empty(got) and (key, h, display(_typed(col, value))) not in self.conflicts:
-            return None
         if h == schema.header("konflikty"):
+            # A column named here was in conflict; settled since, it is no longer listed.
             have = set(_items(None, got)) if not is_empty(got) else set()
             return "ok" if all(n in have or n in out for n in _items(None, value)) else None
+        if is_empty(got) and (key, h, display(_typed(col, value))) not in self.conflicts:
+            return None
         if strategy == Merge.TRAIL:
             have = set(str(got).split(TRAIL_SEP))
             return "ok" if {s.strip() for s in str(value).split(";") if s.strip()} <= have \
@@ -270,6 +271,9 @@ def merge_balance(files: list[tuple[str, list[Register]]], registers: list[Regis
                     if reason is not None:
                         balance.cells_refused += 1
                         balance.refused_reasons[reason] += 1
+                        continue
+                    if (ri, i, h) in result.superseded:
+                        balance.cells_joined += 1  # last round's value, replaced by a fresh one
                         continue
                     where = output.where(key, h, value, row)
                     if where == "konflikt":

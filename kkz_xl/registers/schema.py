@@ -342,4 +342,6 @@ CONFLICT_SHEET = "Konflikty"
 CONFLICT_HEADERS: tuple[str, ...] = ("ID", "Nazwa", "JST", "Kolumna", "Wartość", "Źródło",
                                      "Decyzja")
 INSTRUCTIONS_SHEET = "Instrukcja"
+RECONCILIATION_SHEET = "Uzgodnienie"  # where every sent row and cell went (reconcile.py)
+STATE_SHEET = "Dyfuzor_stan"  # hidden: fingerprints of what the Dyfuzor wrote, by ID
 LISTS_SHEET = "Słowniki"

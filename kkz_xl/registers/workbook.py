@@ -25,6 +25,8 @@ from kkz_xl.registers.schema import (
     INSTRUCTIONS_SHEET,
     LISTS_SHEET,
     MAZOWIECKIE_POWIATY,
+    RECONCILIATION_SHEET,
+    STATE_SHEET,
     STATUSES,
     Column,
     Kind,
@@ -295,6 +297,7 @@ def build_workbook(register: Register, *, with_conflicts: bool = False,
     _write_lists(wb, register)
     if with_conflicts:
         write_conflicts_sheet(wb, register.schema, register.conflicts, conflict_ids or {})
+        write_state_sheet(wb, register)
     if reconciliation is not None:
         write_reconciliation_sheet(wb, reconciliation)
     wb.active = wb.sheetnames.index(register.schema.sheet)
@@ -313,7 +316,6 @@ def write_reconciliation_sheet(wb: Workbook, recon: Any) -> None:
     """The „Uzgodnienie” sheet: each file's balance (rows and cells in, placed, joined, in
     conflicts, refused, lost) and below it every note of the reading (mappings, encodings…)."""
     from kkz_xl.registers.reconcile import COUNTS, LABELS
-    from kkz_xl.registers.reading import RECONCILIATION_SHEET
 
     if RECONCILIATION_SHEET in wb.sheetnames:
         del wb[RECONCILIATION_SHEET]
@@ -356,3 +358,39 @@ def write_reconciliation_sheet(wb: Workbook, recon: Any) -> None:
             for j, value in enumerate((f.file, *entry), start=1):
                 put(ws.cell(r, j), value)
     ws.freeze_panes = "A4"
+
+
+
+def value_digest(column: Column | None, value: object) -> str:
+    """A short fingerprint of a cell as the Dyfuzor reads it (``1200`` = ``1200.0``)."""
+    import hashlib
+
+    from kkz_xl.registers.merge import _typed, display
+
+    return hashlib.sha1(display(_typed(column, value)).encode("utf-8")).hexdigest()[:10]
+
+
+def write_state_sheet(wb: Workbook, register: Register) -> None:
+    """A hidden sheet with a fingerprint of every cell the Dyfuzor wrote, by regional ID: at
+    the next round a cell that differs was typed by a person (kept as their decision, or
+    credited to the gmina that sent the file back)."""
+    import json
+
+    if STATE_SHEET in wb.sheetnames:
+        del wb[STATE_SHEET]
+    ws = wb.create_sheet(STATE_SHEET)
+    ws.sheet_state = "hidden"
+    schema = register.schema
+    id_h = schema.header("id")
+    put(ws.cell(1, 1), "ID")
+    put(ws.cell(1, 2), "Zapis Dyfuzora (nie edytuj)")
+    r = 1
+    for row in register.rows:
+        ident = row.get(id_h)
+        if is_empty(ident):
+            continue
+        digests = {h: value_digest(schema.by_header.get(h), v) for h, v in row.items()
+                   if not is_empty(v)}
+        r += 1
+        put(ws.cell(r, 1), str(ident))
+        put(ws.cell(r, 2), json.dumps(digests, ensure_ascii=False, sort_keys=True))

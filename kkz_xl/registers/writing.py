@@ -30,6 +30,7 @@ from kkz_xl.registers.workbook import (
     build_workbook,
     write_conflicts_sheet,
     write_reconciliation_sheet,
+    write_state_sheet,
 )
 from kkz_xl.storage.atomic import atomic_write, atomic_write_bytes
 
@@ -91,6 +92,7 @@ def _update_in_place(path: Path, tmp: Path, register: Register, with_conflicts: 
         table.autoFilter.ref = ref
     if with_conflicts:
         write_conflicts_sheet(wb, schema, register.conflicts, conflict_ids or {})
+        write_state_sheet(wb, register)
     if reconciliation is not None:
         write_reconciliation_sheet(wb, reconciliation)
     wb.save(tmp)
