@@ -25,7 +25,7 @@ from kkz_xl.cis.labels import (
     CisPayer,
 )
 from kkz_xl.cis.monitoring import Graduate, Schedule, monitoring_plan
-from kkz_xl.cis.params import cis_params
+from kkz_xl.cis.params import cis_params, validity_warnings
 from kkz_xl.polish import fmt_date, fmt_money, fmt_percent
 from kkz_xl.workbook import style as st
 
@@ -39,6 +39,7 @@ TRACKING_FIRST_ROW = 4
 _INPUTS: tuple[tuple[str, str, tuple[float, float, bool, bool]], ...] = (
     ("uczestnicy", st.INTEGER, (1, 10_000, True, False)),
     ("miesiace", st.DECIMAL, (0.5, 24, False, False)),
+    ("miesiace_dzialania", st.DECIMAL, (0.5, 24, False, False)),
     ("zasilek", st.MONEY, (1, 100_000, False, False)),
     ("mnoznik", "0%", (0.01, 5, False, True)),
     ("stopa_skladek", "0.00%", (0, 1, False, True)),
@@ -50,13 +51,19 @@ _INPUTS: tuple[tuple[str, str, tuple[float, float, bool, bool]], ...] = (
 
 
 def _source_notes() -> dict[str, str]:
+    """Each legal amount's source with its period of validity (and a warning when past)."""
     p = cis_params()
-    return {
-        "zasilek": p.zasilek_dla_bezrobotnych.zrodlo,
-        "mnoznik": p.mnoznik_swiadczenia.zrodlo,
-        "stopa_skladek": p.stopa_skladek.zrodlo,
-        "udzial_panstwa": p.udzial_panstwa_propozycja.zrodlo,
-    }
+    values = {"zasilek": p.zasilek_dla_bezrobotnych, "mnoznik": p.mnoznik_swiadczenia,
+              "stopa_skladek": p.stopa_skladek, "udzial_panstwa": p.udzial_panstwa_propozycja}
+    out = {}
+    for field, v in values.items():
+        note = f"{v.zrodlo} Wartość {v.validity()}."
+        if v.expired(p.dzien):
+            note = f"UWAGA: termin obowiązywania minął – sprawdź nową kwotę. {note}"
+        out[field] = note
+    out["miesiace_dzialania"] = ("Koszty bieżące (kadra, lokal) liczą się za miesiące działania "
+                                 "CIS, nie za średnie uczestnictwo.")
+    return out
 
 
 def _calculator(ws: Worksheet, data: CisInput) -> None:
@@ -82,7 +89,7 @@ def _calculator(ws: Worksheet, data: CisInput) -> None:
         "swiadczenie_mies": "={zasilek}*{mnoznik}",
         "swiadczenia": "={uczestnicy}*{miesiace}*{swiadczenie_mies}",
         "skladki": "={swiadczenia}*{stopa_skladek}",
-        "koszty_biezace": "={koszty_biezace_mies}*{miesiace}",
+        "koszty_biezace": "={koszty_biezace_mies}*{miesiace_dzialania}",
         "nadwyzka_przychodow": "=MAX(0,{przychody_wlasne}-{koszty_biezace})",
     }
     for key, formula in formulas.items():
@@ -198,22 +205,8 @@ def _help(ws: Worksheet, schedule: Schedule) -> None:
     benefit = p.zasilek_dla_bezrobotnych
     integration = benefit.wartosc * p.mnoznik_swiadczenia.wartosc
     months = ", ".join(str(m) for m in schedule.contact_months())
-    lines = (
-        "Arkusz Kalkulator: wpisz liczbę uczestników, miesiące, koszty bieżące, przychody "
-        "własne i udziały płatników. Wyniki i podział na płatników liczą się same.",
-        f"Świadczenie integracyjne = {fmt_percent(p.mnoznik_swiadczenia.wartosc, 0)} zasiłku "
-        f"dla bezrobotnych z pierwszych 90 dni (od {fmt_date(benefit.od)}: "
-        f"{fmt_money(benefit.wartosc)}, więc {fmt_money(integration)} miesięcznie).",
-        "Arkusz Absolwenci: id, imię i nazwisko i data ukończenia CIS każdego absolwenta.",
-        f"Arkusz Monitoring: kontakty w miesiącach {months} po ukończeniu (propozycja standardu "
-        "z Olsztyna, 2011: trzy lata, w pierwszym roku co kwartał, potem co pół roku). "
-        "Wpisuj datę, formę kontaktu i sytuację absolwenta.",
-        "Gdy dzień nie istnieje w miesiącu kontaktu (np. 31 sierpnia + 6 miesięcy), termin "
-        "przypada na ostatni dzień miesiąca (28 lub 29 lutego).",
-        "Nowy plan dla innej listy absolwentów lub innego harmonogramu: kkz cis monitoring.",
-        "Te same obliczenia dają funkcje Excela KKZ_CIS_KOSZT, KKZ_CIS_SWIADCZENIE i "
-        "KKZ_CIS_KONTAKTY (dodatek KKZ).",
-    )
+    warnings = tuple(f"UWAGA: {w}." for w in validity_warnings(p.dzien))
+    lines = (*warnings, "Arkusz Kalkulator: wpisz liczbę uczestników, średnie miesiące uczestnictwa, miesiące " "działania CIS, koszty bieżące, przychody własne i udziały płatników. Wyniki i podział " "na płatników liczą się same. Świadczenia liczą się za miesiące uczestnictwa, koszty " "bieżące – za miesiące działania CIS.", f"Świadczenie integracyjne = {fmt_percent(p.mnoznik_swiadczenia.wartosc, 0)} zasiłku " f"dla bezrobotnych z pierwszych 90 dni ({fmt_money(benefit.wartosc)}, kwota " f"{benefit.validity()}; więc {fmt_money(integration)} miesięcznie). Stan bazy " f"parametrów na {fmt_date(p.dzien)}.", "Arkusz Absolwenci: id, imię i nazwisko i data ukończenia CIS każdego absolwenta.", f"Arkusz Monitoring: kontakty w miesiącach {months} po ukończeniu (propozycja standardu " "z Olsztyna, 2011: trzy lata, w pierwszym roku co kwartał, potem co pół roku). " "Wpisuj datę, formę kontaktu i sytuację absolwenta.", "Gdy dzień nie istnieje w miesiącu kontaktu (np. 31 sierpnia + 6 miesięcy), termin " "przypada na ostatni dzień miesiąca (28 lub 29 lutego).", "Nowy plan dla innej listy absolwentów lub innego harmonogramu: kkz cis monitoring " "(z wypełnionym skoroszytem: kkz cis monitoring wypelniony.xlsx – wpisane kontakty " "i nowi absolwenci zostają). Wyniki absolwentów: kkz cis wyniki wypelniony.xlsx.", "Te same obliczenia dają funkcje Excela KKZ_CIS_KOSZT, KKZ_CIS_SWIADCZENIE i " "KKZ_CIS_KONTAKTY (dodatek KKZ).")
     st.instructions(ws, lines)
 
 
