@@ -13,7 +13,7 @@ from docx import Document
 from kkz_xl.bsc.labels import Perspective
 from kkz_xl.bsc.network import sample_network, scorecard
 from kkz_xl.bsc.sample_outputs import write_samples
-from kkz_xl.training.lo_recalc import recalculated, soffice_available
+from tests.lo_recalc import recalculated, soffice_available
 
 
 @pytest.fixture(scope="module")

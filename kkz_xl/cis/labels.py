@@ -20,6 +20,8 @@ CIS_PAYER_LABELS: dict[CisPayer, str] = {
     CisPayer.FUNDUSZE_UE: "fundusze UE",
     CisPayer.PRZYCHODY_WLASNE: "przychody własne CIS",
 }
+SHEET_CALC, SHEET_GRADUATES, SHEET_TRACKING = "Kalkulator", "Absolwenci", "Monitoring"
+SHEET_OUTCOMES, SHEET_HELP = "Wyniki", "Instrukcja"
 TOTAL_LABEL = "razem"
 COST_TABLE_HEADER = ("płatnik", "kwota", "udział")
 

@@ -29,6 +29,9 @@ from kkz_xl.cis.labels import (
     INPUT_LABELS,
     LOST_CONTACT,
     SELF_RELIANT_SITUATIONS,
+    SHEET_CALC,
+    SHEET_GRADUATES,
+    SHEET_TRACKING,
     TRACKING_HEADER,
 )
 from kkz_xl.cis.monitoring import Graduate, Schedule, add_months
@@ -37,7 +40,6 @@ from kkz_xl.model.validation import polish_validation_message
 from kkz_xl.polish import fmt_date, fmt_percent, plural
 from kkz_xl.registers.values import parse_date, parse_text
 
-SHEET_CALC, SHEET_GRADUATES, SHEET_TRACKING = "Kalkulator", "Absolwenci", "Monitoring"
 HEADER_ROW = 3
 _SITUATIONS = {s.casefold(): s for s in GRADUATE_SITUATIONS}
 
@@ -283,8 +285,9 @@ def success_rate(rows: list[OutcomeRow], nazwa: str, today: dt.date, month: int 
                                        "ukończeniu – skuteczności nie da się jeszcze policzyć")
     value = total.usamodzielnieni / total.wpisane
     grade = 3 if total.wpisane >= 30 else 4
+    people = plural(total.wpisane, "absolwenta", "absolwentów", "absolwentów")
     source = (f"monitoring CIS {nazwa}, {today.isoformat()}: "
-              f"{total.usamodzielnieni} z {plural(total.wpisane, 'absolwenta', 'absolwentów', 'absolwentów')} "
+              f"{total.usamodzielnieni} z {people} "
               f"usamodzielnionych {month} mies. po ukończeniu ({fmt_percent(value)}; brak "
               "kontaktu liczony jako brak usamodzielnienia; udział absolwentów, nie wszystkich "
               "uczestników)")
