@@ -286,10 +286,12 @@ def success_rate(rows: list[OutcomeRow], nazwa: str, today: dt.date, month: int 
     value = total.usamodzielnieni / total.wpisane
     grade = 3 if total.wpisane >= 30 else 4
     people = plural(total.wpisane, "absolwenta", "absolwentów", "absolwentów")
-    source = (f"monitoring CIS {nazwa}, {today.isoformat()}: "
+    who = nazwa if nazwa.upper().startswith(("CIS", "CENTRUM")) else f"CIS {nazwa}"
+    small = f"; mała próba (n = {total.wpisane})" if total.wpisane < 10 else ""
+    source = (f"monitoring {who}, {today.isoformat()}: "
               f"{total.usamodzielnieni} z {people} "
               f"usamodzielnionych {month} mies. po ukończeniu ({fmt_percent(value)}; brak "
               "kontaktu liczony jako brak usamodzielnienia; udział absolwentów, nie wszystkich "
-              "uczestników)")
+              f"uczestników{small})")
     return SuccessRate(wartosc=value, n=total.wpisane, miesiac=month, data=today, zrodlo=source,
                        stopien=grade)

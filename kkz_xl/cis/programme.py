@@ -15,6 +15,7 @@ from kkz_xl.errors import InputError
 from kkz_xl.model.payers import PAYER_LABELS, Payer
 from kkz_xl.params.base import default_base
 from kkz_xl.params.schema import Programme
+from kkz_xl.polish import fmt_percent
 
 DEFAULT_ISSUE = "bezrobocie"
 PROGRAMME_ID = "cis"
@@ -116,3 +117,33 @@ def cis_programme(
         "data_skutecznosci": success_date,
         "uwagi": notes,
     }
+
+
+def scenario_fragment(prog: dict[str, Any]) -> str:
+    """A scenario fragment (YAML) running this CIS in the calculator, its sources in comments:
+    paste the issue entry into a JST scenario's ``kwestie`` (keys of the scenario format:
+    ``kod``, ``program``, ``nazwa_programu``, ``koszt_uczestnika``, ``skutecznosc``,
+    ``finansowanie``)."""
+    import yaml
+
+    entry = {
+        "kod": prog["kwestia"], "program": prog["id"], "nazwa_programu": prog["nazwa"],
+        "koszt_uczestnika": round(float(prog["koszt_uczestnika"]), 2),
+        "skutecznosc": round(float(prog["skutecznosc"]), 4),
+        "finansowanie": {k: round(v, 4) for k, v in prog["finansowanie"].items()},
+    }
+    shares = ", ".join(f"{name} {fmt_percent(v)}"
+                       for name, v in prog["finansowanie_platnicy"].items())
+    lines = [
+        "# Fragment scenariusza kalkulatora KKZ: program CIS (wklej pozycję do listy „kwestie”",
+        "# scenariusza JST; „osoby” i pozostałe dane kwestii uzupełnij sam).",
+        f"# Koszt na uczestnika – źródło: {prog['zrodlo_kosztu']}",
+        f"# Skuteczność – źródło: {prog['zrodlo_skutecznosci']}",
+        f"# Skuteczność – data: {prog['data_skutecznosci']}, stopień wiarygodności: "
+        f"{prog['stopien_skutecznosci']} (1 – statystyka oficjalna … 5 – założenie)",
+        f"# Finansowanie: {shares}",
+        *(f"# Uwaga: {n}" for n in prog["uwagi"]),
+        "kwestie:",
+    ]
+    body = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, width=100)
+    return "\n".join(lines) + "\n" + "".join(f"  {line}\n" for line in body.splitlines())
