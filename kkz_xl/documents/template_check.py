@@ -245,7 +245,7 @@ def show_path(path: Path_) -> str:
 @cache
 def known_fields() -> Any:
     """The shape of a real strategy context (a one-issue scenario through the engine)."""
-    from kkz_xl.documents.strategy import StrategyData, strategy_context
+    from kkz_xl.documents.strategy import StrategyData, _goal, strategy_context
     from kkz_xl.engine.run import run_scenario
     from kkz_xl.model.scenario import Scenario
 
@@ -263,6 +263,13 @@ def known_fields() -> Any:
     context = strategy_context(scenario, results, data=specimen, today=dt.date(2026, 1, 1),
                                with_charts=False)
     tree = field_tree(context)
+    # Lists whose items are issues (goals' programmes, programmes that do not pay, the
+    # obligatory tasks) and goals, whichever of them this specimen happens to fill.
+    for key in ("obowiazkowe", "nieoplacalne"):
+        tree[key] = tree["kwestie"]
+    tree["ramy"]["programy"] = tree["kwestie"]
+    goal = _goal(1, results.issues[0], context["kwestie"][0], [], "gmina", "Gminy Wzorcowej")
+    tree["cele"] = {LOOP_ITEM: field_tree(goal)}
     # Lists filled only from registers: their items' fields, from the code that fills them.
     tree["liderzy"] = {LOOP_ITEM: dict.fromkeys(
         ("imie_nazwisko", "instytucja", "funkcja", "kwestie", "kontakt"))}

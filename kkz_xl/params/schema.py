@@ -114,6 +114,7 @@ class GeneralParams(_Strict):
     rok_cen: Sourced
     zmiennosc: Sourced
     losowania: Sourced
+    indeksacja: Sourced  # yearly price growth turning constant prices into each year's prices
 
 
 class CpiEntry(_Strict):
