@@ -297,14 +297,18 @@ def _money0(value: float) -> str:
     return fmt_money(value, 0)
 
 
+def _money_or_dash(value: float) -> str:
+    """Whole złoty, or a dash for nothing (a column a source does not finance)."""
+    return _money0(value) if round(value) else "–"
+
+
 def _budget_row(label: Any, by_payer: np.ndarray, kind: str) -> dict[str, Any]:
     """One row of the financial frame: amounts per source (whole zł) and their total."""
     row: dict[str, Any] = {"rok": label}
     for key, payers in _columns(kind):
         amount = float(sum(by_payer[payer_index(p)] for p in payers)) if payers else 0.0
-        row[key] = _money0(amount) if round(amount) else "–"
-    total = float(by_payer.sum())
-    row["razem"] = _money0(total) if round(total) else "–"
+        row[key] = _money_or_dash(amount)
+    row["razem"] = _money_or_dash(float(by_payer.sum()))
     return row
 
 
@@ -548,7 +552,7 @@ def _issue(number: int, r: IssueResult, programmes: list[dict], kind: str, start
                      for y, row in zip(budget.years, budget.programme_nominal, strict=True)],
             "razem": _budget_row("Razem", budget.programme_nominal.sum(0), kind),
         },
-        "obowiazkowe_wlasne": _money0(float(sum(
+        "obowiazkowe_wlasne": _money_or_dash(float(sum(
             budget.obligatory_z_nominal[:, payer_index(p)].sum() for p in own_payers(kind)))),
         "podstawa": _legal_basis(r.code),
     }

@@ -377,6 +377,9 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
         Column("Koszt dla {{ jst.budzet_dopelniacz }}", "{{ k.obowiazkowe_wlasne }}", 3,
                right=True),
     ])
+    b.p("Kreska oznacza, że zadania obowiązkowe w danej kwestii nie obciążają "
+        "{{ jst.budzet_dopelniacz }}: finansują je inne jednostki samorządu lub budżet "
+        "państwa.")
     b.tag("for c in cele")
     b.p("Cel strategiczny {{ c.numer }}. {{ c.nazwa }}", bold=True)
     b.p("{{ c.opis }}")
@@ -425,7 +428,10 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
         "wieloletniej prognozie finansowej; pozostałe kolumny to środki innych płatników, "
         "o które trzeba wystąpić lub które trzeba uzgodnić.")
     b.tag("if ramy.programy")
+    b.tag("if ramy.programy|length > 1")
+    b.p("Wszystkie programy razem:", bold=True, keep=True)
     b.table("r in ramy.lata", FRAME_COLUMNS, total=FRAME_TOTAL)
+    b.tag("endif")
     b.tag("for k in ramy.programy")
     b.p("Cel {{ k.cel }}. {{ k.nazwa }} – program {{ k.program_cytat }} (finansowanie: "
         "{{ k.finansowanie }})", bold=True, keep=True)
