@@ -172,7 +172,7 @@ def test_names_are_declined_in_title_text_and_footer(gmina: tuple, powiat: tuple
 
 def test_no_minus_zero_anywhere(gmina: tuple, powiat: tuple) -> None:
     for path, _ in (gmina, powiat):
-        paragraphs, tables, footer = _text(path)
+        paragraphs, tables, _ = _text(path)
         text = "\n".join([*paragraphs, *(c for t in tables for r in t for c in r)])
         assert not re.search(f"[{MINUS}-]0(?:,0+)?(?![,\\d])", text)
         assert not re.search(r"\bw \d+\. rok\b", text)  # "w 4. roku"
@@ -196,7 +196,7 @@ def test_financial_frame_is_a_budget_by_calendar_year(gmina: tuple) -> None:
 
 def test_goals_follow_the_results(gmina: tuple) -> None:
     path, results = gmina
-    paragraphs, tables, _ = _text(path)
+    paragraphs, _, _ = _text(path)
     goals = [p for p in paragraphs if re.match(r"Cel strategiczny \d+\. ", p)]
     assert goals[0] == "Cel strategiczny 1. Zapewnienie pomocy wymaganej prawem"
     for r in results.issues:
@@ -215,7 +215,7 @@ def test_indicators_are_consistent_with_the_model(gmina: tuple) -> None:
     _, tables, _ = _text(path)
     table = next(t for t in tables if t[0][:2] == ["Cel", "Wskaźnik"])
     groups = {r.name.lower(): r.inputs.persons for r in results.issues}
-    for goal, name, base, target, _source, note in table[1:]:
+    for _goal, name, base, target, _source, note in table[1:]:
         target_value = int(re.sub(r"\D", "", target.split("(")[0]))
         base_value = int(re.sub(r"\D", "", base))
         assert (base_value, target_value) != (0, 0), name
