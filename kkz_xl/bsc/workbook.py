@@ -24,7 +24,7 @@ from kkz_xl.bsc.labels import (
     Perspective,
 )
 from kkz_xl.bsc.network import Network
-from kkz_xl.workbook import style as st
+from kkz_xl.office import xlsx_style as st
 
 S_HELP, S_PARAMS, S_COSTS, S_IND, S_SVC, S_MEAS, S_CARD = (
     "Instrukcja", "Parametry", "Koszty na etat", "Wskaźniki", "Usługi", "Pomiary",

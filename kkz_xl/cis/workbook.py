@@ -26,8 +26,8 @@ from kkz_xl.cis.labels import (
 )
 from kkz_xl.cis.monitoring import Graduate, Schedule, monitoring_plan
 from kkz_xl.cis.params import cis_params
+from kkz_xl.office import xlsx_style as st
 from kkz_xl.polish import fmt_date, fmt_money, fmt_percent
-from kkz_xl.workbook import style as st
 
 SHEET_CALC = "Kalkulator"
 SHEET_GRADUATES = "Absolwenci"
