@@ -160,9 +160,25 @@ class Scenario(_Model):
         """Each issue's full inputs, with the fields that came from the parameter base."""
         base = base or default_base()
         price_year, _, _ = self.settings(base)
-        return [resolve_issue(i, base, price_year, f"kwestie[{index + 1}]",
-                              conservative=self.conservative_gains)
-                for index, i in enumerate(self.issues)]
+        resolved = [resolve_issue(i, base, price_year, f"kwestie[{index + 1}]",
+                                  conservative=self.conservative_gains)
+                    for index, i in enumerate(self.issues)]
+        if self.jst.kind == "powiat":
+            resolved = [_run_by_powiat(r) for r in resolved]
+        return resolved
+
+
+def _run_by_powiat(r: ResolvedIssue) -> ResolvedIssue:
+    """In a powiat's scenario the powiat runs the programme: the base's local-government share
+    (written for the gmina that usually runs it) is the powiat's. A JST's own ``finansowanie``
+    is kept as given."""
+    shares = r.inputs.financing
+    if "finansowanie" not in r.from_base or Payer.GMINA not in shares:
+        return r
+    moved = {p: s for p, s in shares.items() if p != Payer.GMINA}
+    moved[Payer.POWIAT] = moved.get(Payer.POWIAT, 0.0) + shares[Payer.GMINA]
+    inputs = r.inputs.model_copy(update={"financing": moved})
+    return r.model_copy(update={"inputs": inputs})
 
 
 class ResolvedIssue(_Model):
