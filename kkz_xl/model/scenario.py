@@ -28,6 +28,7 @@ from kkz_xl.model.payers import Payer
 from kkz_xl.model.validation import polish_errors
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.params.schema import CostItem
+from kkz_xl.storage.atomic import atomic_write_bytes
 from kkz_xl.storage.datafile import load_user_file
 
 JstKind = Literal["gmina", "powiat", "miasto na prawach powiatu"]
@@ -119,8 +120,6 @@ class Scenario(_Model):
     def save(self, path: Path) -> Path | None:
         """Write YAML or JSON (by the file's extension), atomically; returns the backup copy
         of the previous version, if there was one."""
-        from kkz_xl.storage.atomic import atomic_write_bytes
-
         path = Path(path)
         data = self.dump()
         if path.suffix.lower() == ".json":
