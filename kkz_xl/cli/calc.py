@@ -67,20 +67,22 @@ def print_result(result: ScenarioResult, budget: bool = False) -> None:
     table.add_column("osoby", justify="right", no_wrap=True, min_width=5)
     if wide:
         table.add_column("program", no_wrap=True, overflow="ellipsis", max_width=28)
-    for col, width in (("NPV", 14), ("BCR", 5), ("rok zwrotu", 6), ("P(NPV > 0)", 6)):
+    for col, width in (("NPV", 14), ("w tym korzyści", 12), ("BCR", 5), ("rok zwrotu", 6),
+                       ("P(NPV > 0)", 6)):
         table.add_column(col, justify="right", no_wrap=True, min_width=width)
     for r in result.issues:
         npv_style = "green" if r.npv >= 0 else "red"
         table.add_row(
             r.name, fmt_number(r.inputs.persons, 0), *([r.inputs.programme_name] if wide else []),
-            f"[{npv_style}]{_fmt(r.npv)}[/]", _fmt(r.bcr, "num"),
+            f"[{npv_style}]{_fmt(r.npv)}[/]", _fmt(r.npv_gains), _fmt(r.bcr, "num"),
             str(r.break_even_year) if r.break_even_year else "brak",
             _fmt(r.monte_carlo.prob_positive, "pct") if r.monte_carlo else "–",
         )
     t = result.totals
     table.add_section()
     table.add_row("[bold]Razem[/]", fmt_number(sum(r.inputs.persons for r in result.issues), 0),
-                  *([""] if wide else []), f"[bold]{_fmt(t.npv)}[/]", _fmt(t.bcr, "num"),
+                  *([""] if wide else []), f"[bold]{_fmt(t.npv)}[/]", _fmt(t.npv_gains),
+                  _fmt(t.bcr, "num"),
                   str(t.break_even_year) if t.break_even_year else "brak",
                   _fmt(t.monte_carlo.prob_positive, "pct") if t.monte_carlo else "–")
     console.print(table)
@@ -99,9 +101,15 @@ def print_result(result: ScenarioResult, budget: bool = False) -> None:
     who = Table(title="Kto płaci, kto oszczędza (NPV według płatnika)", title_justify="left")
     who.add_column("płatnik")
     who.add_column("koszt zaniechania", justify="right")
-    for p, v in zip(PAYERS, t.npv_by_payer, strict=True):
-        who.add_row(PAYER_LABELS[p], f"[{'green' if v >= 0 else 'red'}]{_fmt(v)}[/]")
+    who.add_column("w tym korzyści fiskalne", justify="right")
+    for p, v, g in zip(PAYERS, t.npv_by_payer, t.npv_gains_by_payer, strict=True):
+        who.add_row(PAYER_LABELS[p], f"[{'green' if v >= 0 else 'red'}]{_fmt(v)}[/]", _fmt(g))
     console.print(who)
+    gains = tables.gains(result)
+    if not gains.empty:
+        console.print("Korzyści fiskalne (PIT, składki) liczone od osób, które podjęły pracę – "
+                      "szczegóły wierszami: zapis wyników do .xlsx/.json (arkusz „Korzyści”), "
+                      "źródła: kkz parametry --zrodla.")
     if budget:
         df = tables.budget(result)
         bt = Table(title="Wydatki według rozdziałów klasyfikacji budżetowej", title_justify="left")

@@ -103,7 +103,8 @@ def strategia(
     if failed:
         err_console.print(f"[bold red]Nie udało się:[/] {len(failed)} z {len(outcomes)}.")
         for o in failed:  # unwrapped, to copy into an e-mail to the JST
-            err_console.print(f"  • {o.source}: {o.error}", markup=False, soft_wrap=True)
+            err_console.print(f"  • {o.source} ({o.jst}): {o.error}", markup=False,
+                              soft_wrap=True)
         raise typer.Exit(1)
 
 

@@ -33,6 +33,9 @@ WORKERS: int | None = int(os.environ.get("KKZ_MC_THREADS", "0")) or None
 # is spread thin (measured: 2^18 beats 2^16 by a third), small enough to bound peak memory
 # (about 320 bytes per run: ~85 MB per chunk) whatever the batch.
 CHUNK_RUNS = 1 << 18
+# Model-years per chunk of the general cohort model (multi-state issues, engine/severity.py):
+# about 150 bytes per model-year with 5 lines, i.e. 200 000 runs of 7 years.
+CHUNK_RUN_YEARS = 1_400_000
 
 
 @dataclass(frozen=True)
