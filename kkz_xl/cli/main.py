@@ -10,6 +10,7 @@ from kkz_xl.cli import (
     calc,
     cis_cmd,
     documents_cmd,
+    dyfuzor_cmd,
     general_cmd,
     params_cmd,
     registers_cmd,
@@ -26,7 +27,8 @@ app = typer.Typer(
 )
 
 # In the order of `kkz --help`: the calculator first, then the other tools.
-for module in (calc, params_cmd, general_cmd, workbook_cmd, addin_cmd, registers_cmd, documents_cmd,
+for module in (calc, params_cmd, general_cmd, workbook_cmd, addin_cmd, registers_cmd, dyfuzor_cmd,
+               documents_cmd,
                training_cmd, bsc_cmd, cis_cmd):
     module.register(app)
 
