@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use to check what Excel and Word users see:
 # LibreOffice (recalculation, PDF), the metric-compatible Carlito/Caladea fonts, pdftoppm,
-# and Node.js for the Office.js glue's tests.
+# Node.js for the Office.js glue's tests, and Chromium for the Dyfuzor's browser tests.
 # Without root or apt it only says what is missing; tests needing it skip unless CI is set.
 set -euo pipefail
 need=()
@@ -10,6 +10,9 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui libreoffice-
 /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || need+=(python3-uno)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v node >/dev/null 2>&1 || need+=(nodejs)  # runs the Office.js glue in tests
+# Headless Chromium and its driver: the Dyfuzor's pages tested in a real browser (Selenium).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 [ -e /usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf ] || need+=(fonts-crosextra-carlito fonts-crosextra-caladea)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then

@@ -170,7 +170,7 @@ def test_upload_needs_a_token_and_refuses_bad_files(site) -> None:
 
 
 def test_upload_reconciles_before_the_centre_accepts(site) -> None:
-    client, store, settings = site
+    _, store, settings = site
     member = client_for(site, store.issue_token("Gmina Jastrząb"))
     existing = sample_register(CATALOGUE).rows[0]
     rows = [programme("Klub Seniora „Razem”", "Gmina Jastrząb", opis="=HYPERLINK(\"http://x\")"),
