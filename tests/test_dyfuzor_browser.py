@@ -78,7 +78,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 
 
 def _wait_until_up(process: subprocess.Popen[bytes], url: str) -> bool:
-    deadline = time.monotonic() + 60
+    # Generous: on a loaded 2-core machine the server's imports alone take tens of seconds.
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline and process.poll() is None:
         try:
             if httpx.get(url, timeout=2).status_code == 200:
