@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use to check what Excel and Word users see:
 # LibreOffice (recalculation, PDF), the metric-compatible Carlito/Caladea fonts, pdftoppm,
-# Node.js for the Office.js glue's tests, and Chromium for the Dyfuzor's browser tests.
+# Node.js for the Office.js glue's tests, ICU's headers for building PyICU (pip), and Chromium
+# for the Dyfuzor's browser tests.
 # Without root or apt it only says what is missing; tests needing it skip unless CI is set.
 set -euo pipefail
 need=()
@@ -14,6 +15,9 @@ command -v node >/dev/null 2>&1 || need+=(nodejs)  # runs the Office.js glue in 
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 [ -e /usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf ] || need+=(fonts-crosextra-carlito fonts-crosextra-caladea)
+# PyICU (Polish collation of names) builds against the system ICU: headers and pkg-config.
+pkg-config --exists icu-i18n 2>/dev/null || need+=(libicu-dev pkg-config)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "Brak pakietów systemowych: ${need[*]} (zainstaluj je, np. sudo apt-get install ${need[*]})." >&2
