@@ -8,16 +8,12 @@ at on a phone's width (no sideways scrolling) and by keyboard (the skip link com
 
 from __future__ import annotations
 
-import contextlib
 import os
 import random
+import re
 import shutil
-import socket
 import string
-import subprocess
 import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,11 +23,14 @@ import pytest
 from kkz_xl.dyfuzor.store import Store
 from kkz_xl.registers.reading import read_register
 from kkz_xl.registers.schema import CATALOGUE
+from tests.addin_server import running_server
 from tests.dyfuzor_helpers import programme, regional_folder, submission_xlsx
 
 CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
-SCREENSHOTS = os.environ.get("KKZ_SCREENSHOTS")  # a folder: keep the pages as PNG to look at
+SCREENSHOTS = os.environ.get("KKZ_SCREENSHOTS")
+PREFIX = "/kkz"
+PUBLIC = "https://kkz.example" + PREFIX  # a folder: keep the pages as PNG to look at
 
 if not (CHROMIUM and CHROMEDRIVER):
     if os.environ.get("CI"):
@@ -46,56 +45,16 @@ from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, Store]]:
-    folder = tmp_path_factory.mktemp("dyfuzor")
-    settings = regional_folder(folder)
+    settings = regional_folder(tmp_path_factory.mktemp("dyfuzor"))
     kkz = Path(sys.executable).with_name("kkz")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KKZ_", "XLWINGS_"))}
-    with contextlib.ExitStack() as stack:
-        log = stack.enter_context(tempfile.TemporaryFile())
-        for _attempt in range(3):  # a port taken between the probe and the bind: try another
-            port = _free_port()
-            process = subprocess.Popen(
-                [str(kkz), "serwer", "--port", str(port), "--katalog", str(settings.katalog),
-                 "--liderzy", str(settings.liderzy), "--dane", str(settings.dane)],
-                env=env, stdout=log, stderr=subprocess.STDOUT)
-            url = f"http://127.0.0.1:{port}"
-            if _wait_until_up(process, url + "/dyfuzor"):
-                break
-            _stop(process)
-        else:
-            log.seek(0)
-            pytest.fail(f"kkz serwer did not start: {log.read().decode(errors='replace')}")
-        stack.callback(_stop, process)
-        yield url, settings.katalog, Store(settings.database)
-
-
-def _wait_until_up(process: subprocess.Popen[bytes], url: str) -> bool:
+    # As a regional centre runs it: behind a reverse proxy, under a path prefix.
+    command = [str(kkz), "serwer", "--adres", PUBLIC, "--katalog", str(settings.katalog),
+               "--liderzy", str(settings.liderzy), "--dane", str(settings.dane)]
     # Generous: on a loaded 2-core machine the server's imports alone take tens of seconds.
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return True
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    return False
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    with running_server(timeout=180, command=command) as server:
+        yield server.url + PREFIX, settings.katalog, Store(settings.database)
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +145,7 @@ def test_a_gmina_finds_a_programme_and_sends_her_register(served, browser, tmp_p
     before = len(read_register(katalog, CATALOGUE).rows)
     d.get(url + "/dyfuzor/wyslij")
     _navigate(d, d.find_element(By.CSS_SELECTOR, "header form button").click)  # log out
-    d.get(url + "/dyfuzor/logowanie?dalej=/dyfuzor/centrum")
+    d.get(url + f"/dyfuzor/logowanie?dalej={PREFIX}/dyfuzor/centrum")
     centre = store.issue_token("Centrum", "centrum")
     _navigate(d, lambda: d.find_element(By.ID, "token").send_keys(centre + Keys.ENTER))
     assert d.current_url.endswith("/dyfuzor/centrum")
@@ -195,6 +154,20 @@ def test_a_gmina_finds_a_programme_and_sends_her_register(served, browser, tmp_p
     assert "przyjęte i scalone" in d.find_element(By.TAG_NAME, "main").text
     _shot(d, "5-przyjete")
     assert len(read_register(katalog, CATALOGUE).rows) == before + 2
+
+
+def test_links_and_cookie_follow_the_prefix_kept_or_stripped_by_the_proxy(served) -> None:
+    url, _, store = served
+    origin = url.removesuffix(PREFIX)
+    for at in (url + "/dyfuzor", origin + "/dyfuzor"):  # the proxy keeps / strips the prefix
+        r = httpx.get(at)
+        assert r.status_code == 200
+        links = re.findall(r'href="(/[^"]*)"', r.text)
+        assert any("/program/" in link for link in links)
+        assert all(link.startswith(PREFIX + "/dyfuzor") for link in links), at
+        login = httpx.post(at + "/logowanie", data={"token": store.issue_token("Gmina P")})
+        assert login.headers["location"] == PREFIX + "/dyfuzor"
+        assert f"path={PREFIX}/dyfuzor" in login.headers["set-cookie"].lower()
 
 
 def test_the_server_takes_a_register_over_the_add_in_body_limit(served) -> None:

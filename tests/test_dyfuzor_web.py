@@ -177,7 +177,7 @@ def test_upload_reconciles_before_the_centre_accepts(site) -> None:
             programme("<script>alert(1)</script>", "Gmina Jastrząb"),
             {**existing},
             programme("Klub Seniora „Razem”", "Gmina Jastrząb")]
-    content = submission_xlsx(rows, blank_rows=0, extra_header="Uwagi gminy")
+    content = submission_xlsx(rows, blank_rows=2, extra_header="Uwagi gminy")
     r = upload(member, content)
     assert r.status_code == 303
     sub_id = int(r.headers["location"].split("/")[-1].split("?")[0])

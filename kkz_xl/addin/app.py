@@ -128,7 +128,8 @@ class NoSniff:
 class RootPath:
     """Serve under ``prefix`` whatever the ASGI server: sets ``root_path`` so that Starlette
     routes ``/kkz/xlwings/…`` and ``/xlwings/…`` alike (a proxy may keep or strip the
-    prefix)."""
+    prefix). The path gets the prefix too, as ASGI expects (``path`` includes ``root_path``):
+    without it a mounted app (the Dyfuzor) would not find its routes."""
 
     def __init__(self, app: ASGIApp, prefix: str) -> None:
         self.app = app
@@ -136,7 +137,10 @@ class RootPath:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket") and not scope.get("root_path"):
-            scope = {**scope, "root_path": self.prefix}
+            path = scope["path"]
+            if path != self.prefix and not path.startswith(self.prefix + "/"):
+                path = self.prefix + path
+            scope = {**scope, "root_path": self.prefix, "path": path}
         await self.app(scope, receive, send)
 
 
@@ -320,7 +324,8 @@ def create_app(settings: AddinSettings | None = None) -> FastAPI:
     )
     # Outermost, so an oversized body is refused before anything else reads it.
     # Multipart overhead on top of the largest register file a gmina may send.
-    upload_limits = {"/dyfuzor/": dyfuzor.max_upload_bytes + 65_536} if dyfuzor else {}
+    upload_limits = ({f"{prefix}/dyfuzor/": dyfuzor.max_upload_bytes + 65_536
+                      for prefix in {"", settings.path_prefix}} if dyfuzor else {})
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, limits=upload_limits)
     app.add_middleware(NoSniff)
     if settings.access_log:

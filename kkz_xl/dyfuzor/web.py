@@ -101,11 +101,17 @@ def create_dyfuzor_app(settings: DyfuzorSettings, root: str = "/dyfuzor") -> Fas
     app.state.store = store
     app.state.settings = settings
 
+    def base(request: Request) -> str:
+        """The Dyfuzor's own address as the browser sees it: the mount point under whatever
+        prefix the server runs (``/kkz/dyfuzor`` behind a proxy), else ``root``."""
+        return str(request.scope.get("root_path") or root).rstrip("/")
+
     def who(request: Request) -> Identity | None:
         return store.identity_for_session(request.cookies.get(COOKIE))
 
     def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        html = env.get_template(template).render(root=root, who=who(request), **context)
+        html = env.get_template(template).render(root=base(request), who=who(request),
+                                                 **context)
         return HTMLResponse(html, status_code=status,
                             headers={"Cache-Control": "no-store",
                                      "Content-Security-Policy": "default-src 'none'; "
@@ -139,12 +145,12 @@ def create_dyfuzor_app(settings: DyfuzorSettings, root: str = "/dyfuzor") -> Fas
         texts = {404: "Nie ma takiej strony w Dyfuzorze.", 405: "Niedozwolona metoda.",
                  422: "Formularz jest niekompletny albo ma złe wartości."}
         return message(request, "Błąd", texts.get(exc.status_code, "Błąd żądania."),
-                       exc.status_code if exc.status_code in texts else 400, back=root)
+                       exc.status_code if exc.status_code in texts else 400, back=base(request))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> HTMLResponse:
         return message(request, "Błąd", "Formularz jest niekompletny albo ma złe wartości.",
-                       400, back=root)
+                       400, back=base(request))
 
     @app.get("", response_class=HTMLResponse)
     @app.get("/", response_class=HTMLResponse)
@@ -173,20 +179,21 @@ def create_dyfuzor_app(settings: DyfuzorSettings, root: str = "/dyfuzor") -> Fas
             found_text=(f"Znaleziono {plural(len(items), 'program', 'programy', 'programów')}"
                         + (f"; pokazano {offset + 1}–{offset + len(shown)}."
                            if len(items) > view.PAGE else ".")),
-            more=(f"{root}?{urlencode({**query, 'od': offset + view.PAGE})}"
+            more=(f"{base(request)}?{urlencode({**query, 'od': offset + view.PAGE})}"
                   if offset + view.PAGE < len(items) else None))
         return page(request, "search.html", **context)
 
     def _programme(request: Request, programme_id: str) -> tuple[Register, int] | HTMLResponse:
         catalogue = cache.get(settings.katalog, "katalog")
         if catalogue is None:
-            return message(request, "Brak katalogu", "Serwer nie prowadzi katalogu.", 404, root)
+            return message(request, "Brak katalogu", "Serwer nie prowadzi katalogu.", 404,
+                           base(request))
         try:
             return catalogue, view.by_id(catalogue, programme_id)
         except KeyError:
             return message(request, "Nie ma takiego programu",
                            "W katalogu regionalnym nie ma programu o tym identyfikatorze.", 404,
-                           root)
+                           base(request))
 
     @app.get("/program/{programme_id}", response_class=HTMLResponse)
     def _programme_page(request: Request, programme_id: str) -> HTMLResponse:
@@ -215,43 +222,45 @@ def create_dyfuzor_app(settings: DyfuzorSettings, root: str = "/dyfuzor") -> Fas
                                           settings.katalog.name if settings.katalog else "")
         except InputError as err:
             return message(request, "Nie można utworzyć fragmentu scenariusza", _text(err), 400,
-                           f"{root}/program/{programme_id}")
+                           f"{base(request)}/program/{programme_id}")
         return Response(text, media_type="application/x-yaml; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="scenariusz-{_safe(programme_id)}.yaml"'})
 
     @app.get("/logowanie", response_class=HTMLResponse)
     def _login_form(request: Request, dalej: str = "") -> HTMLResponse:
-        return page(request, "login.html", title="Logowanie", error=None, next=_local(dalej, root))
+        return page(request, "login.html", title="Logowanie", error=None,
+                    next=_local(dalej, base(request)))
 
     @app.post("/logowanie")
     def _login(request: Request, token: str = Form(""), dalej: str = Form("")) -> Response:
         identity = store.identity_for_token(token) if token.strip() else None
         if identity is None:
-            return page(request, "login.html", 401, title="Logowanie", next=_local(dalej, root),
+            return page(request, "login.html", 401, title="Logowanie",
+                        next=_local(dalej, base(request)),
                         error="Nieznany albo wycofany token. Sprawdź go albo poproś centrum "
                               "regionalne o nowy.")
-        response = RedirectResponse(_local(dalej, root), status_code=303)
+        response = RedirectResponse(_local(dalej, base(request)), status_code=303)
         response.set_cookie(COOKIE, store.open_session(identity), httponly=True,
-                            samesite="strict", secure=_https(request), path=root)
+                            samesite="strict", secure=_https(request), path=base(request))
         return response
 
     @app.post("/wyloguj")
     def _logout(request: Request) -> Response:
         store.close_session(request.cookies.get(COOKIE))
-        response = RedirectResponse(root, status_code=303)
-        response.delete_cookie(COOKIE, path=root)
+        response = RedirectResponse(base(request), status_code=303)
+        response.delete_cookie(COOKIE, path=base(request))
         return response
 
     def _signed_in(request: Request, here: str) -> Identity | Response:
         identity = who(request)
         if identity is None:
-            return RedirectResponse(f"{root}/logowanie?{urlencode({'dalej': here})}",
+            return RedirectResponse(f"{base(request)}/logowanie?{urlencode({'dalej': here})}",
                                     status_code=303)
         return identity
 
     @app.get("/wyslij", response_class=HTMLResponse)
     def _upload_form(request: Request) -> Response:
-        identity = _signed_in(request, f"{root}/wyslij")
+        identity = _signed_in(request, f"{base(request)}/wyslij")
         if not isinstance(identity, Identity):
             return identity
         return page(request, "upload.html", title="Wyślij rejestr", error=None, kind="katalog",
@@ -261,7 +270,7 @@ def create_dyfuzor_app(settings: DyfuzorSettings, root: str = "/dyfuzor") -> Fas
     @app.post("/wyslij")
     def _upload(request: Request, plik: UploadFile, rejestr: str = Form("katalog")) -> Response:
         # A plain ``def``: reading a workbook takes a while and must not stall the event loop.
-        identity = _signed_in(request, f"{root}/wyslij")
+        identity = _signed_in(request, f"{base(request)}/wyslij")
         if not isinstance(identity, Identity):
             return identity
         content = plik.file.read(settings.max_upload_bytes + 1)
@@ -279,11 +288,11 @@ def create_dyfuzor_app(settings: DyfuzorSettings, root: str = "/dyfuzor") -> Fas
                         kind=rejestr, limit=_size(settings.max_upload_bytes),
                         submissions=store.submissions(jst=identity.jst))
         sub_id = store.add_submission(rejestr, identity.jst, name, content, summary)
-        return RedirectResponse(f"{root}/zgloszenia/{sub_id}?wyslano=1", status_code=303)
+        return RedirectResponse(f"{base(request)}/zgloszenia/{sub_id}?wyslano=1", status_code=303)
 
     @app.get("/zgloszenia/{sub_id}", response_class=HTMLResponse)
     def _submission(request: Request, sub_id: int, wyslano: int = 0) -> Response:
-        identity = _signed_in(request, f"{root}/zgloszenia/{sub_id}")
+        identity = _signed_in(request, f"{base(request)}/zgloszenia/{sub_id}")
         if not isinstance(identity, Identity):
             return identity
         sub = store.submission(sub_id)
@@ -291,7 +300,7 @@ def create_dyfuzor_app(settings: DyfuzorSettings, root: str = "/dyfuzor") -> Fas
                 not identity.is_centre and sub.jst != identity.jst):
             return message(request, "Nie ma takiego zgłoszenia",
                            "Nie ma zgłoszenia o tym numerze wśród zgłoszeń Twojej JST.", 404,
-                           f"{root}/wyslij")
+                           f"{base(request)}/wyslij")
         return page(request, "submission.html", title=f"Zgłoszenie nr {sub.id}", s=sub,
                     r=sub.uzgodnienie, balance=_balance(sub.uzgodnienie),
                     message=("Plik przyjęto do sprawdzenia; centrum regionalne zdecyduje o "
@@ -299,12 +308,12 @@ def create_dyfuzor_app(settings: DyfuzorSettings, root: str = "/dyfuzor") -> Fas
 
     @app.get("/centrum", response_class=HTMLResponse)
     def _centre(request: Request) -> Response:
-        identity = _signed_in(request, f"{root}/centrum")
+        identity = _signed_in(request, f"{base(request)}/centrum")
         if not isinstance(identity, Identity):
             return identity
         if not identity.is_centre:
             return message(request, "Odmowa", "Tę stronę widzi tylko centrum regionalne.", 403,
-                           root)
+                           base(request))
         subs = [s for s in store.submissions() if s.stan != "stan_pliku"]
         return page(request, "centre.html", title="Zgłoszenia",
                     pending=[s for s in subs if s.stan == "oczekuje"],
@@ -313,7 +322,7 @@ def create_dyfuzor_app(settings: DyfuzorSettings, root: str = "/dyfuzor") -> Fas
     @app.post("/centrum/zgloszenia/{sub_id}")
     def _decide(request: Request, sub_id: int, decyzja: str = Form(...),
                 uwagi: str = Form("")) -> Response:
-        identity = _signed_in(request, f"{root}/zgloszenia/{sub_id}")
+        identity = _signed_in(request, f"{base(request)}/zgloszenia/{sub_id}")
         if not isinstance(identity, Identity):
             return identity
         note = uwagi.strip()[:500] or None
@@ -326,8 +335,8 @@ def create_dyfuzor_app(settings: DyfuzorSettings, root: str = "/dyfuzor") -> Fas
                 raise InputError("decyzja", "wybierz „przyjmij” albo „odrzuć”")
         except KKZError as err:
             return message(request, "Nie zapisano decyzji", _text(err), 400,
-                           f"{root}/zgloszenia/{sub_id}")
-        return RedirectResponse(f"{root}/zgloszenia/{sub_id}", status_code=303)
+                           f"{base(request)}/zgloszenia/{sub_id}")
+        return RedirectResponse(f"{base(request)}/zgloszenia/{sub_id}", status_code=303)
 
     @app.get("/prywatnosc", response_class=HTMLResponse)
     def _privacy(request: Request) -> HTMLResponse:
