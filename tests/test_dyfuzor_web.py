@@ -3,6 +3,7 @@ reconciliation, the centre's decisions, and every refusal — in Polish, nothing
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import threading
@@ -189,6 +190,13 @@ def test_upload_reconciles_before_the_centre_accepts(site) -> None:
     assert rec["wiersze"] == 4 and rec["nowe_wiersze"] == 2
     assert rec["polaczone_z_regionalnym"] == 1 and rec["powtorzenia_w_pliku"] == 1
     assert rec["kolumny_nieznane"] == ["Uwagi gminy"]
+    # The balance of `kkz katalog scal`: every row and cell has a place, none is lost.
+    bilans = rec["bilans"]
+    assert bilans["wiersze_we"] == 4 and bilans["wiersze_utracone"] == 0
+    assert bilans["komorki_utracone"] == 0 and rec["utracone"] == []
+    assert bilans["komorki_we"] == (bilans["komorki_umieszczone"] + bilans["komorki_polaczone"]
+                                    + bilans["komorki_konflikty"] + bilans["komorki_odrzucone"])
+    assert "Komórki utracone" in page.text
     assert "Uzgodnienie" in page.text and "wiersze w pliku" in page.text
     before = len(read_register(settings.katalog, CATALOGUE).rows)
     # A JST cannot decide; the regional file does not change before the centre accepts.
@@ -288,3 +296,20 @@ def test_privacy_page_says_what_is_stored_and_how_to_withdraw(site) -> None:
     for header in LEADERS.headers:
         assert header in page
     assert "Jak wycofać zgodę" in page and "wycofana" in page
+
+
+def test_every_register_sheet_of_a_file_is_read(site) -> None:
+    _, store, _ = site
+    member = client_for(site, store.issue_token("Gmina Jastrząb"))
+    first = openpyxl.load_workbook(io.BytesIO(submission_xlsx(
+        [programme("Program A", "Gmina Jastrząb")])))
+    second = first.copy_worksheet(first.active)
+    second.title = "Katalog 2025"
+    second.cell(2, 2).value = "Program B"
+    buf = io.BytesIO()
+    first.save(buf)
+    r = upload(member, buf.getvalue())
+    sub = store.submission(int(r.headers["location"].split("/")[-1].split("?")[0]))
+    assert sub is not None
+    assert sub.uzgodnienie["arkusze"] == ["Katalog", "Katalog 2025"]
+    assert sub.uzgodnienie["nowe_wiersze"] == 2

@@ -15,10 +15,12 @@ from typing import Any
 from kkz_xl.errors import DataError, InputError, KKZError
 from kkz_xl.office.zip_limits import check_archive
 from kkz_xl.registers.check import Level, check_register
-from kkz_xl.registers.merge import merge_registers
-from kkz_xl.registers.reading import read_register
+from kkz_xl.registers.reading import read_registers
+from kkz_xl.registers.reconcile import Reconciliation
 from kkz_xl.registers.register import Register
+from kkz_xl.registers.rounds import balance_of, merge_round
 from kkz_xl.registers.schema import SCHEMAS, RegisterSchema
+from kkz_xl.registers.text import fold
 from kkz_xl.registers.values import is_empty
 
 #: What a register may be sent as, and the first bytes each kind of file starts with.
@@ -68,8 +70,8 @@ def check_type(upload: Upload, limit: int) -> None:
         raise InputError("plik", f"plik „{upload.name}” nie jest plikiem tekstowym CSV")
 
 
-def read_upload(upload: Upload, limit: int) -> Register:
-    """The register inside ``upload``; every refusal is an :class:`InputError` in Polish."""
+def read_upload(upload: Upload, limit: int) -> list[Register]:
+    """Every register sheet inside ``upload``; every refusal an :class:`InputError` in Polish."""
     check_type(upload, limit)
     schema = schema_for(upload.kind)
     with tempfile.TemporaryDirectory(prefix="kkz-dyfuzor-") as tmp:
@@ -78,60 +80,77 @@ def read_upload(upload: Upload, limit: int) -> Register:
         if upload.suffix != ".csv":
             check_archive(path)
         try:
-            register = read_register(path, schema)
+            registers = read_registers(path, schema, values=True)
         except KKZError as err:
-            raise InputError("plik", str(err)) from None
+            raise InputError("plik", str(err).replace(path.name, upload.name)) from None
         except (OSError, ValueError, KeyError) as err:
             raise InputError("plik", f"nie udało się odczytać pliku „{upload.name}” "
                              f"({type(err).__name__})") from None
-    register.source = upload.name
-    return register
+    for reg in registers:
+        reg.source = upload.name
+    return registers
 
 
-def _cells(register: Register) -> int:
-    return sum(not is_empty(v) for row in register.rows for v in row.values())
+def regional_registers(path: Path | None, schema: RegisterSchema) -> list[Register]:
+    """The regional register's sheets as they are now; none while the file does not exist."""
+    if path is None or not path.exists():
+        return []
+    try:
+        return read_registers(path, schema, values=True)
+    except (KKZError, OSError, ValueError) as err:
+        raise DataError(f"Nie można odczytać rejestru regionalnego {path.name}: {err}") from None
 
 
-def reconcile(register: Register, regional: Register | None, sender: str) -> dict[str, Any]:
-    """The reconciliation shown before the centre decides: a JSON-able summary."""
-    schema = register.schema
-    problems = check_register(register)
+def reconcile(sent: list[Register], regional: list[Register], target: Path,
+              sender: str) -> dict[str, Any]:
+    """The reconciliation shown before the centre decides (JSON-able): the file's balance as
+    ``kkz … scal`` would make it (every row and cell: placed, joined, in Konflikty, refused),
+    what the reader did (mapped headers, encodings, skipped sheets) and every problem."""
+    schema = sent[0].schema
+    name = sent[0].source
+    problems = [p for reg in sent for p in check_register(reg)]
     errors = [p for p in problems if p.level == Level.ERROR]
-    existing = {regional.key(r) for r in regional.rows} if regional is not None else set()
-    keys = [register.key(r) for r in register.rows]
+    recon = Reconciliation("scal")
+    preview = merge_round(regional, [(name, sent)], target, recon, save=False)
+    balance = balance_of(recon, name)
+    assert balance is not None
+    existing = {reg.key(r) for reg in regional for r in reg.rows}
+    keys = [reg.key(r) for reg in sent for r in reg.rows]
     complete = [k for k in keys if all(k)]
-    new_keys = {k for k in complete if k not in existing}
-    joined_regional = sum(1 for k in complete if k in existing)
-    merged = merge_registers([r for r in (regional, register) if r is not None])
-    before_conflicts = len(regional.conflicts) if regional is not None else 0
+    before_conflicts = sum(len(reg.conflicts) for reg in regional)
     return {
-        "plik": register.source,
-        "arkusz": register.sheet,
+        "plik": name,
+        "arkusze": [reg.sheet for reg in sent],
         "nadawca": sender,
         "rejestr": schema.kind,
-        "wiersze": len(register.rows),
-        "komorki": _cells(register),
-        "kolumny_nieznane": register.unknown_headers,
+        "bilans": balance.counts(),
+        "powody_odrzucenia": dict(balance.refused_reasons),
+        "utracone": balance.lost,
+        "uwagi": [n.as_dict() for n in balance.notes],
+        "wiersze": balance.rows_in,
+        "komorki": balance.cells_in,
+        "kolumny_nieznane": sorted({h for reg in sent for h in reg.unknown_headers}),
         "bledy": len(errors),
         "ostrzezenia": len(problems) - len(errors),
-        "problemy": [{"wiersz": p.row, "kolumna": p.column, "opis": p.message,
-                      "poziom": str(p.level)} for p in problems[:PROBLEMS_SHOWN]],
+        "problemy": [{"arkusz": p.sheet, "wiersz": p.row, "kolumna": p.column,
+                      "opis": p.message, "poziom": str(p.level)}
+                     for p in problems[:PROBLEMS_SHOWN]],
         "problemy_pominiete": max(0, len(problems) - PROBLEMS_SHOWN),
-        "nowe_wiersze": len(new_keys),
-        "polaczone_z_regionalnym": joined_regional,
+        "nowe_wiersze": len({k for k in complete if k not in existing}),
+        "polaczone_z_regionalnym": sum(1 for k in complete if k in existing),
         "powtorzenia_w_pliku": len(complete) - len(set(complete)),
         "niepelne_wiersze": len(keys) - len(complete),
-        "wiersze_po_scaleniu": len(merged.register.rows),
-        "nowe_konflikty": max(0, len(merged.register.conflicts) - before_conflicts),
-        "usuniete_kontakty_bez_zgody": merged.contacts_removed,
+        "wiersze_po_scaleniu": len(preview.result.register.rows),
+        "nowe_konflikty": max(0, len(preview.result.register.conflicts) - before_conflicts),
+        "usuniete_kontakty_bez_zgody": preview.result.contacts_removed,
+        "inny_nadawca": _other_senders(sent, sender),
     }
 
 
-def regional_register(path: Path | None, schema: RegisterSchema) -> Register | None:
-    """The regional register as it is now; ``None`` while it does not exist yet."""
-    if path is None or not path.exists():
-        return None
-    try:
-        return read_register(path, schema)
-    except (KKZError, OSError, ValueError) as err:
-        raise DataError(f"Nie można odczytać rejestru regionalnego {path.name}: {err}") from None
+def _other_senders(sent: list[Register], sender: str) -> int:
+    """Rows whose own „Przesłał(a)” names someone other than the JST that sent the file (kept
+    as written; the provenance names the real sender)."""
+    header = sent[0].schema.header("przeslal")
+    mine = fold(sender)
+    return sum(1 for reg in sent for row in reg.rows
+               if not is_empty(row.get(header)) and mine not in fold(str(row[header])))

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
-from kkz_xl.dyfuzor.intake import Upload, read_upload, regional_register, schema_for
+from kkz_xl.dyfuzor.intake import Upload, read_upload, regional_registers, schema_for
 from kkz_xl.dyfuzor.settings import DyfuzorSettings
 from kkz_xl.dyfuzor.store import Identity, Store, writer_lock
 from kkz_xl.errors import DataError, InputError
-from kkz_xl.registers.merge import merge_registers
-from kkz_xl.registers.reading import read_register
+from kkz_xl.registers.reconcile import Reconciliation
 from kkz_xl.registers.register import Register
-from kkz_xl.registers.writing import save_register
+from kkz_xl.registers.rounds import balance_of, merge_round
 from kkz_xl.storage.atomic import atomic_write_bytes
 
 
@@ -26,15 +26,14 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def credit_sender(register: Register, sender: str) -> None:
-    """Name the authenticated sender on every row: the file's own „Przesłał(a)” cannot be
-    trusted to say who sent it."""
-    header = register.schema.header("przeslal")
-    if header not in register.headers:
-        register.headers.append(header)
-    for row in register.rows:
-        row[header] = sender
-    register.source = f"{sender} – {register.source}"
+def credit_sender(registers: list[Register], sender: str) -> str:
+    """Name the authenticated sender (from the token, not from the file) in the file's label:
+    every row's „Pochodzenie” then says who sent it, and an empty „Przesłał(a)” is filled
+    with it by the merge. The rows stay as sent, so the balance counts only what came in."""
+    label = f"{sender} – {registers[0].source}"
+    for register in registers:
+        register.source = label
+    return label
 
 
 def _regional_path(settings: DyfuzorSettings, kind: str) -> Path:
@@ -45,7 +44,7 @@ def _regional_path(settings: DyfuzorSettings, kind: str) -> Path:
     return path
 
 
-def _snapshot_if_edited(store: Store, settings: DyfuzorSettings, kind: str, path: Path) -> None:
+def _snapshot_if_edited(store: Store, kind: str, path: Path) -> None:
     """Record the regional file as it is, if nobody recorded this exact version yet."""
     if not path.exists():
         return
@@ -58,8 +57,9 @@ def _snapshot_if_edited(store: Store, settings: DyfuzorSettings, kind: str, path
 
 
 def accept(store: Store, settings: DyfuzorSettings, sub_id: int, who: Identity,
-           uwagi: str | None = None) -> dict[str, int]:
-    """Merge submission ``sub_id`` into its regional register; return the new row counts."""
+           uwagi: str | None = None) -> dict[str, Any]:
+    """Merge submission ``sub_id`` into its regional register (one Dyfuzor round, as
+    ``kkz … scal``); return the file's balance."""
     if not who.is_centre:
         raise InputError("decyzja", "o przyjęciu zgłoszenia decyduje centrum regionalne")
     sub = store.submission(sub_id)
@@ -71,17 +71,17 @@ def accept(store: Store, settings: DyfuzorSettings, sub_id: int, who: Identity,
         current = store.submission(sub_id)
         if current is None or current.stan != "oczekuje":
             raise InputError("zgłoszenie", f"zgłoszenie nr {sub_id} jest już rozpatrzone")
-        _snapshot_if_edited(store, settings, sub.rejestr, path)
+        _snapshot_if_edited(store, sub.rejestr, path)
         incoming = read_upload(Upload(sub.plik, store.content(sub_id), sub.rejestr),
                                limit=max(settings.max_upload_bytes, sub.bajty))
-        credit_sender(incoming, sub.jst)
-        regional = regional_register(path, schema)
-        result = merge_registers([r for r in (regional, incoming) if r is not None])
-        save_register(result.register, path, with_conflicts=True, conflict_ids=result.ids)
+        label = credit_sender(incoming, sub.jst)
+        recon = Reconciliation("scal")
+        merge_round(regional_registers(path, schema), [(label, incoming)], path, recon)
+        balance = balance_of(recon, label)
         store.decide(sub_id, "przyjete", who.jst, uwagi)
         store.add_submission(sub.rejestr, "centrum", path.name, path.read_bytes(),
                              {"opis": f"po scaleniu zgłoszenia nr {sub_id}"}, stan="stan_pliku")
-    return {"wiersze": len(result.register.rows), "konflikty": len(result.register.conflicts)}
+    return balance.to_dict() if balance is not None else {}
 
 
 def reject(store: Store, sub_id: int, who: Identity, uwagi: str | None) -> None:
@@ -95,29 +95,25 @@ def reject(store: Store, sub_id: int, who: Identity, uwagi: str | None) -> None:
 
 def rebuild(store: Store, settings: DyfuzorSettings, kind: str, target: Path) -> list[str]:
     """Write the regional register again from the database to ``target``: its latest recorded
-    version (every version the server wrote or found is kept), or, if none was recorded, the
-    merge of every accepted submission. Returns the rows of accepted submissions that the
+    version (every version the server wrote or found is kept), or, if none was recorded, one
+    round of every accepted submission. Returns the rows of accepted submissions that the
     result lacks (none, unless someone deleted them by hand)."""
     schema = schema_for(kind)
     subs = store.submissions(rejestr=kind)
     states = [s for s in subs if s.stan == "stan_pliku"]
-    accepted = [s for s in subs if s.stan == "przyjete"]
+    accepted: list[tuple[str, list[Register]]] = []
+    for sub in (s for s in subs if s.stan == "przyjete"):
+        regs = read_upload(Upload(sub.plik, store.content(sub.id), kind),
+                           limit=max(settings.max_upload_bytes, sub.bajty))
+        accepted.append((credit_sender(regs, sub.jst), regs))
     if not states and not accepted:
         raise DataError(f"Baza Dyfuzora nie ma jeszcze żadnego pliku rejestru „{kind}”.")
-    incoming: list[Register] = []
-    for sub in accepted:
-        reg = read_upload(Upload(sub.plik, store.content(sub.id), kind),
-                          limit=max(settings.max_upload_bytes, sub.bajty))
-        credit_sender(reg, sub.jst)
-        incoming.append(reg)
     if states:
         target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(target, store.content(states[-1].id))
     else:
-        result = merge_registers(incoming)
-        save_register(result.register, target, with_conflicts=True, conflict_ids=result.ids)
-    present = {k for k in (read_register(target, schema).key(r) for r in
-                           read_register(target, schema).rows)}
-    return sorted({f"{reg.source}: {row.get(schema.header(schema.name_key))}"
-                   for reg in incoming for row in reg.rows
+        merge_round([], accepted, target, Reconciliation("scal"))
+    present = {reg.key(r) for reg in regional_registers(target, schema) for r in reg.rows}
+    return sorted({f"{label}: {row.get(schema.header(schema.name_key))}"
+                   for label, regs in accepted for reg in regs for row in reg.rows
                    if all(reg.key(row)) and reg.key(row) not in present})

@@ -9,6 +9,7 @@ submission's reconciliation and accepts or rejects it. Sessions are server-side 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import time
@@ -23,12 +24,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kkz_xl.dyfuzor import catalogue_view as view
-from kkz_xl.dyfuzor.intake import Upload, read_upload, reconcile, regional_register
+from kkz_xl.dyfuzor.intake import Upload, read_upload, reconcile, regional_registers
 from kkz_xl.dyfuzor.regional import accept, credit_sender, reject
 from kkz_xl.dyfuzor.settings import DyfuzorSettings
 from kkz_xl.dyfuzor.store import Identity, Store
 from kkz_xl.errors import InputError, KKZError
 from kkz_xl.polish import fmt_money, fmt_number, fmt_percent, plural
+from kkz_xl.registers.reconcile import LABELS
 from kkz_xl.registers.register import Register
 from kkz_xl.registers.schema import (
     CATALOGUE,
@@ -73,23 +75,27 @@ def _environment() -> jinja2.Environment:
 
 
 class RegisterCache:
-    """A regional register read once per version of its file (path, size, mtime)."""
+    """A regional register's sheets, read once per version of its file (size, mtime)."""
 
     def __init__(self) -> None:
-        self._seen: dict[Path, tuple[tuple[int, int], Register]] = {}
+        self._seen: dict[Path, tuple[tuple[int, int], list[Register]]] = {}
 
-    def get(self, path: Path | None, kind: str) -> Register | None:
+    def get(self, path: Path | None, kind: str) -> list[Register]:
         if path is None or not path.exists():
-            return None
+            return []
         stat = path.stat()
         stamp = (stat.st_size, stat.st_mtime_ns)
         cached = self._seen.get(path)
         if cached is None or cached[0] != stamp:
-            reg = regional_register(path, CATALOGUE if kind == "katalog" else LEADERS)
-            assert reg is not None
-            self._seen[path] = (stamp, reg)
-            return reg
+            regs = regional_registers(path, CATALOGUE if kind == "katalog" else LEADERS)
+            self._seen[path] = (stamp, regs)
+            return regs
         return cached[1]
+
+    def one(self, path: Path | None, kind: str) -> Register | None:
+        """The register sheet the pages show (a regional file has one)."""
+        regs = self.get(path, kind)
+        return regs[0] if regs else None
 
 
 def create_dyfuzor_app(settings: DyfuzorSettings, root: str = "/dyfuzor") -> FastAPI:
@@ -155,7 +161,7 @@ def create_dyfuzor_app(settings: DyfuzorSettings, root: str = "/dyfuzor") -> Fas
     @app.get("", response_class=HTMLResponse)
     @app.get("/", response_class=HTMLResponse)
     def _search(request: Request) -> HTMLResponse:
-        catalogue = cache.get(settings.katalog, "katalog")
+        catalogue = cache.one(settings.katalog, "katalog")
         query = dict(request.query_params)
         context: dict[str, Any] = {
             "title": "Katalog programów", "available": catalogue is not None,
@@ -184,7 +190,7 @@ def create_dyfuzor_app(settings: DyfuzorSettings, root: str = "/dyfuzor") -> Fas
         return page(request, "search.html", **context)
 
     def _programme(request: Request, programme_id: str) -> tuple[Register, int] | HTMLResponse:
-        catalogue = cache.get(settings.katalog, "katalog")
+        catalogue = cache.one(settings.katalog, "katalog")
         if catalogue is None:
             return message(request, "Brak katalogu", "Serwer nie prowadzi katalogu.", 404,
                            base(request))
@@ -202,7 +208,7 @@ def create_dyfuzor_app(settings: DyfuzorSettings, root: str = "/dyfuzor") -> Fas
             return found
         catalogue, index = found
         it = view.item(catalogue, index)
-        leaders, count = view.leaders_for(cache.get(settings.liderzy, "liderzy"), it,
+        leaders, count = view.leaders_for(cache.one(settings.liderzy, "liderzy"), it,
                                           signed_in=who(request) is not None)
         level = it["poziom_dowodow"]
         return page(request, "programme.html", title=str(it["nazwa"]), it=it,
@@ -278,11 +284,15 @@ def create_dyfuzor_app(settings: DyfuzorSettings, root: str = "/dyfuzor") -> Fas
         try:
             if settings.register_path(rejestr) is None:
                 raise InputError("rejestr", f"serwer nie prowadzi rejestru „{rejestr}”")
-            upload = Upload(name, content, rejestr)
-            register = read_upload(upload, settings.max_upload_bytes)
-            credit_sender(register, identity.jst)
-            regional = cache.get(settings.register_path(rejestr), rejestr)
-            summary = reconcile(register, regional, identity.jst)
+            sent = read_upload(Upload(name, content, rejestr), settings.max_upload_bytes)
+            credit_sender(sent, identity.jst)
+            target = settings.register_path(rejestr)
+            assert target is not None
+            # A copy: the preview's merge marks and may touch the registers it is given.
+            regional = [dataclasses.replace(reg, rows=[dict(r) for r in reg.rows],
+                                            headers=list(reg.headers))
+                        for reg in cache.get(target, rejestr)]
+            summary = reconcile(sent, regional, target, identity.jst)
         except KKZError as err:
             return page(request, "upload.html", 400, title="Wyślij rejestr", error=_text(err),
                         kind=rejestr, limit=_size(settings.max_upload_bytes),
@@ -349,8 +359,10 @@ def create_dyfuzor_app(settings: DyfuzorSettings, root: str = "/dyfuzor") -> Fas
 
 
 def _balance(r: dict[str, Any]) -> list[tuple[str, str]]:
-    """The reconciliation as rows of label and value, in the order a person reads it."""
-    rows = [("wiersze w pliku", r.get("wiersze")), ("niepuste komórki", r.get("komorki")),
+    """The reconciliation as rows of label and value, in the order a person reads it: where
+    every row and cell would go (the balance of ``kkz … scal``), then what it means."""
+    rows: list[tuple[str, Any]] = [(LABELS[k], v) for k, v in r.get("bilans", {}).items()]
+    rows += [("wiersze w pliku", r.get("wiersze")), ("niepuste komórki", r.get("komorki")),
             ("nowe programy lub osoby w rejestrze regionalnym", r.get("nowe_wiersze")),
             ("połączone z wierszami już w rejestrze", r.get("polaczone_z_regionalnym")),
             ("powtórzenia w samym pliku (połączone)", r.get("powtorzenia_w_pliku")),
@@ -358,9 +370,8 @@ def _balance(r: dict[str, Any]) -> list[tuple[str, str]]:
             ("nowe wartości sporne (arkusz Konflikty)", r.get("nowe_konflikty")),
             ("kontakty bez ważnej zgody – zostaną usunięte", r.get("usuniete_kontakty_bez_zgody")),
             ("wiersze w rejestrze po scaleniu", r.get("wiersze_po_scaleniu")),
+            ("wiersze, w których „Przesłał(a)” wskazuje inną JST", r.get("inny_nadawca")),
             ("błędy / ostrzeżenia", f"{r.get('bledy', 0)} / {r.get('ostrzezenia', 0)}")]
-    for extra in r.get("uzgodnienie_wiersze", []) or []:
-        rows.append((str(extra.get("opis")), extra.get("wartosc")))
     return [(label, fmt_number(v, 0) if isinstance(v, int | float) else str(v))
             for label, v in rows if v is not None]
 
