@@ -8,11 +8,14 @@ contract table of ``shared/spec/excel-functions.md``.
 from __future__ import annotations
 
 import ast
+import math
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kkz_xl.addin.locations import default_udfs_dir
 from tests.addin_server import RunningServer, running_server
@@ -166,3 +169,53 @@ def test_fifty_concurrent_calls_all_answer_right(server: RunningServer) -> None:
     with ThreadPoolExecutor(max_workers=50) as pool:
         answers = list(pool.map(one, range(1, 51)))
     assert answers == [(200, pytest.approx(130.0 * n)) for n in range(1, 51)]
+
+
+# ------------------------------------------------------------------ hostile requests (Office.js)
+
+JSON_CELLS = st.one_of(
+    st.none(), st.booleans(), st.text(max_size=8),
+    st.sampled_from(["#N/A", "#DIV/0!", "", "bezrobocie", "0,3"]),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([0.0, 1.0, 0.3, 100.0, 1e15, 1e16, 1e300, -1.0, 45_839.0]),
+    st.integers(-(10**30), 10**30),
+    st.fixed_dictionaries({"type": st.just("Error"),
+                           "errorType": st.sampled_from(["NotAvailable", "Div0", "Value"])}),
+    st.fixed_dictionaries({"type": st.just("Double"), "basicValue": st.floats()}),
+)
+JSON_ARGS = st.one_of(
+    JSON_CELLS.map(lambda c: [[c]]),
+    st.lists(st.lists(JSON_CELLS, min_size=1, max_size=4), min_size=1, max_size=4),
+    JSON_CELLS,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_junk_requests_get_a_finite_result_or_a_400_naming_an_argument(
+    client: httpx.Client, meta: dict[str, dict], data: st.DataObject
+) -> None:
+    """What Office.js can post (JSON cells, error objects, ragged ranges, any count of
+    arguments) to every function: 200 with finite numbers, or 400 whose message starts with
+    an argument's name; never a 500 (an internal exception) or a hang."""
+    name = data.draw(st.sampled_from(sorted(meta)))
+    params = [p["name"] for p in meta[name]["parameters"]]
+    args = data.draw(st.lists(JSON_ARGS, min_size=0, max_size=len(params) + 1))
+    answer = client.post(CALL, json=office_body(name.lower(), *args), timeout=60)
+    assert answer.status_code in (200, 400), (name, args, answer.text)
+    if answer.status_code == 400:
+        detail = answer.json()["detail"]
+        first = detail.split(":", 1)[0].split(" (")[0].split("[")[0]
+        assert first in {*params, "argumenty", "wynik", name, "kwestia"} or \
+            detail.startswith(("żądanie", name)), (name, args, detail)
+        return
+
+    def finite(v: object) -> None:
+        if isinstance(v, list):
+            for x in v:
+                finite(x)
+        else:
+            assert not isinstance(v, dict) or v.get("type") == "FormattedNumber", v
+            assert not (isinstance(v, float) and not math.isfinite(v))
+
+    finite(answer.json()["result"])
