@@ -144,7 +144,7 @@ def test_issues_parameters_and_analysis() -> None:
     table = udf.kkz_kwestie()
     assert table[0] == ["kod", "nazwa"]
     assert [r[0] for r in table[1:]] == list(default_base().issues)
-    assert len(table) == 11
+    assert len(table) == len(default_base().issues) + 1
     q = udf.kkz_parametr("bezrobocie", "odplyw")
     assert q == default_base().issue("bezrobocie").odplyw.wartosc
     cost_2025 = udf.kkz_parametr("bezrobocie", "koszt_roczny")
@@ -152,9 +152,16 @@ def test_issues_parameters_and_analysis() -> None:
     analysis = dict(udf.kkz_analiza("bezrobocie", 100))
     base = default_base().issue("bezrobocie")
     programme = base.programy[0]
+    # A self-reliant person's gain g is, for the NPV, the same as a dependent person's extra
+    # cost g (D + I is the same in both futures): the years × payers table carries both, each
+    # line's yearly profile applied.
+    payers = ("gmina", "powiat", "budzet_panstwa", "nfz", "zus_fp")
+    yearly = [[sum(c.wartosc * (c.profil or [1.0])[min(t, len(c.profil or [1.0]) - 1)]
+                   for c in base.koszty + base.korzysci if c.platnik.value == p)
+               for p in payers] for t in range(7)]
+    assert any(base.korzysci)
     direct = udf.kkz_koszt_zaniechania(
-        100, [[udf.kkz_parametr("bezrobocie", f"koszt_{p}") for p in
-               ("gmina", "powiat", "budzet_panstwa", "nfz", "zus_fp")]],
+        100, yearly,
         base.odplyw.wartosc, programme.skutecznosc.wartosc, programme.koszt_uczestnika.wartosc,
         7, None, programme.zasieg.wartosc, base.nawroty.wartosc, 0, programme.powtarzaj)
     assert analysis["koszt zaniechania (NPV)"] == pytest.approx(direct)

@@ -327,3 +327,26 @@ def kkz_dotacja(etaty, koszt_na_etat, oplaty, koszty, kategoria=None, limit_udzi
     kategorii, nie więcej niż limit udziału w kosztach usługi."""
     return bsc_xl.kkz_dotacja(etaty, koszt_na_etat, oplaty, koszty, kategoria, limit_udzialu,
                               wspolczynnik_b)
+
+
+# ---------------------------------------------------------------- modele wielostanowe
+# Added after the contract's functions (add, never rename).
+
+
+@xw.func
+@xw.arg("kwestia", doc="Kod kwestii z modelem wielostanowym: bezradnosc, sieroctwo, choroba, "
+                       "niepelnosprawnosc, bezdomnosc.")
+@xw.arg("osoby", doc="Liczba osób (rodzin, dzieci) w grupie na początku (≥ 0); podział na "
+                     "stany jak w modelu.")
+@xw.arg("horyzont", doc=_HORYZONT)
+@xw.arg("stopa", doc=_STOPA)
+@xw.arg("naplyw", doc="Nowe osoby co roku, od 2. roku (≥ 0); domyślnie 0.")
+@xw.arg("program", doc="Identyfikator programu modelu; domyślnie pierwszy.")
+@xw.arg("zasieg", doc="Udział osób objętych programem (0–1); domyślnie z modelu.")
+@xw.arg("skutecznosc", doc="Skuteczność programu (0–1); domyślnie z modelu.")
+def kkz_analiza_stany(kwestia, osoby, horyzont=None, stopa=None, naplyw=None, program=None,
+                      zasieg=None, skutecznosc=None):
+    """Wskaźniki (jak KKZ_WSKAZNIKI) kwestii liczonej wbudowanym modelem wielostanowym
+    (poziomy nasilenia, lata pobytu) – tak jak w kkz oblicz."""
+    return calculator.analiza_stany(kwestia, osoby, horyzont, stopa, naplyw, program, zasieg,
+                                    skutecznosc)

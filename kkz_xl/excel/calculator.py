@@ -288,3 +288,36 @@ def _text(value: Any, name: str) -> str:
     if not isinstance(v, str) or not v.strip():
         raise InputError(name, f"oczekiwano tekstu (kodu), otrzymano {fmt_plain(v)}")
     return v.strip()
+
+
+# ------------------------------------------------------------------ multi-state models
+# KKZ_ANALIZA_STANY (added after the contract's functions 1–14; add, never rename).
+
+
+def analiza_stany(kwestia: Any, osoby: Any, horyzont: Any = None, stopa: Any = None,
+                  naplyw: Any = None, program: Any = None, zasieg: Any = None,
+                  skutecznosc: Any = None) -> Table:
+    """KKZ_ANALIZA_STANY: the rows of KKZ_WSKAZNIKI for an issue on its shipped multi-state
+    model (severity levels, duration states), computed as ``kkz oblicz`` computes it."""
+    from kkz_xl.engine.run import run_state_issue
+    from kkz_xl.model.severity import has_state_model
+    from kkz_xl.params.state_models import shipped_models
+
+    base = default_base()
+    code = _text(kwestia, "kwestia")
+    base.issue(code)  # a Polish error for an unknown code
+    if not has_state_model(code):
+        raise InputError("kwestia", f"kwestia {code!r} nie ma modelu wielostanowego; modele: "
+                         f"{', '.join(shipped_models())} (dla pozostałych: KKZ_ANALIZA)")
+    prog = scalar(program, "program")
+    issue = validated(IssueScenario, {
+        "kod": code, "osoby": scalar(osoby, "osoby"), "model": "wielostanowy",
+        "naplyw": scalar(naplyw, "naplyw"),
+        "program": _text(prog, "program") if prog is not None else None,
+        "zasieg": scalar(zasieg, "zasieg"), "skutecznosc": scalar(skutecznosc, "skutecznosc"),
+    })
+    horizon = validated(Horizon, {
+        "horyzont": as_float_if_integral(scalar(horyzont, "horyzont")) or base.horizon,
+        "stopa": _default_rate(scalar(stopa, "stopa")),
+    })
+    return indicator_table(run_state_issue(issue, horizon.years, horizon.rate, base))

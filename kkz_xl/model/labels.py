@@ -54,4 +54,14 @@ INPUT_LABELS = {
     "rate": "stopa dyskontowa",
     "cost_mult": "koszt",
     "gain_mult": "korzyść",
+    "transition": "przejście",  # multi-state models: "transition[k]", k = the transition
 }
+
+# States of the two-state model (D, I), as the parameter base lists them.
+TWO_STATES = ("osoby w systemie pomocy", "osoby samodzielne")
+
+# Fiscal gains (korzyści) shown as their own lines beside the costs.
+GAIN_NPV = "w tym korzyści fiskalne (NPV)"
+GAIN_LINE = "korzyść fiskalna"
+GAINS_HEADER = ("kod", "korzyść", "płatnik", "PV – zaniechanie", "PV – działanie",
+                "różnica (NPV)")

@@ -10,6 +10,19 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kkz_xl.model.labels import NO_BREAK_EVEN, NOT_REACHABLE, UNDEFINED
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
+from kkz_xl.office.xlsx_style import (
+    BOLD_FONT,
+    MONEY,
+    PERCENT,
+    a4,
+    as_input,
+    header_row,
+    note,
+    number_validation,
+    protect,
+    title,
+    widths,
+)
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.cells import quoted
 from kkz_xl.workbook.context import (
@@ -36,19 +49,6 @@ from kkz_xl.workbook.context import (
     Context,
 )
 from kkz_xl.workbook.inputs import YES
-from kkz_xl.workbook.style import (
-    BOLD_FONT,
-    MONEY,
-    PERCENT,
-    a4,
-    as_input,
-    header_row,
-    note,
-    number_validation,
-    protect,
-    title,
-    widths,
-)
 
 RATIO = "0.00"
 PERSONS = "#,##0.0"

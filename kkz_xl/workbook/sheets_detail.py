@@ -12,6 +12,20 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kkz_xl.model.labels import FLOW_COLUMNS, INDICATOR_ROWS, MONTE_CARLO_ROWS
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
+from kkz_xl.office.xlsx_style import (
+    BOLD_FONT,
+    MONEY,
+    NOTE_FONT,
+    PERCENT,
+    a4,
+    as_input,
+    header_row,
+    note,
+    number_validation,
+    protect,
+    title,
+    widths,
+)
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.cells import quoted, ref
 from kkz_xl.workbook.context import (
@@ -27,20 +41,6 @@ from kkz_xl.workbook.context import (
     Context,
 )
 from kkz_xl.workbook.inputs import share_key
-from kkz_xl.workbook.style import (
-    BOLD_FONT,
-    MONEY,
-    NOTE_FONT,
-    PERCENT,
-    a4,
-    as_input,
-    header_row,
-    note,
-    number_validation,
-    protect,
-    title,
-    widths,
-)
 from kkz_xl.workbook.values import TORNADO_INPUTS, TORNADO_SPREAD, sort_key, tornado_labels
 
 HIDDEN_FONT = Font(color="FFFFFF")

@@ -9,11 +9,7 @@ from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kkz_xl.workbook import layout as L  # noqa: N812
-from kkz_xl.workbook.cells import quoted, ref
-from kkz_xl.workbook.context import Context
-from kkz_xl.workbook.inputs import NO, YES
-from kkz_xl.workbook.style import (
+from kkz_xl.office.xlsx_style import (
     BOLD_FONT,
     INPUT_LEGEND,
     MONEY,
@@ -29,6 +25,10 @@ from kkz_xl.workbook.style import (
     title,
     widths,
 )
+from kkz_xl.workbook import layout as L  # noqa: N812
+from kkz_xl.workbook.cells import quoted, ref
+from kkz_xl.workbook.context import Context
+from kkz_xl.workbook.inputs import NO, YES
 
 OVERRIDE_FILL = PatternFill("solid", fgColor="F8CBAD")
 WRAP = Alignment(wrap_text=True, vertical="top")

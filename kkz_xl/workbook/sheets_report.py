@@ -9,6 +9,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kkz_xl.model.labels import UNDEFINED
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
+from kkz_xl.office.xlsx_style import (
+    BOLD_FONT,
+    MONEY,
+    NOTE_FONT,
+    PERCENT,
+    a4,
+    header_row,
+    note,
+    protect,
+    title,
+    widths,
+)
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.cells import quoted
 from kkz_xl.workbook.context import (
@@ -21,18 +33,6 @@ from kkz_xl.workbook.context import (
     COL_PV_PROG,
     COL_ROI,
     Context,
-)
-from kkz_xl.workbook.style import (
-    BOLD_FONT,
-    MONEY,
-    NOTE_FONT,
-    PERCENT,
-    a4,
-    header_row,
-    note,
-    protect,
-    title,
-    widths,
 )
 
 CHART_W, CHART_H = 16.5, 8.0  # cm
