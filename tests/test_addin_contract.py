@@ -181,7 +181,8 @@ JSON_CELLS = st.one_of(
     st.integers(-(10**30), 10**30),
     st.fixed_dictionaries({"type": st.just("Error"),
                            "errorType": st.sampled_from(["NotAvailable", "Div0", "Value"])}),
-    st.fixed_dictionaries({"type": st.just("Double"), "basicValue": st.floats()}),
+    st.fixed_dictionaries({"type": st.just("Double"),
+                           "basicValue": st.floats(allow_nan=False, allow_infinity=False)}),
 )
 JSON_ARGS = st.one_of(
     JSON_CELLS.map(lambda c: [[c]]),

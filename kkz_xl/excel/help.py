@@ -58,7 +58,7 @@ def cis() -> dict[str, str]:
                           f"{_share(p.stopa_skladek.wartosc)})."),
         "udzial_panstwa": (
             "Udział budżetu państwa w pozostałych kosztach bieżących, 0–1 (domyślnie 0; "
-            f"propozycja regionalna z {p.udzial_panstwa_propozycja.rok}: "
+            f"propozycja regionalna z {p.udzial_panstwa_propozycja.od.year}: "
             f"{_share(p.udzial_panstwa_propozycja.wartosc)})."),
     }
 
