@@ -10,6 +10,9 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui libreoffice-
 /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || need+=(python3-uno)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v node >/dev/null 2>&1 || need+=(nodejs)  # runs the Office.js glue in tests
+# The guide's reverse proxy, tested with TLS in front of the add-in server.
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -e /usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf ] || need+=(fonts-crosextra-carlito fonts-crosextra-caladea)
 # PyICU (Polish collation of names) builds against the system ICU: headers and pkg-config.
 pkg-config --exists icu-i18n 2>/dev/null || need+=(libicu-dev pkg-config)
