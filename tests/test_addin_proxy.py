@@ -101,8 +101,8 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pat
             while True:
                 assert process.poll() is None, process.stdout.read().decode()  # type: ignore[union-attr]
                 try:
-                    if httpx.get(public + "/zdrowie", verify=ssl.create_default_context(cafile=folder / "cert.pem"),
-                                 timeout=2).status_code == 200:
+                    trust = ssl.create_default_context(cafile=folder / "cert.pem")
+                    if httpx.get(public + "/zdrowie", verify=trust, timeout=2).status_code == 200:
                         break
                 except httpx.TransportError:
                     pass
@@ -130,7 +130,8 @@ def test_excel_calls_through_the_proxy(node: str, proxied: tuple[str, Path], tmp
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     public, cert = proxied
     monkeypatch.setenv("NODE_EXTRA_CA_CERTS", str(cert))  # Node trusts the test's certificate
-    script = httpx.get(public + "/xlwings/custom-functions-code.js", verify=ssl.create_default_context(cafile=cert)).text
+    trust = ssl.create_default_context(cafile=cert)
+    script = httpx.get(public + "/xlwings/custom-functions-code.js", verify=trust).text
     origin = public.removesuffix("/kkz")
     example = [[[100]], [[10000]], [[0.1]], [[0.3]], [[5000]], [[3]], [[0]]]
     out = run_calls(node, script, origin, tmp_path, [
