@@ -220,3 +220,24 @@ def test_junk_requests_get_a_finite_result_or_a_400_naming_an_argument(
             assert not (isinstance(v, float) and not math.isfinite(v))
 
     finite(answer.json()["result"])
+
+
+def test_register_dates_come_back_as_dates_not_bare_serials(client: httpx.Client) -> None:
+    """Office.js sends a date cell as its serial number; KKZ_KATALOG answers a date (xlwings:
+    a number with the workbook's date format), as classic Excel shows a date."""
+    import datetime as dt
+
+    from tests.test_excel_hostile import CATALOGUE_TABLE
+
+    header = CATALOGUE_TABLE[0]
+    column = header.index("Data aktualizacji")
+    table = [list(header)]
+    for row in CATALOGUE_TABLE[1:]:
+        cells = [(v - dt.date(1899, 12, 30)).days if isinstance(v, dt.date) else v for v in row]
+        cells[column] = 45_718  # 2025-03-01 as a serial
+        table.append(cells)
+    rows = call(client, "kkz_katalog", table, "bezrobocie")
+    assert len(rows) > 1
+    for row in rows[1:]:
+        assert row[column] == {"type": "FormattedNumber", "basicValue": 45_718,
+                               "numberFormat": "dd.MM.yyyy"}, row[column]
