@@ -241,3 +241,20 @@ def test_register_dates_come_back_as_dates_not_bare_serials(client: httpx.Client
     for row in rows[1:]:
         assert row[column] == {"type": "FormattedNumber", "basicValue": 45_718,
                                "numberFormat": "dd.MM.yyyy"}, row[column]
+
+
+def test_an_error_cell_reads_the_same_in_both_runtimes(client: httpx.Client) -> None:
+    """Office.js sends error objects; the message is the one classic xlwings users see."""
+    import kkz_udfs  # the classic path: error cells arrive as text (err_to_str)
+
+    from kkz_xl.errors import InputError
+
+    error = {"type": "Error", "errorType": "Div0"}
+    args = [*EXAMPLE]
+    args[1] = [[10000, error]]
+    answer = client.post(CALL, json=office_body("kkz_koszt_zaniechania", *args))
+    assert answer.status_code == 400
+    with pytest.raises(InputError) as classic:
+        kkz_udfs.kkz_koszt_zaniechania(100, [[10000.0, "#DIV/0!"]], 0.1, 0.3, 5000, 3, 0)
+    assert answer.json()["detail"] == str(classic.value) == (
+        "koszt_roczny: komórka w wierszu 1, kolumnie 2 zakresu zawiera błąd #DZIEL/0!")
