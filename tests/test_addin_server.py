@@ -325,6 +325,20 @@ def test_token_required_when_configured(udfs_dir: Path) -> None:
         assert good.json() == {"result": [[6.0]]}
         # Office fetches metadata and script itself, without the header.
         assert c.get(META).status_code == 200
+        c.get("/wp-login.php?user=jan.kowalski@gmina.example")  # a scanner's probe
+        personal = office_body("fx_koszt", 1.0, 2.0, 3.0)
+        personal["caller_address"] = "[Budżet Jana Kowalskiego.xlsx]Arkusz1!B2"
+        c.post(CALL, json=personal, headers={"Authorization": "Bearer tajne-123"})
+        log = srv.log_text()
+    # The access log: a line per request, without the token, the arguments, the caller's
+    # workbook, the client's address, the query string or an unknown path.
+    lines = [line for line in log.splitlines() if "kkz_xl.addin.dostep" in line]
+    assert any("POST /xlwings/custom-functions-call 401" in line for line in lines)
+    assert any("POST /xlwings/custom-functions-call 200" in line for line in lines)
+    assert any("GET inny 404" in line for line in lines)
+    for secret in ("tajne-123", "zle", "127.0.0.1", "Kowalsk", "wp-login", "user=", "Budżet",
+                   "fx_koszt"):
+        assert secret not in log, secret
 
 
 def test_manifest_urls_are_served(client: httpx.Client, server: RunningServer) -> None:
