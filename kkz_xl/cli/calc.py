@@ -14,10 +14,11 @@ from kkz_xl.cli.common import console, err_console, progress_bar, track, user_er
 from kkz_xl.engine.run import ScenarioResult, run_scenario
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
 from kkz_xl.model.scenario import Scenario
+from kkz_xl.model.scenario_files import load_scenario
 from kkz_xl.model.validation import failure_reason
 from kkz_xl.polish import fmt_money, fmt_number, fmt_percent
 from kkz_xl.reporting import export, tables
-from kkz_xl.workbook.scenario import load_scenario
+from kkz_xl.workbook import scenario as _workbook_scenario  # noqa: F401 - reads .xlsm/.xlsx
 
 SAMPLE = resources.files("kkz_xl.sample") / "gmina_przykladowa.yaml"
 
@@ -204,6 +205,7 @@ def demo(
 def _strategy(out_dir: Path, scenario: Scenario, result: ScenarioResult) -> list[Path]:
     """The sample's strategy in Word (and PDF with LibreOffice), from the results just
     computed, with the sample Katalog's programmes (and leaders of this JST, if any)."""
+    # Word and the registers load only for kkz demo, so kkz oblicz starts without them.
     from kkz_xl.documents.batch import output_name, template_for
     from kkz_xl.documents.render import render_docx, soffice_path, to_pdf
     from kkz_xl.documents.strategy import strategy_context
@@ -218,6 +220,7 @@ def _strategy(out_dir: Path, scenario: Scenario, result: ScenarioResult) -> list
 
 def _demo_steps() -> list[Callable[[Path], list[Path]]]:
     """The other tools' demo steps: each takes the output folder, returns the files written."""
+    # every tool loads only for kkz demo, so kkz oblicz starts without them
     from kkz_xl import bsc, cis, training, workbook
     from kkz_xl.registers import demo as registers
 

@@ -28,6 +28,7 @@ from kkz_xl.model.payers import Payer
 from kkz_xl.model.validation import polish_errors
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.params.schema import CostItem
+from kkz_xl.storage.atomic import atomic_write_bytes
 from kkz_xl.storage.datafile import load_user_file
 
 JstKind = Literal["gmina", "powiat", "miasto na prawach powiatu"]
@@ -70,6 +71,13 @@ class IssueScenario(_Model):
     financing: dict[Payer, Probability] | None = Field(
         None, alias="finansowanie"
     )
+    model: Literal["wielostanowy", "dwustanowy"] | None = Field(
+        None, alias="model",
+        description="form of the issue: the shipped multi-state model (default where one "
+                    "exists, kkz_xl/params/data/models) or the two-state form")
+    persons_by_state: dict[str, NonNegative] | None = Field(
+        None, alias="osoby_wg_stanow",
+        description="the group split by the multi-state model's states (adds up to osoby)")
 
     @field_validator("financing")
     @classmethod
@@ -112,8 +120,6 @@ class Scenario(_Model):
     def save(self, path: Path) -> Path | None:
         """Write YAML or JSON (by the file's extension), atomically; returns the backup copy
         of the previous version, if there was one."""
-        from kkz_xl.storage.atomic import atomic_write_bytes
-
         path = Path(path)
         data = self.dump()
         if path.suffix.lower() == ".json":
@@ -153,9 +159,25 @@ class Scenario(_Model):
         """Each issue's full inputs, with the fields that came from the parameter base."""
         base = base or default_base()
         price_year, _, _ = self.settings(base)
-        return [resolve_issue(i, base, price_year, f"kwestie[{index + 1}]",
-                              conservative=self.conservative_gains)
-                for index, i in enumerate(self.issues)]
+        resolved = [resolve_issue(i, base, price_year, f"kwestie[{index + 1}]",
+                                  conservative=self.conservative_gains)
+                    for index, i in enumerate(self.issues)]
+        if self.jst.kind == "powiat":
+            resolved = [_run_by_powiat(r) for r in resolved]
+        return resolved
+
+
+def _run_by_powiat(r: ResolvedIssue) -> ResolvedIssue:
+    """In a powiat's scenario the powiat runs the programme: the base's local-government share
+    (written for the gmina that usually runs it) is the powiat's. A JST's own ``finansowanie``
+    is kept as given."""
+    shares = r.inputs.financing
+    if "finansowanie" not in r.from_base or Payer.GMINA not in shares:
+        return r
+    moved = {p: s for p, s in shares.items() if p != Payer.GMINA}
+    moved[Payer.POWIAT] = moved.get(Payer.POWIAT, 0.0) + shares[Payer.GMINA]
+    inputs = r.inputs.model_copy(update={"financing": moved})
+    return r.model_copy(update={"inputs": inputs})
 
 
 class ResolvedIssue(_Model):

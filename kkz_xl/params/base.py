@@ -36,6 +36,11 @@ class ParameterBase:
         return self.general.stopa_dyskontowa.wartosc
 
     @property
+    def indexation(self) -> float:
+        """Yearly price growth assumed for amounts in prices of each year (nominal)."""
+        return self.general.indeksacja.wartosc
+
+    @property
     def horizon(self) -> int:
         return int(self.general.horyzont.wartosc)
 

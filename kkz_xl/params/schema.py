@@ -168,6 +168,7 @@ class GeneralParams(_Strict):
     losowania: Sourced
     korzysci_ostrozne: SourcedFlag
     zakresy_stopni: GradeRanges
+    indeksacja: Sourced  # yearly price growth turning constant prices into each year's prices
 
 
 class WageContributions(_Strict):

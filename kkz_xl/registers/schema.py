@@ -218,6 +218,10 @@ _TRAIL = Column("pochodzenie", "Pochodzenie", Kind.LONG_TEXT,
 _CONFLICTS = Column("konflikty", "Konflikty", Kind.TEXT,
                     "Kolumny, w których zgłoszenia się różnią; wartości są w arkuszu "
                     "„Konflikty” (wypełnia Dyfuzor).", merge=Merge.UNION, width=22)
+_SOURCE_ID = Column("id_zgloszenia", "ID w zgłoszeniu", Kind.TEXT,
+                    "Identyfikatory, które wierszowi nadały JST w swoich plikach (wypełnia "
+                    "Dyfuzor: regionalne ID zastępuje je w kolumnie „ID”, nic nie ginie).",
+                    merge=Merge.UNION, width=16)
 _UPDATED = Column("data_aktualizacji", "Data aktualizacji", Kind.DATE,
                   "Data ostatniej aktualizacji wiersza (RRRR-MM-DD).", merge=Merge.LATEST,
                   width=14)
@@ -278,7 +282,7 @@ CATALOGUE = RegisterSchema(
                "Skąd informacja: raport, strona, uchwała (adres lub opis).", width=30),
         Column("status", "Status", Kind.STATUS, "Stan programu: " + ", ".join(STATUSES) + ".",
                width=14),
-        _UPDATED, _SENDER, _SENT, _TRAIL, _CONFLICTS,
+        _UPDATED, _SENDER, _SENT, _TRAIL, _CONFLICTS, _SOURCE_ID,
     ),
 )
 
@@ -317,7 +321,7 @@ LEADERS = RegisterSchema(
         Column("zgoda_zakres", "Zgoda – zakres", Kind.CONSENT,
                "Zakres zgody: " + "; ".join(f"„{k}” – {d}" for k, d in CONSENT_SCOPE_HELP.items())
                + ".", width=24),
-        _UPDATED, _SENDER, _SENT, _TRAIL, _CONFLICTS,
+        _UPDATED, _SENDER, _SENT, _TRAIL, _CONFLICTS, _SOURCE_ID,
     ),
 )
 
@@ -331,4 +335,6 @@ CONFLICT_SHEET = "Konflikty"
 CONFLICT_HEADERS: tuple[str, ...] = ("ID", "Nazwa", "JST", "Kolumna", "Wartość", "Źródło",
                                      "Decyzja")
 INSTRUCTIONS_SHEET = "Instrukcja"
+RECONCILIATION_SHEET = "Uzgodnienie"  # where every sent row and cell went (reconcile.py)
+STATE_SHEET = "Dyfuzor_stan"  # hidden: fingerprints of what the Dyfuzor wrote, by ID
 LISTS_SHEET = "Słowniki"

@@ -176,9 +176,12 @@ def tornado(r: IssueResult) -> pd.DataFrame:
     """The issue's tornado rows with Polish input names."""
     rows = []
     for row in r.tornado:
-        name = INPUT_LABELS[row.name.split("[")[0]]
+        key = row.name.split("[")[0]
+        name = INPUT_LABELS[key]
         if row.line is not None:
             name = f"{name}: {r.lines[row.line].name}"
+        elif key == "transition" and r.states is not None:
+            name = f"{name}: {r.states.edge_labels[int(row.name[len(key) + 1:-1])]}"
         rows.append({"parametr": name, "wartość": row.point, "niska": row.low,
                      "wysoka": row.high, "NPV przy niskiej": row.npv_low,
                      "NPV przy wysokiej": row.npv_high, "rozpiętość": row.swing,
