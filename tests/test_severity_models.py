@@ -8,6 +8,7 @@ import math
 import sys
 from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -249,7 +250,7 @@ def test_break_even_success_is_where_npv_turns() -> None:
 
 # ---------------------------------------------------------------- the Excel function
 
-def _udfs():  # noqa: ANN202
+def _udfs() -> ModuleType:
     sys.path.insert(0, str(ROOT / "udfs"))
     try:
         import kkz_udfs

@@ -331,7 +331,8 @@ def run_states(inp: StateInputs, years: int, rate: float, *, draws: int = 0,
     by_payer = (severity.monte_carlo_draws(inp, years, rate, draws, spread, seed, index)
                 if draws else None)
     result = IssueResult(
-        code=inp.code, name=inp.name, inputs=inp, from_base=list(inp.from_base), lines=lines,
+        code=inp.code, name=inp.issue_name or inp.name, inputs=inp,
+        from_base=list(inp.from_base), lines=lines,
         discount=f.discount, dependent_z=f.counts_z[:, ~mask].sum(-1),
         dependent_a=f.counts_a[:, ~mask].sum(-1), independent_z=f.counts_z[:, mask].sum(-1),
         independent_a=f.counts_a[:, mask].sum(-1), participants=f.participants,

@@ -58,7 +58,7 @@ class StateInputs:
     """
 
     code: str
-    name: str
+    name: str  # the model's title (the general form's name)
     unit: str
     state_ids: tuple[str, ...]
     state_names: tuple[str, ...]
@@ -83,6 +83,7 @@ class StateInputs:
     repeat: bool
     financing: dict[Payer, float]
     from_base: tuple[str, ...]
+    issue_name: str = ""  # the issue's name in the parameter base (results, documents)
 
     @property
     def persons(self) -> float:
@@ -244,7 +245,7 @@ def resolve_states(issue: object, base: ParameterBase, price_year: int,
         coverage=float(pick("zasieg", i.coverage, prog.zasieg.wartosc)),  # type: ignore[arg-type]
         repeat=bool(pick("powtarzaj", i.repeat, prog.powtarzaj)),
         financing=dict(pick("finansowanie", i.financing, dict(prog.finansowanie))),  # type: ignore[arg-type]
-        from_base=tuple(from_base),
+        from_base=tuple(from_base), issue_name=base.issue(model.kod).nazwa,
     )
 
 
