@@ -177,8 +177,8 @@ def test_delaying_dps_changes_only_the_transition_to_dps() -> None:
     inp = _inputs("choroba", 100.0)
     trans_z, trans_a = severity.matrices(inp, inp.edge_values, np.asarray(inp.success),
                                          np.asarray(inp.coverage))
-    home, dps = inp.state_ids.index("dom"), inp.state_ids.index("dps")
-    assert trans_a[home, dps] == pytest.approx(trans_z[home, dps] * (1 - 0.3 * 0.3))
+    home, dps = inp.state_ids.index("dom_znaczna"), inp.state_ids.index("dps")
+    assert trans_a[home, dps] == pytest.approx(trans_z[home, dps] * (1 - 0.3 * 0.5))
     changed = np.argwhere(~np.isclose(trans_z, trans_a))
     assert {tuple(x) for x in changed} == {(home, dps), (home, home)}
     np.testing.assert_allclose(trans_a.sum(-1), 1.0)
