@@ -13,7 +13,7 @@ import numpy as np
 from kkz_xl.engine.cohort import Array, CohortModel, payer_npv_direct
 from kkz_xl.engine.general import GeneralResult, run_general
 from kkz_xl.engine.montecarlo import CHUNK_RUN_YEARS, beta_draws, gamma_draws
-from kkz_xl.engine.threshold import BISECTIONS, first_crossing
+from kkz_xl.engine.threshold import first_crossing
 from kkz_xl.engine.tornado import MONEY_SEARCH_FACTOR, SWITCH_GRID, TornadoRow
 from kkz_xl.model.general import GeneralIssue
 from kkz_xl.model.severity import StateInputs, matrices
@@ -130,9 +130,15 @@ def monte_carlo_draws(inp: StateInputs, years: int, rate: float, n: int,
     return np.concatenate(parts, axis=0)
 
 
+REFINE_POINTS = 33
+REFINE_ROUNDS = 5  # each round narrows a bracket 32×: 32^5 ≈ 3·10^7 of the grid's step
+
+
 def _switching(f: Callable[[Array], Array], point: float, lo: float, hi: float
                ) -> float | None:
-    """Where NPV changes sign nearest ``point`` within ``[lo, hi]`` (grid, then bisection)."""
+    """Where NPV changes sign nearest ``point`` within ``[lo, hi]``: a grid finds the brackets,
+    finer grids (one batched model run each) narrow them; a multi-state model run costs too
+    much for a bisection's fifty sequential runs."""
     xs = np.union1d(np.linspace(lo, hi, SWITCH_GRID), [point])
     ys = f(xs)
     keep = ys != 0
@@ -141,10 +147,13 @@ def _switching(f: Callable[[Array], Array], point: float, lo: float, hi: float
     found = []
     for i in brackets:
         a, b, fa = xs[i], xs[i + 1], ys[i]
-        for _ in range(BISECTIONS):
-            mid = 0.5 * (a + b)
-            fm = float(f(np.array([mid]))[0])
-            a, fa, b = (mid, fm, b) if np.sign(fm) == np.sign(fa) else (a, fa, mid)
+        for _ in range(REFINE_ROUNDS):
+            grid = np.linspace(a, b, REFINE_POINTS)
+            values = f(grid)
+            flip = np.flatnonzero(np.sign(values) != np.sign(fa))
+            k = int(flip[0]) if flip.size else REFINE_POINTS - 1
+            a, b = grid[max(k - 1, 0)], grid[k]
+            fa = float(values[max(k - 1, 0)])
         found.append(float(0.5 * (a + b)))
     return min(found, key=lambda v: abs(v - point)) if found else None
 
