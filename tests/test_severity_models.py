@@ -330,3 +330,20 @@ def test_working_of_a_shipped_model_is_shown(tmp_path: Path) -> None:
     assert math.isfinite(float(severity.npv(_inputs("sieroctwo", 40.0), 7, 0.03)))
     bad = CliRunner().invoke(app, ["model-ogolny", "--kwestia", "bezrobocie"])
     assert bad.exit_code != 0 and "nie ma wbudowanego modelu" in bad.output
+
+
+def test_working_of_a_scenario_issue_is_what_the_runner_computes(tmp_path: Path) -> None:
+    from kkz_xl.cli.general_cmd import _shipped
+    from kkz_xl.engine.general import run_general
+
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "jst: {nazwa: Gmina Testowa, teryt: '1401011'}\nhoryzont: 10\nstopa: 0.04\nkwestie:\n"
+        "  - {kod: sieroctwo, osoby: 12, naplyw: 2, program: rodzinna_zamiast_placowki,\n"
+        "     osoby_wg_stanow: {rodzinna_1: 2, rodzinna_2: 2, rodzinna_3: 6, placowka_3: 2}}\n",
+        encoding="utf-8")
+    expected = run_scenario(Scenario.load(path), monte_carlo_draws=0, with_tornado=False)
+    spec = _shipped("sieroctwo", None, None, None, path)
+    assert spec.horizon == 10 and spec.rate == 0.04
+    assert float(run_general(spec).indicators.npv) == pytest.approx(
+        expected.issue("sieroctwo").npv, rel=1e-12)
