@@ -347,3 +347,12 @@ def test_working_of_a_scenario_issue_is_what_the_runner_computes(tmp_path: Path)
     assert spec.horizon == 10 and spec.rate == 0.04
     assert float(run_general(spec).indicators.npv) == pytest.approx(
         expected.issue("sieroctwo").npv, rel=1e-12)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_monte_carlo_without_spread_is_the_point_run(code: str) -> None:
+    inp = _inputs(code, 30.0, naplyw=2.0)
+    draws = severity.monte_carlo_draws(inp, 7, 0.03, 50, 0.0, 1, 0)
+    point = severity.run_point(inp, 7, 0.03).indicators
+    np.testing.assert_allclose(draws, np.broadcast_to(point.npv_by_payer, draws.shape),
+                               rtol=1e-9, atol=1e-6)
