@@ -235,6 +235,9 @@ def test_the_two_state_form_stays_available() -> None:
                                 "model": "wielostanowy"}]}
     with pytest.raises(InputError, match=r"kwestie\[1\]\.odplyw: pole postaci dwustanowej"):
         run_scenario(Scenario.model_validate(bad), monte_carlo_draws=0)
+    no_model = {**data, "kwestie": [{"kod": "bezrobocie", "osoby": 20, "model": "wielostanowy"}]}
+    with pytest.raises(InputError, match=r"kwestie\[1\]\.model: kwestia 'bezrobocie' nie ma"):
+        run_scenario(Scenario.model_validate(no_model), monte_carlo_draws=0)
     unknown = {**data, "kwestie": [{"kod": "sieroctwo", "osoby": 20,
                                     "program": "usamodzielnienie"}]}
     with pytest.raises(InputError, match=r"kwestie\[1\]\.program: .*model: dwustanowy"):

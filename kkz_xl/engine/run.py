@@ -15,11 +15,19 @@ from kkz_xl.engine.montecarlo import MonteCarloSummary, monte_carlo
 from kkz_xl.engine.threshold import break_even_success
 from kkz_xl.engine.tornado import TornadoRow, tornado
 from kkz_xl.engine.two_state import TwoStateParams, run
+from kkz_xl.errors import InputError
 from kkz_xl.model.inputs import CostLine, IssueInputs
 from kkz_xl.model.payers import N_PAYERS, Payer, payer_index
 from kkz_xl.model.scenario import IssueScenario, Scenario, resolve_issue
-from kkz_xl.model.severity import StateInputs, resolve_states, uses_state_model
+from kkz_xl.model.severity import (
+    MULTI_STATE,
+    StateInputs,
+    has_state_model,
+    resolve_states,
+    uses_state_model,
+)
 from kkz_xl.params.base import ParameterBase, default_base
+from kkz_xl.params.state_models import shipped_models
 
 
 @dataclass(frozen=True)
@@ -269,8 +277,12 @@ def run_scenario(
     price_year, years, rate = scenario.settings(base)
     settings = scenario.monte_carlo
     draws = settings.draws if monte_carlo_draws is None else monte_carlo_draws
-    multi = [uses_state_model(i) for i in scenario.issues]
     where = {n: f"kwestie[{n + 1}]" for n in range(len(scenario.issues))}
+    for n, i in enumerate(scenario.issues):
+        if i.model == MULTI_STATE and not has_state_model(i.code):
+            raise InputError(f"{where[n]}.model", f"kwestia {i.code!r} nie ma modelu "
+                             f"wielostanowego; modele: {', '.join(shipped_models())}")
+    multi = [uses_state_model(i) for i in scenario.issues]
     two = [n for n, m in enumerate(multi) if not m]
     states = {n: resolve_states(scenario.issues[n], base, price_year, where[n])
               for n, m in enumerate(multi) if m}
