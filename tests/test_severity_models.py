@@ -328,6 +328,16 @@ def test_working_of_a_shipped_model_is_shown(tmp_path: Path) -> None:
     for text in ("Macierz przejść – bez działania", "M.P. 2024 poz. 230", "art. 191",
                  "Osoby w stanach – działanie", "koszt zaniechania (NPV)"):
         assert text in result.output
+    book = tmp_path / "w.xlsx"
+    written = CliRunner().invoke(app, ["model-ogolny", "-k", "choroba", "-w", str(book)])
+    assert written.exit_code == 0, written.output
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book)
+    assert {"Wartości i źródła", "Macierz – zaniechanie", "Macierz – rok programu",
+            "Koszty na osobę w stanie", "Stany – działanie"} <= set(wb.sheetnames)
+    grades = [r[7] for r in wb["Wartości i źródła"].iter_rows(min_row=2, values_only=True)]
+    assert grades and all(g in (1, 2, 3, 4, 5) for g in grades)
     again = CliRunner().invoke(app, ["model-ogolny", str(out)], env={"COLUMNS": "250"})
     assert again.exit_code == 0, again.output
     assert math.isfinite(float(severity.npv(_inputs("sieroctwo", 40.0), 7, 0.03)))

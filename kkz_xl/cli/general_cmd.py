@@ -133,6 +133,24 @@ def _shipped(code: str, persons: float | None, inflow: float | None,
     return spec
 
 
+def working_tables(code: str, spec: GeneralIssue) -> dict[str, pd.DataFrame]:
+    """A shipped model's sourced values and both matrices, as sheets of the working."""
+    from kkz_xl.params.state_models import model_values
+
+    values = pd.DataFrame(model_values(shipped_models()[code]))
+    values["wartosc"] = values["wartosc"].map(str)
+    values = values.rename(columns={"platnik": "płatnik", "wartosc": "wartość",
+                                    "zrodlo": "źródło", "stopien": "stopień"})
+    out = {"Wartości i źródła": values}
+    for label, m in (("Macierz – zaniechanie", spec.trans_z),
+                     ("Macierz – rok programu", spec.trans_a)):
+        out[label] = pd.DataFrame(m, columns=spec.states).assign(**{"z \\ do": spec.states})[
+            ["z \\ do", *spec.states]]
+    costs = pd.DataFrame({c.name: c.amounts for c in spec.costs}, index=spec.states)
+    out["Koszty na osobę w stanie"] = costs.reset_index(names="stan")
+    return out
+
+
 def _nan(x: np.ndarray) -> float | None:
     return float(x) if np.isfinite(x) else None
 
@@ -199,7 +217,10 @@ def model_ogolny(
     if wynik is not None:
         def write(tmp: Path) -> None:
             with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-                for name, df in tables(result).items():
+                sheets = tables(result)
+                if kwestia is not None:
+                    sheets |= working_tables(kwestia, spec)
+                for name, df in sheets.items():
                     df.to_excel(writer, sheet_name=name, index=False)
         atomic_write(wynik, write)
         err_console.print(f"Zapisano: {wynik}")
