@@ -369,3 +369,17 @@ def test_monte_carlo_without_spread_is_the_point_run(code: str) -> None:
     point = severity.run_point(inp, 7, 0.03).indicators
     np.testing.assert_allclose(draws, np.broadcast_to(point.npv_by_payer, draws.shape),
                                rtol=1e-9, atol=1e-6)
+
+
+def test_one_sourced_transition_is_one_parameter() -> None:
+    """The exits from each year in care are one figure: drawn together, one tornado row."""
+    inp = _inputs("sieroctwo", 40.0)
+    groups = inp.groups()
+    returns = [k for k in range(len(groups)) if inp.state_ids[inp.edge_to[k]] == "powrot"
+               and inp.state_ids[inp.edge_from[k]].startswith("rodzinna")]
+    assert len(returns) == 3 and len({groups[k] for k in returns}) == 1
+    label = inp.group_label(groups[returns[0]])
+    assert label.endswith("(i 2 inne)")
+    rows = [t for t in severity.tornado(inp, 7, 0.03) if t.name.startswith("transition[")]
+    assert len(rows) == max(groups) + 1 - sum(  # programme-only transitions have no value
+        1 for g in range(max(groups) + 1) if inp.edge_values[inp.group_edges(g)[0]] == 0)

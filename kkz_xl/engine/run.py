@@ -109,7 +109,7 @@ class StateBreakdown:
     self_reliant: tuple[bool, ...]
     counts_z: Array  # (T, S)
     counts_a: Array
-    edge_labels: tuple[str, ...]
+    edge_labels: tuple[str, ...]  # per transition group (tornado rows "transition[g]")
 
 
 @dataclass(frozen=True)
@@ -359,8 +359,8 @@ def run_states(inp: StateInputs, years: int, rate: float, *, draws: int = 0,
         monte_carlo=_stats_of(by_payer) if by_payer is not None else None,
         tornado=severity.tornado(inp, years, rate) if with_tornado else [],
         states=StateBreakdown(inp.state_ids, inp.state_names, inp.self_reliant, f.counts_z,
-                              f.counts_a, tuple(inp.edge_label(k)
-                                                for k in range(len(inp.edge_values)))),
+                              f.counts_a, tuple(inp.group_label(g)
+                                                for g in range(max(inp.groups()) + 1))),
     )
     return result, (by_payer.sum(-1) if by_payer is not None else None)
 
