@@ -160,6 +160,46 @@ class IssueResult:
     def cost_a(self) -> Array:
         return self.payer_a.sum(-1)
 
+    # Fiscal gains (korzyści) as their own figures: a gain line's flow is −I_t·g (a negative
+    # cost), so the gains of each future are the negated flows of the gain lines.
+
+    @property
+    def gain_lines(self) -> list[int]:
+        """Positions of the gain lines among ``lines``."""
+        return [j for j, line in enumerate(self.lines) if line.gain]
+
+    def _gains_by_payer(self, flows: Array) -> Array:
+        out = np.zeros((self.years, N_PAYERS))
+        for j in self.gain_lines:
+            out[:, payer_index(self.lines[j].payer)] -= flows[:, j]
+        return out
+
+    @property
+    def gains_z(self) -> Array:
+        """Yearly fiscal gains per payer ``(T, K)`` in the inaction future."""
+        return self._gains_by_payer(self.line_z)
+
+    @property
+    def gains_a(self) -> Array:
+        """Yearly fiscal gains per payer ``(T, K)`` in the action future."""
+        return self._gains_by_payer(self.line_a)
+
+    @property
+    def gain_line_pv(self) -> list[tuple[LineInfo, float, float]]:
+        """Each gain line with its present value in inaction and in action."""
+        return [(self.lines[j], float(-self.discount @ self.line_z[:, j]),
+                 float(-self.discount @ self.line_a[:, j])) for j in self.gain_lines]
+
+    @property
+    def npv_gains_by_payer(self) -> list[float]:
+        """The part of each payer's NPV that comes from fiscal gains (PV of action − inaction)."""
+        return (self.discount @ (self.gains_a - self.gains_z)).tolist()
+
+    @property
+    def npv_gains(self) -> float:
+        """The part of the NPV that comes from fiscal gains."""
+        return float(sum(self.npv_gains_by_payer))
+
 
 def _issue_results(
     names: Sequence[tuple[str, str, list[str]]],
@@ -217,6 +257,12 @@ class Totals:
     cumulative: Array
     break_even_year: int | None
     monte_carlo: MonteCarloStats | None
+    npv_gains_by_payer: list[float] = field(default_factory=list)
+
+    @property
+    def npv_gains(self) -> float:
+        """The part of the total NPV that comes from fiscal gains."""
+        return float(sum(self.npv_gains_by_payer))
 
 
 @dataclass(frozen=True)
@@ -255,6 +301,7 @@ def _totals(issues: list[IssueResult], draws: Array | None) -> Totals:
         cumulative=cumulative,
         break_even_year=int(reached[0]) + 1 if reached.size else None,
         monte_carlo=stats,
+        npv_gains_by_payer=np.sum([i.npv_gains_by_payer for i in issues], axis=0).tolist(),
     )
 
 
