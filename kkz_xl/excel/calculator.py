@@ -317,7 +317,7 @@ def analiza_stany(kwestia: Any, osoby: Any, horyzont: Any = None, stopa: Any = N
         "zasieg": scalar(zasieg, "zasieg"), "skutecznosc": scalar(skutecznosc, "skutecznosc"),
     })
     horizon = validated(Horizon, {
-        "horyzont": as_float_if_integral(scalar(horyzont, "horyzont")) or base.horizon,
+        "horyzont": _default_horizon(as_float_if_integral(scalar(horyzont, "horyzont"))),
         "stopa": _default_rate(scalar(stopa, "stopa")),
     })
     return indicator_table(run_state_issue(issue, horizon.years, horizon.rate, base))
