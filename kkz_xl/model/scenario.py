@@ -145,6 +145,12 @@ class Scenario(_Model):
             field, message = polish_errors(err)[0]
             raise InputError(field, message) from None
 
+    def in_two_state_form(self) -> Scenario:
+        """A copy whose every issue is computed in the two-state form (``model: dwustanowy``):
+        what the calculator workbook computes until it calls KKZ_ANALIZA_STANY."""
+        return self.model_copy(update={"issues": [
+            i.model_copy(update={"model": "dwustanowy"}) for i in self.issues]})
+
     # ---------------------------------------------------------------- resolution
 
     def settings(self, base: ParameterBase) -> tuple[int, int, float]:
