@@ -25,7 +25,8 @@ def build_report_template(path: Path) -> Path:
         "Usamodzielnieni: zatrudnieni (umowa o pracę lub inna umowa), prowadzący własną "
         "działalność lub pracujący w spółdzielni socjalnej. Udział liczony wśród kontaktów "
         "wpisanych; brak kontaktu liczy się jako brak usamodzielnienia, a kontakty niewpisane "
-        "po terminie są pominięte i podane osobno.")
+        "po terminie są pominięte i podane osobno. Miesiące kontaktu, których termin jeszcze "
+        "nie nadszedł dla nikogo z rocznika, pominięto.")
     loop_table(doc, ("Rocznik", "Miesiąc", "Absolwenci", "Termin minął", "Wpisane",
                      "Zatrudnieni", "Usamodzielnieni", "Udział", "Brak kontaktu",
                      "Niewpisane"), "w", "wiersze",
@@ -55,7 +56,7 @@ def report_context(nazwa: str, rows: list[OutcomeRow], n_graduates: int,
              "zatrudnieni": r.zatrudnieni, "usamodzielnieni": r.usamodzielnieni,
              "udzial": "–" if r.udzial is None else fmt_percent(r.udzial),
              "brak_kontaktu": r.brak_kontaktu, "niewpisane": r.niewpisane}
-            for r in rows
+            for r in rows if r.termin_minal  # contact months not yet due are left out
         ],
         "skutecznosc": (
             f"{fmt_percent(rate.wartosc)} – {rate.zrodlo}. Stopień wiarygodności {rate.stopien} "
