@@ -94,3 +94,9 @@ def test_libreoffice_leaves_missing_values_out_like_python(tmp_path: Path) -> No
     assert uo[14] == pytest.approx(353_000)  # dotacja: 0,9 × 470 000 − 70 000
     assert uo[16] == pytest.approx(47_000)  # wkład własny realizatora
     assert uo[14] + uo[8] <= 0.9 * uo[7] + 1e-6
+
+
+def test_print_area_stops_at_the_data(outputs: list[Path]) -> None:
+    wb = openpyxl.load_workbook(outputs[0])
+    assert wb["Usługi"].print_area == "'Usługi'!$A$1:$R$6"  # 3 services, not the spare rows
+    assert wb["Karta wyników"].print_area.endswith("$J$6")
