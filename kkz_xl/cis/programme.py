@@ -65,6 +65,8 @@ def cis_programme(
     prog = base_cis_programme(kwestia)
     cost = prog.koszt_uczestnika.wartosc
     financing = {str(k): v for k, v in prog.finansowanie.items()}
+    # The base's source of the split (key ``finansowanie_zrodlo``, when the base has it).
+    financing_source = getattr(prog, "finansowanie_zrodlo", None) or "baza parametrów"
     source = prog.koszt_uczestnika.zrodlo
     notes: list[str] = []
     if kalkulacja is not None:
@@ -74,6 +76,7 @@ def cis_programme(
             financing = {str(_MODEL_PAYER[p]): kalkulacja.platnicy[p] / public
                          for p in _MODEL_PAYER if kalkulacja.platnicy[p] > 0}
         source = "Kalkulator finansowania CIS (koszt płatników publicznych na uczestnika)."
+        financing_source = source
     elif Payer.ZUS_FP not in prog.finansowanie:
         notes.append("Baza parametrów przypisuje koszt CIS bez Funduszu Pracy, choć świadczenie "
                      "integracyjne i składki od niego płaci Fundusz Pracy (przez PUP); podział "
@@ -112,6 +115,7 @@ def cis_programme(
         "finansowanie_platnicy": payer_shares_named(financing),
         "rozdzial": prog.rozdzial,
         "zrodlo_kosztu": source,
+        "zrodlo_finansowania": financing_source,
         "zrodlo_skutecznosci": success_source,
         "stopien_skutecznosci": success_grade,
         "data_skutecznosci": success_date,
@@ -141,7 +145,7 @@ def scenario_fragment(prog: dict[str, Any]) -> str:
         f"# Skuteczność – źródło: {prog['zrodlo_skutecznosci']}",
         f"# Skuteczność – data: {prog['data_skutecznosci']}, stopień wiarygodności: "
         f"{prog['stopien_skutecznosci']} (1 – statystyka oficjalna … 5 – założenie)",
-        f"# Finansowanie: {shares}",
+        f"# Finansowanie: {shares} – źródło: {' '.join(prog['zrodlo_finansowania'].split())}",
         *(f"# Uwaga: {n}" for n in prog["uwagi"]),
         "kwestie:",
     ]

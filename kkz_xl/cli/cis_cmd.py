@@ -87,9 +87,9 @@ def koszt(
     miesiace: Annotated[float, typer.Option(help="Miesiące uczestnictwa (średnio).")],
     koszty_biezace: Annotated[float, typer.Option(
         help="Koszty bieżące CIS na miesiąc (kadra, lokal, materiały), zł.")],
-    miesiace_dzialania: Annotated[float, typer.Option(
-        help="Miesiące działania CIS w okresie (za tyle miesięcy liczą się koszty bieżące).")
-    ] = 12,
+    miesiace_dzialania: Annotated[float | None, typer.Option(
+        help="Miesiące działania CIS w okresie (za tyle miesięcy liczą się koszty bieżące); "
+             "domyślnie 12 albo --miesiace, gdy dłuższe.")] = None,
     przychody_wlasne: Annotated[float, typer.Option(help="Przychody własne w okresie, zł.")] = 0,
     udzial_ue: Annotated[float, typer.Option(help="Udział funduszy UE (0–1).")] = 0,
     udzial_panstwa: Annotated[float | None, typer.Option(
