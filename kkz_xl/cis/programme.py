@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import yaml
+
 from kkz_xl.cis.financing import CisResult
 from kkz_xl.cis.labels import CisPayer
 from kkz_xl.errors import InputError
@@ -128,8 +130,6 @@ def scenario_fragment(prog: dict[str, Any]) -> str:
     paste the issue entry into a JST scenario's ``kwestie`` (keys of the scenario format:
     ``kod``, ``program``, ``nazwa_programu``, ``koszt_uczestnika``, ``skutecznosc``,
     ``finansowanie``)."""
-    import yaml
-
     entry = {
         "kod": prog["kwestia"], "program": prog["id"], "nazwa_programu": prog["nazwa"],
         "koszt_uczestnika": round(float(prog["koszt_uczestnika"]), 2),
