@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from kkz_xl.errors import InputError
+from kkz_xl.model.validation import polish_validation_message
 from kkz_xl.polish import fmt_date
 
 Id = str
@@ -153,3 +155,11 @@ class TrainingRegister(_Row):
     def participant(self, participant_id: str) -> Participant:
         return next(p for p in self.uczestnicy if p.id == participant_id)
 
+
+def validated(data: Any, where: str) -> TrainingRegister:
+    """The register from parsed data; every problem one Polish :class:`InputError`."""
+    try:
+        return TrainingRegister.model_validate(data)
+    except ValidationError as err:
+        raise InputError(where, "błędy w rejestrze szkoleń:\n" + polish_validation_message(err)
+                         ) from None

@@ -9,17 +9,14 @@ import yaml
 
 from kkz_xl.storage.atomic import atomic_write_bytes
 from kkz_xl.storage.datafile import load_shipped, read_data
-from kkz_xl.training.schema import TrainingRegister
-from kkz_xl.training.validation import validated
+from kkz_xl.training.schema import TrainingRegister, validated
+from kkz_xl.training.workbook import read_training_workbook
 
 
 def load_register(path: Path) -> TrainingRegister:
     """A ``.yaml`` register or a ``Szkolenia_KKZ.xlsx`` workbook."""
     path = Path(path)
-    if path.suffix.lower() == ".xlsx":
-        # openpyxl loads only when a workbook is read: YAML users don't pay for it
-        from kkz_xl.training.workbook import read_training_workbook
-
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
         return read_training_workbook(path)
     return validated(read_data(path), str(path))
 

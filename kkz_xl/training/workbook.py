@@ -14,8 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kkz_xl.errors import InputError
 from kkz_xl.office import xlsx_style as st
 from kkz_xl.training.reports import REPORT_HEADER, completions, jst_summary
-from kkz_xl.training.schema import Form, Tool, TrainingRegister
-from kkz_xl.training.validation import validated
+from kkz_xl.training.schema import Form, Tool, TrainingRegister, validated
 
 YES, NO = "tak", "nie"
 # Sheet → (register field, [(model field, Polish header, width, format)]).
