@@ -17,7 +17,7 @@ from kkz_xl.errors import InputError
 from kkz_xl.model.payers import PAYER_LABELS, Payer
 from kkz_xl.params.base import default_base
 from kkz_xl.params.schema import Programme
-from kkz_xl.polish import fmt_percent
+from kkz_xl.polish import fmt_number, fmt_percent
 
 DEFAULT_ISSUE = "bezrobocie"
 PROGRAMME_ID = "cis"
@@ -93,9 +93,17 @@ def cis_programme(
     success_source = prog.skutecznosc.zrodlo
     success_grade = prog.skutecznosc.stopien
     success_date: str | None = str(prog.skutecznosc.rok)
+    gross: float | None = None
     if wynik_monitoringu is not None:
-        success = wynik_monitoringu.wartosc
-        success_source = wynik_monitoringu.zrodlo
+        # The model's success rate is net of the spontaneous exit q of the issue (a participant
+        # leaves assistance with q + s·(1 − q)), so the observed gross share g becomes
+        # s = (g − q)/(1 − q), as the base does with NIK's 38,2 %.
+        gross = wynik_monitoringu.wartosc
+        q = default_base().issue(kwestia).odplyw.wartosc
+        success = max(0.0, (gross - q) / (1 - q))
+        success_source = (f"{wynik_monitoringu.zrodlo}; netto s = (g − q)/(1 − q) = "
+                          f"({fmt_number(gross, 3)} − {fmt_number(q, 2)})/{fmt_number(1 - q, 2)}"
+                          f" ≈ {fmt_number(success, 3)}, q – odpływ kwestii z bazy parametrów")
         success_grade = wynik_monitoringu.stopien
         success_date = wynik_monitoringu.data.isoformat()
     if skutecznosc is not None:
@@ -111,6 +119,7 @@ def cis_programme(
         "kwestia": kwestia,
         "koszt_uczestnika": cost,
         "skutecznosc": success,
+        "skutecznosc_brutto": gross,
         "zasieg": prog.zasieg.wartosc,
         "powtarzaj": prog.powtarzaj,
         "finansowanie": financing,

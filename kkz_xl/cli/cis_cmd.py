@@ -264,18 +264,22 @@ def wyniki(
     except InputError as err:
         rate = None
         err_console.print(f"[yellow]Uwaga:[/] {err}")
+    prog = None
     if rate is not None:
-        console.print(f"Skuteczność dla kalkulatora: [bold]{fmt_percent(rate.wartosc)}[/] – "
-                      f"{rate.zrodlo} (stopień {rate.stopien}).")
-    if raport is not None:
-        write_report(raport, name, rows, len(filled.absolwenci), rate, filled.problemy, today)
-        console.print(f"Zapisano raport: {raport}")
-    if fragment is not None:
-        if rate is None:
-            raise InputError("--fragment", "brak skuteczności z monitoringu – fragmentu "
-                                           "scenariusza nie zapisano")
         calc = cis_cost(filled.kalkulator) if filled.kalkulator is not None else None
         prog = cis_programme(kalkulacja=calc, wynik_monitoringu=rate)
+        console.print(f"Usamodzielnieni (brutto): {fmt_percent(rate.wartosc)} – {rate.zrodlo} "
+                      f"(stopień {rate.stopien}).")
+        console.print(f"Skuteczność dla kalkulatora (netto, bez odpływu samoistnego): "
+                      f"[bold]{fmt_percent(prog['skutecznosc'])}[/].")
+    if raport is not None:
+        write_report(raport, name, rows, len(filled.absolwenci), rate, filled.problemy, today,
+                     net=None if prog is None else prog["skutecznosc"])
+        console.print(f"Zapisano raport: {raport}")
+    if fragment is not None:
+        if prog is None:
+            raise InputError("--fragment", "brak skuteczności z monitoringu – fragmentu "
+                                           "scenariusza nie zapisano")
         atomic_write_bytes(fragment, scenario_fragment(prog).encode("utf-8"))
         console.print(f"Zapisano fragment scenariusza: {fragment}")
 
