@@ -152,6 +152,13 @@ def program(
                   f"{prog['data_skutecznosci']})")
     shares = ", ".join(f"{k} {fmt_percent(v)}" for k, v in prog["finansowanie_platnicy"].items())
     console.print(f"finansowanie: {shares}")
+    if calc is not None or rate is not None:
+        base = cis_programme(kwestia)
+        base_shares = ", ".join(f"{k} {fmt_percent(v)}"
+                                for k, v in base["finansowanie_platnicy"].items())
+        console.print(f"[dim]dla porównania baza parametrów: {fmt_money(base['koszt_uczestnika'])}"
+                      f" na uczestnika, skuteczność {fmt_percent(base['skutecznosc'])}, "
+                      f"finansowanie: {base_shares}[/]")
     for note in prog["uwagi"]:
         err_console.print(f"[yellow]Uwaga:[/] {note}")
     if fragment is not None:
