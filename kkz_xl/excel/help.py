@@ -69,7 +69,8 @@ def bsc() -> dict[str, str]:
     return {
         "prog_zielony": f"Próg zielonego światła (domyślnie {_share(thresholds.zielony)}).",
         "prog_zolty": f"Próg żółtego światła (domyślnie {_share(thresholds.zolty)}).",
-        "limit_udzialu": ("Najwyższy udział dotacji w kosztach, 0–1 bez 1 (domyślnie "
+        "limit_udzialu": ("Najwyższy udział dotacji i opłat użytkowników razem w kosztach, "
+                          "0–1 bez 1 (domyślnie "
                           f"{_share(criteria.limit_udzialu)})."),
         "wspolczynnik_b": ("Współczynnik kategorii B, 0–1 (domyślnie "
                            f"{_share(criteria.wspolczynniki[Category.B])})."),
