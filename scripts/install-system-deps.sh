@@ -11,6 +11,9 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui libreoffice-
 /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || need+=(python3-uno)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v node >/dev/null 2>&1 || need+=(nodejs)  # runs the Office.js glue in tests
+# The guide's reverse proxy, tested with TLS in front of the add-in server.
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # Headless Chromium and its driver: the Dyfuzor's pages tested in a real browser (Selenium).
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)

@@ -18,7 +18,8 @@ _DANE = typer.Option("--dane", help="Folder bazy Dyfuzora (ten sam co przy „kk
 
 
 def register(app: typer.Typer) -> None:
-    group = typer.Typer(help="Dyfuzor w sieci: tokeny JST i odtwarzanie rejestru regionalnego.",
+    group = typer.Typer(help="Dyfuzor w sieci: tokeny JST i odtwarzanie rejestru regionalnego "
+                        "z bazy.",
                         no_args_is_help=True)
     group.command("token")(token)
     group.command("odbuduj")(odbuduj)
