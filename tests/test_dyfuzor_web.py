@@ -313,3 +313,19 @@ def test_every_register_sheet_of_a_file_is_read(site) -> None:
     assert sub is not None
     assert sub.uzgodnienie["arkusze"] == ["Katalog", "Katalog 2025"]
     assert sub.uzgodnienie["nowe_wiersze"] == 2
+
+
+def test_a_jst_sees_only_its_own_submissions_and_not_the_centre(site) -> None:
+    _, store, _ = site
+    one = client_for(site, store.issue_token("Gmina Jeden"))
+    other = client_for(site, store.issue_token("Gmina Dwa"))
+    r = upload(one, submission_xlsx([programme("Program", "Gmina Jeden")]))
+    mine = r.headers["location"].split("?")[0]
+    assert one.get(mine).status_code == 200
+    assert other.get(mine).status_code == 404
+    assert other.get(f"{ROOT}/zgloszenia/999").status_code == 404
+    assert other.get(f"{ROOT}/centrum").status_code == 403
+    page = other.get(f"{ROOT}/wyslij").text
+    assert "Gmina Jeden" not in page
+    r = other.post(f"{ROOT}/centrum/zgloszenia/1", data={"decyzja": "odrzuc"})
+    assert r.status_code == 400 and "decyduje centrum" in r.text
