@@ -185,11 +185,13 @@ def test_delaying_dps_changes_only_the_transition_to_dps() -> None:
 
 
 def test_a_self_reliant_person_keeps_the_costs_that_continue() -> None:
-    inp = _inputs("niepelnosprawnosc", 10.0)
-    work = inp.state_ids.index("praca")
-    assert inp.amounts[work].sum() > 0  # zasiłek pielęgnacyjny continues in work
-    homeless = _inputs("bezdomnosc", 10.0)
-    assert homeless.amounts[homeless.state_ids.index("samodzielna")].sum() > 0
+    def continuing(inp: StateInputs, state: str) -> float:
+        costs = [j for j, line in enumerate(inp.lines) if not line.gain]
+        return float(inp.amounts[inp.state_ids.index(state), costs].sum())
+
+    # The zasiłek pielęgnacyjny continues in work; the housing allowance after homelessness.
+    assert continuing(_inputs("niepelnosprawnosc", 10.0), "praca") > 0
+    assert continuing(_inputs("bezdomnosc", 10.0), "samodzielna") > 0
 
 
 # ---------------------------------------------------------------- the scenario runner

@@ -6,7 +6,9 @@ break-even success rate.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -17,6 +19,7 @@ from kkz_xl.engine.threshold import first_crossing
 from kkz_xl.engine.tornado import MONEY_SEARCH_FACTOR, SWITCH_GRID, TornadoRow
 from kkz_xl.model.general import GeneralIssue
 from kkz_xl.model.severity import StateInputs, matrices
+from kkz_xl.params.state_models import StateModelParams
 
 TRANSITION = "transition"  # tornado rows of transition group g: "transition[g]"
 
@@ -208,3 +211,87 @@ def tornado(inp: StateInputs, years: int, rate: float, spread: float = 0.2
         add(f"{'gain_mult' if line.gain else 'cost_mult'}[{j}]", j, 1.0, None, f_line)
     rows.sort(key=lambda r: r.swing, reverse=True)
     return rows
+
+
+@dataclass(frozen=True)
+class ValueChange:
+    """One sourced value of a multi-state model at the ends of its plausible range, with the
+    issue's NPV there (for ``kkz parametry --wplyw``)."""
+
+    parameter: str  # as in ``params.state_models.model_values``
+    name: str  # Polish, for people
+    item: Any  # the sourced value (wartosc, zrodlo, stopien, uzasadnienie_zalozenia)
+    value: float
+    low: float
+    high: float
+    npv_low: float
+    npv_high: float
+
+
+def value_changes(inp: StateInputs, model: StateModelParams, years: int, rate: float,
+                  rel: Mapping[int, float], gain_items: Sequence[Any] = ()
+                  ) -> list[ValueChange]:
+    """Every base value the issue takes (transitions, costs, the programme's figures, gains)
+    at ± ``rel[grade]`` of its value, probabilities clipped to [0, 1]."""
+    out: list[ValueChange] = []
+
+    def add(parameter: str, name: str, item: Any, value: float, top: float | None,
+            f: Callable[[Array], Array], scale: float = 1.0) -> None:
+        low = max(0.0, value * (1 - rel[item.stopien]))
+        high = value * (1 + rel[item.stopien])
+        high = min(high, top) if top is not None else high
+        npvs = f(np.array([low, high]) / scale)
+        out.append(ValueChange(parameter, name, item, value * 1.0, low, high, float(npvs[0]),
+                               float(npvs[1])))
+
+    seen: set[int] = set()
+    for t, k in zip(model.przejscia, range(len(model.przejscia)), strict=True):
+        g = inp.groups()[k]
+        if g in seen:
+            continue
+        seen.add(g)
+        members = inp.group_edges(g)
+
+        def f_edge(x: Array, members: list[int] = members) -> Array:
+            edges = np.broadcast_to(inp.edge_values, (len(x), len(inp.edge_values))).copy()
+            edges[:, members] = x[:, None]
+            return npv(inp, years, rate, edges=edges)
+
+        add(f"przejscie.{t.z}.{t.do}", f"przejście: {inp.group_label(g)}", t, t.wartosc, 1.0,
+            f_edge)
+    line = {c.id: j for j, c in enumerate(model.koszty)}
+    gain_first = len(model.koszty)
+    for c in model.koszty:
+
+        def f_line(x: Array, j: int = line[c.id]) -> Array:
+            mult = np.ones((len(x), len(inp.lines)))
+            mult[:, j] = x
+            return npv(inp, years, rate, line_mult=mult)
+
+        add(c.id, c.nazwa, c, c.wartosc, None, f_line, scale=c.wartosc or 1.0)
+    for j, g in enumerate(gain_items):
+
+        def f_gain(x: Array, j: int = gain_first + j) -> Array:
+            mult = np.ones((len(x), len(inp.lines)))
+            mult[:, j] = x
+            return npv(inp, years, rate, line_mult=mult)
+
+        add(g.id, g.nazwa, g, g.wartosc, None, f_gain, scale=g.wartosc or 1.0)
+    prog = next(p for p in model.programy if p.id == inp.programme_id)
+    for key, field, top in (("koszt_uczestnika", "programme_cost", None),
+                            ("skutecznosc", "success", 1.0), ("zasieg", "coverage", 1.0)):
+        if key not in inp.from_base:
+            continue
+        item = getattr(prog, key)
+        point = float(getattr(inp, field))
+
+        def f_prog(x: Array, field: str = field) -> Array:
+            return npv(inp, years, rate, **{field: x})
+
+        low = max(0.0, point * (1 - rel[item.stopien]))
+        high = point * (1 + rel[item.stopien])
+        high = min(high, top) if top is not None else high
+        npvs = f_prog(np.array([low, high]))
+        out.append(ValueChange(f"{prog.id}.{key}", f"{prog.nazwa}: {key}", item, point, low,
+                               high, float(npvs[0]), float(npvs[1])))
+    return out

@@ -9,7 +9,7 @@ import numpy as np
 
 from kkz_xl.engine.discount import npv
 from kkz_xl.engine.montecarlo import monte_carlo
-from kkz_xl.engine.run import IssueResult, run_inputs, stack
+from kkz_xl.engine.run import IssueResult, run_inputs, run_state_issue, stack
 from kkz_xl.engine.threshold import break_even_success
 from kkz_xl.errors import InputError
 from kkz_xl.excel.convert import (
@@ -34,8 +34,10 @@ from kkz_xl.model.labels import (
 )
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
 from kkz_xl.model.scenario import IssueScenario, MonteCarloSettings, resolve_issue
+from kkz_xl.model.severity import has_state_model
 from kkz_xl.params.base import default_base
 from kkz_xl.params.lookup import parameter_value
+from kkz_xl.params.state_models import shipped_models
 from kkz_xl.polish import fmt_plain
 
 Cell = float | int | str
@@ -299,10 +301,6 @@ def analiza_stany(kwestia: Any, osoby: Any, horyzont: Any = None, stopa: Any = N
                   skutecznosc: Any = None) -> Table:
     """KKZ_ANALIZA_STANY: the rows of KKZ_WSKAZNIKI for an issue on its shipped multi-state
     model (severity levels, duration states), computed as ``kkz oblicz`` computes it."""
-    from kkz_xl.engine.run import run_state_issue
-    from kkz_xl.model.severity import has_state_model
-    from kkz_xl.params.state_models import shipped_models
-
     base = default_base()
     code = _text(kwestia, "kwestia")
     base.issue(code)  # a Polish error for an unknown code

@@ -18,7 +18,7 @@ from pydantic import Field, field_validator, model_validator
 from kkz_xl.errors import DataError
 from kkz_xl.model.payers import Payer
 from kkz_xl.params.base import DATA
-from kkz_xl.params.schema import Grade, Money, Probability, _Strict
+from kkz_xl.params.schema import Grade, Money, Probability, Reason, _Strict
 from kkz_xl.storage.datafile import load_shipped
 
 MODELS = DATA / "models"
@@ -49,6 +49,7 @@ class SourcedShares(_Strict):
     rok: int = Field(ge=1990, le=2100)
     zrodlo: str = Field(min_length=3)
     stopien: Grade
+    uzasadnienie_zalozenia: Reason = None
 
     @field_validator("wartosc")
     @classmethod
