@@ -50,8 +50,8 @@ def test_ranges_widen_with_a_weaker_grade(ranking: list) -> None:
     ("bezrobocie", "odplyw", "odplyw"),
     ("ubostwo", "nawroty", "nawroty"),
     # An issue on its multi-state model: the programme's figure from the model file.
-    ("sieroctwo", "skutecznosc", "powrot_do_rodziny.skutecznosc"),
-    ("choroba", "zasieg", "opieka_domowa_zamiast_dps.zasieg"),
+    ("sieroctwo", "skutecznosc", "model.powrot_do_rodziny.skutecznosc"),
+    ("choroba", "zasieg", "model.opieka_domowa_zamiast_dps.zasieg"),
     ("bezrobocie", "koszt_uczestnika", "cis.koszt_uczestnika"),
 ])
 def test_a_row_equals_running_the_scenario_at_its_low_and_high(ranking: list, code: str,
@@ -89,10 +89,10 @@ def test_multi_state_issues_are_ranked_by_their_model_values(ranking: list) -> N
     """Transitions and costs per state of the shipped models, each with its grade and source;
     a two-state parameter of such an issue is not what the scenario computes with."""
     rows = {(r.issue, r.parameter): r for r in ranking}
-    assert ("sieroctwo", "placowka_gmina") in rows
-    assert ("bezradnosc", "przejscie.wspierana.rodzinna_1") in rows
+    assert ("sieroctwo", "model.placowka_gmina") in rows
+    assert ("bezradnosc", "model.przejscie.wspierana.rodzinna_1") in rows
     assert ("choroba", "nawroty") not in rows
-    dps = rows[("choroba", "przejscie.dom_znaczna.dps")]
+    dps = rows[("choroba", "model.przejscie.dom_znaczna.dps")]
     assert dps.grade == 5 and dps.reason and dps.swing > 0
 
 

@@ -19,7 +19,7 @@ from kkz_xl.engine.threshold import first_crossing
 from kkz_xl.engine.tornado import MONEY_SEARCH_FACTOR, SWITCH_GRID, TornadoRow
 from kkz_xl.model.general import GeneralIssue
 from kkz_xl.model.severity import StateInputs, matrices
-from kkz_xl.params.state_models import StateModelParams
+from kkz_xl.params.state_models import MODEL_PREFIX, StateModelParams
 
 TRANSITION = "transition"  # tornado rows of transition group g: "transition[g]"
 
@@ -218,7 +218,7 @@ class ValueChange:
     """One sourced value of a multi-state model at the ends of its plausible range, with the
     issue's NPV there (for ``kkz parametry --wplyw``)."""
 
-    parameter: str  # as in ``params.state_models.model_values``
+    parameter: str  # as in ``params.state_models.model_values`` ("model.…")
     name: str  # Polish, for people
     item: Any  # the sourced value (wartosc, zrodlo, stopien, uzasadnienie_zalozenia)
     value: float
@@ -241,8 +241,8 @@ def value_changes(inp: StateInputs, model: StateModelParams, years: int, rate: f
         high = value * (1 + rel[item.stopien])
         high = min(high, top) if top is not None else high
         npvs = f(np.array([low, high]) / scale)
-        out.append(ValueChange(parameter, name, item, value * 1.0, low, high, float(npvs[0]),
-                               float(npvs[1])))
+        out.append(ValueChange(MODEL_PREFIX + parameter, name, item, value * 1.0, low, high,
+                               float(npvs[0]), float(npvs[1])))
 
     seen: set[int] = set()
     for t, k in zip(model.przejscia, range(len(model.przejscia)), strict=True):
@@ -292,6 +292,6 @@ def value_changes(inp: StateInputs, model: StateModelParams, years: int, rate: f
         high = point * (1 + rel[item.stopien])
         high = min(high, top) if top is not None else high
         npvs = f_prog(np.array([low, high]))
-        out.append(ValueChange(f"{prog.id}.{key}", f"{prog.nazwa}: {key}", item, point, low,
-                               high, float(npvs[0]), float(npvs[1])))
+        out.append(ValueChange(f"{MODEL_PREFIX}{prog.id}.{key}", f"{prog.nazwa}: {key}", item,
+                               point, low, high, float(npvs[0]), float(npvs[1])))
     return out

@@ -57,10 +57,20 @@ def base_listing(base: ParameterBase | None = None) -> dict[str, Any]:
     base = base or default_base()
     return {
         "kwestie": [{"kod": code, "nazwa": issue.nazwa, "stany": base.states(code),
-                     "wartosci": list(issue_values(issue))}
+                     "wartosci": list(issue_values(issue)) + _model_values(code)}
                     for code, issue in base.issues.items()],
         "ogolne": list(general_values(base)),
     }
+
+
+def _model_values(code: str) -> list[dict[str, Any]]:
+    """The values of the issue's shipped multi-state model (its default form), named
+    ``model.…``; the two-state values above stay (``model: dwustanowy``)."""
+    # Local: state_models reads the base's DATA through params.base (import order).
+    from kkz_xl.params.state_models import model_values, shipped_models
+
+    model = shipped_models().get(code)
+    return model_values(model) if model else []
 
 
 def graded_values(base: ParameterBase | None = None, *, derived: bool = False

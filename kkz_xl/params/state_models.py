@@ -22,6 +22,7 @@ from kkz_xl.params.schema import Grade, Money, Probability, Reason, _Strict
 from kkz_xl.storage.datafile import load_shipped
 
 MODELS = DATA / "models"
+MODEL_PREFIX = "model."  # names of a model's values beside the two-state ones
 Share = Annotated[float, Field(ge=0)]
 
 
@@ -193,8 +194,9 @@ def model_values(model: StateModelParams) -> list[dict[str, object]]:
 
     def record(name: str, kind: str, payer: str | None, value: object, unit: str, year: int,
                source: str, grade: int) -> dict[str, object]:
-        return {"parametr": name, "rodzaj": kind, "platnik": payer, "wartosc": value,
-                "jednostka": unit, "rok": year, "zrodlo": source, "stopien": grade}
+        return {"parametr": f"{MODEL_PREFIX}{name}", "rodzaj": kind, "platnik": payer,
+                "wartosc": value, "jednostka": unit, "rok": year, "zrodlo": source,
+                "stopien": grade}
 
     out = [record(f"przejscie.{t.z}.{t.do}", "przejscie", None, t.wartosc, t.jednostka,
                   t.rok, f"{names[t.z]} → {names[t.do]}: {t.zrodlo}", t.stopien)
