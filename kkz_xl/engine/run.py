@@ -4,13 +4,13 @@ workbook, the Excel functions, the CLI and the documents all read the same way."
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from kkz_xl.engine import severity
 from kkz_xl.engine.cohort import Array, Flows
-from kkz_xl.engine.indicators import Indicators
+from kkz_xl.engine.indicators import Indicators, break_even, ratio
 from kkz_xl.engine.montecarlo import MonteCarloSummary, monte_carlo
 from kkz_xl.engine.threshold import break_even_success
 from kkz_xl.engine.tornado import TornadoRow, tornado
@@ -258,11 +258,20 @@ class Totals:
     break_even_year: int | None
     monte_carlo: MonteCarloStats | None
     npv_gains_by_payer: list[float] = field(default_factory=list)
+    #: Total NPV at each discount rate of public appraisal (the base's stopy_wrazliwosci).
+    npv_by_rate: dict[float, float] = field(default_factory=dict)
 
     @property
     def npv_gains(self) -> float:
         """The part of the total NPV that comes from fiscal gains."""
         return float(sum(self.npv_gains_by_payer))
+
+
+def npv_at_rates(params: TwoStateParams, rates: Sequence[float]) -> Array:
+    """NPV of every issue of the batch at each discount rate ``(R, B)``, in one run."""
+    r = np.asarray(rates, dtype=float).reshape(-1, *([1] * np.ndim(params.rate)))
+    return run(params.lead_axis().with_value("rate", np.broadcast_to(
+        r, (r.shape[0], *np.shape(params.rate)))))[1].npv
 
 
 @dataclass(frozen=True)
@@ -282,8 +291,9 @@ def _totals(issues: list[IssueResult], draws: Array | None) -> Totals:
     """``draws``: the NPV of every Monte Carlo draw per issue ``(n, B)``, or None."""
     npv = sum(i.npv for i in issues)
     c = sum(i.pv_programme for i in issues)
+    pv_z = sum(i.pv_z for i in issues)
     cumulative = np.sum([i.cumulative for i in issues], axis=0)
-    reached = np.flatnonzero(cumulative >= -1e-9 * max(1.0, abs(sum(i.pv_z for i in issues))))
+    year, _ = break_even(cumulative, pv_z)
     stats = None
     if draws is not None:
         total = draws.sum(axis=1)
@@ -293,13 +303,13 @@ def _totals(issues: list[IssueResult], draws: Array | None) -> Totals:
                                 float(pct[2]), float((total > 0).mean()), payer_mean.tolist(),
                                 [], [])
     return Totals(
-        npv=npv, pv_z=sum(i.pv_z for i in issues), pv_a=sum(i.pv_a for i in issues),
-        pv_programme=c, bcr=(npv + c) / c if c else None, roi=npv / c if c else None,
+        npv=npv, pv_z=pv_z, pv_a=sum(i.pv_a for i in issues),
+        pv_programme=c, bcr=_opt(ratio(npv + c, c)), roi=_opt(ratio(npv, c)),
         npv_by_payer=np.sum([i.npv_by_payer for i in issues], axis=0).tolist(),
         cost_z=np.sum([i.cost_z for i in issues], axis=0),
         cost_a=np.sum([i.cost_a for i in issues], axis=0),
         cumulative=cumulative,
-        break_even_year=int(reached[0]) + 1 if reached.size else None,
+        break_even_year=int(year) or None,
         monte_carlo=stats,
         npv_gains_by_payer=np.sum([i.npv_gains_by_payer for i in issues], axis=0).tolist(),
     )
@@ -366,7 +376,15 @@ def run_scenario(
     issues = [by_position[n] for n in range(len(scenario.issues))]
     matrix = (np.column_stack([columns[n] for n in range(len(issues))])
               if draws and len(columns) == len(issues) else None)
-    return ScenarioResult(scenario, price_year, years, rate, issues, _totals(issues, matrix))
+    rates = base.sensitivity_rates
+    by_rate = np.zeros(len(rates))
+    if two:
+        by_rate += npv_at_rates(params, rates).sum(-1)
+    for inp in states.values():
+        by_rate += [float(severity.run_point(inp, years, r).indicators.npv) for r in rates]
+    totals = replace(_totals(issues, matrix),
+                     npv_by_rate=dict(zip(rates, by_rate.tolist(), strict=True)))
+    return ScenarioResult(scenario, price_year, years, rate, issues, totals)
 
 
 def _stats_of(by_payer: Array) -> MonteCarloStats:

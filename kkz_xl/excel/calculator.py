@@ -11,6 +11,7 @@ from kkz_xl.engine.discount import npv
 from kkz_xl.engine.montecarlo import monte_carlo
 from kkz_xl.engine.run import IssueResult, run_inputs, run_state_issue, stack
 from kkz_xl.engine.threshold import break_even_success
+from kkz_xl.engine.two_state import npv as two_state_npv
 from kkz_xl.errors import InputError
 from kkz_xl.excel.convert import (
     as_float_if_integral,
@@ -191,8 +192,12 @@ def flow_table(r: IssueResult) -> Table:
 
 
 def koszt_zaniechania(*args: Any) -> float:
-    """1. KKZ_KOSZT_ZANIECHANIA."""
-    return _result(*args).npv
+    """1. KKZ_KOSZT_ZANIECHANIA: the engine's NPV alone (the most called function: no result
+    object with every year, line and payer is built for one number)."""
+    model, _, gains = _split(args, 0)
+    inputs, horizon = model_inputs(*model, korzysc_roczna=gains)
+    params, _ = stack([inputs], horizon.years, horizon.rate)
+    return float(two_state_npv(params)[0])
 
 
 def wskazniki(*args: Any) -> Table:

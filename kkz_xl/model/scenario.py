@@ -47,8 +47,12 @@ class Jst(_Model):
 
 
 class MonteCarloSettings(_Model):
-    draws: int = Field(10_000, alias="losowania", ge=100, le=1_000_000)
-    spread: float = Field(0.2, alias="zmiennosc", ge=0, le=2)
+    """Monte Carlo settings; omitted ones come from the parameter base (general.yaml)."""
+
+    draws: int = Field(default_factory=lambda: default_base().monte_carlo_draws,
+                       alias="losowania", ge=100, le=1_000_000)
+    spread: float = Field(default_factory=lambda: default_base().monte_carlo_spread,
+                          alias="zmiennosc", ge=0, le=2)
     seed: int = Field(1, alias="ziarno", ge=0)
 
 
