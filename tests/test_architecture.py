@@ -82,7 +82,6 @@ UNCOMMENTED_LOCAL_IMPORTS: dict[str, str] = {
     "kkz_xl/cis/outcomes.py": "issue 17",
     "kkz_xl/cis/programme.py": "issue 17",
     "kkz_xl/declension.py": "morfeusz2 is optional (its dictionary is large); issue 13",
-    "kkz_xl/excel/calculator.py": "issue 12 / 10 part 2 (multi-state functions)",
     "kkz_xl/registers/consent.py": "issue 11",
     "kkz_xl/registers/merge.py": "breaks the merge/workbook/reconcile cycle at import; issue 11",
     "kkz_xl/registers/reading.py": "xlrd only for old .xls files; issue 11",

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.params.gains import DERIVED_PREFIX
 from kkz_xl.params.schema import IssueParams
+from kkz_xl.params.state_models import model_values, shipped_models
 
 Kind = Literal["koszt", "korzysc", "przejscie", "program", "inne"]
 
@@ -66,9 +67,6 @@ def base_listing(base: ParameterBase | None = None) -> dict[str, Any]:
 def _model_values(code: str) -> list[dict[str, Any]]:
     """The values of the issue's shipped multi-state model (its default form), named
     ``model.…``; the two-state values above stay (``model: dwustanowy``)."""
-    # Local: state_models reads the base's DATA through params.base (import order).
-    from kkz_xl.params.state_models import model_values, shipped_models
-
     model = shipped_models().get(code)
     return model_values(model) if model else []
 

@@ -11,17 +11,17 @@ turns a model and a scenario's inputs into the matrices of the general form.
 from __future__ import annotations
 
 from functools import cache
+from importlib import resources
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from kkz_xl.errors import DataError
 from kkz_xl.model.payers import Payer
-from kkz_xl.params.base import DATA
 from kkz_xl.params.schema import Grade, Money, Probability, Reason, _Strict
 from kkz_xl.storage.datafile import load_shipped
 
-MODELS = DATA / "models"
+MODELS = resources.files("kkz_xl.params") / "data" / "models"
 MODEL_PREFIX = "model."  # names of a model's values beside the two-state ones
 Share = Annotated[float, Field(ge=0)]
 
