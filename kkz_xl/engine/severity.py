@@ -18,6 +18,7 @@ from kkz_xl.engine.montecarlo import CHUNK_RUN_YEARS, beta_draws, gamma_draws
 from kkz_xl.engine.threshold import first_crossing
 from kkz_xl.engine.tornado import MONEY_SEARCH_FACTOR, SWITCH_GRID, TornadoRow
 from kkz_xl.model.general import GeneralIssue
+from kkz_xl.model.labels import INPUT_LABELS
 from kkz_xl.model.severity import StateInputs, matrices
 from kkz_xl.params.state_models import MODEL_PREFIX, StateModelParams
 
@@ -292,6 +293,7 @@ def value_changes(inp: StateInputs, model: StateModelParams, years: int, rate: f
         high = point * (1 + rel[item.stopien])
         high = min(high, top) if top is not None else high
         npvs = f_prog(np.array([low, high]))
-        out.append(ValueChange(f"{MODEL_PREFIX}{prog.id}.{key}", f"{prog.nazwa}: {key}", item,
+        out.append(ValueChange(f"{MODEL_PREFIX}{prog.id}.{key}",
+                               f"{prog.nazwa}: {INPUT_LABELS[field]}", item,
                                point, low, high, float(npvs[0]), float(npvs[1])))
     return out
