@@ -385,3 +385,15 @@ def test_one_sourced_transition_is_one_parameter() -> None:
     rows = [t for t in severity.tornado(inp, 7, 0.03) if t.name.startswith("transition[")]
     assert len(rows) == max(groups) + 1 - sum(  # programme-only transitions have no value
         1 for g in range(max(groups) + 1) if inp.edge_values[inp.group_edges(g)[0]] == 0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(root=st.floats(0.01, 0.99), scale=st.floats(0.1, 10))
+def test_grid_refinement_finds_what_bisection_finds(root: float, scale: float) -> None:
+    from kkz_xl.engine.threshold import refine, refine_grid
+
+    def f(x: np.ndarray) -> np.ndarray:
+        return scale * (x - root) ** 3
+
+    a, b = np.array([0.0]), np.array([1.0])
+    assert refine_grid(f, a, b)[0] == pytest.approx(refine(f, a, b)[0], abs=1e-7)

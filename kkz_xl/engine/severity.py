@@ -15,11 +15,12 @@ import numpy as np
 from kkz_xl.engine.cohort import Array, CohortModel, payer_npv_direct
 from kkz_xl.engine.general import GeneralResult, run_general
 from kkz_xl.engine.montecarlo import CHUNK_RUN_YEARS, beta_draws, gamma_draws
-from kkz_xl.engine.threshold import first_crossing
+from kkz_xl.engine.threshold import first_crossing, refine_grid, sign_changes
 from kkz_xl.engine.tornado import MONEY_SEARCH_FACTOR, SWITCH_GRID, TornadoRow
 from kkz_xl.model.general import GeneralIssue
 from kkz_xl.model.labels import INPUT_LABELS
 from kkz_xl.model.severity import StateInputs, matrices
+from kkz_xl.params.base import default_base
 from kkz_xl.params.state_models import MODEL_PREFIX, StateModelParams
 
 TRANSITION = "transition"  # tornado rows of transition group g: "transition[g]"
@@ -137,38 +138,12 @@ def monte_carlo_draws(inp: StateInputs, years: int, rate: float, n: int,
     return np.concatenate(parts, axis=0)
 
 
-REFINE_POINTS = 33
-REFINE_ROUNDS = 5  # each round narrows a bracket 32×: 32^5 ≈ 3·10^7 of the grid's step
-
-
-def _switching(f: Callable[[Array], Array], point: float, lo: float, hi: float
-               ) -> float | None:
-    """Where NPV changes sign nearest ``point`` within ``[lo, hi]``: a grid finds the brackets,
-    finer grids (one batched model run each) narrow them; a multi-state model run costs too
-    much for a bisection's fifty sequential runs."""
-    xs = np.union1d(np.linspace(lo, hi, SWITCH_GRID), [point])
-    ys = f(xs)
-    keep = ys != 0
-    xs, ys = xs[keep], ys[keep]
-    brackets = np.flatnonzero(np.sign(ys[:-1]) * np.sign(ys[1:]) < 0)
-    found = []
-    for i in brackets:
-        a, b, fa = xs[i], xs[i + 1], ys[i]
-        for _ in range(REFINE_ROUNDS):
-            grid = np.linspace(a, b, REFINE_POINTS)
-            values = f(grid)
-            flip = np.flatnonzero(np.sign(values) != np.sign(fa))
-            k = int(flip[0]) if flip.size else REFINE_POINTS - 1
-            a, b = grid[max(k - 1, 0)], grid[k]
-            fa = float(values[max(k - 1, 0)])
-        found.append(float(0.5 * (a + b)))
-    return min(found, key=lambda v: abs(v - point)) if found else None
-
-
-def tornado(inp: StateInputs, years: int, rate: float, spread: float = 0.2
+def tornado(inp: StateInputs, years: int, rate: float, spread: float | None = None
             ) -> list[TornadoRow]:
-    """One-way sensitivity: every transition with a probability, the programme's inputs, the
-    inflow, the rate and every line, each at ±``spread``; sorted by swing."""
+    """One-way sensitivity (``engine.tornado``'s rows and switching-value search): every
+    transition with a probability, the programme's inputs, the inflow, the rate and every
+    line, each at ±``spread`` (default: the base's ``zakres_tornado``); sorted by swing."""
+    spread = default_base().tornado_spread if spread is None else spread
     rows: list[TornadoRow] = []
 
     def add(name: str, line: int | None, point: float, top: float | None,
@@ -179,8 +154,15 @@ def tornado(inp: StateInputs, years: int, rate: float, spread: float = 0.2
             return
         values = f(np.array([low, high]))
         search_top = top if top is not None else max(point, 1.0) * MONEY_SEARCH_FACTOR
+        def flat(x: Array) -> Array:  # the search hands in arrays of any shape
+            return f(np.asarray(x, dtype=float).reshape(-1)).reshape(np.shape(x))
+
+        # A multi-state run costs milliseconds: grids, not fifty halvings, narrow the bracket.
+        found = sign_changes(flat, 0.0, search_top, SWITCH_GRID, also=point,
+                             refiner=refine_grid)
+        switching = float(found[np.argmin(np.abs(found - point))]) if found.size else None
         rows.append(TornadoRow(name, line, point, low, high, float(values[0]),
-                               float(values[1]), _switching(f, point, 0.0, search_top)))
+                               float(values[1]), switching))
 
     for g in range(max(inp.groups(), default=-1) + 1):
         members = inp.group_edges(g)
