@@ -281,14 +281,23 @@ def test_word_quotes_inside_tags_are_repaired(tmp_path: Path) -> None:
 
 
 def test_damaged_docx_is_a_polish_error(tmp_path: Path) -> None:
-    from kkz_xl.errors import DataError
+    from kkz_xl.errors import KKZError
 
     fake = tmp_path / "szablon.docx"
     fake.write_text("to nie jest dokument", encoding="utf-8")
-    with pytest.raises(DataError) as err:
+    with pytest.raises(KKZError) as err:
         check_template(fake)
-    assert "nie jest poprawnym dokumentem Word" in str(err.value)
+    assert "szablon.docx" in str(err.value) and "nie jest" in str(err.value)
     assert "Package" not in str(err.value)
+    # A zip that is not a Word document passes the archive check and still gets Polish.
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "zip.docx", "w") as z:
+        z.writestr("a.txt", "x")
+    with pytest.raises(KKZError) as err:
+        check_template(tmp_path / "zip.docx")
+    assert "nie jest poprawnym dokumentem Word" in str(err.value)
+    assert "Package" not in str(err.value) and "not found" not in str(err.value)
 
 
 def test_batch_reports_every_error_and_names_every_jst(tmp_path: Path) -> None:

@@ -45,6 +45,7 @@ from kkz_xl.documents.tags import Tag, tags_in, tags_on_line, unbalanced_blocks
 from kkz_xl.errors import DataError
 from kkz_xl.office.libreoffice import clean_env, soffice_path
 from kkz_xl.office.libreoffice import run as run_office
+from kkz_xl.office.zip_limits import check_archive
 from kkz_xl.storage.atomic import atomic_write
 
 MAX_TEXT_LENGTH = 100_000  # longest string/list a template expression may build
@@ -427,7 +428,9 @@ def repair_tags(xml: str) -> str:
 
 
 def open_template(path: Path) -> _SafeTemplate:
-    """A Word template opened for rendering; a file that is not a .docx is a Polish error."""
+    """A Word template opened for rendering; a file that is not a .docx, is damaged or
+    would unpack to more than the limits allow is a Polish error (nothing is unpacked)."""
+    check_archive(Path(path))
     tpl = _SafeTemplate(Path(path))
     try:
         tpl.init_docx()
