@@ -62,6 +62,17 @@ _UNSAFE_FILTERS = ("center", "format", "indent", "wordwrap", "filesizeformat", "
 _UNSAFE_GLOBALS = ("lipsum",)
 
 
+def _n(value: int) -> str:
+    """A count the Polish way: ``100 000``."""
+    return polish.fmt_number(value, 0)
+
+
+def _count(n: int) -> str:
+    """``1 powtórzenie``, ``3 powtórzenia``, ``1 000 000 000 powtórzeń``."""
+    return polish.plural(n, "powtórzenie", "powtórzenia", "powtórzeń").replace(
+        str(n), _n(n), 1)
+
+
 class TemplateRenderError(DataError):
     """A template could not be rendered; ``tag`` and ``paragraph`` say where, in Polish."""
 
@@ -134,7 +145,7 @@ class KKZSandbox(ImmutableSandboxedEnvironment):
             size += len(chunk)
             if size > MAX_OUTPUT_CHARS:
                 raise TemplateLimitError(
-                    f"wynik miałby ponad {MAX_OUTPUT_CHARS} znaków (pętla powielająca tekst?)"
+                    f"wynik miałby ponad {_n(MAX_OUTPUT_CHARS)} znaków (pętla powielająca tekst?)"
                 )
             if len(parts) % 1024 == 0:
                 self._check_time()
@@ -162,7 +173,8 @@ class KKZSandbox(ImmutableSandboxedEnvironment):
         numbers = range(*args)
         if len(numbers) > self._range_budget:
             raise TemplateLimitError(
-                f"range() dałoby {len(numbers)} powtórzeń; dozwolone łącznie {MAX_RANGE_ITEMS}"
+                f"pętla range() dałaby {_count(len(numbers))}; dozwolone łącznie "
+                f"{_n(MAX_RANGE_ITEMS)}"
             )
         self._range_budget -= len(numbers)
         return iter(numbers)
@@ -208,7 +220,8 @@ def _check_size(value: Any, what: str) -> None:
     size = _weight(value)
     if size is not None and size > MAX_TEXT_LENGTH:
         raise TemplateLimitError(
-            f"{what} dałoby {size} znaków/elementów; dozwolone najwyżej {MAX_TEXT_LENGTH}"
+            f"{what} dałoby {_n(size)} znaków lub elementów; dozwolone najwyżej "
+            f"{_n(MAX_TEXT_LENGTH)}"
         )
 
 
@@ -217,8 +230,8 @@ def _check_product(left: Any, right: Any) -> None:
         size = _weight(seq)
         if size is not None and isinstance(count, int) and size * count > MAX_TEXT_LENGTH:
             raise TemplateLimitError(
-                f"powtórzenie dałoby {size * count} znaków/elementów; "
-                f"dozwolone najwyżej {MAX_TEXT_LENGTH}"
+                f"powtórzenie dałoby {_n(size * count)} znaków lub elementów; "
+                f"dozwolone najwyżej {_n(MAX_TEXT_LENGTH)}"
             )
     if isinstance(left, int) and isinstance(right, int):
         digits = (abs(left).bit_length() + abs(right).bit_length()) * math.log10(2)
@@ -240,7 +253,7 @@ def _checked_join(join: Callable[..., str]) -> Callable[..., str]:
         items = list(value)
         size = sum(_weight(v) or len(str(v)) for v in items) + len(d) * len(items)
         if size > MAX_TEXT_LENGTH * 10:
-            raise TemplateLimitError(f"join dałby ponad {MAX_TEXT_LENGTH * 10} znaków")
+            raise TemplateLimitError(f"join dałby ponad {_n(MAX_TEXT_LENGTH * 10)} znaków")
         return join(eval_ctx, items, d, attribute)
 
     apply.jinja_pass_arg = join.jinja_pass_arg  # type: ignore[attr-defined]
@@ -254,7 +267,7 @@ def _checked_replace(replace: Callable[..., str]) -> Callable[..., str]:
         text, old, new = str(s), str(old), str(new)
         hits = len(text) + 1 if old == "" else text.count(old)
         if len(text) + hits * max(len(new) - len(old), 0) > MAX_TEXT_LENGTH * 10:
-            raise TemplateLimitError(f"replace dałby ponad {MAX_TEXT_LENGTH * 10} znaków")
+            raise TemplateLimitError(f"replace dałby ponad {_n(MAX_TEXT_LENGTH * 10)} znaków")
         return replace(eval_ctx, s, old, new, count)
 
     apply.jinja_pass_arg = replace.jinja_pass_arg  # type: ignore[attr-defined]
