@@ -392,12 +392,19 @@ def evidence_words(grade: int | None) -> str:
     return "słabe (szacunki i założenia do sprawdzenia)"
 
 
+_VERBS = {"success": "wynosiła", "rate": "wynosiła", "relapse": "wynosiły",
+          "gain_mult": "wynosiła"}  # the verb agrees with the input's noun
+
+
 def _switch_text(t: Any, r: IssueResult) -> str | None:
-    """„gdyby skuteczność wynosiła co najmniej 31,5 % (przyjęto 20,0 %)” for a tornado row."""
+    """„koszt uczestnika wynosił najwyżej 670,36 zł (przyjęto 3 000,00 zł)” for a tornado
+    row with a switching value (where the result changes sign)."""
     if t.switching is None:
         return None
     base = t.name.split("[", 1)[0]
-    label = plain_label(_tornado_label(t, r))
+    label = plain_label(INPUT_LABELS.get(base, t.name))
+    if t.line is not None and t.line < len(r.lines):
+        label = f"{label} {quote(_BRACKETS_RE.sub('', r.lines[t.line].name))}"
     if base in ("exit_rate", "success", "relapse", "coverage", "rate"):
         value, point = fmt_percent(t.switching, 1), fmt_percent(t.point, 1)
     elif base == "programme_cost":
@@ -405,28 +412,31 @@ def _switch_text(t: Any, r: IssueResult) -> str | None:
     elif base == "inflow":
         value, point = fmt_number(t.switching, 1), fmt_number(t.point, 1)
     else:
-        value, point = f"{fmt_percent(t.switching, 0)} przyjętej", "100 %"
+        value, point = f"{fmt_percent(t.switching, 0)} przyjętej kwoty", "100 %"
     direction = "co najmniej" if t.npv_high > t.npv_low else "najwyżej"
-    return f"{label}: {direction} {value} (przyjęto {point})"
+    return f"{label} {_VERBS.get(base, 'wynosił')} {direction} {value} (przyjęto {point})"
 
 
 def threshold_text(r: IssueResult) -> str:
     """What would have to be true for the programme to pay (from the engine's thresholds)."""
     inp = r.inputs
-    parts = []
-    if r.break_even_success is None:
-        parts.append("program nie zwróciłby się nawet wtedy, gdyby usamodzielniał wszystkich "
-                     "uczestników")
-    else:
-        parts.append(f"program zwróciłby się, gdyby usamodzielniał co najmniej "
-                     f"{fmt_percent(r.break_even_success, 1)} uczestników (przyjęto "
-                     f"{fmt_percent(inp.success, 1)})")
     switches = [x for t in _drivers(r) if t.name.split("[", 1)[0] != "success"
                 for x in [_switch_text(t, r)] if x]
-    if switches:
-        parts.append("albo – przy pozostałych założeniach bez zmian – gdyby: "
-                     + "; ".join(switches))
-    return "; ".join(parts) + "."
+    others = " albo gdyby ".join(switches)
+    if r.break_even_success is None:
+        text = ("Program nie zwróciłby się nawet wtedy, gdyby usamodzielniał wszystkich "
+                "uczestników")
+        if others:
+            text += f"; zwróciłby się, gdyby {others}"
+    else:
+        text = (f"Program zwróciłby się, gdyby usamodzielniał co najmniej "
+                f"{fmt_percent(r.break_even_success, 1)} uczestników (przyjęto "
+                f"{fmt_percent(inp.success, 1)})")
+        if others:
+            text += f" albo gdyby {others}"
+    if others:
+        text += " – przy pozostałych założeniach bez zmian"
+    return text + "."
 
 
 # --- the context ------------------------------------------------------------------------------
@@ -486,7 +496,7 @@ def _issue(number: int, r: IssueResult, programmes: list[dict], kind: str, start
     else:
         summary = (f"się nie zwraca: kosztuje o {money(-r.npv)} więcej, niż oszczędza. "
                    f"Uzasadnieniem jego realizacji mogą być tylko korzyści spoza rachunku "
-                   f"finansowego. {threshold_text(r).capitalize()}")
+                   f"finansowego. {threshold_text(r)}")
     summary = f"Program {quote(inp.programme_name)} {summary}"
     difference = shown_difference(end_a, end_z)
     item: dict[str, Any] = {
@@ -847,6 +857,7 @@ def strategy_context(
         "kwestie": issues,
         "cele": goals,
         "obowiazkowe": [issues[i] for i in range(len(issues))],
+        "obowiazkowe_kreska": any(i["obowiazkowe_wlasne"] == "–" for i in issues),
         "nieoplacalne": [issues[i] for i in not_paying],
         "wskazniki_realizacji": indicators,
         "ramy": {

@@ -97,6 +97,14 @@ def _shade(cell: object, fill: str) -> None:
     tc_pr.append(shd)
 
 
+def _cant_split(row: object) -> None:
+    """Keep a row on one page (a row cut between pages reads as two rows)."""
+    tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
 def _repeat_header(row: object) -> None:
     tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
     el = OxmlElement("w:tblHeader")
@@ -207,6 +215,8 @@ class _Builder:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         header, opener, body, closer = table.rows[:4]
         _repeat_header(header)
+        _cant_split(header)
+        _cant_split(body)
         _fix_widths(table, [c.width_cm for c in columns])
         for i, col in enumerate(columns):
             cell = header.cells[i]
@@ -377,9 +387,11 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
         Column("Koszt dla {{ jst.budzet_dopelniacz }}", "{{ k.obowiazkowe_wlasne }}", 3,
                right=True),
     ])
+    b.tag("if obowiazkowe_kreska")
     b.p("Kreska oznacza, że zadania obowiązkowe w danej kwestii nie obciążają "
         "{{ jst.budzet_dopelniacz }}: finansują je inne jednostki samorządu lub budżet "
         "państwa.")
+    b.tag("endif")
     b.tag("for c in cele")
     b.p("Cel strategiczny {{ c.numer }}. {{ c.nazwa }}", bold=True)
     b.p("{{ c.opis }}")
@@ -505,11 +517,11 @@ def _kkz_chapters(b: _Builder) -> None:
         "publiczne, ujemna – że kosztuje więcej, niż oszczędza."
     )
     b.table("k in kwestie", [
-        Column("Kwestia społeczna", "{{ k.nazwa }}", 5),
-        Column("Oszczędność (+) lub dopłata (−)", "{{ k.npv }}", 3.3, right=True),
+        Column("Kwestia społeczna", "{{ k.nazwa }}", 4.6),
+        Column("Oszczędność (+) lub dopłata (−)", "{{ k.npv }}", 3.2, right=True),
         Column("Koszt programu", "{{ k.koszt_programu }}", 3.1, right=True),
-        Column("Zwrot z 1 zł programu", "{{ k.zwrot_zlotowki }}", 2.2, right=True),
-        Column("Rok zwrotu", "{{ k.rok_zwrotu }}", 3, right=True),
+        Column("Zwrot z 1 zł programu", "{{ k.zwrot_zlotowki }}", 2.0, right=True),
+        Column("Rok zwrotu", "{{ k.rok_zwrotu }}", 3.7, right=True),
     ], total=["Razem", "{{ razem.npv }}", "{{ razem.koszt_programu }}", "", ""])
     b.chart("razem.wykres_kwestie", "Koszt zaniechania według kwestii społecznych")
     b.chart("razem.wykres_koszty",
@@ -622,25 +634,25 @@ def _kkz_chapters(b: _Builder) -> None:
         "strategii; ich znaczenie wyjaśnia słowniczek na końcu.")
     b.h("Wskaźniki ekonomiczne programów", 2)
     b.table("k in kwestie", [
-        Column("Kwestia społeczna", "{{ k.nazwa }}", 4.2),
-        Column("NPV", "{{ k.npv }}", 2.6, right=True),
-        Column("PV kosztu programu", "{{ k.koszt_programu }}", 2.6, right=True),
-        Column("BCR", "{{ k.bcr }}", 1.5, right=True),
-        Column("ROI", "{{ k.roi }}", 1.9, right=True),
+        Column("Kwestia społeczna", "{{ k.nazwa }}", 3.6),
+        Column("NPV", "{{ k.npv }}", 2.9, right=True),
+        Column("PV kosztu programu", "{{ k.koszt_programu }}", 2.7, right=True),
+        Column("BCR", "{{ k.bcr }}", 1.2, right=True),
+        Column("ROI", "{{ k.roi }}", 1.6, right=True),
         Column("Próg skuteczności", "{{ k.prog_skutecznosci }}", 2.0, right=True),
-        Column("Okres zwrotu", "{{ k.okres_zwrotu }}", 1.8, right=True),
+        Column("Okres zwrotu", "{{ k.okres_zwrotu }}", 2.6, right=True),
     ], total=["Razem", "{{ razem.npv }}", "{{ razem.koszt_programu }}", "{{ razem.bcr }}",
               "", "", ""])
     b.tag("if parametry.mc")
     b.h("Analiza Monte Carlo", 2)
     b.p("Liczba losowań: {{ parametry.losowania }}, ziarno: {{ parametry.ziarno }}.")
     b.table("k in kwestie", [
-        Column("Kwestia społeczna", "{{ k.nazwa }}", 4.2),
-        Column("Średnia", "{{ k.mc.srednia }}", 2.6, right=True),
-        Column("5. percentyl", "{{ k.mc.p5 }}", 2.6, right=True),
-        Column("Mediana", "{{ k.mc.p50 }}", 2.6, right=True),
-        Column("95. percentyl", "{{ k.mc.p95 }}", 2.6, right=True),
-        Column("P(NPV > 0)", "{{ k.mc.p_dodatni }}", 1.8, right=True),
+        Column("Kwestia społeczna", "{{ k.nazwa }}", 3.6),
+        Column("Średnia", "{{ k.mc.srednia }}", 2.9, right=True),
+        Column("5. percentyl", "{{ k.mc.p5 }}", 2.9, right=True),
+        Column("Mediana", "{{ k.mc.p50 }}", 2.9, right=True),
+        Column("95. percentyl", "{{ k.mc.p95 }}", 2.9, right=True),
+        Column("P(NPV > 0)", "{{ k.mc.p_dodatni }}", 1.4, right=True),
     ])
     b.tag("endif")
     b.h("Założenia obliczeń", 2)
