@@ -363,7 +363,8 @@ def _grade(r: IssueResult, name: str, line: int | None) -> int | None:
         return getattr(params, field).stopien
     if field in ("koszty", "korzysci"):
         items = params.koszty if field == "koszty" else params.korzysci
-        index = line if field == "koszty" else (line or 0) - len(params.koszty)
+        # Gain lines follow the issue's cost lines in the engine's line order.
+        index = line if field == "koszty" else (line or 0) - len(r.inputs.costs)
         return items[index].stopien if line is not None and 0 <= index < len(items) else None
     prog = _base_programme(r.code, r.inputs.programme_name)
     return getattr(prog, field).stopien if prog is not None else None
@@ -866,7 +867,7 @@ def strategy_context(
             "razem": _budget_row("Razem", frame_years.sum(0), kind),
             "programy": [issues[i] for i in paying],
             "naglowek_wlasny": _budget_label(kind, True).capitalize(),
-            "naglowek_inne": (_budget_label(kind, False) or "inne JST").capitalize(),
+            "naglowek_inne": (_budget_label(kind, False) or "inne samorządy").capitalize(),
             "fundusze_ue": EU_NOTE,
         },
         "uslugi_spoleczne": [s.model_dump() for s in data.uslugi_spoleczne],

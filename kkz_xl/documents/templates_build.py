@@ -297,7 +297,7 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
     b.p(
         "Strategia Rozwiązywania Problemów Społecznych {{ jst.nazwa_dopelniacz }} na lata "
         "{{ dokument.okres }} jest dokumentem, którego przyjęcie należy do zadań własnych "
-        f"{'gminy' if kind == 'gmina' else 'powiatu'} (art. 16b ustawy z dnia 12 marca "
+        "{{ jst.dopelniacz }} (art. 16b ustawy z dnia 12 marca "
         "2004\u00a0r. "
         "o pomocy społecznej). Zawiera diagnozę sytuacji społecznej, prognozę zmian, cele "
         "strategiczne, kierunki niezbędnych działań, sposób realizacji strategii i jej ramy "
@@ -312,10 +312,12 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
         "i szczegóły obliczeń zawiera załącznik wraz ze słowniczkiem."
     )
     if kind == "powiat":
+        b.tag('if jst.rodzaj == "powiat"')  # a city with powiat rights consults no gminas
         b.p(
             "Zgodnie z art. 19 pkt 1 ustawy o pomocy społecznej projekt strategii powiatowej "
             "konsultuje się z gminami z obszaru powiatu."
         )
+        b.tag("endif")
     b.p("Strategię przyjmuje w drodze uchwały {{ jst.rada }}.")
 
     b.h("Diagnoza sytuacji społecznej")
@@ -429,9 +431,11 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
         "partnerami."
     )
     if kind == "powiat":
+        b.tag('if jst.rodzaj == "powiat"')
         b.p("Działania powiatu są uzgadniane z gminami, których mieszkańców dotyczą; gminy "
             "współfinansują m.in. pieczę zastępczą (art. 191 ust. 8–9 ustawy o wspieraniu "
             "rodziny i systemie pieczy zastępczej).")
+        b.tag("endif")
     b.h("Ramy finansowe według lat i źródeł finansowania", 2)
     b.p("Ramy finansowe obejmują programy przyjęte jako cele strategii (cele od 2.). Kwoty "
         "podano w złotych w cenach każdego roku: koszty z obliczeń (w cenach roku "
