@@ -456,12 +456,14 @@ def _tornado_label(row: Any, issue: IssueResult) -> str:
 
 
 def chart_label(row: Any, issue: IssueResult) -> str:
-    """A tornado chart's label: the input's plain name, a cost line's name without its
-    explanation in brackets (``koszt: Zasiłek okresowy``), so labels need no cutting."""
-    label = plain_label(INPUT_LABELS.get(row.name.split("[", 1)[0], row.name))
+    """A tornado chart's label: the input's plain name, a cost line's own name without its
+    explanation in brackets (``Zasiłek okresowy``), short enough for two lines."""
+    base = row.name.split("[", 1)[0]
+    label = plain_label(INPUT_LABELS.get(base, row.name))
     if row.line is not None and row.line < len(issue.lines):
         name = _BRACKETS_RE.sub("", issue.lines[row.line].name)
-        label = f"{label}: {name}"
+        # A cost line is named by itself (it reads as a cost); a gain keeps its prefix.
+        label = name if base == "cost_mult" else f"{label}: {name}"
     return label
 
 
@@ -475,7 +477,15 @@ def _own_npv(r: IssueResult, kind: str) -> float:
 
 
 def _chance(r: IssueResult) -> str:
-    return fmt_percent(r.monte_carlo.prob_positive, 0) if r.monte_carlo else "nie badano"
+    """The chance that the programme pays, never a false certainty: 99,96 % is „ponad 99 %”."""
+    if not r.monte_carlo:
+        return "nie badano"
+    p = r.monte_carlo.prob_positive
+    if 0.99 < p < 1:
+        return f"ponad 99{NBSP}%"
+    if 0 < p < 0.01:
+        return f"poniżej 1{NBSP}%"
+    return fmt_percent(p, 0)
 
 
 def _issue(number: int, r: IssueResult, programmes: list[dict], kind: str, start: int,
@@ -643,7 +653,9 @@ def _goal(number: int, r: IssueResult, item: dict, programmes: list[dict], kind:
         "nazwa": f"{r.name}: wdrożenie programu {quote(inp.programme_name)}",
         "opis": (f"Program zmniejsza koszty publiczne o {money(r.npv)} w okresie analizy "
                  f"(w dzisiejszych pieniądzach); {budget_words}{chance}. "
-                 f"Siła dowodów: {item['dowody']}. Finansowanie: {item['finansowanie']}."),
+                 f"Siła dowodów: {item['dowody']}. Finansowanie: {item['finansowanie']}."
+                 + ("" if sum(inp.financing.get(p, 0.0) for p in own_payers(kind)) > 0 else
+                    " Program finansują inni płatnicy, więc cel wymaga uzgodnienia z nimi.")),
         "kierunki": directions,
     }
 
