@@ -82,11 +82,11 @@ class TemplateRenderError(DataError):
         self.tags = list(tags)
         where = ""
         if self.tags:
-            shown = ", ".join(f"„{t.text}”" for t in self.tags[:3])
+            shown = ", ".join(f"„{t.text}”" for t in self.tags[:3])  # code, as written
             paragraph = self.tags[0].paragraph
             if len(paragraph) > 120:
                 paragraph = paragraph[:117] + "…"
-            where = f" Znacznik {shown} w akapicie „{paragraph}”."
+            where = f" Znacznik {shown} w akapicie {polish.quote(paragraph)}."
         super().__init__(f"Szablon {template}: {reason}.{where}")
 
 

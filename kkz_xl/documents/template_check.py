@@ -40,6 +40,7 @@ from kkz_xl.documents.tags import (
     unbalanced_blocks,
 )
 from kkz_xl.errors import DataError
+from kkz_xl.polish import quote
 
 LOOP_ITEM = "[]"
 Path_ = tuple[str, ...]
@@ -59,7 +60,9 @@ class Finding:
         paragraph = self.tag.paragraph
         if len(paragraph) > 90:
             paragraph = paragraph[:87] + "…"
-        return f"{self.message} – znacznik „{self.tag.text}” ({self.part}, akapit „{paragraph}”)"
+        # The tag as written (its quotes are code); the paragraph with nested quotes.
+        return (f"{self.message} – znacznik „{self.tag.text}” ({self.part}, akapit "
+                f"{quote(paragraph)})")
 
 
 @dataclass
