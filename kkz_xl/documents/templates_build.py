@@ -648,8 +648,9 @@ def _kkz_chapters(b: _Builder) -> None:
     ], total=["Razem", "{{ razem.npv }}", "{{ razem.koszt_programu }}", "{{ razem.bcr }}",
               "", "", ""])
     b.tag("if parametry.mc")
-    b.h("Analiza Monte Carlo", 2)
-    b.p("Liczba losowań: {{ parametry.losowania }}, ziarno: {{ parametry.ziarno }}.")
+    b.h("Analiza niepewności – szczegóły", 2)
+    b.p("Analiza Monte Carlo; liczba losowań: {{ parametry.losowania }}, ziarno: "
+        "{{ parametry.ziarno }}.")
     b.table("k in kwestie", [
         Column("Kwestia społeczna", "{{ k.nazwa }}", 3.6),
         Column("Średnia", "{{ k.mc.srednia }}", 2.9, right=True),
