@@ -442,9 +442,10 @@ def threshold_text(r: IssueResult) -> str:
 
 # --- the context ------------------------------------------------------------------------------
 
-def _payer_rows(npvs: Sequence[float]) -> list[dict]:
+def _payer_rows(npvs: Sequence[float], *, skip_zero: bool = False) -> list[dict]:
+    """Who pays and who saves; ``skip_zero`` leaves out payers the issue does not touch."""
     return [{"platnik": PAYER_LABELS[p], "npv": money(v), "ocena": verdict(v)}
-            for p, v in zip(PAYERS, npvs, strict=True)]
+            for p, v in zip(PAYERS, npvs, strict=True) if not skip_zero or round(v, 2)]
 
 
 def _tornado_label(row: Any, issue: IssueResult) -> str:
@@ -546,7 +547,7 @@ def _issue(number: int, r: IssueResult, programmes: list[dict], kind: str, start
             + (f"a z programem – do {persons(end_a)}." if difference else
                "z programem – tak samo (program nie zmienia tej liczby w widocznym stopniu).")
         ),
-        "platnicy": _payer_rows(r.npv_by_payer),
+        "platnicy": _payer_rows(r.npv_by_payer, skip_zero=True),
         "przeplywy": [
             {"rok": start + y, "osoby_z": persons(dz), "osoby_a": persons(da),
              "koszt_z": money(cz), "koszt_a": money(ca), "koszt_programu": money(cp),
