@@ -7,7 +7,9 @@ number never wraps across lines in a document.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+from typing import Any
 
 NBSP = "\u00a0"
 MINUS = "\u2212"  # a typographic minus: a hyphen before an amount reads as a dash
@@ -72,6 +74,19 @@ def plural(n: int, one: str, few: str, many: str) -> str:
     else:
         form = many
     return f"{n} {form}"
+
+
+@functools.cache
+def _collator() -> Any:
+    import icu  # PyICU: the Unicode Collation Algorithm with CLDR's Polish rules
+
+    return icu.Collator.createInstance(icu.Locale("pl_PL"))
+
+
+def collation_key(text: str) -> bytes:
+    """Sort key in Polish alphabetical order (a ą b c ć … ł … ś … ź ż), case-insensitive first:
+    ``sorted(names, key=collation_key)``. ICU, not a hand-made alphabet."""
+    return bytes(_collator().getSortKey(text))
 
 
 def shown_difference(new: float, old: float, decimals: int = 0) -> float:

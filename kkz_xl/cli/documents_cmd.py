@@ -70,6 +70,7 @@ def strategia(
     from kkz_xl.documents.batch import build_many
     from kkz_xl.documents.strategy import StrategyData
     from kkz_xl.training.storage import load_register
+    from kkz_xl.workbook import scenario as _workbook_scenario  # noqa: F401 - reads .xlsm/.xlsx
 
     paths = list(scenariusze or []) + (_read_list(lista) if lista else [])
     if not paths:
