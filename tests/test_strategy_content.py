@@ -24,8 +24,8 @@ from kkz_xl.engine.budget import yearly_budget
 from kkz_xl.engine.run import run_scenario
 from kkz_xl.model.payers import Payer
 from kkz_xl.model.scenario import Scenario
+from kkz_xl.model.scenario_files import load_scenario
 from kkz_xl.polish import MINUS, NBSP, fmt_money, fmt_number, fmt_signed, quote, shown_difference
-from kkz_xl.workbook.scenario import load_scenario
 
 SAMPLE = Path(__file__).resolve().parents[1] / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
 START = 2027
