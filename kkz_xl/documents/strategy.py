@@ -506,9 +506,11 @@ def _issue(number: int, r: IssueResult, programmes: list[dict], kind: str, start
             summary += (f" Oszczędności trafiają jednak do innych płatników, a {own_label} "
                         f"dopłaca {money(-own)}.")
     else:
-        summary = (f"się nie zwraca: kosztuje o {money(-r.npv)} więcej, niż oszczędza. "
-                   f"Uzasadnieniem jego realizacji mogą być tylko korzyści spoza rachunku "
-                   f"finansowego. {threshold_text(r)}")
+        chance = (f" Szansa, że mimo to się opłaci (przy niepewnych założeniach): "
+                  f"{_chance(r)}." if r.monte_carlo else "")
+        summary = (f"się nie zwraca: kosztuje o {money(-r.npv)} więcej, niż oszczędza."
+                   f"{chance} Uzasadnieniem jego realizacji mogą być tylko korzyści spoza "
+                   f"rachunku finansowego. {threshold_text(r)}")
     summary = f"Program {quote(inp.programme_name)} {summary}"
     difference = shown_difference(end_a, end_z)
     item: dict[str, Any] = {
