@@ -25,6 +25,7 @@ from kkz_xl.engine.run import run_scenario
 from kkz_xl.model.payers import Payer
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.model.scenario_files import load_scenario
+from kkz_xl.params.base import default_base
 from kkz_xl.polish import MINUS, NBSP, fmt_money, fmt_number, fmt_signed, quote, shown_difference
 
 SAMPLE = Path(__file__).resolve().parents[1] / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
@@ -200,8 +201,10 @@ def test_goals_follow_the_results(gmina: tuple) -> None:
     goals = [p for p in paragraphs if re.match(r"Cel strategiczny \d+\. ", p)]
     assert goals[0] == "Cel strategiczny 1. Zapewnienie pomocy wymaganej prawem"
     for r in results.issues:
-        named = [g for g in goals if g.split(". ", 1)[1].startswith(f"{r.name}:")]
-        assert bool(named) == (round(r.npv) > 0), r.name
+        name = default_base().issue(r.code).nazwa  # the issue's own name, not a model's
+        assert name in "\n".join(paragraphs)
+        named = [g for g in goals if g.split(". ", 1)[1].startswith(f"{name}:")]
+        assert bool(named) == (round(r.npv) > 0), name
     text = "\n".join(paragraphs)
     assert "koszt zaniechania: −" not in text and f"koszt zaniechania: {MINUS}" not in text
     not_paying = [r for r in results.issues if round(r.npv) <= 0]

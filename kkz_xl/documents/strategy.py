@@ -468,6 +468,17 @@ def chart_label(row: Any, issue: IssueResult) -> str:
     return label
 
 
+def _name(r: IssueResult) -> str:
+    """The issue's name as the law and the base call it (a model variant's name, such as
+    „… – model wielostanowy”, is a technical detail for the annex, not the council)."""
+    from kkz_xl.params.base import default_base
+
+    try:
+        return default_base().issue(r.code).nazwa
+    except Exception:  # an issue the base does not know keeps the engine's name
+        return r.name
+
+
 def _pays(r: IssueResult) -> bool:
     """The programme pays for the public purse (the amount as shown, in whole zł, is > 0)."""
     return round(r.npv) > 0
@@ -517,7 +528,7 @@ def _issue(number: int, r: IssueResult, programmes: list[dict], kind: str, start
         "numer": number,
         "cel": "",  # the goal's number when the programme is a goal of the strategy
         "kod": r.code,
-        "nazwa": r.name,
+        "nazwa": _name(r),
         "program": inp.programme_name,
         "program_cytat": quote(inp.programme_name),
         "osoby": persons(inp.persons),
@@ -605,7 +616,7 @@ def _issue_charts(results: ScenarioResult, with_charts: bool, start: int
     yearly: Any = ""
     if with_charts and numbered:
         yearly = charts.yearly_costs([
-            charts.YearlyPanel(f"{n}. {r.name}", list(range(start, start + r.years)),
+            charts.YearlyPanel(f"{n}. {_name(r)}", list(range(start, start + r.years)),
                                list(r.cost_z), list(r.cost_a))
             for n, r in numbered])
     with_rows = [(n, r) for n, r in numbered if _tornado_rows(r)]
@@ -620,7 +631,7 @@ def _issue_charts(results: ScenarioResult, with_charts: bool, start: int
         if with_charts:
             item["wykres"] = charts.tornado([
                 charts.TornadoPanel(
-                    f"{n}. {r.name}", [chart_label(t, r) for t in rows],
+                    f"{n}. {_name(r)}", [chart_label(t, r) for t in rows],
                     [t.npv_low for t in rows], [t.npv_high for t in rows], r.npv)
                 for n, r in members for rows in [_tornado_rows(r)]])
         tornado.append(item)
@@ -653,7 +664,7 @@ def _goal(number: int, r: IssueResult, item: dict, programmes: list[dict], kind:
               if r.monte_carlo else "")
     return {
         "numer": number,
-        "nazwa": f"{r.name}: wdrożenie programu {quote(inp.programme_name)}",
+        "nazwa": f"{_name(r)}: wdrożenie programu {quote(inp.programme_name)}",
         "opis": (f"Program zmniejsza koszty publiczne o {money(r.npv)} w okresie analizy "
                  f"(w dzisiejszych pieniądzach); {budget_words}{chance}. "
                  f"Siła dowodów: {item['dowody']}. Finansowanie: {item['finansowanie']}."
@@ -683,7 +694,7 @@ def _indicators(goal: str, r: IssueResult, end_year: int, *, optional: bool) -> 
         note = ("liczba rośnie mimo programu (napływ nowych osób); bez programu byłoby "
                 f"{persons(end_z)}" if optional else
                 "prognoza: liczba rośnie przez napływ nowych osób")
-    rows = [_indicator(goal, f"Osoby korzystające z pomocy z powodu: {r.name.lower()}",
+    rows = [_indicator(goal, f"Osoby korzystające z pomocy z powodu: {_name(r).lower()}",
                        start, target, end_year, source, note)]
     if optional:
         first_year = float(r.participants[0])
@@ -695,7 +706,7 @@ def _indicators(goal: str, r: IssueResult, end_year: int, *, optional: bool) -> 
         if helped > 0:
             rows.append(_indicator(
                 goal, "Osoby, które dzięki programowi nie korzystają już z pomocy – "
-                f"{r.name.lower()}", 0, helped, end_year,
+                f"{_name(r).lower()}", 0, helped, end_year,
                 "dane realizatora, MRPiPS-03", "różnica prognoz bez programu i z programem"))
     return [row for row in rows if row is not None]
 
@@ -919,7 +930,7 @@ def strategy_context(
     }
     if with_charts:
         context["razem"]["wykres_kwestie"] = charts.npv_by_issue(
-            [r.name for r in results.issues], [r.npv for r in results.issues])
+            [_name(r) for r in results.issues], [r.npv for r in results.issues])
         context["razem"]["wykres_platnicy"] = charts.npv_by_payer(
             [PAYER_LABELS[p] for p in PAYERS], totals.npv_by_payer)
     return context
