@@ -394,7 +394,7 @@ def evidence_words(grade: int | None) -> str:
 
 
 _VERBS = {"success": "wynosiła", "rate": "wynosiła", "relapse": "wynosiły",
-          "gain_mult": "wynosiła"}  # the verb agrees with the input's noun
+          "gain_mult": "wynosiła", "transition": "wynosiło"}  # the verb agrees with the input's noun
 
 
 def _switch_text(t: Any, r: IssueResult) -> str | None:
@@ -406,7 +406,9 @@ def _switch_text(t: Any, r: IssueResult) -> str | None:
     label = plain_label(INPUT_LABELS.get(base, t.name))
     if t.line is not None and t.line < len(r.lines):
         label = f"{label} {quote(_BRACKETS_RE.sub('', r.lines[t.line].name))}"
-    if base in ("exit_rate", "success", "relapse", "coverage", "rate"):
+    elif (edge := _transition(t, r)) is not None:
+        label = f"{label} {quote(edge)}"
+    if base in ("exit_rate", "success", "relapse", "coverage", "rate", "transition"):
         value, point = fmt_percent(t.switching, 1), fmt_percent(t.point, 1)
     elif base == "programme_cost":
         value, point = money(t.switching), money(t.point)
@@ -448,11 +450,24 @@ def _payer_rows(npvs: Sequence[float], *, skip_zero: bool = False) -> list[dict]
             for p, v in zip(PAYERS, npvs, strict=True) if not skip_zero or round(v, 2)]
 
 
+def _transition(row: Any, issue: IssueResult) -> str | None:
+    """A multi-state model's transition (``transition[k]``) by its states' names."""
+    states = getattr(issue, "states", None)
+    if not row.name.startswith("transition[") or states is None:
+        return None
+    try:
+        return str(states.edge_labels[int(row.name[len("transition["):-1])])
+    except (ValueError, IndexError, AttributeError):
+        return None
+
+
 def _tornado_label(row: Any, issue: IssueResult) -> str:
     base = row.name.split("[", 1)[0]  # "cost_mult[1]": the multiplier of cost line 1
     label = INPUT_LABELS.get(base, row.name)
     if row.line is not None and row.line < len(issue.lines):
         label = f"{label}: {issue.lines[row.line].name}"
+    elif (edge := _transition(row, issue)) is not None:
+        label = f"{label}: {edge}"
     return label if len(label) <= 48 else label[:47] + "…"
 
 
@@ -465,6 +480,8 @@ def chart_label(row: Any, issue: IssueResult) -> str:
         name = _BRACKETS_RE.sub("", issue.lines[row.line].name)
         # A cost line is named by itself (it reads as a cost); a gain keeps its prefix.
         label = name if base == "cost_mult" else f"{label}: {name}"
+    elif (edge := _transition(row, issue)) is not None:
+        label = f"{label}: {_BRACKETS_RE.sub('', edge)}"
     return label
 
 
