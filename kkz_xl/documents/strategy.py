@@ -393,8 +393,9 @@ def evidence_words(grade: int | None) -> str:
     return "słabe (szacunki i założenia do sprawdzenia)"
 
 
+# The verb agrees with the input's noun (skuteczność wynosiła, przejście wynosiło …).
 _VERBS = {"success": "wynosiła", "rate": "wynosiła", "relapse": "wynosiły",
-          "gain_mult": "wynosiła", "transition": "wynosiło"}  # the verb agrees with the input's noun
+          "gain_mult": "wynosiła", "transition": "wynosiło"}
 
 
 def _switch_text(t: Any, r: IssueResult) -> str | None:
