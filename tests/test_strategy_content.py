@@ -322,3 +322,22 @@ def test_batch_reports_every_error_and_names_every_jst(tmp_path: Path) -> None:
         assert part in first.error, (part, first.error)
     assert not first.error.startswith(bad.name) and not first.error.startswith(str(bad))
     assert "while parsing" not in second.error and "wiersz" in second.error
+
+
+def test_footer_page_numbers_have_the_text_size_and_a_cell_of_their_own() -> None:
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(template_for("gmina")))
+    table = document.sections[0].footer.tables[0]
+    left, right = table.rows[0].cells
+    assert "{{ jst.nazwa_dopelniacz }}" in left.text and "Strona" not in left.text
+    sizes = {r.find(qn("w:rPr")).find(qn("w:sz")).get(qn("w:val"))
+             for r in right._tc.iter(qn("w:r"))}
+    assert len(sizes) == 1  # "Strona", the page digits and "z" in one size
+
+
+def test_missing_fields_wait_for_broken_tags(tmp_path: Path) -> None:
+    report = check_template(_edited(tmp_path, "zepsuty.docx", "Akapit {{ jst.nazwa „ }}"),
+                            template_for("gmina"))
+    assert report.broken and not report.missing and report.missing_unknown
+    assert any("po poprawieniu" in line for line in report.lines())
