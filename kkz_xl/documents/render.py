@@ -359,7 +359,10 @@ def polish_message(message: str) -> str:
         match = pattern.fullmatch(message) or pattern.search(message)
         if match:
             return replace(match)
-    return message
+    # A message no pattern knows: Polish ones pass, anything else is labelled as a detail.
+    if re.search(r"[ąćęłńóśźż]|przekroczono|dozwolon", message, re.IGNORECASE):
+        return message
+    return f"szczegóły techniczne: {message}" if message else "bez opisu"
 
 
 def polish_reason(err: BaseException) -> str:
