@@ -167,6 +167,7 @@ DEFAULT_TRAININGS = (
     Training(temat="Monitoring i ewaluacja strategii: wskaźniki, sprawozdawczość",
              adresaci="zespół ds. strategii", termin="II rok"),
 )
+ROMAN = ("I", "II", "III", "IV", "V")  # "II rok" of the strategy → its calendar year
 MONITORING_RULES = (
     "coroczny raport z realizacji strategii, przedstawiany radzie wraz z oceną zasobów pomocy "
     "społecznej (do 30 kwietnia)",
@@ -936,7 +937,9 @@ def strategy_context(
             "wykresy_tornado": tornado_charts,
         },
         "liderzy": _leaders(liderzy_rows, jst.name, jst.teryt),
-        "szkolenia": [t.model_dump() for t in (data.szkolenia or planned or DEFAULT_TRAININGS)],
+        "szkolenia": [t.model_dump() for t in (data.szkolenia or planned or [
+            t.model_copy(update={"termin": str(start + ROMAN.index(t.termin.split()[0]))})
+            if t.termin.split()[0] in ROMAN else t for t in DEFAULT_TRAININGS])],
         "przeszkoleni": trained,
         "monitoring": {
             "opis": data.monitoring or (
