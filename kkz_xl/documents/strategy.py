@@ -576,8 +576,10 @@ def _issue(number: int, r: IssueResult, programmes: list[dict], kind: str, start
         "prognoza_opis": (
             f"bez programu liczba osób korzystających z pomocy zmieni się z "
             f"{persons(inp.persons)} do {persons(end_z)} w {start + r.years - 1} r., "
-            + (f"a z programem – do {persons(end_a)}." if difference else
-               "z programem – tak samo (program nie zmienia tej liczby w widocznym stopniu).")
+            f"a z programem – do {persons(end_a)}." if difference else
+            f"liczba osób korzystających z pomocy zmieni się z {persons(inp.persons)} do "
+            f"{persons(end_z)} w {start + r.years - 1} r.; program nie zmienia jej w widocznym "
+            "stopniu."
         ),
         "platnicy": _payer_rows(r.npv_by_payer, skip_zero=True),
         "przeplywy": [
