@@ -20,8 +20,8 @@ from kkz_xl.documents.render import render_docx
 from kkz_xl.documents.strategy import StrategyData, strategy_context
 from kkz_xl.documents.template_check import check_template
 from kkz_xl.documents.templates_build import ANNEX_TITLE
-from kkz_xl.engine.budget import yearly_budget
-from kkz_xl.engine.run import run_scenario
+from kkz_xl.engine.budget import cost_line_payers, yearly_budget
+from kkz_xl.engine.run import LineInfo, run_scenario
 from kkz_xl.model.payers import Payer
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.model.scenario_files import load_scenario
@@ -95,9 +95,15 @@ def test_nested_quotes() -> None:
 
 def test_yearly_budget_splits_by_payer_and_indexes_by_calendar_year() -> None:
     programme = np.array([100.0, 50.0, 0.0])
-    zeros = np.zeros((3, 5))
-    b = yearly_budget(programme, {Payer.GMINA: 0.3, Payer.NFZ: 0.7}, zeros, zeros,
-                      first_year=2027, price_year=2025, indexation=0.025)
+    lines = [LineInfo("zasiłek", Payer.GMINA, None, False),
+             LineInfo("składki", Payer.POWIAT, None, True)]  # a gain line: not a task's cost
+    line_z = np.array([[10.0, 4.0], [10.0, 4.0], [10.0, 4.0]])
+    b = yearly_budget(programme, {Payer.GMINA: 0.3, Payer.NFZ: 0.7}, line_z, line_z / 2,
+                      cost_line_payers(lines), first_year=2027, price_year=2025,
+                      indexation=0.025)
+    assert b.obligatory_z_nominal[0].tolist() == pytest.approx(
+        [10 * 1.025 ** 2, 0, 0, 0, 0])  # the gain line never enters the cost
+    assert b.obligatory_a_nominal[2, 0] == pytest.approx(5 * 1.025 ** 4)
     assert b.years.tolist() == [2027, 2028, 2029]
     assert b.programme.sum(1) == pytest.approx(programme)
     assert b.programme[:, 0] == pytest.approx(0.3 * programme)

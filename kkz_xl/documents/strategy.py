@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kkz_xl.declension import jst_names
 from kkz_xl.documents import charts
-from kkz_xl.engine.budget import YearlyBudget, yearly_budget
+from kkz_xl.engine.budget import YearlyBudget, cost_line_payers, yearly_budget
 from kkz_xl.model.labels import INPUT_LABELS, NO_BREAK_EVEN, UNDEFINED
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS, Payer, payer_index
 from kkz_xl.polish import (
@@ -822,9 +822,10 @@ def strategy_context(
     end = start + results.horizon - 1
     indexation = base.indexation
     programmes = _programmes(katalog_rows)
-    budgets = [yearly_budget(r.programme, r.inputs.financing, r.payer_z, r.payer_a,
-                             first_year=start, price_year=results.price_year,
-                             indexation=indexation) for r in results.issues]
+    budgets = [yearly_budget(r.programme, r.inputs.financing, r.line_z, r.line_a,
+                             cost_line_payers(r.lines), first_year=start,
+                             price_year=results.price_year, indexation=indexation)
+               for r in results.issues]
     issues = [_issue(n, r, programmes.get(r.code, []), kind, start, b)
               for n, (r, b) in enumerate(zip(results.issues, budgets, strict=True), start=1)]
     # Goals: the obligatory tasks first (goal 1), then the programmes that pay, best first.
