@@ -347,3 +347,22 @@ def test_missing_fields_wait_for_broken_tags(tmp_path: Path) -> None:
                             template_for("gmina"))
     assert report.broken and not report.missing and report.missing_unknown
     assert any("po poprawieniu" in line for line in report.lines())
+
+
+def test_an_over_compressed_docx_is_refused_before_it_is_opened(tmp_path: Path) -> None:
+    import zipfile
+
+    from kkz_xl.errors import KKZError
+
+    bomb = tmp_path / "bomba.docx"
+    with zipfile.ZipFile(template_for("gmina")) as zin, \
+            zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item, zin.read(item.filename))
+        zout.writestr("word/media/zera.bin", b"\0" * (20 * 1024 * 1024))
+    for action in (lambda: check_template(bomb),
+                   lambda: render_docx(bomb, {}, tmp_path / "wynik.docx")):
+        with pytest.raises(KKZError) as err:
+            action()
+        assert "bomba.docx" in str(err.value) and "razy" in str(err.value)
+    assert not (tmp_path / "wynik.docx").exists()
