@@ -667,8 +667,10 @@ def _priority(r: IssueResult, kind: str) -> tuple:
     return (round(_own_npv(r, kind)) < 0, -round(chance, 2), grade or 0, -r.npv)
 
 
-def _goal(number: int, r: IssueResult, item: dict, programmes: list[dict], kind: str,
-          jst_gen: str) -> dict:
+def _goal(number: int, r: IssueResult, item: dict, programmes: list[dict], kind: str
+          ) -> dict:
+    """A strategic goal for a programme that pays: its name, its case in plain words (the
+    saving, the JST's own balance, the chance, the evidence, who finances) and directions."""
     inp = r.inputs
     own = _own_npv(r, kind)
     own_label = _budget_label(kind, True)
@@ -833,7 +835,7 @@ def strategy_context(
                     key=lambda i: _priority(results.issues[i], kind))
     not_paying = [i for i, r in enumerate(results.issues) if not _pays(r)]
     goals = [_goal(n, results.issues[i], issues[i], programmes.get(results.issues[i].code, []),
-                   kind, names.genitive)
+                   kind)
              for n, i in enumerate(paying, start=2)]
     for n, i in enumerate(paying, start=2):
         issues[i]["cel"] = n

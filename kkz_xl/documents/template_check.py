@@ -286,7 +286,7 @@ def _specimen() -> tuple[dict[str, Any], Any]:
     for key in ("obowiazkowe", "nieoplacalne"):
         tree[key] = tree["kwestie"]
     tree["ramy"]["programy"] = tree["kwestie"]
-    goal = _goal(1, results.issues[0], context["kwestie"][0], [], "gmina", "Gminy Wzorcowej")
+    goal = _goal(1, results.issues[0], context["kwestie"][0], [], "gmina")
     tree["cele"] = {LOOP_ITEM: field_tree(goal)}
     # Lists filled only from registers: their items' fields, from the code that fills them.
     tree["liderzy"] = {LOOP_ITEM: dict.fromkeys(
