@@ -366,3 +366,18 @@ def test_an_over_compressed_docx_is_refused_before_it_is_opened(tmp_path: Path) 
             action()
         assert "bomba.docx" in str(err.value) and "razy" in str(err.value)
     assert not (tmp_path / "wynik.docx").exists()
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("'dict object' has no attribute 'nazwa_pelna'", "brak pola „nazwa_pelna”"),
+    ("unexpected char '„' at 4566", "niedozwolony znak „„” w znaczniku"),
+    ("expected token 'end of print statement', got 'x'", "oczekiwano „}}”, a jest „x”"),
+    ("no loader for this environment specified", "polecenia include"),
+    ("unsupported operand type(s) for /: 'int' and 'str'", "liczba i tekst"),
+    ("Something nobody translated", "szczegóły techniczne"),
+])
+def test_jinja_messages_in_polish_without_offsets(message: str, expected: str) -> None:
+    from kkz_xl.documents.render import polish_message
+
+    text = polish_message(message)
+    assert expected in text and "4566" not in text
