@@ -611,6 +611,11 @@ def _issue(number: int, r: IssueResult, programmes: list[dict], kind: str, start
         "obowiazkowe_wlasne": _money_or_dash(float(sum(
             budget.obligatory_z_nominal[:, payer_index(p)].sum() for p in own_payers(kind)))),
         "podstawa": _legal_basis(r.code),
+        "rozdzial": inp.programme_rozdzial or "",
+        "nabor": (f"Program przyjmuje uczestników co roku (w latach {start}–"
+                  f"{start + r.years - 1})." if inp.repeat else
+                  f"Program przyjmuje jeden nabór uczestników, w {start} r.; kolejny nabór to "
+                  "nowa decyzja i nowe wydatki."),
     }
     return item
 

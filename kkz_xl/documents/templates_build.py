@@ -451,6 +451,8 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
     b.tag("for k in ramy.programy")
     b.p("Cel {{ k.cel }}. {{ k.nazwa }} – program {{ k.program_cytat }} (finansowanie: "
         "{{ k.finansowanie }})", bold=True, keep=True)
+    b.p("{{ k.nabor }}{% if k.rozdzial %} Klasyfikacja budżetowa: rozdział {{ k.rozdzial }}."
+        "{% endif %}", keep=True)
     b.table("r in k.budzet.lata", FRAME_COLUMNS, total=[
         "Razem", "{{ k.budzet.razem.wlasny }}", "{{ k.budzet.razem.inne_jst }}",
         "{{ k.budzet.razem.dotacje }}", "{{ k.budzet.razem.fp }}", "{{ k.budzet.razem.nfz }}",
