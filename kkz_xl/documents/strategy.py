@@ -914,6 +914,9 @@ def strategy_context(
         "cele": goals,
         "obowiazkowe": [issues[i] for i in range(len(issues))],
         "obowiazkowe_kreska": any(i["obowiazkowe_wlasne"] == "–" for i in issues),
+        "obowiazkowe_razem": _money_or_dash(float(sum(
+            b.obligatory_z_nominal[:, payer_index(p)].sum()
+            for b in budgets for p in own_payers(kind)))),
         "nieoplacalne": [issues[i] for i in not_paying],
         "wskazniki_realizacji": indicators,
         "ramy": {

@@ -388,7 +388,7 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
                2.4, right=True),
         Column("Koszt dla {{ jst.budzet_dopelniacz }}", "{{ k.obowiazkowe_wlasne }}", 3,
                right=True),
-    ])
+    ], total=["Razem", "", "", "", "{{ obowiazkowe_razem }}"])
     b.tag("if obowiazkowe_kreska")
     b.p("Kreska oznacza, że zadania obowiązkowe w danej kwestii nie obciążają "
         "{{ jst.budzet_dopelniacz }}: finansują je inne jednostki samorządu lub budżet "
