@@ -201,16 +201,17 @@ def test_financial_frame_is_a_budget_by_calendar_year(gmina: tuple) -> None:
                 sum(value(r[col]) for r in table[1:-1]), abs=len(years))
 
 
-def test_obligatory_tasks_total_adds_up(gmina: tuple) -> None:
-    path, _ = gmina
-    _, tables, _ = _text(path)
-    table = next(t for t in tables if t[0][:2] == ["Kwestia społeczna", "Podstawa prawna"])
+def test_obligatory_tasks_total_adds_up(gmina: tuple, powiat: tuple) -> None:
     def value(cell: str) -> int:
         return 0 if cell == "–" else int(re.sub(r"\D", "", cell))
-    assert table[-1][0] == "Razem"
-    assert value(table[-1][-1]) == pytest.approx(sum(value(r[-1]) for r in table[1:-1]),
-                                                 abs=len(table))
-    assert all(MINUS not in r[-1] for r in table[1:])  # a task's cost is never negative
+
+    for path, _ in (gmina, powiat):
+        _, tables, _ = _text(path)
+        table = next(t for t in tables if t[0][:2] == ["Kwestia społeczna", "Podstawa prawna"])
+        assert table[-1][0] == "Razem"
+        assert value(table[-1][-1]) == pytest.approx(sum(value(r[-1]) for r in table[1:-1]),
+                                                     abs=len(table))
+        assert all(MINUS not in r[-1] for r in table[1:])  # a task's cost is never negative
 
 
 def test_goals_follow_the_results(gmina: tuple) -> None:
