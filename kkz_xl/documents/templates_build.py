@@ -395,7 +395,7 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
         "państwa.")
     b.tag("endif")
     b.tag("for c in cele")
-    b.p("Cel strategiczny {{ c.numer }}. {{ c.nazwa }}", bold=True)
+    b.p("Cel strategiczny {{ c.numer }}. {{ c.nazwa }}", bold=True, keep=True)
     b.p("{{ c.opis }}")
     b.tag("endfor")
     b.tag("if not cele")
@@ -409,7 +409,7 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
         "publicznym. Rada może go mimo to przyjąć ze względu na korzyści społeczne, których "
         "rachunek nie obejmuje – wtedy jako decyzję świadomą kosztu.")
     b.tag("for k in nieoplacalne")
-    b.p("{{ k.nazwa }}", bold=True)
+    b.p("{{ k.nazwa }}", bold=True, keep=True)
     b.p("{{ k.podsumowanie }}")
     b.tag("endfor")
     b.tag("endif")
