@@ -298,6 +298,12 @@ def _money0(value: float) -> str:
     return fmt_money(value, 0)
 
 
+def _zl(amounts: np.ndarray) -> np.ndarray:
+    """Amounts rounded to whole złoty before they are added up, so that every total of the
+    financial frame is the sum of the numbers shown (a treasurer adds them up)."""
+    return np.round(np.asarray(amounts, float))
+
+
 def _money_or_dash(value: float) -> str:
     """Whole złoty, or a dash for nothing (a column a source does not finance)."""
     return _money0(value) if round(value) else "–"
@@ -605,11 +611,13 @@ def _issue(number: int, r: IssueResult, programmes: list[dict], kind: str, start
         "programy": programmes,
         "budzet": {
             "lata": [_budget_row(int(y), row, kind)
-                     for y, row in zip(budget.years, budget.programme_nominal, strict=True)],
-            "razem": _budget_row("Razem", budget.programme_nominal.sum(0), kind),
+                     for y, row in zip(budget.years, _zl(budget.programme_nominal),
+                                       strict=True)],
+            "razem": _budget_row("Razem", _zl(budget.programme_nominal).sum(0), kind),
         },
         "obowiazkowe_wlasne": _money_or_dash(float(sum(
-            budget.obligatory_z_nominal[:, payer_index(p)].sum() for p in own_payers(kind)))),
+            _zl(budget.obligatory_z_nominal)[:, payer_index(p)].sum()
+            for p in own_payers(kind)))),
         "podstawa": _legal_basis(r.code),
         "rozdzial": inp.programme_rozdzial or "",
         "nabor": (f"Program przyjmuje uczestników co roku (w latach {start}–"
@@ -848,7 +856,7 @@ def strategy_context(
                   for row in _indicators("1", r, end, optional=False)]
     indicators += [row for n, i in enumerate(paying, start=2)
                    for row in _indicators(str(n), results.issues[i], end, optional=True)]
-    frame_years = sum((budgets[i].programme_nominal for i in paying),
+    frame_years = sum((_zl(budgets[i].programme_nominal) for i in paying),
                       np.zeros((results.horizon, len(PAYERS))))
     totals = results.totals
     mc = totals.monte_carlo
@@ -915,7 +923,7 @@ def strategy_context(
         "obowiazkowe": [issues[i] for i in range(len(issues))],
         "obowiazkowe_kreska": any(i["obowiazkowe_wlasne"] == "–" for i in issues),
         "obowiazkowe_razem": _money_or_dash(float(sum(
-            b.obligatory_z_nominal[:, payer_index(p)].sum()
+            _zl(b.obligatory_z_nominal)[:, payer_index(p)].sum()
             for b in budgets for p in own_payers(kind)))),
         "nieoplacalne": [issues[i] for i in not_paying],
         "wskazniki_realizacji": indicators,
