@@ -599,10 +599,10 @@ def _kkz_chapters(b: _Builder) -> None:
     b.tag("for k in kwestie")
     b.h("{{ k.nazwa }}", 2)
     b.table("pr in k.programy", [
-        Column("Program", "{{ pr.nazwa }}", 5),
-        Column("Opis", "{{ pr.opis }}", 6.5),
-        Column("Siła dowodów", "{{ pr.dowody }}", 2.5),
-        Column("Źródło", "{{ pr.zrodlo }}", 2.5),
+        Column("Program", "{{ pr.nazwa }}", 4.0),
+        Column("Opis", "{{ pr.opis }}", 5.6),
+        Column("Siła dowodów", "{{ pr.dowody }}", 4.2),
+        Column("Źródło", "{{ pr.zrodlo }}", 2.8),
     ], empty="Katalog nie zawiera jeszcze programów dla tej kwestii.")
     b.tag("endfor")
 
