@@ -544,7 +544,10 @@ def _issue(number: int, r: IssueResult, programmes: list[dict], kind: str, start
     else:
         chance = (f" Szansa, że mimo to się opłaci (przy niepewnych założeniach): "
                   f"{_chance(r)}." if r.monte_carlo else "")
-        summary = (f"się nie zwraca: kosztuje o {money(-r.npv)} więcej, niż oszczędza."
+        # Less than 1 zł either way is "as much as it saves", never "o −0,30 zł więcej".
+        cost = (f"kosztuje o {money(-r.npv)} więcej, niż oszczędza" if r.npv <= -0.5 else
+                "kosztuje mniej więcej tyle, ile oszczędza")
+        summary = (f"się nie zwraca: {cost}."
                    f"{chance} Uzasadnieniem jego realizacji mogą być tylko korzyści spoza "
                    f"rachunku finansowego. {threshold_text(r)}")
     summary = f"Program {quote(inp.programme_name)} {summary}"
