@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import xml.etree.ElementTree as ET
+from dataclasses import replace
 from importlib import resources
 from io import BytesIO
 from pathlib import Path
@@ -19,11 +21,13 @@ from kkz_xl.addin.classic import CONF_SHEET, INACTIVE_CONF_SHEET, ClassicSetting
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.storage.atomic import atomic_write
 from kkz_xl.workbook import layout as L  # noqa: N812
+from kkz_xl.workbook.cached import CALC_ID, fill_sheet
 from kkz_xl.workbook.cells import Writer, quoted
 from kkz_xl.workbook.context import Context
 from kkz_xl.workbook.inputs import WorkbookInputs, blank_inputs
 from kkz_xl.workbook.sheet_calculator import calculator
 from kkz_xl.workbook.sheet_costs import yearly_costs
+from kkz_xl.workbook.sheet_programmes import place, programmes
 from kkz_xl.workbook.sheets_detail import flows, payers, uncertainty
 from kkz_xl.workbook.sheets_inputs import guide, jst, params
 from kkz_xl.workbook.sheets_report import charts, summary
@@ -63,7 +67,8 @@ def build(data: WorkbookInputs | None = None, *, values: bool = False,
     for name in L.SHEETS[1:]:
         wb.create_sheet(name)
     writer = Writer(values=values)
-    ctx = Context(wb=wb, data=data, figures=Figures(data, full=values), base=base, w=writer)
+    data = _computable_picks(data)
+    ctx = Context(wb=wb, data=data, figures=Figures(data, base=base), base=base, w=writer)
     n = len(data.issues)
     for i, issue in enumerate(data.issues):
         ctx.calc_rows[issue.code] = L.CALC_FIRST_ROW + i
@@ -73,6 +78,7 @@ def build(data: WorkbookInputs | None = None, *, values: bool = False,
     wb.defined_names[L.NAME_ISSUE_CODES] = DefinedName(
         L.NAME_ISSUE_CODES,
         attr_text=f"{quoted(L.CALC)}!$A${L.CALC_FIRST_ROW}:$A${L.CALC_FIRST_ROW + n - 1}")
+    place(ctx)
     guide(ctx, wb[L.GUIDE])
     jst(ctx, wb[L.JST])
     params(ctx, wb[L.PARAMS])
@@ -83,6 +89,7 @@ def build(data: WorkbookInputs | None = None, *, values: bool = False,
     uncertainty(ctx, wb[L.UNCERTAINTY])
     charts(ctx, wb[L.CHARTS])
     summary(ctx, wb[L.SUMMARY])
+    programmes(ctx, wb[L.PROGRAMMES])
     if values:
         _values_notes(wb)
     else:
@@ -94,7 +101,9 @@ def build(data: WorkbookInputs | None = None, *, values: bool = False,
             conf.sheet_properties.codeName = code_name
         wb.move_sheet(conf, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(CONF_SHEET))
         conf.sheet_state = "visible"
-        wb.calculation.fullCalcOnLoad = True
+        # Keep the cached results on opening (no add-in: no #NAZWA?); see cached.py.
+        wb.calculation.fullCalcOnLoad = False
+        wb.calculation.calcId = CALC_ID
     wb.active = 0
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == L.GUIDE
@@ -103,6 +112,19 @@ def build(data: WorkbookInputs | None = None, *, values: bool = False,
     props.title = "Kalkulator Kosztów Zaniechania"
     props.created = props.modified = DOC_TIME
     return wb, writer
+
+
+def _computable_picks(data: WorkbookInputs) -> WorkbookInputs:
+    """The issues shown on Przepływy and Niepewność: the chosen ones if they can be computed,
+    else the first that can (an unknown programme has no figures to show)."""
+    ok = [i.code for i in data.issues if i.programme_problem is None]
+    fallback = ok[0] if ok else data.issues[0].code
+
+    def pick(code: str) -> str:
+        return code if code in ok else fallback
+
+    return replace(data, flow_issue=pick(data.flow_issue or fallback),
+                   tornado_issue=pick(data.tornado_issue or fallback))
 
 
 def _values_notes(wb: Workbook) -> None:
@@ -116,24 +138,52 @@ def _values_notes(wb: Workbook) -> None:
         ws.data_validations.dataValidation = []
 
 
-def _write_fixed(wb: Workbook, path: Path) -> None:
+def _sheet_files(archive: ZipFile) -> dict[str, str]:
+    """Sheet title → its XML part, from the workbook's relationships."""
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+          "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+    book = ET.fromstring(archive.read("xl/workbook.xml"))
+    rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("p:Relationship", ns)}
+    out = {}
+    for sheet in book.findall("m:sheets/m:sheet", ns):
+        target = targets[sheet.get(f"{{{ns['r']}}}id")].lstrip("/")
+        out[sheet.get("name", "")] = target if target.startswith("xl/") else f"xl/{target}"
+    return out
+
+
+def _write_fixed(wb: Workbook, path: Path, cached: dict[tuple[str, str], object] | None = None
+                 ) -> None:
     """openpyxl's save without its "modified now" stamp, then every zip entry dated
-    ``DOC_TIME``: the same workbook gives the same bytes."""
+    ``DOC_TIME`` and the formula cells' ``cached`` values ((sheet, A1) → value) filled in:
+    the same workbook gives the same bytes."""
     with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).save()
     data = path.read_bytes()
+    by_part: dict[str, dict[str, object]] = {}
     with ZipFile(BytesIO(data)) as src, ZipFile(path, "w", ZIP_DEFLATED) as out:
+        if cached:
+            files = _sheet_files(src)
+            for (sheet, cell), value in cached.items():
+                by_part.setdefault(files[sheet], {})[cell] = value
         for info in src.infolist():
             fixed = ZipInfo(info.filename, date_time=DOC_TIME.timetuple()[:6])
             fixed.compress_type = ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            out.writestr(fixed, src.read(info.filename))
+            content = src.read(info.filename)
+            if info.filename in by_part:
+                content = fill_sheet(content.decode("utf-8"), by_part[info.filename]).encode(
+                    "utf-8")
+            out.writestr(fixed, content)
 
 
-def save(wb: Workbook, path: Path) -> Path:
-    """Save atomically (temporary file, backup of the previous version, rename)."""
+def save(wb: Workbook, path: Path, writer: Writer | None = None) -> Path:
+    """Save atomically (temporary file, backup of the previous version, rename); with the
+    ``writer`` of a formula workbook, its formula cells carry their computed values."""
     path = Path(path)
-    atomic_write(path, lambda tmp: _write_fixed(wb, tmp))
+    cached = writer.cached if writer is not None and not writer.values else None
+    atomic_write(path, lambda tmp: _write_fixed(wb, tmp, cached))
     umask = os.umask(0)
     os.umask(umask)
     path.chmod(0o666 & ~umask)  # the temporary file was private; a workbook is shared
@@ -143,4 +193,4 @@ def save(wb: Workbook, path: Path) -> Path:
 def write_workbook(path: Path, data: WorkbookInputs | None = None, *,
                    values: bool = False) -> tuple[Path, Writer]:
     wb, writer = build(data, values=values)
-    return save(wb, path), writer
+    return save(wb, path, writer), writer

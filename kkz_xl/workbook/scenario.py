@@ -13,7 +13,7 @@ from kkz_xl.model.payers import PAYERS
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.model.validation import polish_errors
 from kkz_xl.params.base import ParameterBase, default_base
-from kkz_xl.workbook.inputs import YES, WorkbookInputs, share_key
+from kkz_xl.workbook.inputs import WorkbookInputs, find_programme, is_yes, share_key
 from kkz_xl.workbook.layout import CALC, JST, PARAMS
 
 
@@ -31,6 +31,10 @@ def scenario_of(data: WorkbookInputs, base: ParameterBase | None = None) -> Scen
         def used(key: str, row: Any = row) -> Any:
             return row.param(key).used(factor)
 
+        if row.programme_problem:
+            raise InputError(f"{PARAMS}: {row.code}", row.programme_problem)
+        prog = find_programme(base.issue(row.code), row.programme)
+
         issues.append({
             "kod": row.code, "osoby": float(row.persons), "naplyw": float(row.inflow),
             "koszty": [{"nazwa": line.label, "platnik": line.payer,
@@ -39,10 +43,10 @@ def scenario_of(data: WorkbookInputs, base: ParameterBase | None = None) -> Scen
                        for line in row.lines],
             "korzysci": [],  # the workbook adds gains to the payers' costs
             "odplyw": float(used("odplyw")), "nawroty": float(used("nawroty")),
-            "nazwa_programu": str(used("program")),
+            "program": prog.id if prog else None, "nazwa_programu": row.programme_label,
             "koszt_uczestnika": float(used("koszt_uczestnika")),
             "skutecznosc": float(used("skutecznosc")), "zasieg": float(used("zasieg")),
-            "powtarzaj": used("powtarzaj") == YES,
+            "powtarzaj": is_yes(used("powtarzaj")),
             "finansowanie": {p.value: float(used(share_key(p))) for p in PAYERS
                              if float(used(share_key(p)))},
         })

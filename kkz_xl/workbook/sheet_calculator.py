@@ -3,16 +3,29 @@ results of the KKZ_ functions; totals."""
 
 from __future__ import annotations
 
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter as col_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kkz_xl.model.labels import NO_BREAK_EVEN, NOT_REACHABLE, UNDEFINED
+from kkz_xl.model.labels import (
+    BCR,
+    INDICATOR_ROWS,
+    MONTE_CARLO_ROWS,
+    NO_BREAK_EVEN,
+    NOT_REACHABLE,
+    OWN_PROGRAMME,
+    PROBABILITY,
+    PV_PROGRAMME,
+    ROI,
+    UNDEFINED,
+)
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.cells import quoted
 from kkz_xl.workbook.context import (
+    CALC_KEYS,
     COL_BCR,
     COL_BE_YEAR,
     COL_CODE,
@@ -20,6 +33,7 @@ from kkz_xl.workbook.context import (
     COL_COVERAGE,
     COL_EXIT,
     COL_INFLOW,
+    COL_LAST,
     COL_NAME,
     COL_NPV,
     COL_PAYBACK,
@@ -35,7 +49,9 @@ from kkz_xl.workbook.context import (
     COL_THRESHOLD,
     Context,
 )
-from kkz_xl.workbook.inputs import YES
+from kkz_xl.workbook.inputs import IssueRow
+from kkz_xl.workbook.sheets_detail import MC_FIRST_COL
+from kkz_xl.workbook.sheets_inputs import PROBLEM_FILL
 from kkz_xl.workbook.style import (
     BOLD_FONT,
     MONEY,
@@ -71,9 +87,23 @@ HEADERS = {
 }
 LINKED = {
     COL_EXIT: ("odplyw", PERCENT), COL_RELAPSE: ("nawroty", PERCENT),
-    COL_PROGRAMME: ("program", None), COL_COVERAGE: ("zasieg", PERCENT),
+    COL_COVERAGE: ("zasieg", PERCENT),
     COL_PCOST: ("koszt_uczestnika", MONEY), COL_SUCCESS: ("skutecznosc", PERCENT),
 }
+
+
+# Column widths by key (cost columns: the default 13).
+COLUMN_WIDTHS = {
+    "code": 17, "name": 30, "persons": 11, "inflow": 11, "exit": 10, "relapse": 10,
+    "programme": 26, "coverage": 10, "pcost": 13, "success": 10, "repeat": 9, "npv": 16,
+    "pv_prog": 15, "bcr": 13, "roi": 11, "be_year": 14, "payback": 14, "threshold": 13,
+    "prob": 9,
+}
+
+
+def indicator(label: str) -> int:
+    """The 1-based row of ``label`` in KKZ_WSKAZNIKI's result (the contract's order)."""
+    return INDICATOR_ROWS.index(label) + 1
 
 
 def calculator(ctx: Context, ws: Worksheet) -> None:
@@ -85,9 +115,8 @@ def calculator(ctx: Context, ws: Worksheet) -> None:
     ws.cell(row=3, column=COL_PERSONS, value="Dane JST").font = BOLD_FONT
     ws.cell(row=3, column=COL_COST0, value="Parametry (z arkusza Parametry)").font = BOLD_FONT
     ws.cell(row=3, column=COL_NPV, value="Wyniki (funkcje KKZ_)").font = BOLD_FONT
-    header_row(ws, L.CALC_HEADER_ROW, [HEADERS[c] for c in range(1, COL_PROB + 1)], height=48)
-    widths(ws, [17, 30, 11, 11, 13, 13, 13, 11, 13, 10, 10, 26, 10, 13, 10, 9,
-                16, 15, 13, 11, 14, 14, 13, 9])
+    header_row(ws, L.CALC_HEADER_ROW, [HEADERS[c] for c in range(1, COL_LAST + 1)], height=48)
+    widths(ws, [COLUMN_WIDTHS.get(k, 13) for k in CALC_KEYS])
     first = L.CALC_FIRST_ROW
     for n, issue in enumerate(ctx.data.issues):
         ctx.calc_rows[issue.code] = first + n
@@ -107,8 +136,10 @@ def calculator(ctx: Context, ws: Worksheet) -> None:
             src = f"{quoted(L.COSTS)}!${c}${ctx.cost_rows[issue.code]}"
             w.native(ws, r, COL_COST0 + k, src, year1[k], MONEY)
         pr = ctx.param_rows[(issue.code, "powtarzaj")]
-        w.native(ws, r, COL_REPEAT, f'{quoted(L.PARAMS)}!$G${pr}="{YES}"',
-                 issue.param("powtarzaj").used(f) == YES)
+        w.native(ws, r, COL_REPEAT, f"{quoted(L.PARAMS)}!$G${pr}",
+                 issue.param("powtarzaj").used(f))
+        ws.cell(row=r, column=COL_REPEAT).alignment = Alignment(horizontal="center")
+        _programme(ctx, ws, issue, r)
         _results(ctx, ws, issue.code, r)
     last = first + len(ctx.data.issues) - 1
     number_validation(ws, f"C{first}:C{last}", "Osoby", 0, 10_000_000)
@@ -119,15 +150,30 @@ def calculator(ctx: Context, ws: Worksheet) -> None:
          "każdego roku (np. udział gminy w pieczy zastępczej rośnie z 10 % do 50 %). Okres "
          "zwrotu: zdyskontowany, w latach (np. 2,95). Próg skuteczności: najmniejsza "
          "skuteczność, przy której NPV ≥ 0. P(NPV > 0): z analizy Monte Carlo (arkusz "
-         "Niepewność). Pusta liczba osób – kwestia pominięta.", merge_to=COL_PROB, height=30)
+         "Niepewność). Pusta liczba osób – kwestia pominięta.", merge_to=COL_LAST, height=30)
     ws.freeze_panes = ws.cell(row=first, column=COL_PERSONS)
     a4(ws, landscape=True, repeat_rows=f"{L.CALC_HEADER_ROW}:{L.CALC_HEADER_ROW}")
     ws.page_setup.fitToWidth = 2  # inputs on page 1, results on page 2; A:B repeat
     ws.page_setup.fitToHeight = 1
     ws.print_title_cols = "A:B"
     ws.col_breaks.append(Break(id=COL_REPEAT))
-    ws.print_area = f"A1:{col_letter(COL_PROB)}{last + 3}"
+    ws.print_area = f"A1:{col_letter(COL_LAST)}{last + 3}"
     protect(ws)
+
+
+def _programme(ctx: Context, ws: Worksheet, issue: IssueRow, r: int) -> None:
+    """The programme's name as results name it (an own programme by its own name); red when
+    the choice cannot be computed (the Parametry row says why)."""
+    p = quoted(L.PARAMS)
+    pick = f"{p}!$G${ctx.param_rows[(issue.code, 'program')]}"
+    own = f"{p}!$G${ctx.param_rows[(issue.code, 'nazwa_wlasna')]}"
+    cell = ctx.w.native(
+        ws, r, COL_PROGRAMME,
+        f'IF({pick}="{OWN_PROGRAMME}",IF({own}="","program {OWN_PROGRAMME}",{own}),{pick})',
+        issue.programme_label)
+    cell.alignment = Alignment(wrap_text=True, vertical="center")
+    ws.conditional_formatting.add(cell.coordinate, FormulaRule(
+        formula=[f"{ctx.programme_ok[issue.code]}<>1"], fill=PROBLEM_FILL))
 
 
 def _results(ctx: Context, ws: Worksheet, code: str, r: int) -> None:
@@ -136,7 +182,7 @@ def _results(ctx: Context, ws: Worksheet, code: str, r: int) -> None:
     fig = ctx.figures.issue(code) if active else None
     res = fig.result if fig else None
     args = ctx.model_args(code)
-    cond = f"N($C{r})>0"
+    cond = ctx.active(code)
 
     def udf(col: int, call: str, value: object, fmt: str | None) -> None:
         w.udf(ws, r, col, f'IF({cond},{call},"")', value if active else "", fmt)
@@ -145,9 +191,12 @@ def _results(ctx: Context, ws: Worksheet, code: str, r: int) -> None:
         return text if x is None else x
 
     udf(COL_NPV, f"KKZ_KOSZT_ZANIECHANIA({args})", res and res.npv, MONEY)
-    udf(COL_PV_PROG, f"INDEX(KKZ_WSKAZNIKI({args}),4,2)", res and res.pv_programme, MONEY)
-    udf(COL_BCR, f"INDEX(KKZ_WSKAZNIKI({args}),6,2)", res and opt(res.bcr, UNDEFINED), RATIO)
-    udf(COL_ROI, f"INDEX(KKZ_WSKAZNIKI({args}),7,2)", res and opt(res.roi, UNDEFINED), RATIO)
+    def row(label: str) -> str:
+        return f"INDEX(KKZ_WSKAZNIKI({args}),{indicator(label)},2)"
+
+    udf(COL_PV_PROG, row(PV_PROGRAMME), res and res.pv_programme, MONEY)
+    udf(COL_BCR, row(BCR), res and opt(res.bcr, UNDEFINED), RATIO)
+    udf(COL_ROI, row(ROI), res and opt(res.roi, UNDEFINED), RATIO)
     udf(COL_BE_YEAR, f"KKZ_ROK_ZWROTU({args})", res and opt(res.break_even_year, NO_BREAK_EVEN),
         "0")
     udf(COL_PAYBACK, f"KKZ_OKRES_ZWROTU({args})", res and opt(res.payback, NO_BREAK_EVEN),
@@ -155,7 +204,8 @@ def _results(ctx: Context, ws: Worksheet, code: str, r: int) -> None:
     udf(COL_THRESHOLD, f"KKZ_PROG_SKUTECZNOSCI({ctx.model_args(code, without_success=True)})",
         res and opt(res.break_even_success, NOT_REACHABLE), PERCENT)
     mc_row = ctx.mc_rows[code]
-    w.native(ws, r, COL_PROB, f'IF({cond},{quoted(L.UNCERTAINTY)}!$G${mc_row},"")',
+    prob = col_letter(MC_FIRST_COL + MONTE_CARLO_ROWS.index(PROBABILITY))
+    w.native(ws, r, COL_PROB, f'IF({cond},{quoted(L.UNCERTAINTY)}!${prob}${mc_row},"")',
              fig.mc[4] if fig else "", PERCENT, depends_on_udf=True)
     for col in (COL_BCR, COL_ROI, COL_BE_YEAR, COL_PAYBACK, COL_THRESHOLD):
         ws.cell(row=r, column=col).alignment = Alignment(horizontal="right", wrap_text=True)

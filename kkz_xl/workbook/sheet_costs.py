@@ -57,8 +57,8 @@ def yearly_costs(ctx: Context, ws: Worksheet) -> None:
                 "wartość”). Lata po horyzoncie (szare) liczą się po jego wydłużeniu.")
     ws["A3"].font = NOTE_FONT
     n_profiles = max((sum(1 for p in i.lines if p.profile) for i in ctx.data.issues), default=0)
-    widths(ws, [8, 16, 16, 16, 16, 16, 3, *[PROFILE_WIDTH] * max(n_profiles, 2)])
-    last_col = max(L.COSTS_PROFILE_COL + n_profiles - 1, L.COSTS_PAYER_COL + 4)
+    widths(ws, [8, *[16] * len(PAYERS), 3, *[PROFILE_WIDTH] * max(n_profiles, 2)])
+    last_col = max(L.COSTS_PROFILE_COL + n_profiles - 1, L.COSTS_PAYER_COL + len(PAYERS) - 1)
     for issue in ctx.data.issues:
         _block(ctx, ws, issue)
     end = L.costs_first_row(len(ctx.data.issues) - 1) + L.MAX_YEARS - 1
@@ -82,7 +82,8 @@ def _block(ctx: Context, ws: Worksheet, issue: IssueRow) -> None:
     name = ws.cell(row=top, column=1, value=f"{issue.name} ({issue.code})")
     name.font = BOLD_FONT
     name.alignment = Alignment(wrap_text=True, vertical="center")
-    ws.merge_cells(start_row=top, start_column=1, end_row=top, end_column=6)
+    ws.merge_cells(start_row=top, start_column=1, end_row=top,
+                   end_column=L.COSTS_PAYER_COL + len(PAYERS) - 1)
     ws.row_dimensions[top].height = 30
     lines = issue.lines
     rows = [ctx.param_rows[(issue.code, p.key)] for p in lines]

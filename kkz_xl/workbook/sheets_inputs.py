@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter as col_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kkz_xl.model.labels import OWN_PROGRAMME
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.cells import quoted, ref
-from kkz_xl.workbook.context import Context
-from kkz_xl.workbook.inputs import NO, YES
+from kkz_xl.workbook.context import PROG_COL, Context
+from kkz_xl.workbook.inputs import NO, PROGRAMME_FIGURES, YES, IssueRow
+from kkz_xl.workbook.sheet_programmes import lookup, options_range
 from kkz_xl.workbook.style import (
     BOLD_FONT,
     INPUT_LEGEND,
@@ -230,9 +233,11 @@ def params(ctx: Context, ws: Worksheet) -> None:
                "Wartość domyślna (rok cen)", "Twoja wartość", "Wartość użyta", "Jednostka",
                "Stopień pewności (1–5)", "Źródło"]
     header_row(ws, L.PARAMS_HEADER_ROW, headers, height=45)
-    widths(ws, [14, 20, 40, 16, 16, 16, 16, 26, 10, 90, 3, 8, 10, 12])
+    widths(ws, [14, 20, 40, 16, 16, 16, 16, 26, 10, 90, 12, 12, 6, 3, 8, 10, 12])
+    for col in (L.PARAMS_KEY_COL, L.PARAMS_PAYER_COL, L.PARAMS_OK_COL):
+        ws.column_dimensions[col_letter(col)].hidden = True  # keys for the reader
     # CPI table (right of the parameters): year, index, factor from the base's price year.
-    cpi_col = 12
+    cpi_col = L.PARAMS_CPI_COL
     ws.cell(row=3, column=cpi_col, value="Wskaźnik cen GUS (CPI)").font = BOLD_FONT
     header_row(ws, L.PARAMS_HEADER_ROW, ["Rok", "CPI (r/r)", f"Mnożnik cen {base_year}→rok"],
                col=cpi_col, height=45)
@@ -259,20 +264,31 @@ def params(ctx: Context, ws: Worksheet) -> None:
     r = L.PARAMS_FIRST_ROW
     by_kind: dict[str, list[str]] = {}
     for issue in ctx.data.issues:
+        prog_row = r + [p.key for p in issue.params].index("program")
         for p in issue.params:
             ctx.param_rows[(issue.code, p.key)] = r
             ws.cell(row=r, column=1, value=issue.code)
             ws.cell(row=r, column=2, value=issue.name)
             ws.cell(row=r, column=3, value=p.label).alignment = WRAP
+            ws.cell(row=r, column=L.PARAMS_KEY_COL, value=p.key)
+            ws.cell(row=r, column=L.PARAMS_PAYER_COL, value=p.payer.value if p.payer else None)
             fmt = {"money": MONEY, "probability": PERCENT, "share": PERCENT}.get(p.kind)
-            base_cell = ws.cell(row=r, column=4, value=p.base_value)
-            if fmt:
-                base_cell.number_format = fmt
-            default = (f"D{r}*{NAME_PRICE_FACTOR}" if p.kind == "money" else f"D{r}")
+            if p.from_programme:
+                w.native(ws, r, 4, lookup(ctx, issue.code, p.key, f"$G${prog_row}"),
+                         p.base_value, fmt)
+            else:
+                base_cell = ws.cell(row=r, column=4, value=p.base_value)
+                if fmt:
+                    base_cell.number_format = fmt
+            default = (f'IF(D{r}="","",D{r}*{NAME_PRICE_FACTOR})' if p.kind == "money"
+                       else f"D{r}")
             w.native(ws, r, 5, default, p.default(f), fmt)
             own = as_input(ws.cell(row=r, column=6, value=p.own), fmt)
             w.native(ws, r, 7, f'IF(F{r}="",E{r},F{r})', p.used(f), fmt, bold=True)
-            ws.cell(row=r, column=8, value=p.unit).alignment = WRAP
+            if p.key == "program":
+                _programme_status(ctx, ws, issue, r, own.coordinate)
+            else:
+                ws.cell(row=r, column=8, value=p.unit).alignment = WRAP
             ws.cell(row=r, column=9, value=p.grade).alignment = Alignment(horizontal="center",
                                                                           vertical="top")
             src = ws.cell(row=r, column=10, value=p.source)
@@ -299,6 +315,57 @@ def params(ctx: Context, ws: Worksheet) -> None:
     a4(ws, landscape=True, repeat_rows=f"{L.PARAMS_HEADER_ROW}:{L.PARAMS_HEADER_ROW}")
     ws.print_area = f"A1:J{last}"
     protect(ws)
+
+
+STATUS_BASE = "program z bazy parametrów"
+STATUS_OWN = f"program {OWN_PROGRAMME} – wartości JST"
+STATUS_OWN_MISSING = (f"UZUPEŁNIJ: program {OWN_PROGRAMME} – wpisz koszt, skuteczność i zasięg "
+                      "w kolumnie „Twoja wartość”")
+STATUS_UNKNOWN = "NIEZNANY PROGRAM – wybierz program z listy (wyniki kwestii nie są liczone)"
+PROBLEM_FILL = PatternFill("solid", fgColor="FF9999")
+
+
+def programme_status(issue: IssueRow) -> str:
+    """What the status cell of an issue's programme row says (as its formula computes)."""
+    if issue.programme not in issue.options:
+        return STATUS_UNKNOWN
+    if issue.programme_problem:
+        return STATUS_OWN_MISSING
+    return STATUS_OWN if issue.programme == OWN_PROGRAMME else STATUS_BASE
+
+
+def _programme_status(ctx: Context, ws: Worksheet, issue: IssueRow, r: int, pick: str) -> None:
+    """The chosen programme's row: a drop-down of the issue's options, a status that flags
+    a name matching nothing (or an own programme without figures), and the hidden flag the
+    results test (1: computable)."""
+    w = ctx.w
+    dv = DataValidation(type="list", formula1=options_range(ctx, issue.code), allow_blank=True,
+                        showErrorMessage=True, errorTitle="Nieznany program",
+                        error=f"Wybierz program z listy albo „{OWN_PROGRAMME}”.",
+                        promptTitle="Program", showInputMessage=True,
+                        prompt=f"Wybierz program z listy (albo „{OWN_PROGRAMME}” i wpisz jego "
+                               "wartości).")
+    dv.add(pick)
+    ws.add_data_validation(dv)
+    first, last = ctx.programme_rows[issue.code]
+    c = col_letter(PROG_COL["klucz"])
+    keys = f"{quoted(L.PROGRAMMES)}!${c}${first}:${c}${last}"
+    known = f'ISNUMBER(MATCH("{issue.code}|"&G{r},{keys},0))'
+    # The figure rows follow the programme row (not written yet): rows from the order.
+    keys_order = [p.key for p in issue.params]
+    rows = [r + keys_order.index(k) - keys_order.index("program") for k in PROGRAMME_FIGURES]
+    figures = ",".join(f"$G${x}" for x in rows)
+    complete = f"COUNT({figures})={len(rows)}"
+    ok = f'IF({known},IF(G{r}="{OWN_PROGRAMME}",IF({complete},1,0),1),0)'
+    w.native(ws, r, L.PARAMS_OK_COL, ok, 0 if issue.programme_problem else 1, "0")
+    flag = f"${col_letter(L.PARAMS_OK_COL)}${r}"
+    status = (f'IF({flag}=1,IF(G{r}="{OWN_PROGRAMME}","{STATUS_OWN}","{STATUS_BASE}"),'
+              f'IF({known},"{STATUS_OWN_MISSING}","{STATUS_UNKNOWN}"))')
+    cell = w.native(ws, r, 8, status, programme_status(issue))
+    cell.alignment = WRAP
+    ws.conditional_formatting.add(cell.coordinate, FormulaRule(formula=[f"{flag}<>1"],
+                                                               fill=PROBLEM_FILL))
+    ctx.programme_ok[issue.code] = f"{quoted(L.PARAMS)}!{flag}"
 
 
 def _validate(ws: Worksheet, cells: str, kind: str) -> None:
