@@ -129,18 +129,31 @@ def test_excel_craft(blank: Path) -> None:
                for d in flows.data_validations.dataValidation)
 
 
-def test_kkz_functions_are_array_formulas_never_plain(blank: Path) -> None:
-    """A plain formula would show in Excel 365 as @KKZ_… with one value."""
+def _formula_text(value: object) -> str | None:
+    if isinstance(value, ArrayFormula):
+        return value.text
+    return value if isinstance(value, str) and value.startswith("=") else None
+
+
+def test_spilled_kkz_results_are_array_formulas(blank: Path) -> None:
+    """A spilled result written plainly would show in Excel 365 as @KKZ_… with one value;
+    one-value results are plain formulas (LibreOffice keeps their cached values)."""
     wb = openpyxl.load_workbook(blank)
-    found = 0
+    arrays = plain = 0
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for c in row:
-                if isinstance(c.value, ArrayFormula) and "KKZ_" in c.value.text:
-                    found += 1
-                assert not (isinstance(c.value, str) and "KKZ_" in c.value
-                            and c.value.startswith("=")), (ws.title, c.coordinate)
-    assert found > 50
+                text = _formula_text(c.value) or ""
+                spilled = any(f in text for f in ("KKZ_PRZEPLYWY", "KKZ_PLATNICY",
+                                                  "KKZ_MONTE_CARLO", "(KKZ_WSKAZNIKI"))
+                if isinstance(c.value, ArrayFormula) and "KKZ_" in text:
+                    arrays += 1
+                    top, _, bottom = c.value.ref.partition(":")
+                    assert bottom and bottom != top, (ws.title, c.coordinate)
+                elif "KKZ_" in text:
+                    plain += 1
+                    assert not spilled or "INDEX(KKZ_" in text, (ws.title, c.coordinate)
+    assert arrays > 20 and plain > 50
     flows = wb[L.FLOWS]
     spills = [c.value for row in flows.iter_rows() for c in row
               if isinstance(c.value, ArrayFormula) and "KKZ_PRZEPLYWY" in c.value.text]
@@ -200,8 +213,8 @@ def test_workbook_shows_the_yearly_costs_and_no_averages(blank: Path) -> None:
     headers = [c.value for c in costs[L.costs_first_row(0) - 1]]
     assert headers[:6] == ["Rok", "gmina", "powiat", "budżet państwa", "NFZ", "ZUS/Fundusz Pracy"]
     # Every KKZ_ call of an issue takes its 50 × 5 block.
-    calls = [c.value.text for ws in wb.worksheets for row in ws.iter_rows() for c in row
-             if isinstance(c.value, ArrayFormula) and "KKZ_" in c.value.text]
+    calls = [t for ws in wb.worksheets for row in ws.iter_rows() for c in row
+             if "KKZ_" in (t := _formula_text(c.value) or "")]
     first = L.costs_first_row(0)
     block = f"'{L.COSTS}'!$B${first}:$F${first + L.MAX_YEARS - 1}"
     assert sum(block in t for t in calls) >= 8

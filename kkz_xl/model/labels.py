@@ -26,21 +26,27 @@ NET_SAVING_NOTE = ("Oszczędność netto z działania (NPV) = koszty zaniechania
 NET_SAVING_TOTAL = "Oszczędność netto z działania – wszystkie kwestie (NPV)"
 NET_SAVING_BY_PAYER = "Oszczędność netto płatnika (NPV)"
 PROGRAMME_COST_PV = "Koszt programu (wartość bieżąca)"
-PROGRAMME_COST_YEAR = "Koszt programu rocznie"
+PROGRAMME_COST_YEAR1 = "Koszt programu w 1. roku"
+GMINA_YEAR1 = "w tym gmina w 1. roku"
+GMINA_PAYS_YEAR1 = "Gmina płaci w 1. roku (programy, ceny stałe)"
 CHOSEN_PROGRAMME = "Wybrany program"
 YES_TEXT, NO_TEXT = "tak", "nie"  # one style for yes/no in every sheet
 OWN_PROGRAMME = "własny"
 
+FLOW_COST_Z = "koszt – zaniechanie"
+FLOW_COST_A = "koszt – działanie"
+FLOW_PROGRAMME = "w tym koszt programu"
+FLOW_CUMULATIVE = "różnica zdyskontowana narastająco"
 # KKZ_PRZEPLYWY header, in contract order.
 FLOW_COLUMNS = (
     "rok",
     "osoby w systemie – zaniechanie",
     "osoby w systemie – działanie",
-    "koszt – zaniechanie",
-    "koszt – działanie",
-    "w tym koszt programu",
+    FLOW_COST_Z,
+    FLOW_COST_A,
+    FLOW_PROGRAMME,
     "różnica",
-    "różnica zdyskontowana narastająco",
+    FLOW_CUMULATIVE,
 )
 
 # KKZ_MONTE_CARLO rows.

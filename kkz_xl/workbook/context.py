@@ -19,7 +19,8 @@ from kkz_xl.workbook.values import Figures
 CALC_KEYS: tuple[str, ...] = (
     "code", "name", "persons", "inflow", *[f"cost_{p.value}" for p in PAYERS],
     "exit", "relapse", "programme", "coverage", "pcost", "success", "repeat",
-    "npv", "pv_prog", "bcr", "roi", "be_year", "payback", "threshold", "prob",
+    "npv", "pv_prog", "prog_y1", "gmina_y1", "bcr", "roi", "be_year", "payback", "threshold",
+    "prob",
 )
 CALC_COL: dict[str, int] = {k: i + 1 for i, k in enumerate(CALC_KEYS)}
 COL_CODE, COL_NAME, COL_PERSONS, COL_INFLOW = (CALC_COL[k] for k in
@@ -31,6 +32,7 @@ COL_EXIT, COL_RELAPSE, COL_PROGRAMME, COL_COVERAGE, COL_PCOST, COL_SUCCESS, COL_
 COL_NPV, COL_PV_PROG, COL_BCR, COL_ROI, COL_BE_YEAR, COL_PAYBACK, COL_THRESHOLD, COL_PROB = (
     CALC_COL[k] for k in ("npv", "pv_prog", "bcr", "roi", "be_year", "payback", "threshold",
                           "prob"))
+COL_PROG_Y1, COL_GMINA_Y1 = CALC_COL["prog_y1"], CALC_COL["gmina_y1"]
 COL_LAST = len(CALC_KEYS)
 
 # Programy (hidden): one row per programme option of an issue.
@@ -55,6 +57,8 @@ class Context:
     programme_ok: dict[str, str] = field(default_factory=dict)  # Parametry flag cell (1: ok)
     flow_first_row: int = 0
     tornado_sorted_first_row: int = 0
+    tornado_sorted_col: int = 0  # Niepewność: the sorted tornado's label column
+    chart_anchors: list[tuple[int, int]] = field(default_factory=list)  # Wykresy: (row, rows)
     totals_row: int = 0
     payer_totals_row: int = 0
 

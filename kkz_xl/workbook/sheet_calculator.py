@@ -11,12 +11,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kkz_xl.model.labels import (
     BCR,
+    FLOW_COLUMNS,
+    FLOW_PROGRAMME,
+    GMINA_YEAR1,
     INDICATOR_ROWS,
     MONTE_CARLO_ROWS,
+    NET_SAVING,
     NO_BREAK_EVEN,
     NOT_REACHABLE,
     OWN_PROGRAMME,
     PROBABILITY,
+    PROGRAMME_COST_PV,
+    PROGRAMME_COST_YEAR1,
     PV_PROGRAMME,
     ROI,
     UNDEFINED,
@@ -32,6 +38,7 @@ from kkz_xl.workbook.context import (
     COL_COST0,
     COL_COVERAGE,
     COL_EXIT,
+    COL_GMINA_Y1,
     COL_INFLOW,
     COL_LAST,
     COL_NAME,
@@ -40,6 +47,7 @@ from kkz_xl.workbook.context import (
     COL_PCOST,
     COL_PERSONS,
     COL_PROB,
+    COL_PROG_Y1,
     COL_PROGRAMME,
     COL_PV_PROG,
     COL_RELAPSE,
@@ -49,13 +57,12 @@ from kkz_xl.workbook.context import (
     COL_THRESHOLD,
     Context,
 )
-from kkz_xl.workbook.inputs import IssueRow
+from kkz_xl.workbook.formats import INTEGER, MONEY, MONEY_ZL, PERCENT, PERSONS, RATIO, YEARS
+from kkz_xl.workbook.inputs import IssueRow, share_key
 from kkz_xl.workbook.sheets_detail import MC_FIRST_COL
 from kkz_xl.workbook.sheets_inputs import PROBLEM_FILL
 from kkz_xl.workbook.style import (
     BOLD_FONT,
-    MONEY,
-    PERCENT,
     a4,
     as_input,
     header_row,
@@ -66,9 +73,6 @@ from kkz_xl.workbook.style import (
     widths,
 )
 
-RATIO = "0.00"
-PERSONS = "#,##0.0"
-YEARS = '0.00 "lat"'
 TOTAL_LABEL = "Razem"
 
 HEADERS = {
@@ -79,8 +83,9 @@ HEADERS = {
     COL_EXIT: "Odpływ bez programu (q)", COL_RELAPSE: "Nawroty (r)",
     COL_PROGRAMME: "Program", COL_COVERAGE: "Zasięg programu (e)",
     COL_PCOST: "Koszt na uczestnika", COL_SUCCESS: "Skuteczność (s)",
-    COL_REPEAT: "Program co roku",
-    COL_NPV: "Koszt zaniechania (NPV)", COL_PV_PROG: "Koszt programu (PV)",
+    COL_REPEAT: "Program co roku (tak/nie)",
+    COL_NPV: NET_SAVING, COL_PV_PROG: PROGRAMME_COST_PV,
+    COL_PROG_Y1: PROGRAMME_COST_YEAR1, COL_GMINA_Y1: GMINA_YEAR1,
     COL_BCR: "Korzyści / koszty (BCR)", COL_ROI: "ROI", COL_BE_YEAR: "Rok zwrotu",
     COL_PAYBACK: "Okres zwrotu", COL_THRESHOLD: "Próg skuteczności",
     COL_PROB: "P(NPV > 0)",
@@ -96,8 +101,8 @@ LINKED = {
 COLUMN_WIDTHS = {
     "code": 17, "name": 30, "persons": 11, "inflow": 11, "exit": 10, "relapse": 10,
     "programme": 26, "coverage": 10, "pcost": 13, "success": 10, "repeat": 9, "npv": 16,
-    "pv_prog": 15, "bcr": 13, "roi": 11, "be_year": 14, "payback": 14, "threshold": 13,
-    "prob": 9,
+    "pv_prog": 15, "prog_y1": 14, "gmina_y1": 14, "bcr": 13, "roi": 11, "be_year": 14,
+    "payback": 14, "threshold": 13, "prob": 9,
 }
 
 
@@ -125,8 +130,8 @@ def calculator(ctx: Context, ws: Worksheet) -> None:
         ws.cell(row=r, column=COL_CODE, value=issue.code)
         ws.cell(row=r, column=COL_NAME, value=issue.name).alignment = Alignment(wrap_text=True)
         ws.row_dimensions[r].height = 30 if len(issue.name) <= 50 else 45
-        as_input(ws.cell(row=r, column=COL_PERSONS, value=issue.persons), "#,##0")
-        as_input(ws.cell(row=r, column=COL_INFLOW, value=issue.inflow), "#,##0.0")
+        as_input(ws.cell(row=r, column=COL_PERSONS, value=issue.persons), INTEGER)
+        as_input(ws.cell(row=r, column=COL_INFLOW, value=issue.inflow), PERSONS)
         for col, (key, fmt) in LINKED.items():
             pr = ctx.param_rows[(issue.code, key)]
             w.native(ws, r, col, f"{quoted(L.PARAMS)}!$G${pr}", issue.param(key).used(f), fmt)
@@ -190,11 +195,17 @@ def _results(ctx: Context, ws: Worksheet, code: str, r: int) -> None:
     def opt(x: float | int | None, text: str) -> object:
         return text if x is None else x
 
-    udf(COL_NPV, f"KKZ_KOSZT_ZANIECHANIA({args})", res and res.npv, MONEY)
+    udf(COL_NPV, f"KKZ_KOSZT_ZANIECHANIA({args})", res and res.npv, MONEY_ZL)
     def row(label: str) -> str:
         return f"INDEX(KKZ_WSKAZNIKI({args}),{indicator(label)},2)"
 
-    udf(COL_PV_PROG, row(PV_PROGRAMME), res and res.pv_programme, MONEY)
+    udf(COL_PV_PROG, row(PV_PROGRAMME), res and res.pv_programme, MONEY_ZL)
+    # The programme's cost in year 1 (constant prices): the engine's flows, row of year 1.
+    year1 = f"INDEX(KKZ_PRZEPLYWY({args}),2,{FLOW_COLUMNS.index(FLOW_PROGRAMME) + 1})"
+    udf(COL_PROG_Y1, year1, float(res.programme[0]) if res else None, MONEY_ZL)
+    share = f"{quoted(L.PARAMS)}!$G${ctx.param_rows[(code, share_key(PAYERS[0]))]}"
+    w.native(ws, r, COL_GMINA_Y1, f'IF({cond},{col_letter(COL_PROG_Y1)}{r}*{share},"")',
+             gmina_year1(ctx, code) if res else "", MONEY_ZL, depends_on_udf=True)
     udf(COL_BCR, row(BCR), res and opt(res.bcr, UNDEFINED), RATIO)
     udf(COL_ROI, row(ROI), res and opt(res.roi, UNDEFINED), RATIO)
     udf(COL_BE_YEAR, f"KKZ_ROK_ZWROTU({args})", res and opt(res.break_even_year, NO_BREAK_EVEN),
@@ -226,16 +237,21 @@ def _totals(ctx: Context, ws: Worksheet, first: int, last: int) -> None:
         c = col_letter(col)
         return f"{c}{first}:{c}{last}"
 
-    w.native(ws, r, COL_PERSONS, f"SUM({rng(COL_PERSONS)})", persons, "#,##0", bold=True)
-    w.native(ws, r, COL_INFLOW, f"SUM({rng(COL_INFLOW)})", inflow, "#,##0.0", bold=True)
-    npv_ref, cost_ref = f"{col_letter(COL_NPV)}{r}", f"{col_letter(COL_PV_PROG)}{r}"
-    w.native(ws, r, COL_NPV, f"SUM({rng(COL_NPV)})", npv, MONEY, bold=True,
+    w.native(ws, r, COL_PERSONS, f"SUM({rng(COL_PERSONS)})", persons, INTEGER, bold=True)
+    w.native(ws, r, COL_INFLOW, f"SUM({rng(COL_INFLOW)})", inflow, PERSONS, bold=True)
+    w.native(ws, r, COL_NPV, f"SUM({rng(COL_NPV)})", npv, MONEY_ZL, bold=True,
              depends_on_udf=True)
-    w.native(ws, r, COL_PV_PROG, f"SUM({rng(COL_PV_PROG)})", cost, MONEY, bold=True,
+    w.native(ws, r, COL_PV_PROG, f"SUM({rng(COL_PV_PROG)})", cost, MONEY_ZL, bold=True,
              depends_on_udf=True)
-    w.native(ws, r, COL_BCR, f'IF({cost_ref}=0,"{UNDEFINED}",({npv_ref}+{cost_ref})/{cost_ref})',
-             (npv + cost) / cost if cost else UNDEFINED, RATIO, bold=True, depends_on_udf=True)
-    w.native(ws, r, COL_ROI, f'IF({cost_ref}=0,"{UNDEFINED}",{npv_ref}/{cost_ref})',
-             npv / cost if cost else UNDEFINED, RATIO, bold=True, depends_on_udf=True)
-    for col in (COL_BCR, COL_ROI):
-        ws.cell(row=r, column=col).alignment = Alignment(horizontal="right", wrap_text=True)
+    for col, total in ((COL_PROG_Y1, sum(float(ctx.figures.issue(i.code).result.programme[0])
+                                         for i in active)),
+                       (COL_GMINA_Y1, sum(gmina_year1(ctx, i.code) for i in active))):
+        w.native(ws, r, col, f"SUM({rng(col)})", total, MONEY_ZL, bold=True,
+                 depends_on_udf=True)
+    # BCR and ROI of all issues together are the engine's (kkz oblicz), not re-derived here.
+
+
+def gmina_year1(ctx: Context, code: str) -> float:
+    """The gmina's part of issue ``code``'s programme cost in year 1 (its financing share)."""
+    share = ctx.data.issue(code).param(share_key(PAYERS[0])).used(ctx.factor)
+    return float(ctx.figures.issue(code).result.programme[0]) * float(share or 0)

@@ -19,12 +19,11 @@ from kkz_xl.model.payers import PAYER_LABELS, PAYERS
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.cells import quoted
 from kkz_xl.workbook.context import Context
+from kkz_xl.workbook.formats import MONEY, PERCENT
 from kkz_xl.workbook.inputs import IssueRow
 from kkz_xl.workbook.style import (
     BOLD_FONT,
-    MONEY,
     NOTE_FONT,
-    PERCENT,
     a4,
     header_row,
     protect,

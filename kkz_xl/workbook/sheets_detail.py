@@ -32,12 +32,12 @@ from kkz_xl.workbook.context import (
     COL_SUCCESS,
     Context,
 )
+from kkz_xl.workbook.formats import INTEGER, PERCENT, PERSONS, RATIO
+from kkz_xl.workbook.formats import MONEY_ZL as MONEY  # results: to the złoty
 from kkz_xl.workbook.inputs import NO, YES, share_key
 from kkz_xl.workbook.style import (
     BOLD_FONT,
-    MONEY,
     NOTE_FONT,
-    PERCENT,
     a4,
     as_input,
     header_row,
@@ -57,12 +57,12 @@ TORNADO_KEY_COL = 13  # Niepewność: the tornado's sort key (last visible colum
 # tornado issue's yearly costs.
 TORNADO_HELPER_COL = TORNADO_KEY_COL + 2
 TORNADO_COSTS_COL = TORNADO_HELPER_COL + 2 * len(PAYERS) + 1
-PERSONS_FMT = "#,##0.0"
+PERSONS_FMT = PERSONS
 FLOW_FORMATS = ["0", PERSONS_FMT, PERSONS_FMT, MONEY, MONEY, MONEY, MONEY, MONEY]
-INDICATOR_FORMATS = [MONEY] * 5 + ["0.00", "0.00", "0"]
+INDICATOR_FORMATS = [MONEY] * 5 + [RATIO, RATIO, "0"]
 # The selected issue's model arguments: label, Kalkulator column, number format.
 ARG_ROWS = (
-    ("Osoby (na początku)", COL_PERSONS, "#,##0"),
+    ("Osoby (na początku)", COL_PERSONS, INTEGER),
     ("Napływ rocznie", COL_INFLOW, PERSONS_FMT),
     ("Odpływ bez programu (q)", COL_EXIT, PERCENT),
     ("Nawroty (r)", COL_RELAPSE, PERCENT),
@@ -360,7 +360,7 @@ def uncertainty(ctx: Context, ws: Worksheet) -> None:
         w.udf(ws, r, 6, f"KKZ_KOSZT_ZANIECHANIA({high_args})", line.npv_high, MONEY)
         w.native(ws, r, 7, f"ABS(F{r}-E{r})", line.swing, MONEY, depends_on_udf=True)
         w.native(ws, r, TORNADO_KEY_COL, f"G{r}+(100-ROW())*1E-9", sort_key(line.swing, r),
-                 "0.00", depends_on_udf=True)
+                 RATIO, depends_on_udf=True)
         ws.cell(row=r, column=TORNADO_KEY_COL).font = NOTE_FONT
     order = sorted(range(len(lines)), key=lambda i: -sort_key(lines[i].swing, first + i))
     key_col = col_letter(TORNADO_KEY_COL)
@@ -378,6 +378,7 @@ def uncertainty(ctx: Context, ws: Worksheet) -> None:
         w.native(ws, r, 12, f"INDEX($G${first}:$G${last},{pos})", line.swing, MONEY,
                  depends_on_udf=True)
     ctx.tornado_sorted_first_row = first
+    ctx.tornado_sorted_col = 9
     # Monte Carlo details per issue and the summary rows that point at them.
     mc_top = last + 3
     ws.cell(row=mc_top, column=1, value="Szczegóły: wyniki funkcji KKZ_MONTE_CARLO").font = (

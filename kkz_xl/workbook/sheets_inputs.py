@@ -14,14 +14,13 @@ from kkz_xl.model.labels import OWN_PROGRAMME
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.cells import quoted, ref
 from kkz_xl.workbook.context import PROG_COL, Context
+from kkz_xl.workbook.formats import FACTOR, INTEGER, MONEY, PERCENT
 from kkz_xl.workbook.inputs import NO, PROGRAMME_FIGURES, YES, IssueRow
 from kkz_xl.workbook.sheet_programmes import lookup, options_range
 from kkz_xl.workbook.style import (
     BOLD_FONT,
     INPUT_LEGEND,
-    MONEY,
     NOTE_FONT,
-    PERCENT,
     a4,
     as_input,
     header_row,
@@ -200,8 +199,8 @@ def jst(ctx: Context, ws: Worksheet) -> None:
     ws[at(L.NAME_TERYT)].number_format = "@"
     ws[at(L.NAME_RATE)].number_format = PERCENT
     ws[at(L.NAME_SPREAD)].number_format = PERCENT
-    ws[at(L.NAME_RESIDENTS)].number_format = "#,##0"
-    ws[at(L.NAME_DRAWS)].number_format = "#,##0"
+    ws[at(L.NAME_RESIDENTS)].number_format = INTEGER
+    ws[at(L.NAME_DRAWS)].number_format = INTEGER
     list_validation(ws, at(L.NAME_KIND), ["gmina", "powiat", "miasto na prawach powiatu"],
                     "Rodzaj jednostki")
     teryt = DataValidation(type="textLength", operator="between", formula1="4", formula2="7",
@@ -251,14 +250,14 @@ def params(ctx: Context, ws: Worksheet) -> None:
         ws.cell(row=r, column=cpi_col + 1, value=entry.wartosc if entry else None)
         cell = ws.cell(row=r, column=cpi_col + 2,
                        value=ctx.base.price_factor(base_year, year))
-        cell.number_format = "0.0000"
+        cell.number_format = FACTOR
     last_cpi = first_cpi + len(cpi_rows) - 1
     factor_row = last_cpi + 2
     ws.cell(row=factor_row, column=cpi_col, value="Mnożnik dla roku cen z Dane JST:")
     table = (f"${ref(first_cpi, cpi_col)[0]}${first_cpi}:"
              f"${ref(last_cpi, cpi_col + 2)[0]}${last_cpi}")
     w.native(ws, factor_row, cpi_col + 2, f"VLOOKUP({L.NAME_PRICE_YEAR},{table},3,FALSE)", f,
-             "0.0000")
+             FACTOR)
     _name(ctx, NAME_PRICE_FACTOR, L.PARAMS, ref(factor_row, cpi_col + 2, absolute=True))
 
     r = L.PARAMS_FIRST_ROW
@@ -280,8 +279,9 @@ def params(ctx: Context, ws: Worksheet) -> None:
                 base_cell = ws.cell(row=r, column=4, value=p.base_value)
                 if fmt:
                     base_cell.number_format = fmt
+            # An empty default stays empty (a bare =D would show 0).
             default = (f'IF(D{r}="","",D{r}*{NAME_PRICE_FACTOR})' if p.kind == "money"
-                       else f"D{r}")
+                       else f'IF(D{r}="","",D{r})')
             w.native(ws, r, 5, default, p.default(f), fmt)
             own = as_input(ws.cell(row=r, column=6, value=p.own), fmt)
             w.native(ws, r, 7, f'IF(F{r}="",E{r},F{r})', p.used(f), fmt, bold=True)
