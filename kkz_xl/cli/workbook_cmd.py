@@ -52,16 +52,21 @@ def raport(
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--bez-pdf", help="Utwórz też PDF podsumowania "
                                       "(wymaga LibreOffice).")] = True,
+    pelny: Annotated[bool, typer.Option("--pelny", help="PDF całego raportu (podsumowanie, "
+                                        "dane, parametry, wyniki, wykresy) zamiast jednej "
+                                        "strony podsumowania.")] = False,
 ) -> None:
     """Kopia kalkulatora z samymi wartościami (dla osób bez dodatku) i PDF podsumowania."""
     from kkz_xl.workbook import summary_pdf, values_report
-    from kkz_xl.workbook.report import soffice_available
+    from kkz_xl.workbook.report import report_pdf, soffice_available
 
     path = values_report(skoroszyt, wyjscie)
     console.print(f"Zapisano raport z wartościami: [bold]{path}[/]")
     if pdf:
         if soffice_available():
-            console.print(f"Zapisano PDF podsumowania: [bold]{summary_pdf(path)}[/]")
+            made = report_pdf(path) if pelny else summary_pdf(path)
+            what = "raportu" if pelny else "podsumowania"
+            console.print(f"Zapisano PDF {what}: [bold]{made}[/]")
         else:
             err_console.print("[yellow]Brak LibreOffice (soffice): PDF podsumowania pominięto."
                               "[/]")

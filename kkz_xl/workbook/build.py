@@ -14,6 +14,7 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 import openpyxl
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.writer.excel import ExcelWriter
 
@@ -92,6 +93,12 @@ def build(data: WorkbookInputs | None = None, *, values: bool = False,
     programmes(ctx, wb[L.PROGRAMMES])
     if values:
         _values_notes(wb)
+        # For the council: the summary first; of the year-by-year helper table only its
+        # title prints (LibreOffice prints hidden sheets too), the table stays in the file.
+        wb.move_sheet(L.SUMMARY, offset=-wb.sheetnames.index(L.SUMMARY))
+        costs = wb[L.COSTS]
+        costs.print_area = f"A1:{get_column_letter(L.COSTS_PROFILE_COL - 2)}3"
+        costs.row_breaks.brk = []
     else:
         code_name = (wb[INACTIVE_CONF_SHEET].sheet_properties.codeName
                      if INACTIVE_CONF_SHEET in wb.sheetnames else None)
@@ -106,7 +113,7 @@ def build(data: WorkbookInputs | None = None, *, values: bool = False,
         wb.calculation.calcId = CALC_ID
     wb.active = 0
     for ws in wb.worksheets:
-        ws.sheet_view.tabSelected = ws.title == L.GUIDE
+        ws.sheet_view.tabSelected = ws is wb.worksheets[0]
     props = wb.properties
     props.creator = props.lastModifiedBy = "kkz-xl"
     props.title = "Kalkulator Kosztów Zaniechania"

@@ -234,6 +234,26 @@ def summary_pdf(report: Path, output: Path | None = None, *, timeout: int = 180)
     return output
 
 
+def report_pdf(report: Path, output: Path | None = None, *, timeout: int = 300) -> Path:
+    """A PDF of the whole values-only report (summary first, every sheet's print area; the
+    helper tables are hidden and not printed)."""
+    report = Path(report)
+    output = Path(output) if output else report.with_suffix(".pdf")
+    if not soffice_available():
+        raise InputError("pdf", "brak programu LibreOffice (soffice) – zainstaluj go, aby "
+                                "utworzyć PDF raportu")
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / f"{output.stem}.xlsx"
+        shutil.copyfile(report, src)
+        try:
+            pdf = convert(src, "pdf", Path(tmp) / "pdf", timeout=timeout)
+        except DataError as err:
+            raise InputError("pdf", f"LibreOffice nie utworzył PDF: {err}") from None
+        output.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(pdf, output)
+    return output
+
+
 def demo(out_dir: Path) -> list[Path]:
     """The sample gmina's filled calculator, its values-only report and (with LibreOffice)
     the summary PDF, in ``out_dir``."""

@@ -17,6 +17,7 @@ from kkz_xl.model.labels import (
     INDICATOR_ROWS,
     MONTE_CARLO_ROWS,
     NET_SAVING,
+    NET_SAVING_NOTE,
     NO_BREAK_EVEN,
     NOT_REACHABLE,
     OWN_PROGRAMME,
@@ -150,12 +151,20 @@ def calculator(ctx: Context, ws: Worksheet) -> None:
     number_validation(ws, f"C{first}:C{last}", "Osoby", 0, 10_000_000)
     number_validation(ws, f"D{first}:D{last}", "Napływ rocznie", 0, 1_000_000)
     _totals(ctx, ws, first, last)
-    note(ws, last + 3, 1,
+    # One note per printed page (inputs | results), so none runs across the page break.
+    note(ws, last + 3, COL_PERSONS,
          "Koszt osoby w 1. roku: z arkusza Koszty w latach – funkcje KKZ_ liczą z kosztami "
-         "każdego roku (np. udział gminy w pieczy zastępczej rośnie z 10 % do 50 %). Okres "
-         "zwrotu: zdyskontowany, w latach (np. 2,95). Próg skuteczności: najmniejsza "
-         "skuteczność, przy której NPV ≥ 0. P(NPV > 0): z analizy Monte Carlo (arkusz "
-         "Niepewność). Pusta liczba osób – kwestia pominięta.", merge_to=COL_LAST, height=30)
+         "każdego roku (np. udział gminy w pieczy zastępczej rośnie z 10 % do 50 %). Pusta "
+         "liczba osób – kwestia pominięta.", merge_to=COL_REPEAT, height=30)
+    note(ws, last + 3, COL_NPV,
+         f"{NET_SAVING_NOTE} Okres zwrotu: zdyskontowany, w latach (np. 2,95). Próg "
+         "skuteczności: najmniejsza skuteczność, przy której NPV ≥ 0. P(NPV > 0): z analizy "
+         "Monte Carlo (arkusz Niepewność).", merge_to=COL_LAST, height=45)
+    # The title and its note fit the repeated columns A:B (printed on both pages).
+    for row, height in ((1, 40), (2, 64)):
+        ws.merge_cells(start_row=row, start_column=COL_CODE, end_row=row, end_column=COL_NAME)
+        ws.cell(row=row, column=COL_CODE).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[row].height = height
     ws.freeze_panes = ws.cell(row=first, column=COL_PERSONS)
     a4(ws, landscape=True, repeat_rows=f"{L.CALC_HEADER_ROW}:{L.CALC_HEADER_ROW}")
     ws.page_setup.fitToWidth = 2  # inputs on page 1, results on page 2; A:B repeat

@@ -208,7 +208,8 @@ def payers(ctx: Context, ws: Worksheet) -> None:
     """Płatnicy: the NPV of each payer per issue (KKZ_PLATNICY), with the programme's
     financing shares; columns follow the payers list."""
     w = ctx.w
-    title(ws, f"Kto płaci, kto oszczędza – {NET_SAVING_BY_PAYER.lower()}",
+    title(ws, "Kto płaci, kto oszczędza – "
+          f"{NET_SAVING_BY_PAYER[0].lower()}{NET_SAVING_BY_PAYER[1:]}",
           "Dodatnia: płatnik oszczędza na działaniu; ujemna: ponosi koszt (np. gmina finansuje "
           "program, a oszczędza budżet państwa). Udziały finansowania programu: arkusz "
           "Parametry.")
@@ -268,7 +269,8 @@ def payers(ctx: Context, ws: Worksheet) -> None:
          merge_to=total_col)
     ws.freeze_panes = ws.cell(row=head + 1, column=3)
     a4(ws, landscape=True)
-    ws.print_area = f"A1:{col_letter(total_col)}{detail + stride * n}"
+    # The print set is the summary table; the detail blocks are the functions' working.
+    ws.print_area = f"A1:{col_letter(total_col)}{r + 1}"
     protect(ws)
 
 

@@ -10,7 +10,7 @@ from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kkz_xl.model.labels import OWN_PROGRAMME
+from kkz_xl.model.labels import NET_SAVING_NOTE, OWN_PROGRAMME
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.cells import quoted, ref
 from kkz_xl.workbook.context import PROG_COL, Context
@@ -64,8 +64,8 @@ METHOD = (
     "w każdym roku razy mnożnik linii (np. gmina pokrywa 10 % kosztów pieczy zastępczej "
     "w 1. roku, 30 % w 2. i 50 % od 3.). Koszty kolejnych lat dyskontujemy realną stopą "
     "(rok 1 bez dyskonta), w cenach stałych roku cen.",
-    "Koszt zaniechania (NPV) = wartość bieżąca kosztów zaniechania minus wartość bieżąca kosztów "
-    "działania (z programem). Dodatni: działanie się opłaca. BCR = (NPV + koszt programu) / "
+    f"{NET_SAVING_NOTE} Funkcja KKZ_KOSZT_ZANIECHANIA zwraca tę liczbę. "
+    "BCR = (NPV + koszt programu) / "
     "koszt programu; ROI = NPV / koszt programu; rok zwrotu – pierwszy rok, w którym "
     "zdyskontowane oszczędności narastająco pokrywają koszt programu; próg skuteczności – "
     "najmniejsza skuteczność, przy której program się zwraca.",
@@ -131,8 +131,10 @@ def guide(ctx: Context, ws: Worksheet) -> None:
         "Kalkulator_KKZ.xlsm” (wpisze ścieżki w arkuszu xlwings.conf), otwórz plik, włącz makra "
         "i uruchom makro ImportPythonUDFs (Alt+F8) albo przycisk Import Functions na karcie "
         "xlwings.",
-        "Bez dodatku komórki wyników pokażą #NAZWA?. Dla rady i osób bez dodatku przygotuj kopię "
-        "z samymi wartościami: „kkz raport Kalkulator_KKZ.xlsm”.",
+        "Bez dodatku plik pokazuje wyniki zapisane przy ostatnim przeliczeniu (Excel, "
+        "LibreOffice, podgląd pliku), ale zmiana danych ich nie przelicza. Po włączeniu dodatku "
+        "przelicz wszystko: Ctrl+Alt+F9. Dla rady i osób bez dodatku przygotuj kopię z samymi "
+        "wartościami i PDF: „kkz raport Kalkulator_KKZ.xlsm”.",
         "Arkusze są chronione bez hasła (przed przypadkową zmianą formuł): Recenzja → Nie chroń "
         "arkusza.",
     ):
@@ -295,7 +297,8 @@ def params(ctx: Context, ws: Worksheet) -> None:
             src.alignment = WRAP
             src.font = Font(size=9)
             for col in (1, 2, 4, 5, 6, 7):  # a tall row reads from its top, like its source
-                ws.cell(row=r, column=col).alignment = TOP
+                ws.cell(row=r, column=col).alignment = WRAP if p.kind in ("choice",
+                                                                          "text") else TOP
             lines = max(1 + len(p.source) // 110, 1 + len(p.label) // 42,
                         1 + len(p.unit) // 28)
             ws.row_dimensions[r].height = min(120, 15 * lines)
