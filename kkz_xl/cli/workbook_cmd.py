@@ -16,6 +16,7 @@ from kkz_xl.workbook import layout as L  # noqa: N812
 def register(root: typer.Typer) -> None:
     root.command("skoroszyt")(skoroszyt)
     root.command("raport")(raport)
+    root.command("porownaj")(porownaj)
 
 
 @user_errors
@@ -70,3 +71,39 @@ def raport(
         else:
             err_console.print("[yellow]Brak LibreOffice (soffice): PDF podsumowania pominięto."
                               "[/]")
+
+
+@user_errors
+def porownaj(
+    scenariusze: Annotated[list[Path], typer.Argument(
+        help="Co najmniej dwa scenariusze tej samej JST (YAML/JSON albo wypełniony "
+             "Kalkulator), np. różne zestawy programów.")],
+    wynik: Annotated[list[Path] | None, typer.Option(
+        "--wynik", "-w", help="Zapisz porównanie: .xlsx (arkusz Warianty) lub .csv.")] = None,
+    losowania: Annotated[int | None, typer.Option(
+        help="Liczba losowań Monte Carlo (0 = bez; domyślnie ze scenariusza).", min=0)] = None,
+) -> None:
+    """Porównaj warianty programów jednej JST: oszczędność netto, płatnicy, koszt w 1. roku,
+    rok zwrotu, P(NPV > 0) – bez sumowania wariantów."""
+    from rich.table import Table
+
+    from kkz_xl.polish import fmt_money, fmt_percent
+    from kkz_xl.workbook.variants import HEADERS, compare, differences, write
+
+    variants = compare(scenariusze, losowania)
+    table = Table(title=f"Warianty – {variants[0].result.scenario.jst.name}",
+                  title_justify="left")
+    for h in [HEADERS[0], *HEADERS[2:]]:
+        table.add_column(h, justify="left" if h == HEADERS[0] else "right")
+    for v in variants:
+        row = v.row()
+        cells = [str(row[0])]
+        for x in row[2:-1]:
+            cells.append(fmt_money(x, 0) if isinstance(x, float) else str(x))
+        cells.append(fmt_percent(row[-1]) if isinstance(row[-1], float) else "–")
+        table.add_row(*cells)
+    console.print(table)
+    for name, text in differences(variants).items():
+        console.print(f"[bold]{name}[/]: {text}")
+    for path in wynik or []:
+        err_console.print(f"Zapisano: {write(path, variants)}")
