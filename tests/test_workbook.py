@@ -24,12 +24,13 @@ from kkz_xl.workbook import (
     write_workbook,
 )
 from kkz_xl.workbook import layout as L  # noqa: N812
+from kkz_xl.workbook import formats
 from kkz_xl.workbook.values import Figures
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "workbooks" / L.WORKBOOK_NAME
 SAMPLE = ROOT / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
-MONEY = '#,##0.00 "zł"'
+MONEY = formats.MONEY
 
 
 def _content(path: Path) -> dict[str, object]:

@@ -114,6 +114,7 @@ class GeneralParams(_Strict):
     rok_cen: Sourced
     zmiennosc: Sourced
     losowania: Sourced
+    inflacja: Sourced | None = None  # indexation of constant to current prices (WPF)
 
 
 class CpiEntry(_Strict):

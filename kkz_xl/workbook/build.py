@@ -26,6 +26,7 @@ from kkz_xl.workbook.cached import CALC_ID, fill_sheet
 from kkz_xl.workbook.cells import Writer, quoted
 from kkz_xl.workbook.context import Context
 from kkz_xl.workbook.inputs import WorkbookInputs, blank_inputs
+from kkz_xl.workbook.sheet_budget import budget
 from kkz_xl.workbook.sheet_calculator import calculator
 from kkz_xl.workbook.sheet_costs import yearly_costs
 from kkz_xl.workbook.sheet_programmes import place, programmes
@@ -88,6 +89,7 @@ def build(data: WorkbookInputs | None = None, *, values: bool = False,
     flows(ctx, wb[L.FLOWS])
     payers(ctx, wb[L.PAYERS])
     uncertainty(ctx, wb[L.UNCERTAINTY])
+    budget(ctx, wb[L.BUDGET])
     charts(ctx, wb[L.CHARTS])
     summary(ctx, wb[L.SUMMARY])
     programmes(ctx, wb[L.PROGRAMMES])

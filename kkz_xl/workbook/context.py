@@ -36,7 +36,8 @@ COL_PROG_Y1, COL_GMINA_Y1 = CALC_COL["prog_y1"], CALC_COL["gmina_y1"]
 COL_LAST = len(CALC_KEYS)
 
 # Programy (hidden): one row per programme option of an issue.
-PROG_KEYS: tuple[str, ...] = ("klucz", "kod", "id", "nazwa", *PROGRAMME_KEYS, "rozdzial")
+PROG_KEYS: tuple[str, ...] = ("klucz", "kod", "id", "nazwa", *PROGRAMME_KEYS, "rozdzial",
+                               "paragraf")
 PROG_COL: dict[str, int] = {k: i + 1 for i, k in enumerate(PROG_KEYS)}
 
 

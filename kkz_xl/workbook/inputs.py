@@ -146,6 +146,18 @@ class WorkbookInputs:
     issues: list[IssueRow] = field(default_factory=list)
     flow_issue: str = ""
     tornado_issue: str = ""
+    start_year: int = 0  # the first budget year of the programmes (0: the year after prices)
+    indexation: float | None = None  # constant → current prices per year (None: the base's)
+
+    @property
+    def first_year(self) -> int:
+        return self.start_year or self.price_year + 1
+
+    def index_rate(self, base: ParameterBase | None = None) -> float:
+        if self.indexation is not None:
+            return self.indexation
+        general = (base or default_base()).general
+        return general.inflacja.wartosc if general.inflacja else 0.0
 
     def issue(self, code: str) -> IssueRow:
         return next(i for i in self.issues if i.code == code)

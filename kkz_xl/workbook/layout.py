@@ -21,9 +21,10 @@ PAYERS = "Płatnicy"
 UNCERTAINTY = "Niepewność"
 CHARTS = "Wykresy"
 SUMMARY = "Podsumowanie"
+BUDGET = "Budżet i WPF"
 PROGRAMMES = "Programy"  # hidden: the programme table behind the Parametry drop-downs
-SHEETS = (GUIDE, JST, PARAMS, COSTS, CALC, FLOWS, PAYERS, UNCERTAINTY, CHARTS, SUMMARY,
-          PROGRAMMES)
+SHEETS = (GUIDE, JST, PARAMS, COSTS, CALC, FLOWS, PAYERS, UNCERTAINTY, BUDGET, CHARTS,
+          SUMMARY, PROGRAMMES)
 
 # Defined names of the key inputs (Dane JST), name → (row, label).
 NAME_JST = "JST_Nazwa"
@@ -37,6 +38,8 @@ NAME_RATE = "Stopa"
 NAME_DRAWS = "MC_Losowania"
 NAME_SPREAD = "MC_Zmiennosc"
 NAME_SEED = "MC_Ziarno"
+NAME_START_YEAR = "Rok_startu"
+NAME_INDEXATION = "Indeksacja"
 NAME_FLOW_ISSUE = "Kwestia_Przeplywy"
 NAME_TORNADO_ISSUE = "Kwestia_Tornado"
 NAME_ISSUE_CODES = "Kody_kwestii"
@@ -44,7 +47,7 @@ NAME_ISSUE_CODES = "Kody_kwestii"
 # Dane JST: the row of each key input (value in column C).
 JST_ROWS: dict[str, int] = {
     NAME_JST: 4, NAME_TERYT: 5, NAME_KIND: 6, NAME_VOIVODESHIP: 7, NAME_RESIDENTS: 8,
-    NAME_PRICE_YEAR: 11, NAME_HORIZON: 12, NAME_RATE: 13,
+    NAME_PRICE_YEAR: 11, NAME_HORIZON: 12, NAME_RATE: 13, NAME_START_YEAR: 14,
     NAME_DRAWS: 16, NAME_SPREAD: 17, NAME_SEED: 18,
 }
 JST_VALUE_COL = 3

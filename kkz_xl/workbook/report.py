@@ -107,6 +107,7 @@ def read_inputs(path: Path, base: ParameterBase | None = None) -> WorkbookInputs
         rate=num(L.NAME_RATE, blank.rate), draws=int(num(L.NAME_DRAWS, blank.draws)),
         spread=num(L.NAME_SPREAD, blank.spread), seed=int(num(L.NAME_SEED, blank.seed)),
         issues=issues, flow_issue=str(flow or blank.flow_issue),
+        start_year=int(num(L.NAME_START_YEAR, 0)), indexation=_named_number(wb, L.NAME_INDEXATION),
         tornado_issue=_tornado_pick(wb) or str(flow or blank.tornado_issue),
     )
 
@@ -186,6 +187,17 @@ def _sheet_lines(wb: openpyxl.Workbook, index: int, rows: list[SheetRow]
                             own=None if row.own in (None, "") else row.own, payer=payer,
                             profile=profile))
     return out
+
+
+def _named_number(wb: openpyxl.Workbook, name: str) -> float | None:
+    """The number in the cell a defined name points at (None: no such name or no number)."""
+    defined = wb.defined_names.get(name)
+    if defined is None:
+        return None
+    for sheet, cell in defined.destinations:
+        value = wb[sheet][cell.replace("$", "")].value
+        return float(value) if isinstance(value, int | float) else None
+    return None
 
 
 def _tornado_pick(wb: openpyxl.Workbook) -> str | None:

@@ -9,6 +9,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kkz_xl.model.labels import OWN_PROGRAMME
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
+from kkz_xl.params.classification import classification
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.cells import quoted
 from kkz_xl.workbook.context import PROG_COL, PROG_KEYS, Context
@@ -21,7 +22,7 @@ HEADERS = {
     "nazwa": "Program", "koszt_uczestnika": "Koszt na uczestnika (ceny bazy)",
     "skutecznosc": "Skuteczność", "zasieg": "Zasięg", "powtarzaj": "Co roku",
     **{f"fin_{p.value}": f"Finansowanie – {PAYER_LABELS[p]}" for p in PAYERS},
-    "rozdzial": "Rozdział",
+    "rozdzial": "Rozdział", "paragraf": "Paragraf",
 }
 FORMATS = {"koszt_uczestnika": MONEY, "skutecznosc": PERCENT, "zasieg": PERCENT,
            **{f"fin_{p.value}": PERCENT for p in PAYERS}}
@@ -54,7 +55,8 @@ def programmes(ctx: Context, ws: Worksheet) -> None:
                 "klucz": key(issue.code, name), "kod": issue.code,
                 "id": prog.id if prog else "", "nazwa": name,
                 **programme_values(prog, ctx.base),
-                "rozdzial": prog.rozdzial if prog else None}
+                "rozdzial": prog.rozdzial if prog else None,
+                "paragraf": classification().programme(prog.id) if prog else None}
             for k, v in values.items():
                 if v == "":
                     continue  # no default: the Parametry row stays empty for the user's value
@@ -79,7 +81,7 @@ def lookup(ctx: Context, code: str, field: str, choice: str) -> str:
         return f"{s}!${c}${first}:${c}${last}"
 
     found = f'INDEX({rng(field)},MATCH("{code}|"&{choice},{rng("klucz")},0))'
-    if field == "powtarzaj":
+    if field in ("powtarzaj", "rozdzial", "paragraf"):
         return f'IFERROR({found}&"","")'
     return f'IFERROR(IF(ISNUMBER({found}),{found},""),"")'
 

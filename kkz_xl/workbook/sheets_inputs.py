@@ -169,6 +169,7 @@ def jst(ctx: Context, ws: Worksheet) -> None:
         (L.NAME_PRICE_YEAR, d.price_year, "Rok cen (kwoty w cenach stałych tego roku)"),
         (L.NAME_HORIZON, d.horizon, "Horyzont analizy (lata)"),
         (L.NAME_RATE, d.rate, "Realna stopa dyskontowa"),
+        (L.NAME_START_YEAR, d.first_year, "Pierwszy rok budżetowy programów (WPF)"),
         (None, 15, "Analiza Monte Carlo"),
         (L.NAME_DRAWS, d.draws, "Liczba losowań"),
         (L.NAME_SPREAD, d.spread, "Współczynnik zmienności niepewnych parametrów"),
@@ -181,6 +182,7 @@ def jst(ctx: Context, ws: Worksheet) -> None:
         L.NAME_RATE: "Np. 3 %; w analizie wrażliwości sprawdź 0 %, 3,5 %, 4 % i 5 %.",
         L.NAME_DRAWS: "Więcej losowań = dokładniej, ale wolniej (10 000 to kilka sekund).",
         L.NAME_SPREAD: "Domyślnie 20 %.",
+        L.NAME_START_YEAR: "Rok 1 analizy = ten rok budżetu (arkusz Budżet i WPF).",
     }
     for name, value, label in rows:
         if name is None:
@@ -214,6 +216,7 @@ def jst(ctx: Context, ws: Worksheet) -> None:
     number_validation(ws, at(L.NAME_RESIDENTS), "Liczba mieszkańców", 0, 10_000_000, whole=True)
     number_validation(ws, at(L.NAME_PRICE_YEAR), "Rok cen", low_year, high_year, whole=True)
     number_validation(ws, at(L.NAME_HORIZON), "Horyzont", 1, L.MAX_YEARS, whole=True)
+    number_validation(ws, at(L.NAME_START_YEAR), "Rok rozpoczęcia", 2000, 2100, whole=True)
     number_validation(ws, at(L.NAME_RATE), "Stopa dyskontowa", 0, 0.99, percent=True)
     number_validation(ws, at(L.NAME_DRAWS), "Liczba losowań", 100, 1_000_000, whole=True)
     number_validation(ws, at(L.NAME_SPREAD), "Współczynnik zmienności", 0, 2, percent=True)
