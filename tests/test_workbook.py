@@ -18,13 +18,14 @@ from kkz_xl.params.base import default_base
 from kkz_xl.workbook import (
     blank_inputs,
     fill_from_table,
+    formats,
     from_scenario,
     read_inputs,
     values_report,
     write_workbook,
 )
 from kkz_xl.workbook import layout as L  # noqa: N812
-from kkz_xl.workbook import formats
+from kkz_xl.workbook.context import COL_NPV
 from kkz_xl.workbook.values import Figures
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -315,6 +316,6 @@ def test_values_report_has_engine_numbers_and_no_formulas(sample: Scenario,
                 assert not isinstance(c.value, ArrayFormula)
                 assert not (isinstance(c.value, str) and c.value.startswith("="))
     expected = run_inputs(back.model_inputs("bezrobocie"), back.horizon, back.rate).npv
-    assert out[L.CALC].cell(row=row, column=17).value == pytest.approx(expected)
+    assert out[L.CALC].cell(row=row, column=COL_NPV).value == pytest.approx(expected)
     assert out[L.CHARTS]._charts
     assert Figures(back).issue("bezrobocie").result.npv == pytest.approx(expected)
