@@ -137,11 +137,12 @@ class WorkbookInputs:
     kind: str = "gmina"
     voivodeship: str = "mazowieckie"
     residents: int | None = None
-    price_year: int = 2025
-    horizon: int = 7
-    rate: float = 0.03
-    draws: int = 10_000
-    spread: float = 0.2
+    # Defaults from the parameter base (general.yaml), never literals here.
+    price_year: int = field(default_factory=lambda: default_base().price_year)
+    horizon: int = field(default_factory=lambda: default_base().horizon)
+    rate: float = field(default_factory=lambda: default_base().discount_rate)
+    draws: int = field(default_factory=lambda: int(default_base().general.losowania.wartosc))
+    spread: float = field(default_factory=lambda: default_base().general.zmiennosc.wartosc)
     seed: int = 1
     issues: list[IssueRow] = field(default_factory=list)
     flow_issue: str = ""

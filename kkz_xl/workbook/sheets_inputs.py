@@ -31,6 +31,7 @@ from kkz_xl.workbook.style import (
     title,
     widths,
 )
+from kkz_xl.workbook.values import TORNADO_SPREAD
 
 OVERRIDE_FILL = PatternFill("solid", fgColor="F8CBAD")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -72,7 +73,7 @@ METHOD = (
     "Niepewność: analiza Monte Carlo losuje niepewne parametry (rozkłady beta i gamma wokół "
     "wartości z arkusza, współczynnik zmienności z Dane JST) i podaje średnią, percentyle 5/50/95 "
     "i prawdopodobieństwo, że NPV > 0. Wykres tornado pokazuje, jak zmienia się NPV, gdy jeden "
-    "parametr zmieni się o ±20 %.",
+    f"parametr zmieni się o ±{100 * TORNADO_SPREAD:g} %.",
     "Funkcje KKZ_ dostają koszty każdej kwestii jako tabelę (wiersz = rok, kolumna = płatnik), "
     "więc wyniki arkusza są takie same jak w dokumentach strategii (polecenie kkz). Różni się "
     "tylko Monte Carlo: arkusz losuje osobno dla każdej kwestii, polecenie kkz – dla "
@@ -175,13 +176,21 @@ def jst(ctx: Context, ws: Worksheet) -> None:
         (L.NAME_SPREAD, d.spread, "Współczynnik zmienności niepewnych parametrów"),
         (L.NAME_SEED, d.seed, "Ziarno losowania (to samo ziarno – te same wyniki)"),
     ]
+    g = ctx.base.general
+
+    def pct(x: float) -> str:
+        return f"{100 * x:g}".replace(".", ",") + " %"
+
     notes = {
         L.NAME_PRICE_YEAR: f"Lata {low_year}–{high_year} (wskaźnik cen GUS w Parametrach).",
-        L.NAME_HORIZON: "1–50 lat; model KKZ: 7 lat. Tabele roczne pokazują do 50 lat; "
-                        "wykresy obejmują horyzont z chwili przygotowania pliku.",
-        L.NAME_RATE: "Np. 3 %; w analizie wrażliwości sprawdź 0 %, 3,5 %, 4 % i 5 %.",
-        L.NAME_DRAWS: "Więcej losowań = dokładniej, ale wolniej (10 000 to kilka sekund).",
-        L.NAME_SPREAD: "Domyślnie 20 %.",
+        L.NAME_HORIZON: f"1–{L.MAX_YEARS} lat; model KKZ: {ctx.base.horizon} lat. Tabele "
+                        f"roczne pokazują do {L.MAX_YEARS} lat; wykresy obejmują horyzont "
+                        "z chwili przygotowania pliku.",
+        L.NAME_RATE: f"Domyślnie {pct(ctx.base.discount_rate)}; w analizie wrażliwości "
+                     f"sprawdź {', '.join(pct(x) for x in g.stopy_wrazliwosci.wartosc)}.",
+        L.NAME_DRAWS: "Więcej losowań = dokładniej, ale wolniej (domyślnie "
+                      + f"{int(g.losowania.wartosc):,}".replace(",", "\u00a0") + ").",
+        L.NAME_SPREAD: f"Domyślnie {pct(g.zmiennosc.wartosc)}.",
         L.NAME_START_YEAR: "Rok 1 analizy = ten rok budżetu (arkusz Budżet i WPF).",
     }
     for name, value, label in rows:
