@@ -101,6 +101,10 @@ def build(data: WorkbookInputs | None = None, *, values: bool = False,
         costs = wb[L.COSTS]
         costs.print_area = f"A1:{get_column_letter(L.COSTS_PROFILE_COL - 2)}3"
         costs.row_breaks.brk = []
+        # A concise print for the council: the guide and the budget on one page each, the
+        # parameters (every figure with its source) on three.
+        for name, pages in ((L.GUIDE, 1), (L.BUDGET, 1), (L.PARAMS, 5)):
+            wb[name].page_setup.fitToHeight = pages
     else:
         code_name = (wb[INACTIVE_CONF_SHEET].sheet_properties.codeName
                      if INACTIVE_CONF_SHEET in wb.sheetnames else None)
