@@ -141,9 +141,9 @@ class SheetRow:
 
     @property
     def payer(self) -> Payer | None:
-        code = self.at(L.PARAMS_PAYER_COL)
-        if code:
-            return Payer(str(code))
+        if self.key:  # a keyed row: the payer's code beside it (older files have neither)
+            code = self.at(L.PARAMS_PAYER_COL)
+            return Payer(str(code)) if code else None
         # Older workbooks without key columns: the payer named in the label.
         return next((p for p, name in PAYER_LABELS.items() if f" – {name}: " in self.label),
                     None)
