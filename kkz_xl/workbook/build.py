@@ -101,9 +101,9 @@ def build(data: WorkbookInputs | None = None, *, values: bool = False,
         costs = wb[L.COSTS]
         costs.print_area = f"A1:{get_column_letter(L.COSTS_PROFILE_COL - 2)}3"
         costs.row_breaks.brk = []
-        # A concise print for the council: the guide and the budget on one page each, the
+        # A concise print for the council: the guide on one page, the budget on two, the
         # parameters (every figure with its source) on three.
-        for name, pages in ((L.GUIDE, 1), (L.BUDGET, 1), (L.PARAMS, 5)):
+        for name, pages in ((L.GUIDE, 1), (L.BUDGET, 2), (L.PARAMS, 5)):
             wb[name].page_setup.fitToHeight = pages
     else:
         code_name = (wb[INACTIVE_CONF_SHEET].sheet_properties.codeName

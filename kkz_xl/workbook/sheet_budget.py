@@ -208,7 +208,7 @@ def budget(ctx: Context, ws: Worksheet) -> None:
                      line.current[t] if line else "", MONEY_ZL, depends_on_udf=True)
         w.native(ws, rr, 5, f'IF({cond},SUM({col_letter(year_cols[0])}{rr}:{b}{rr}),"")',
                  line.total if line else "", MONEY_ZL, depends_on_udf=True)
-        ws.row_dimensions[rr].height = 45
+        ws.row_dimensions[rr].height = 36
     last_wpf = head2 + len(d.issues)
 
     # 3. By rozdział and paragraf, current prices.
