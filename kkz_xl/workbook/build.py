@@ -102,7 +102,7 @@ def build(data: WorkbookInputs | None = None, *, values: bool = False,
         costs.print_area = f"A1:{get_column_letter(L.COSTS_PROFILE_COL - 2)}3"
         costs.row_breaks.brk = []
         # A concise print for the council: the guide on one page, the budget on two, the
-        # parameters (every figure with its source) on three.
+        # parameters (every figure with its source) on five.
         for name, pages in ((L.GUIDE, 1), (L.BUDGET, 2), (L.PARAMS, 5)):
             wb[name].page_setup.fitToHeight = pages
     else:
