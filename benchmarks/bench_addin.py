@@ -24,8 +24,8 @@ import time
 
 import httpx
 
-from kkz_xl.addin.child import running_server
 from kkz_xl.addin.locations import UDF_MODULE, default_udfs_dir
+from tests.addin_server import running_server
 
 CALL = "/xlwings/custom-functions-call"
 EXAMPLE = [100.0, 10000.0, 0.1, 0.3, 5000.0, 3.0, 0.0, None, None, None, None]

@@ -14,29 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from kkz_xl.addin.child import RunningServer, running_server
 from kkz_xl.addin.locations import default_udfs_dir
+from tests.addin_server import RunningServer, running_server
+from tests.contract import CONTRACT
 
 CALL = "/xlwings/custom-functions-call"
-MODEL_ARGS = ["osoby", "koszt_roczny", "odplyw", "skutecznosc", "koszt_uczestnika", "horyzont",
-              "stopa", "zasieg", "nawroty", "naplyw", "powtarzaj"]
-#: Excel name → leading arguments in contract order (functions 1–14).
-CONTRACT: dict[str, list[str]] = {
-    "KKZ_KOSZT_ZANIECHANIA": MODEL_ARGS,
-    "KKZ_WSKAZNIKI": MODEL_ARGS,
-    "KKZ_PRZEPLYWY": MODEL_ARGS,
-    "KKZ_ROK_ZWROTU": MODEL_ARGS,
-    "KKZ_MONTE_CARLO": [*MODEL_ARGS, "losowania", "zmiennosc", "ziarno"],
-    "KKZ_PROG_SKUTECZNOSCI": [a for a in MODEL_ARGS if a != "skutecznosc"],
-    "KKZ_PLATNICY": [*MODEL_ARGS, "finansowanie"],
-    "KKZ_NPV": ["stopa", "przeplywy"],
-    "KKZ_KWESTIE": [],
-    "KKZ_PARAMETR": ["kwestia", "nazwa", "rok_cen"],
-    "KKZ_ANALIZA": ["kwestia", "osoby", "horyzont", "stopa"],
-    "KKZ_KATALOG": ["tabela", "kwestia", "limit"],
-    "KKZ_LIDERZY": ["tabela", "kwestia", "jst"],
-    "KKZ_OKRES_ZWROTU": MODEL_ARGS,
-}
 SHIPPED_FIRST = set(CONTRACT) - {"KKZ_KATALOG", "KKZ_LIDERZY"}  # functions 1–11 and 14
 #: The worked example: N, c, q, s, c_p, T, rho (rho = 0 given explicitly), rest empty;
 #: integral values as JavaScript's JSON.stringify writes them (``100``, not ``100.0``).
@@ -112,7 +94,7 @@ def test_descriptions_are_polish_and_arguments_in_contract_order(meta: dict[str,
     polish = "ąćęłńóśźżĄĆĘŁŃÓŚŹŻ"
     assert any(ch in polish for entry in meta.values() for ch in entry["description"])
     koszt = meta["KKZ_KOSZT_ZANIECHANIA"]["parameters"]
-    assert [p.get("optional", False) for p in koszt] == [False] * 5 + [True] * 6
+    assert [p.get("optional", False) for p in koszt] == [False] * 5 + [True] * 7
 
 
 def test_worked_example_npv(client: httpx.Client) -> None:
@@ -140,7 +122,9 @@ def test_worked_example_flows_spill_whole(client: httpx.Client) -> None:
     assert [r[0] for r in body] == [1, 2, 3]
     assert [r[1] for r in body] == [pytest.approx(v) for v in (100, 90, 81)]
     assert [r[2] for r in body] == [pytest.approx(v) for v in (100, 63, 56.7)]
-    assert [r[-1] for r in body] == [pytest.approx(v) for v in (-500000, -230000, 13000)]
+    assert rows[0][7] == "różnica zdyskontowana narastająco"
+    assert [r[7] for r in body] == [pytest.approx(v) for v in (-500000, -230000, 13000)]
+    assert [r[-2:] for r in body] == [[0, 0]] * 3  # no korzysc_roczna: no gains
 
 
 def test_worked_example_break_even(client: httpx.Client) -> None:

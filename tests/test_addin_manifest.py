@@ -86,7 +86,10 @@ def test_id_is_stable_per_address() -> None:
 
 def test_addresses_are_escaped() -> None:
     root = _root(AddinSettings(public_url='https://kkz.gmina.pl/a&b"c'))
-    assert root.findtext("o:AppDomains/o:AppDomain", namespaces=NS) == 'https://kkz.gmina.pl/a&b"c'
+    assert root.find("o:DefaultSettings/o:SourceLocation", NS).get("DefaultValue") == (
+        'https://kkz.gmina.pl/a&b"c/taskpane.html')
+    # The app domain is the origin: scheme, host and port, without the path.
+    assert root.findtext("o:AppDomains/o:AppDomain", namespaces=NS) == "https://kkz.gmina.pl"
 
 
 def test_cli_writes_the_manifest(tmp_path: Path) -> None:

@@ -8,9 +8,7 @@ server must answer whatever ``@xw.func`` functions a module has.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 import sys
 import textwrap
 import time
@@ -22,8 +20,8 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from kkz_xl.addin.child import RunningServer, free_port, running_server
 from kkz_xl.cli.main import app
+from tests.addin_server import RunningServer, running_server
 
 CALL = "/xlwings/custom-functions-call"
 META = "/xlwings/custom-functions-meta.json"
@@ -287,7 +285,8 @@ def test_glue_script_binds_every_function(client: httpx.Client) -> None:
     js = client.get("/xlwings/custom-functions-code.js")
     assert js.headers["content-type"].startswith("text/javascript")
     for name in ("fx_koszt", "fx_tabela", "fx_suma", "fx_blad", "fx_nieskonczonosc"):
-        assert f'CustomFunctions.associate("{name.upper()}", kkzFunction("{name}"));' in js.text
+        assert f'CustomFunctions.associate("{name.upper()}", kkzFunction("{name}", [' in js.text
+    assert 'kkzFunction("fx_koszt", ["osoby", "stawka", "lata"])' in js.text
     assert "__KKZ_" not in js.text
     assert '"/xlwings/custom-functions-call"' in js.text
     assert "data.detail" in js.text  # a 400's Polish message is what the cell shows
@@ -331,32 +330,15 @@ def test_manifest_urls_are_served(client: httpx.Client, server: RunningServer) -
         assert client.get(path).status_code == 200, path
 
 
-def test_kkz_serwer_command_serves(udfs_dir: Path, tmp_path: Path) -> None:
+def test_kkz_serwer_command_serves(udfs_dir: Path) -> None:
     kkz = Path(sys.executable).with_name("kkz")
     if not kkz.exists():
         pytest.skip("the kkz script is not installed next to this Python")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KKZ_", "XLWINGS_"))}
-    env.update({"KKZ_UDFS_DIR": str(udfs_dir), "KKZ_UDF_MODULE": "fx_udfs"})
-    with (tmp_path / "log.txt").open("wb") as log:
-        process = subprocess.Popen([str(kkz), "serwer", "--port", str(port)], env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
-            while True:
-                assert process.poll() is None, (tmp_path / "log.txt").read_text()
-                try:
-                    answer = httpx.post(url + CALL, json=office_body("fx_koszt", 2.0, 3.0, 4.0))
-                    break
-                except httpx.TransportError:
-                    assert time.monotonic() < deadline, "kkz serwer did not start"
-                    time.sleep(0.2)
-            assert answer.json() == {"result": [[24.0]]}
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
-    assert "manifest.xml" in (tmp_path / "log.txt").read_text()
+    env = {"KKZ_UDFS_DIR": str(udfs_dir), "KKZ_UDF_MODULE": "fx_udfs"}
+    with running_server(env, command=[str(kkz), "serwer", "--port", "0"]) as srv:
+        answer = httpx.post(srv.url + CALL, json=office_body("fx_koszt", 2.0, 3.0, 4.0))
+        assert answer.json() == {"result": [[24.0]]}
+        assert "manifest.xml" in srv.log_text()
 
 
 def test_kkz_serwer_refuses_a_folder_without_the_module(tmp_path: Path) -> None:

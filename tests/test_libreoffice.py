@@ -9,8 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kkz_xl import libreoffice
 from kkz_xl.errors import DataError
+from kkz_xl.office import libreoffice
 
 
 def _need_soffice() -> None:

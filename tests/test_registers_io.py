@@ -73,9 +73,11 @@ def test_round_trip_keeps_rows_unknown_columns_formulas_sheets_and_images(decora
     assert wb["Moje notatki"]["A1"].value == "Spotkanie z PCPR 12 maja"
     assert len(wb["Moje notatki"]._images) == 1
     ws = wb["Katalog"]
-    assert ws["Z1"].value == "Notatka obok tabeli"
-    assert ws["X3"].value == '=CONCATENATE("K","-",A3)' and ws["X3"].data_type == "f"
-    assert ws.tables["TabKatalog"].ref == "A1:X12"
+    own = openpyxl.utils.get_column_letter(len(CATALOGUE.headers) + 1)  # the user's column
+    note = openpyxl.utils.get_column_letter(len(CATALOGUE.headers) + 3)
+    assert ws[f"{note}1"].value == "Notatka obok tabeli"
+    assert ws[f"{own}3"].value == '=CONCATENATE("K","-",A3)' and ws[f"{own}3"].data_type == "f"
+    assert ws.tables["TabKatalog"].ref == f"A1:{own}12"
 
 
 def test_data_under_the_table_makes_the_save_refuse_and_the_file_stays(decorated: Path) -> None:

@@ -27,6 +27,7 @@ import xlwings.server  # noqa: E402
 
 from kkz_xl.addin.registry import Udf, UdfRegistry  # noqa: E402
 from kkz_xl.errors import DataError, KKZError  # noqa: E402
+from kkz_xl.excel.convert import MAX_MAGNITUDE  # noqa: E402
 from kkz_xl.model.validation import polish_validation_message  # noqa: E402
 
 logger = logging.getLogger("kkz_xl.addin")
@@ -124,7 +125,9 @@ def _cell_problem(cell: Any) -> str | None:
 def _as_excel_number(cell: Any) -> Any:
     """Excel has only doubles; JSON writes an integral one as ``100``, which Python reads as an
     int. Make it the float that classic xlwings would pass."""
-    return float(cell) if isinstance(cell, int) and not isinstance(cell, bool) else cell
+    if isinstance(cell, int) and not isinstance(cell, bool) and abs(cell) <= MAX_MAGNITUDE:
+        return float(cell)
+    return cell  # too large for a double: left for the function's check to refuse by name
 
 
 def check_args(udf: Udf, args: list[Any]) -> list[Any]:

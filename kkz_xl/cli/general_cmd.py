@@ -9,16 +9,24 @@ from typing import Annotated
 import numpy as np
 import pandas as pd
 import typer
+import yaml
 from rich.table import Table
 
 from kkz_xl.cli.common import console, err_console, user_errors
 from kkz_xl.engine.general import GeneralResult, run_general
+from kkz_xl.engine.severity import to_general
+from kkz_xl.errors import InputError
 from kkz_xl.model.general import GeneralIssue
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
+from kkz_xl.model.scenario import IssueScenario, Scenario
+from kkz_xl.model.severity import resolve_states
+from kkz_xl.params.base import default_base
+from kkz_xl.params.state_models import shipped_models
 from kkz_xl.polish import fmt_money, fmt_number
-from kkz_xl.storage.atomic import atomic_write
+from kkz_xl.storage.atomic import atomic_write, atomic_write_bytes
 
 SAMPLE = resources.files("kkz_xl.sample") / "model_ogolny_powiazane.yaml"
+SAMPLE_SCENARIO = resources.files("kkz_xl.sample") / "gmina_przykladowa.yaml"
 
 
 def register(app: typer.Typer) -> None:
@@ -52,6 +60,69 @@ def tables(result: GeneralResult) -> dict[str, pd.DataFrame]:
     return out
 
 
+def _shipped(code: str, persons: float | None, inflow: float | None,
+             programme: str | None) -> GeneralIssue:
+    """The shipped multi-state model of ``code`` as a general-form issue, with its sources
+    printed: what each state, transition and cost is, where it comes from, its grade."""
+    models = shipped_models()
+    if code not in models:
+        raise InputError("--kwestia", f"kwestia {code!r} nie ma wbudowanego modelu "
+                         f"wielostanowego; modele: {', '.join(models)}")
+    base = default_base()
+    sample = {i.code: i for i in Scenario.load(Path(str(SAMPLE_SCENARIO))).issues}
+    own = sample.get(code)
+    issue = IssueScenario.model_validate({
+        "kod": code, "model": "wielostanowy", "program": programme,
+        "osoby": float(persons if persons is not None else (own.persons if own else 100.0)),
+        "naplyw": float(inflow if inflow is not None else (own.inflow if own else 0.0)),
+    })
+    inp = resolve_states(issue, base, base.price_year, "kwestia")
+    params = models[code]
+    console.print(f"[bold]{params.nazwa}[/] (jednostka: {params.jednostka})\n{params.opis}")
+    names = dict(zip(params.state_ids(), params.state_names(), strict=True))
+    table = Table(title="Przejścia bez działania (roczne prawdopodobieństwa)",
+                  title_justify="left")
+    for col in ("z", "do", "wartość", "rok", "stopień", "źródło"):
+        table.add_column(col)
+    for t in params.przejscia:
+        table.add_row(names[t.z], names[t.do], fmt_number(t.wartosc, 4), str(t.rok),
+                      str(t.stopien), t.zrodlo)
+    for s in params.stany:
+        if s.nastepny:
+            table.add_row(s.nazwa, names[s.nastepny], "reszta", "", "",
+                          "Stan czasu trwania: kto nie wychodzi, przechodzi do następnego roku.")
+    console.print(table)
+    costs = Table(title="Koszty na osobę w stanie (zł/rok, ceny bazy)", title_justify="left")
+    for col in ("linia", "płatnik", "stany × udział", "kwota", "stopień", "źródło"):
+        costs.add_column(col)
+    for c in params.koszty:
+        shares = ", ".join(f"{names[k]} × {fmt_number(v, 2)}" for k, v in c.stany.items())
+        costs.add_row(c.nazwa, PAYER_LABELS[c.platnik], shares, fmt_money(c.wartosc, 0),
+                      str(c.stopien), c.zrodlo)
+    console.print(costs)
+    prog = next(p for p in params.programy if p.id == inp.programme_id)
+    console.print(
+        f"[bold]Program[/]: {prog.nazwa} – zmienia: "
+        + "; ".join(f"{names[e.z]} → {names[e.do]} ({e.rodzaj})" for e in prog.zmienia)
+        + f"; skuteczność {fmt_number(prog.skutecznosc.wartosc, 3)} (stopień "
+        f"{prog.skutecznosc.stopien}: {prog.skutecznosc.zrodlo}); zasięg "
+        f"{fmt_number(prog.zasieg.wartosc, 2)} (stopień {prog.zasieg.stopien}); koszt "
+        f"{fmt_money(prog.koszt_uczestnika.wartosc, 0)} (stopień "
+        f"{prog.koszt_uczestnika.stopien}); finansowanie: {prog.finansowanie_zrodlo}")
+    console.print(f"Podział grupy: {params.podzial.zrodlo} (stopień {params.podzial.stopien})")
+    spec = to_general(inp, base.horizon, base.discount_rate)
+    for label, m in (("bez działania", spec.trans_z), ("w roku programu", spec.trans_a)):
+        mt = Table(title=f"Macierz przejść – {label} (wiersz: z, kolumna: do)",
+                   title_justify="left")
+        mt.add_column("z \\ do")
+        for state in spec.states:
+            mt.add_column(state, justify="right")
+        for state, row in zip(spec.states, m, strict=True):
+            mt.add_row(state, *[fmt_number(v, 4) for v in row])
+        console.print(mt)
+    return spec
+
+
 def _nan(x: np.ndarray) -> float | None:
     return float(x) if np.isfinite(x) else None
 
@@ -62,9 +133,30 @@ def model_ogolny(
         help="Plik YAML modelu (stany, przejścia, koszty); domyślnie przykład wbudowany.")] = None,
     wynik: Annotated[Path | None, typer.Option(
         "--wynik", "-w", help="Zapisz całe wyliczenie do pliku .xlsx.")] = None,
+    kwestia: Annotated[str | None, typer.Option(
+        "--kwestia", "-k", help="Pokaż wbudowany model wielostanowy kwestii (np. sieroctwo): "
+                                "stany, macierze, koszty i ich źródła.")] = None,
+    osoby: Annotated[float | None, typer.Option(
+        "--osoby", help="Liczba osób w grupie (z --kwestia); domyślnie jak w przykładzie "
+                        "gminy.")] = None,
+    naplyw: Annotated[float | None, typer.Option(
+        "--naplyw", help="Nowe osoby rocznie (z --kwestia); domyślnie jak w przykładzie.")] = None,
+    program: Annotated[str | None, typer.Option(
+        "--program", help="Program modelu (z --kwestia); domyślnie pierwszy.")] = None,
+    zapisz_model: Annotated[Path | None, typer.Option(
+        "--zapisz-model", help="Zapisz model kwestii w postaci ogólnej (YAML) do własnych "
+                               "zmian.")] = None,
 ) -> None:
     """Postać ogólna metody: poziomy nasilenia i problemy powiązane, z pełnym wyliczeniem."""
-    spec = GeneralIssue.load(plik or Path(str(SAMPLE)))
+    if kwestia is not None:
+        spec = _shipped(kwestia, osoby, naplyw, program)
+        if zapisz_model is not None:
+            data = spec.model_dump(by_alias=True, mode="json", exclude_none=True)
+            text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+            atomic_write_bytes(zapisz_model, text.encode("utf-8"))
+            err_console.print(f"Zapisano model: {zapisz_model}")
+    else:
+        spec = GeneralIssue.load(plik or Path(str(SAMPLE)))
     result = run_general(spec)
     ind = result.indicators
     console.print(f"[bold]{spec.name}[/] – horyzont {spec.horizon} lat, stopa "

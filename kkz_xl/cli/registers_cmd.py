@@ -6,23 +6,35 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from kkz_xl.cli.common import console, err_console, track, user_errors
-from kkz_xl.errors import InputError
+from kkz_xl.errors import InputError, KKZError
 from kkz_xl.polish import fmt_money, fmt_number, fmt_percent, plural
 from kkz_xl.registers.check import Level, Problem, check_register
 from kkz_xl.registers.export import Privacy, export_register
 from kkz_xl.registers.importing import import_file, load_mapping, parse_mapping_args
 from kkz_xl.registers.merge import display, merge_registers
-from kkz_xl.registers.reading import read_register
+from kkz_xl.registers.reading import read_register, read_registers
+from kkz_xl.registers.reconcile import (
+    ACCEPTED,
+    COUNTS,
+    LABELS,
+    REFUSED,
+    Reconciliation,
+    import_balance,
+    merge_balance,
+    reading_balance,
+    refused_file,
+)
 from kkz_xl.registers.register import Register
 from kkz_xl.registers.samples import sample_register
 from kkz_xl.registers.schema import CATALOGUE, LEADERS, Kind, RegisterSchema
 from kkz_xl.registers.search import search
 from kkz_xl.registers.workbook import build_workbook
-from kkz_xl.registers.writing import save_register
-from kkz_xl.storage.atomic import atomic_write
+from kkz_xl.registers.writing import save_register, spill_long_texts
+from kkz_xl.storage.atomic import atomic_write, atomic_write_bytes
 
 _SHOWN = {"katalog": ("id", "nazwa", "kwestie", "jst", "koszt_uczestnika", "skutecznosc",
                       "poziom_dowodow", "status"),
@@ -57,6 +69,78 @@ def _shown(schema: RegisterSchema, header: str, value: object) -> str:
     if col.kind == Kind.SHARE:
         return fmt_percent(typed, 0)
     return display(typed)
+
+
+# Terminal headers of the balance (the sheet and JSON carry the full labels).
+_SHORT = {"wiersze_we": "wiersze\nwe", "wiersze_umieszczone": "\numieszcz.",
+          "wiersze_polaczone": "\npołącz.", "wiersze_odrzucone": "\nodrzuc.",
+          "wiersze_utracone": "\nutrac.", "komorki_we": "komórki\nwe",
+          "komorki_umieszczone": "\numieszcz.", "komorki_polaczone": "\npołącz.",
+          "komorki_konflikty": "\nkonflikty", "komorki_odrzucone": "\nodrzuc.",
+          "komorki_utracone": "\nutrac."}
+
+
+def _read_all(paths: list[Path], schema: RegisterSchema, recon: Reconciliation, *,
+              values: bool, sheet: str | None = None) -> list[tuple[str, list[Register]]]:
+    """Every readable file's register sheets; a file that cannot be read is refused with its
+    reason in the reconciliation and the others go on."""
+    out: list[tuple[str, list[Register]]] = []
+    for path in track(paths, "Wczytywanie plików", total=len(paths)):
+        try:
+            out.append((path.name, read_registers(path, schema, values=values, sheet=sheet)))
+        except FileNotFoundError:
+            recon.files.append(refused_file(path.name, "nie znaleziono pliku"))
+        except KKZError as err:
+            recon.files.append(refused_file(path.name, str(err)))
+        except Exception as err:  # a file must never stop the others; the reason is shown
+            recon.files.append(refused_file(
+                path.name, f"nie udało się odczytać pliku ({type(err).__name__}: {err})"))
+    return out
+
+
+def _show_balance(recon: Reconciliation, json_path: Path | None) -> int:
+    """Print the balance per file and the notes; write JSON if asked; the exit code (1 when a
+    file was refused or anything is unaccounted for)."""
+    table = Table(title=f"Uzgodnienie ({recon.command}): gdzie trafił każdy wiersz i komórka",
+                  title_justify="left")
+    table.add_column("plik", overflow="fold")
+    for key in COUNTS:
+        table.add_column(_SHORT[key], justify="right")
+    for f in recon.files:
+        counts = f.counts()
+        lost = f.rows_lost or f.cells_lost
+        cells = [fmt_number(counts[k], 0) for k in COUNTS]
+        name = f.file if f.status == ACCEPTED else f"[red]{f.file} (odrzucony)[/]"
+        table.add_row(name, *(f"[red]{c}[/]" if lost else c for c in cells))
+    totals = recon.totals()
+    table.add_row("[bold]razem[/]", *(f"[bold]{fmt_number(totals[k], 0)}[/]" for k in COUNTS))
+    console.print(table)
+    for f in recon.files:
+        if f.status == REFUSED:
+            err_console.print(f"[red]Odrzucono plik {escape(f.file)}:[/] {escape(f.reason)}")
+        for reason, n in f.refused_reasons.items():
+            cells = plural(n, "komórkę", "komórki", "komórek")
+            console.print(f"[yellow]{escape(f.file)}: odrzucono {cells} – {escape(reason)}[/]")
+        for note in f.notes:
+            where = f", arkusz „{note.sheet}”" if note.sheet else ""
+            where += f", wiersz {note.row}" if note.row else ""
+            console.print(f"[dim]{escape(f.file + where)}: {note.kind} – "
+                          f"{escape(note.message)}[/]")
+        for where in f.lost:
+            err_console.print(f"[bold red]UTRACONE[/] {escape(f.file)}: {escape(where)}")
+    if json_path is not None:
+        atomic_write_bytes(json_path, recon.to_json().encode("utf-8"), backup=False)
+        console.print(f"Uzgodnienie zapisano do {json_path}")
+    code = 0
+    if not recon.balanced:
+        err_console.print("[bold red]Błąd uzgodnienia:[/] nie każdy wiersz lub komórka ma swoje "
+                          "miejsce (kolumna „utracone”); zgłoś to wraz z plikami.")
+        code = 1
+    if recon.refused_files:
+        err_console.print(f"[red]Plików odrzuconych: {len(recon.refused_files)}[/] – pozostałe "
+                          "przetworzono.")
+        code = 1
+    return code
 
 
 def _problems_table(problems: list[Problem]) -> Table:
@@ -95,29 +179,35 @@ def _group(schema: RegisterSchema, help_text: str) -> typer.Typer:
     @group.command("sprawdz")
     @user_errors
     def sprawdz(
-        pliki: Annotated[list[Path], typer.Argument(help="Pliki rejestru (.xlsx, .csv, .json).")],
+        pliki: Annotated[list[Path], typer.Argument(
+            help="Pliki rejestru (.xlsx, .xls, .csv, .json).")],
         arkusz: Annotated[str | None, typer.Option(help="Arkusz z tabelą rejestru.")] = None,
+        uzgodnienie: Annotated[Path | None, typer.Option(
+            help="Zapisz uzgodnienie (bilans wierszy i komórek) do pliku JSON.")] = None,
     ) -> None:
-        """Sprawdź rejestr: każdy problem z arkuszem, wierszem, kolumną i opisem."""
+        """Sprawdź rejestr: każdy problem z arkuszem, wierszem, kolumną i opisem; bilans."""
+        recon = Reconciliation("sprawdz")
         problems: list[Problem] = []
         rows = 0
-        for path in pliki:
-            reg = read_register(path, schema, arkusz)
-            rows += len(reg.rows)
-            problems += check_register(reg)
+        for name, regs in _read_all(pliki, schema, recon, values=False, sheet=arkusz):
+            for reg in regs:
+                rows += len(reg.rows)
+                problems += check_register(reg)
+            recon.files.append(reading_balance(name, regs))
         errors = sum(p.level == Level.ERROR for p in problems)
         if problems:
             console.print(_problems_table(problems))
+        code = _show_balance(recon, uzgodnienie)
         console.print(f"Sprawdzono {plural(rows, 'wiersz', 'wiersze', 'wierszy')} "
                       f"(plików: {len(pliki)}): błędy {errors}, "
                       f"ostrzeżenia {len(problems) - errors}.")
-        if errors:
+        if errors or code:
             raise typer.Exit(1)
 
     @group.command("importuj")
     @user_errors
     def importuj(
-        zrodlo: Annotated[Path, typer.Argument(help="Plik źródłowy (.csv, .xlsx, .json).")],
+        zrodlo: Annotated[Path, typer.Argument(help="Plik źródłowy (.csv, .xlsx, .xls, .json).")],
         do: Annotated[Path, typer.Option("--do", help="Rejestr (.xlsx), do którego dopisać "
                                          "wiersze; powstanie, jeśli go nie ma.")],
         mapowanie: Annotated[Path | None, typer.Option(
@@ -128,8 +218,10 @@ def _group(schema: RegisterSchema, help_text: str) -> typer.Typer:
         arkusz: Annotated[str | None, typer.Option(help="Arkusz pliku źródłowego.")] = None,
         nadawca: Annotated[str | None, typer.Option(
             help="Kto przesłał dane (domyślnie nazwa pliku).")] = None,
+        uzgodnienie: Annotated[Path | None, typer.Option(
+            help="Zapisz uzgodnienie także do pliku JSON.")] = None,
     ) -> None:
-        """Dopisz wiersze z CSV/XLSX/JSON do rejestru, z mapowaniem kolumn."""
+        """Dopisz wiersze z CSV/XLSX/JSON do rejestru, z mapowaniem kolumn i bilansem."""
         mapping = load_mapping(mapowanie) if mapowanie else {}
         mapping.update(parse_mapping_args(kolumna or []))
         result = import_file(zrodlo, schema, mapping, sheet=arkusz, sender=nadawca)
@@ -142,17 +234,26 @@ def _group(schema: RegisterSchema, help_text: str) -> typer.Typer:
             table.add_row(source, f"[yellow]{source} (nowa kolumna)[/]")
         console.print(table)
         target = read_register(do, schema) if do.exists() else Register.empty(schema)
+        start = len(target.rows)
         target.add_rows(result.register.rows)
-        backup = save_register(target, do)
+        recon = Reconciliation("importuj")
+        balance = import_balance(zrodlo.name, result.sources, result.sent,
+                                 target.rows[start:], result.refused)
+        balance.notes += spill_long_texts(target, do)
+        recon.files.append(balance)
+        backup = save_register(target, do, reconciliation=recon)
         problems = check_register(read_register(do, schema))
         added = plural(len(result.register.rows), "wiersz", "wiersze", "wierszy")
+        code = _show_balance(recon, uzgodnienie)
         console.print(f"Dopisano {added}; w rejestrze jest ich {len(target.rows)}. Problemy "
                       f"po imporcie: {len(problems)} "
                       f"(szczegóły: kkz {schema.kind} sprawdz {do}).")
         if result.contacts_removed:
             err_console.print(f"[yellow]Usunięto dane kontaktowe z {result.contacts_removed} "
-                              "wierszy bez zapisanej zgody.[/]")
+                              "wierszy bez ważnej zgody.[/]")
         _saved(do, backup)
+        if code:
+            raise typer.Exit(code)
 
     @group.command("scal")
     @user_errors
@@ -160,18 +261,37 @@ def _group(schema: RegisterSchema, help_text: str) -> typer.Typer:
         pliki: Annotated[list[Path], typer.Argument(help="Rejestry przesłane przez JST.")],
         wynik: Annotated[Path, typer.Option("--wynik", "-o",
                                             help="Rejestr regionalny (.xlsx).")],
+        uzgodnienie: Annotated[Path | None, typer.Option(
+            help="Zapisz uzgodnienie także do pliku JSON.")] = None,
     ) -> None:
-        """Dyfuzor: scal rejestry wielu JST w rejestr regionalny, bez utraty danych."""
-        registers = []
-        problems = 0
-        for path in track(pliki, "Wczytywanie i sprawdzanie plików", total=len(pliki)):
-            reg = read_register(path, schema)
-            problems += sum(p.level == Level.ERROR for p in check_register(reg))
-            registers.append(reg)
+        """Dyfuzor: scal rejestry wielu JST w rejestr regionalny, bez utraty danych.
+
+        Istniejący rejestr regionalny (--wynik) wchodzi do scalenia: decyzje z arkusza
+        „Konflikty” i wartości wpisane w nim ręcznie zostają.
+        """
+        recon = Reconciliation("scal")
+        inputs = list(pliki)
+        if wynik.exists() and all(p.resolve() != wynik.resolve() for p in pliki):
+            inputs.insert(0, wynik)
+        files = _read_all(inputs, schema, recon, values=True)
+        for name, regs in files:
+            if name == wynik.name:
+                for reg in regs:
+                    reg.base = True
+        registers = [reg for _, regs in files for reg in regs]
+        problems = sum(p.level == Level.ERROR for reg in registers for p in check_register(reg))
+        if not registers:
+            _show_balance(recon, uzgodnienie)
+            raise InputError("pliki", "żaden plik nie dał się odczytać; nic nie scalono")
         result = merge_registers(registers)
+        recon.files[:0] = merge_balance(files, registers, result)
+        long_notes = spill_long_texts(result.register, wynik)
+        if long_notes:
+            recon.files[0].notes += long_notes
         backup = save_register(result.register, wynik, with_conflicts=True,
-                               conflict_ids=result.ids)
+                               conflict_ids=result.ids, reconciliation=recon)
         out = result.register
+        code = _show_balance(recon, uzgodnienie)
         summary = Table(title="Dyfuzor – podsumowanie", title_justify="left", show_header=False)
         summary.add_column()
         summary.add_column(justify="right")
@@ -182,12 +302,15 @@ def _group(schema: RegisterSchema, help_text: str) -> typer.Typer:
             ("połączone powtórzenia", result.duplicates_joined),
             ("wiersze z konfliktem", sum(1 for r in out.rows if r.get(schema.header("konflikty")))),
             ("wartości w arkuszu Konflikty", len(out.conflicts)),
+            ("konflikty rozstrzygnięte decyzją", result.decisions),
             ("błędy w plikach źródłowych", problems),
-            ("wiersze bez zgody – usunięte kontakty", result.contacts_removed),
+            ("wiersze bez ważnej zgody – usunięte kontakty", result.contacts_removed),
         ):
             summary.add_row(label, fmt_number(value, 0))
         console.print(summary)
         _saved(wynik, backup)
+        if code:
+            raise typer.Exit(code)
 
     @group.command("eksportuj")
     @user_errors

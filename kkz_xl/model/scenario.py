@@ -28,6 +28,7 @@ from kkz_xl.model.payers import Payer
 from kkz_xl.model.validation import polish_errors
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.params.schema import CostItem
+from kkz_xl.storage.atomic import atomic_write_bytes
 from kkz_xl.storage.datafile import load_user_file
 
 JstKind = Literal["gmina", "powiat", "miasto na prawach powiatu"]
@@ -70,6 +71,13 @@ class IssueScenario(_Model):
     financing: dict[Payer, Probability] | None = Field(
         None, alias="finansowanie"
     )
+    model: Literal["wielostanowy", "dwustanowy"] | None = Field(
+        None, alias="model",
+        description="form of the issue: the shipped multi-state model (default where one "
+                    "exists, kkz_xl/params/data/models) or the two-state form")
+    persons_by_state: dict[str, NonNegative] | None = Field(
+        None, alias="osoby_wg_stanow",
+        description="the group split by the multi-state model's states (adds up to osoby)")
 
     @field_validator("financing")
     @classmethod
@@ -85,6 +93,9 @@ class Scenario(_Model):
     horizon: Years | None = Field(None, alias="horyzont")
     rate: Rate | None = Field(None, alias="stopa")
     issues: list[IssueScenario] = Field(alias="kwestie", min_length=1)
+    conservative_gains: bool | None = Field(
+        None, alias="korzysci_ostrozne",
+        description="fiscal gains without pension contributions (default: the base's)")
     monte_carlo: MonteCarloSettings = Field(default_factory=MonteCarloSettings,
                                             alias="monte_carlo")
 
@@ -109,8 +120,6 @@ class Scenario(_Model):
     def save(self, path: Path) -> Path | None:
         """Write YAML or JSON (by the file's extension), atomically; returns the backup copy
         of the previous version, if there was one."""
-        from kkz_xl.storage.atomic import atomic_write_bytes
-
         path = Path(path)
         data = self.dump()
         if path.suffix.lower() == ".json":
@@ -150,8 +159,25 @@ class Scenario(_Model):
         """Each issue's full inputs, with the fields that came from the parameter base."""
         base = base or default_base()
         price_year, _, _ = self.settings(base)
-        return [resolve_issue(i, base, price_year, f"kwestie[{index + 1}]")
-                for index, i in enumerate(self.issues)]
+        resolved = [resolve_issue(i, base, price_year, f"kwestie[{index + 1}]",
+                                  conservative=self.conservative_gains)
+                    for index, i in enumerate(self.issues)]
+        if self.jst.kind == "powiat":
+            resolved = [_run_by_powiat(r) for r in resolved]
+        return resolved
+
+
+def _run_by_powiat(r: ResolvedIssue) -> ResolvedIssue:
+    """In a powiat's scenario the powiat runs the programme: the base's local-government share
+    (written for the gmina that usually runs it) is the powiat's. A JST's own ``finansowanie``
+    is kept as given."""
+    shares = r.inputs.financing
+    if "finansowanie" not in r.from_base or Payer.GMINA not in shares:
+        return r
+    moved = {p: s for p, s in shares.items() if p != Payer.GMINA}
+    moved[Payer.POWIAT] = moved.get(Payer.POWIAT, 0.0) + shares[Payer.GMINA]
+    inputs = r.inputs.model_copy(update={"financing": moved})
+    return r.model_copy(update={"inputs": inputs})
 
 
 class ResolvedIssue(_Model):
@@ -167,8 +193,11 @@ def _line(item: CostItem, factor: float) -> CostLine:
 
 
 def resolve_issue(i: IssueScenario, base: ParameterBase, price_year: int,
-                  where: str = "kwestia") -> ResolvedIssue:
-    """One issue's full inputs: the JST's figures, the rest from the parameter base."""
+                  where: str = "kwestia", *, conservative: bool | None = None) -> ResolvedIssue:
+    """One issue's full inputs: the JST's figures, the rest from the parameter base.
+
+    ``conservative``: the variant of the base's derived fiscal gains (None: the base's default).
+    """
     try:
         params = base.issue(i.code)
     except InputError as err:
@@ -196,7 +225,7 @@ def resolve_issue(i: IssueScenario, base: ParameterBase, price_year: int,
     gains = i.gains
     if gains is None:
         from_base.append("korzysci")
-        gains = [_line(c, money(c.rok_cen)) for c in params.korzysci]
+        gains = [_line(c, money(c.rok_cen)) for c in base.gains(i.code, conservative)]
     inputs = IssueInputs(
         osoby=i.persons,
         koszty=costs,

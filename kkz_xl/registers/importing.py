@@ -14,15 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import yaml
 
 from kkz_xl.errors import DataError, InputError
-from kkz_xl.registers.consent import strip_unconsented
-from kkz_xl.registers.reading import read_csv_rows, read_json_rows
-from kkz_xl.registers.register import Register
+from kkz_xl.registers.consent import consent_of, remove_contacts
+from kkz_xl.registers.reading import read_registers
+from kkz_xl.registers.register import Register, Row
 from kkz_xl.registers.schema import RegisterSchema
-from kkz_xl.registers.text import fold, squash
+from kkz_xl.registers.text import fold
 from kkz_xl.registers.values import is_empty
 
 
@@ -32,6 +31,9 @@ class ImportResult:
     mapped: dict[str, str]  # source header → register header
     unmapped: list[str] = field(default_factory=list)  # kept as extra columns
     contacts_removed: int = 0
+    sources: list[Register] = field(default_factory=list)  # the sheets as read
+    sent: list[Row] = field(default_factory=list)  # each row as sent (mapped headers)
+    refused: dict[tuple[int, str], str] = field(default_factory=dict)  # (row, header) → why
 
 
 def load_mapping(path: Path) -> dict[str, str]:
@@ -58,84 +60,56 @@ def parse_mapping_args(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[str], list[list[Any]]]:
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        if sheet is not None and sheet not in wb.sheetnames:
-            raise InputError("--arkusz", f"brak arkusza „{sheet}”; są: {', '.join(wb.sheetnames)}")
-        ws = wb[sheet] if sheet else wb.worksheets[0]
-        grid = [list(r) for r in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
-    grid = [r for r in grid if not all(is_empty(c) for c in r)]
-    if not grid:
-        raise DataError(f"{path.name}: arkusz jest pusty")
-    header = [squash(str(c)) if not is_empty(c) else f"Kolumna {i + 1}"
-              for i, c in enumerate(grid[0])]
-    return header, grid[1:]
-
-
-def source_rows(path: Path, sheet: str | None = None) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows of a source file (.csv, .xlsx, .json)."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return read_csv_rows(path)
-    if suffix == ".json":
-        return read_json_rows(path)
-    if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path, sheet)
-    raise InputError("plik", f"obsługiwane formaty: .csv, .xlsx, .json; otrzymano {path.name}")
-
-
-def resolve_mapping(schema: RegisterSchema, source_headers: list[str],
-                    mapping: Mapping[str, str]) -> dict[str, str]:
-    """Source header → register header, from the user's mapping and then by name."""
-    targets = {fold(h): h for h in schema.headers}
-    targets.update({fold(c.key): c.header for c in schema.columns})
-    out: dict[str, str] = {}
-    by_fold = {fold(h): h for h in source_headers}
-    for source, target in mapping.items():
-        if fold(source) not in by_fold:
-            raise InputError("mapowanie", f"w pliku źródłowym nie ma kolumny „{source}”; są: "
-                             + ", ".join(source_headers))
-        if fold(target) not in targets:
-            raise InputError("mapowanie", f"rejestr nie ma kolumny „{target}”; są: "
-                             + ", ".join(schema.headers))
-        out[by_fold[fold(source)]] = targets[fold(target)]
-    for header in source_headers:
-        if header not in out and fold(header) in targets:
-            out[header] = targets[fold(header)]
-    taken: dict[str, str] = {}
-    for source, target in out.items():
-        if target in taken:
-            raise InputError("mapowanie", f"kolumny „{taken[target]}” i „{source}” wskazują tę "
-                             f"samą kolumnę rejestru „{target}”")
-        taken[target] = source
-    return out
-
-
 def import_file(path: Path, schema: RegisterSchema, mapping: Mapping[str, str] | None = None,
                 *, sheet: str | None = None, sender: str | None = None,
                 today: dt.date | None = None) -> ImportResult:
-    """Rows of ``path`` as register rows; provenance filled, unconsented contacts removed."""
+    """Rows of every register-like sheet of ``path`` as register rows; provenance filled,
+    contacts without a valid consent removed (and recorded as refused)."""
     path = Path(path)
-    header, body = source_rows(path, sheet)
-    resolved = resolve_mapping(schema, header, mapping or {})
-    unmapped = [h for h in header if h not in resolved]
-    names = [resolved.get(h, h) for h in header]
-    rows = []
-    for cells in body:
-        if all(is_empty(c) for c in cells):
-            continue
-        rows.append({n: (cells[i] if i < len(cells) else None) for i, n in enumerate(names)})
-    headers = schema.headers + [h for h in unmapped if h not in schema.headers]
-    register = Register(schema, headers, rows, source=path.name, sheet=sheet or path.stem)
+    mapping = dict(mapping or {})
+    for target in mapping.values():
+        if target not in schema.by_header and fold(target) not in {
+                fold(h) for h in schema.headers}:
+            raise InputError("mapowanie", f"rejestr nie ma kolumny „{target}”; są: "
+                             + ", ".join(schema.headers))
+    by_fold = {fold(h): h for h in schema.headers}
+    mapping = {k: by_fold.get(fold(v), v) for k, v in mapping.items()}
+    sources = read_registers(path, schema, values=True, sheet=sheet, mapping=mapping,
+                             loose=True)
+    mapped: dict[str, str] = {}
+    for reg in sources:
+        for note in reg.notes:
+            if note.kind == "nagłówek" and note.column:
+                mapped[note.message.split("”")[0].lstrip("„")] = note.column
+    known = set(schema.headers)
+    unmapped = [h for reg in sources for h in reg.headers if h not in known]
+    for h in schema.headers:
+        if any(h in reg.headers for reg in sources) and h not in mapped.values():
+            mapped.setdefault(h, h)
+    headers = schema.headers + list(dict.fromkeys(unmapped))
+    rows: list[Row] = []
+    sent: list[Row] = []
+    refs: list[int] = []
+    for reg in sources:
+        for i, row in enumerate(reg.rows):
+            sent.append(dict(row))
+            rows.append(dict(row))
+            refs.append(reg.row_numbers[i])
+    register = Register(schema, headers, rows, source=path.name, sheet=sheet or path.stem,
+                        row_numbers=refs or [])
     who, when = schema.header("przeslal"), schema.header("data_przeslania")
-    for row in rows:
+    refused: dict[tuple[int, str], str] = {}
+    removed = 0
+    for i, row in enumerate(rows):
+        consent = consent_of(schema, row, today)
+        if not consent.valid:
+            changed = remove_contacts(schema, row)
+            for h in changed:
+                refused[(i, h)] = f"dane kontaktowe usunięte: {consent.reason}"
+            removed += bool(changed)
         if is_empty(row.get(who)):
             row[who] = sender or path.stem
         if is_empty(row.get(when)):
             row[when] = today or dt.date.today()
-    removed = strip_unconsented(register)
-    return ImportResult(register, resolved, unmapped, removed)
+    return ImportResult(register, mapped, list(dict.fromkeys(unmapped)), removed, sources,
+                        sent, refused)

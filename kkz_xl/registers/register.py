@@ -18,6 +18,22 @@ from kkz_xl.registers.values import is_empty
 Row = dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Note:
+    """Something the reader or the Dyfuzor did to a file's content, said in Polish: a header
+    mapped, an encoding detected, control characters cleaned, a sheet skipped."""
+
+    kind: str  # short Polish category, e.g. "nagłówek", "kodowanie", "znaki sterujące"
+    message: str
+    sheet: str = ""
+    row: int = 0
+    column: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rodzaj": self.kind, "opis": self.message, "arkusz": self.sheet,
+                "wiersz": self.row, "kolumna": self.column}
+
+
 @dataclass(frozen=True, order=True)
 class Conflict:
     """One source's value of a column on which the sources of a regional row disagree."""
@@ -28,6 +44,7 @@ class Conflict:
     source: str  # provenance entry of the row that holds it
     name: str = field(compare=False, default="")  # display name and JST of the row
     jst: str = field(compare=False, default="")
+    decision: str = field(compare=False, default="")  # „Decyzja” typed by a person, if any
 
 
 @dataclass
@@ -42,6 +59,15 @@ class Register:
     row_numbers: list[int] = field(default_factory=list)  # sheet row of each row
     conflicts: list[Conflict] = field(default_factory=list)  # carried from a conflicts sheet
     received: dt.date | None = None  # the file's date: when it was sent, for provenance
+    notes: list[Note] = field(default_factory=list)  # what reading changed or skipped
+    cells_in: int | None = None  # non-empty cells under the header as found in the file
+    # Last sheet row of the rows typed straight under an Excel table that did not grow: the
+    # in-place writer takes them into the table (they are the register's, not the user's).
+    extent: int = 0
+    base: bool = False  # the regional register of the previous round (``scal --wynik``)
+    # What the Dyfuzor wrote last time, per regional ID: header → digest (hidden sheet), so
+    # that a value typed by a person is told from one the Dyfuzor put there.
+    written: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.sheet:

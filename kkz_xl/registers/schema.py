@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
-from kkz_xl.params.base import ISSUE_ORDER, default_base
+from kkz_xl.params.base import default_base
 from kkz_xl.registers import values as v
 
 
@@ -95,15 +95,8 @@ MAZOWIECKIE_POWIATY: dict[str, str] = {
 
 @cache
 def issue_names() -> dict[str, str]:
-    """Issue code → name from the parameter base, in the KKZ order.
-
-    Codes of the KKZ list not yet in the base are still valid (shown by their code), so a
-    register written today stays valid while the base is being completed.
-    """
-    names = {code: issue.nazwa for code, issue in default_base().issues.items()}
-    for code in ISSUE_ORDER:
-        names.setdefault(code, code)
-    return names
+    """Issue code → name from the parameter base, in the KKZ order (the base's ``kolejnosc``)."""
+    return {code: issue.nazwa for code, issue in default_base().issues.items()}
 
 
 @cache
@@ -225,6 +218,10 @@ _TRAIL = Column("pochodzenie", "Pochodzenie", Kind.LONG_TEXT,
 _CONFLICTS = Column("konflikty", "Konflikty", Kind.TEXT,
                     "Kolumny, w których zgłoszenia się różnią; wartości są w arkuszu "
                     "„Konflikty” (wypełnia Dyfuzor).", merge=Merge.UNION, width=22)
+_SOURCE_ID = Column("id_zgloszenia", "ID w zgłoszeniu", Kind.TEXT,
+                    "Identyfikatory, które wierszowi nadały JST w swoich plikach (wypełnia "
+                    "Dyfuzor: regionalne ID zastępuje je w kolumnie „ID”, nic nie ginie).",
+                    merge=Merge.UNION, width=16)
 _UPDATED = Column("data_aktualizacji", "Data aktualizacji", Kind.DATE,
                   "Data ostatniej aktualizacji wiersza (RRRR-MM-DD).", merge=Merge.LATEST,
                   width=14)
@@ -285,7 +282,7 @@ CATALOGUE = RegisterSchema(
                "Skąd informacja: raport, strona, uchwała (adres lub opis).", width=30),
         Column("status", "Status", Kind.STATUS, "Stan programu: " + ", ".join(STATUSES) + ".",
                width=14),
-        _UPDATED, _SENDER, _SENT, _TRAIL, _CONFLICTS,
+        _UPDATED, _SENDER, _SENT, _TRAIL, _CONFLICTS, _SOURCE_ID,
     ),
 )
 
@@ -324,7 +321,7 @@ LEADERS = RegisterSchema(
         Column("zgoda_zakres", "Zgoda – zakres", Kind.CONSENT,
                "Zakres zgody: " + "; ".join(f"„{k}” – {d}" for k, d in CONSENT_SCOPE_HELP.items())
                + ".", width=24),
-        _UPDATED, _SENDER, _SENT, _TRAIL, _CONFLICTS,
+        _UPDATED, _SENDER, _SENT, _TRAIL, _CONFLICTS, _SOURCE_ID,
     ),
 )
 
@@ -338,4 +335,6 @@ CONFLICT_SHEET = "Konflikty"
 CONFLICT_HEADERS: tuple[str, ...] = ("ID", "Nazwa", "JST", "Kolumna", "Wartość", "Źródło",
                                      "Decyzja")
 INSTRUCTIONS_SHEET = "Instrukcja"
+RECONCILIATION_SHEET = "Uzgodnienie"  # where every sent row and cell went (reconcile.py)
+STATE_SHEET = "Dyfuzor_stan"  # hidden: fingerprints of what the Dyfuzor wrote, by ID
 LISTS_SHEET = "Słowniki"

@@ -4,6 +4,7 @@ validation messages, a lists sheet, the instructions sheet and (after a merge) t
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -24,6 +25,8 @@ from kkz_xl.registers.schema import (
     INSTRUCTIONS_SHEET,
     LISTS_SHEET,
     MAZOWIECKIE_POWIATY,
+    RECONCILIATION_SHEET,
+    STATE_SHEET,
     STATUSES,
     Column,
     Kind,
@@ -110,7 +113,8 @@ def _write_table_sheet(ws: Worksheet, register: Register, formulas: bool = False
     headers = register.headers
     columns = [schema.by_header.get(h) for h in headers]
     for j, header in enumerate(headers, start=1):
-        cell = ws.cell(1, j, header)
+        cell = ws.cell(1, j)
+        put(cell, header)  # a header from a CSV may look like a formula: it stays text
         # Also set on the cells: viewers that ignore table styles still show a header.
         cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN
     ws.row_dimensions[1].height = 32
@@ -271,7 +275,8 @@ def write_conflicts_sheet(wb: Workbook, schema: RegisterSchema,
     for j, header in enumerate(CONFLICT_HEADERS, start=1):
         ws.cell(1, j, header)
     for i, c in enumerate(rows, start=2):
-        values = (ids.get(c.key, ""), c.name, c.jst, c.column, c.value, c.source)
+        values = (ids.get(c.key, ""), c.name, c.jst, c.column, c.value, c.source,
+                  c.decision or None)
         for j, value in enumerate(values, start=1):
             put(ws.cell(i, j), value)
     table_for(ws, "TabKonflikty", list(CONFLICT_HEADERS), len(rows))
@@ -281,7 +286,8 @@ def write_conflicts_sheet(wb: Workbook, schema: RegisterSchema,
 
 
 def build_workbook(register: Register, *, with_conflicts: bool = False,
-                   conflict_ids: dict[tuple[str, str], str] | None = None) -> Workbook:
+                   conflict_ids: dict[tuple[str, str], str] | None = None,
+                   reconciliation: Any = None) -> Workbook:
     """A new register workbook holding ``register``."""
     wb = Workbook()
     ws = wb.active
@@ -291,6 +297,9 @@ def build_workbook(register: Register, *, with_conflicts: bool = False,
     _write_lists(wb, register)
     if with_conflicts:
         write_conflicts_sheet(wb, register.schema, register.conflicts, conflict_ids or {})
+        write_state_sheet(wb, register)
+    if reconciliation is not None:
+        write_reconciliation_sheet(wb, reconciliation)
     wb.active = wb.sheetnames.index(register.schema.sheet)
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet.title == register.schema.sheet
@@ -301,3 +310,87 @@ def build_workbook(register: Register, *, with_conflicts: bool = False,
 def add_table_column(table: Table, header: str) -> None:
     ids = [tc.id for tc in table.tableColumns]
     table.tableColumns.append(TableColumn(id=max(ids, default=0) + 1, name=header))
+
+
+def write_reconciliation_sheet(wb: Workbook, recon: Any) -> None:
+    """The „Uzgodnienie” sheet: each file's balance (rows and cells in, placed, joined, in
+    conflicts, refused, lost) and below it every note of the reading (mappings, encodings…)."""
+    from kkz_xl.registers.reconcile import COUNTS, LABELS
+
+    if RECONCILIATION_SHEET in wb.sheetnames:
+        del wb[RECONCILIATION_SHEET]
+    ws = wb.create_sheet(RECONCILIATION_SHEET)
+    keys = ["plik", "status", *COUNTS, "powod"]
+    put(ws.cell(1, 1), f"Uzgodnienie ({recon.command}, {recon.made:%Y-%m-%d %H:%M}): "
+        + ("każdy wiersz i każda komórka mają swoje miejsce" if recon.balanced
+           else "NIEUZGODNIONE – są utracone wiersze lub komórki"))
+    ws.cell(1, 1).font = _TITLE
+    for j, key in enumerate(keys, start=1):
+        cell = ws.cell(3, j)
+        put(cell, LABELS[key])
+        cell.font, cell.fill, cell.alignment = _BOLD, _HEAD_FILL, _WRAP
+        ws.column_dimensions[get_column_letter(j)].width = 30 if key in ("plik", "powod") else 13
+    r = 4
+    for f in recon.files:
+        data = {"plik": f.file, "status": f.status, "powod": f.reason, **f.counts()}
+        for j, key in enumerate(keys, start=1):
+            put(ws.cell(r, j), data[key])
+        r += 1
+    totals = recon.totals()
+    put(ws.cell(r, 1), "Razem")
+    ws.cell(r, 1).font = _BOLD
+    for j, key in enumerate(keys, start=1):
+        if key in totals:
+            put(ws.cell(r, j), totals[key])
+            ws.cell(r, j).font = _BOLD
+    r += 2
+    for j, head in enumerate(("Plik", "Arkusz", "Wiersz", "Kolumna", "Rodzaj", "Opis"), start=1):
+        cell = ws.cell(r, j)
+        put(cell, head)
+        cell.font, cell.fill = _BOLD, _HEAD_FILL
+    for f in recon.files:
+        entries = [(n.sheet, n.row or None, n.column, n.kind, n.message) for n in f.notes]
+        entries += [("", None, "", "odrzucone", f"{reason}: {n}")
+                    for reason, n in f.refused_reasons.items()]
+        entries += [("", None, "", "UTRACONE", where) for where in f.lost]
+        for entry in entries:
+            r += 1
+            for j, value in enumerate((f.file, *entry), start=1):
+                put(ws.cell(r, j), value)
+    ws.freeze_panes = "A4"
+
+
+
+def value_digest(column: Column | None, value: object) -> str:
+    """A short fingerprint of a cell as the Dyfuzor reads it (``1200`` = ``1200.0``)."""
+    import hashlib
+
+    from kkz_xl.registers.merge import _typed, display
+
+    return hashlib.sha1(display(_typed(column, value)).encode("utf-8")).hexdigest()[:10]
+
+
+def write_state_sheet(wb: Workbook, register: Register) -> None:
+    """A hidden sheet with a fingerprint of every cell the Dyfuzor wrote, by regional ID: at
+    the next round a cell that differs was typed by a person (kept as their decision, or
+    credited to the gmina that sent the file back)."""
+    import json
+
+    if STATE_SHEET in wb.sheetnames:
+        del wb[STATE_SHEET]
+    ws = wb.create_sheet(STATE_SHEET)
+    ws.sheet_state = "hidden"
+    schema = register.schema
+    id_h = schema.header("id")
+    put(ws.cell(1, 1), "ID")
+    put(ws.cell(1, 2), "Zapis Dyfuzora (nie edytuj)")
+    r = 1
+    for row in register.rows:
+        ident = row.get(id_h)
+        if is_empty(ident):
+            continue
+        digests = {h: value_digest(schema.by_header.get(h), v) for h, v in row.items()
+                   if not is_empty(v)}
+        r += 1
+        put(ws.cell(r, 1), str(ident))
+        put(ws.cell(r, 2), json.dumps(digests, ensure_ascii=False, sort_keys=True))

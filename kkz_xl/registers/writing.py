@@ -23,10 +23,16 @@ from kkz_xl.errors import DataError, InputError
 from kkz_xl.registers.cells import cell_value, put
 from kkz_xl.registers.preserve import inventory, preservation_problems
 from kkz_xl.registers.reading import canonical_headers, find_table, read_xlsx, sheet_parts
-from kkz_xl.registers.register import Register
+from kkz_xl.registers.register import Note, Register
 from kkz_xl.registers.values import is_empty
-from kkz_xl.registers.workbook import add_table_column, build_workbook, write_conflicts_sheet
-from kkz_xl.storage.atomic import atomic_write
+from kkz_xl.registers.workbook import (
+    add_table_column,
+    build_workbook,
+    write_conflicts_sheet,
+    write_reconciliation_sheet,
+    write_state_sheet,
+)
+from kkz_xl.storage.atomic import atomic_write, atomic_write_bytes
 
 
 def _refuse(path: Path, reason: str) -> DataError:
@@ -35,7 +41,8 @@ def _refuse(path: Path, reason: str) -> DataError:
 
 
 def _update_in_place(path: Path, tmp: Path, register: Register, with_conflicts: bool,
-                     conflict_ids: dict[tuple[str, str], str] | None) -> None:
+                     conflict_ids: dict[tuple[str, str], str] | None,
+                     reconciliation: Any = None) -> None:
     schema = register.schema
     lost = preservation_problems(path)
     if lost:
@@ -56,8 +63,11 @@ def _update_in_place(path: Path, tmp: Path, register: Register, with_conflicts: 
     last_col = min_col + len(columns) - 1
     last_row = min_row + max(len(register.rows), 1)
     # Cells the grown table would cover must be empty: they are the user's, not the table's.
+    ours = max(max_row, register.extent)  # rows typed just under the table are the table's
     for r in range(min_row, last_row + 1):
         for c in range(min_col, last_col + 1):
+            if r <= ours and r > max_row:
+                continue
             if (r > max_row or c > max_col) and not is_empty(ws.cell(r, c).value):
                 ref = f"{get_column_letter(c)}{r}"
                 raise _refuse(path, f"tabela ma urosnąć, a komórka {ref} arkusza „{where.sheet}” "
@@ -73,7 +83,7 @@ def _update_in_place(path: Path, tmp: Path, register: Register, with_conflicts: 
             if cell.value == value and type(cell.value) is type(value):
                 continue  # unchanged: keep the cell exactly as the user left it
             put(cell, value, schema.by_header.get(h), formulas=True)
-    for r in range(last_row + 1, max_row + 1):  # the table shrank: empty its old rows
+    for r in range(last_row + 1, ours + 1):  # the table shrank: empty its old rows
         for c in range(min_col, last_col + 1):
             ws.cell(r, c).value = None
     ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(last_col)}{last_row}"
@@ -82,6 +92,9 @@ def _update_in_place(path: Path, tmp: Path, register: Register, with_conflicts: 
         table.autoFilter.ref = ref
     if with_conflicts:
         write_conflicts_sheet(wb, schema, register.conflicts, conflict_ids or {})
+        write_state_sheet(wb, register)
+    if reconciliation is not None:
+        write_reconciliation_sheet(wb, reconciliation)
     wb.save(tmp)
 
 
@@ -124,7 +137,8 @@ def _sheet_names(path: Path) -> list[str]:
 
 
 def save_register(register: Register, path: Path, *, with_conflicts: bool = False,
-                  conflict_ids: dict[tuple[str, str], str] | None = None) -> Path | None:
+                  conflict_ids: dict[tuple[str, str], str] | None = None,
+                  reconciliation: Any = None) -> Path | None:
     """Write ``register`` to ``path`` (new, or updated in place); return the backup's path."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
@@ -134,10 +148,40 @@ def save_register(register: Register, path: Path, *, with_conflicts: bool = Fals
 
     def write(tmp: Path) -> None:
         if existing:
-            _update_in_place(path, tmp, register, with_conflicts, conflict_ids)
+            _update_in_place(path, tmp, register, with_conflicts, conflict_ids, reconciliation)
         else:
-            build_workbook(register, with_conflicts=with_conflicts,
-                           conflict_ids=conflict_ids).save(tmp)
+            build_workbook(register, with_conflicts=with_conflicts, conflict_ids=conflict_ids,
+                           reconciliation=reconciliation).save(tmp)
         _verify(tmp, register, path if existing else None)
 
     return atomic_write(path, write)
+
+
+EXCEL_CELL_LIMIT = 32767  # characters a cell can hold (Excel's specification and limits)
+
+
+def _safe(text: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in text)[:40]
+
+
+def spill_long_texts(register: Register, path: Path) -> list[Note]:
+    """Texts longer than a cell can hold: kept whole in ``<name>_dlugie_teksty/`` beside
+    ``path``; the cell keeps their beginning and names the file. Returns a note per cell."""
+    notes: list[Note] = []
+    side = path.with_name(f"{path.stem}_dlugie_teksty")
+    id_h = register.schema.header("id")
+    for i, row in enumerate(register.rows):
+        for h, value in row.items():
+            if not isinstance(value, str) or len(value) <= EXCEL_CELL_LIMIT:
+                continue
+            side.mkdir(exist_ok=True)
+            where = str(row.get(id_h) or f"w{register.row_numbers[i]}")
+            target = side / f"{_safe(where)}_{_safe(h)}.txt"
+            atomic_write_bytes(target, value.encode("utf-8"), backup=False)
+            tail = f" […] (pełny tekst, {len(value)} znaków: {side.name}/{target.name})"
+            row[h] = value[: EXCEL_CELL_LIMIT - len(tail)] + tail
+            notes.append(Note("długi tekst", f"tekst ma {len(value)} znaków, a komórka Excela "
+                              f"mieści 32 767: w komórce jego początek, całość w pliku "
+                              f"{side.name}/{target.name}", register.sheet,
+                              register.row_numbers[i], h))
+    return notes

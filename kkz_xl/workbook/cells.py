@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kkz_xl.workbook.style import BORDER
+from kkz_xl.office.xlsx_style import BORDER
 
 Value = float | int | str | bool | None
 LINK_FONT = Font(color="1F4E78")

@@ -158,7 +158,7 @@ class WorkbookInputs:
         if self.indexation is not None:
             return self.indexation
         general = (base or default_base()).general
-        return general.inflacja.wartosc if general.inflacja else 0.0
+        return general.indeksacja.wartosc
 
     def issue(self, code: str) -> IssueRow:
         return next(i for i in self.issues if i.code == code)

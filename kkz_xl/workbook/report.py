@@ -14,8 +14,8 @@ import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
 from kkz_xl.errors import DataError, InputError
-from kkz_xl.libreoffice import convert, soffice_path
 from kkz_xl.model.payers import PAYER_LABELS, Payer
+from kkz_xl.office.libreoffice import convert, soffice_path
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.build import build as build_workbook

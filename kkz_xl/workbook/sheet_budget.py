@@ -18,6 +18,20 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kkz_xl.model.labels import FLOW_COLUMNS, FLOW_PROGRAMME, OWN_PROGRAMME
 from kkz_xl.model.payers import Payer
+from kkz_xl.office.xlsx_style import (
+    BOLD_FONT,
+    HEADER_FILL,
+    HEADER_FONT,
+    NOTE_FONT,
+    a4,
+    as_input,
+    header_row,
+    note,
+    number_validation,
+    protect,
+    title,
+    widths,
+)
 from kkz_xl.params.classification import classification
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.cells import quoted
@@ -32,20 +46,6 @@ from kkz_xl.workbook.inputs import (
     share_key,
 )
 from kkz_xl.workbook.sheet_programmes import lookup
-from kkz_xl.workbook.style import (
-    BOLD_FONT,
-    HEADER_FILL,
-    HEADER_FONT,
-    NOTE_FONT,
-    a4,
-    as_input,
-    header_row,
-    note,
-    number_validation,
-    protect,
-    title,
-    widths,
-)
 
 FIRST_YEAR_COL = 6  # WPF table: name, purpose, from, to, total, then one column per year
 NOT_CLASSIFIED = "bez klasyfikacji (program własny – wpisz go do budżetu ręcznie)"
@@ -129,7 +129,7 @@ def budget(ctx: Context, ws: Worksheet) -> None:
     idx = as_input(ws.cell(row=5, column=3, value=d.index_rate(ctx.base)), PERCENT)
     number_validation(ws, idx.coordinate, "Indeksacja", 0, 0.5, percent=True)
     ctx.wb.defined_names[L.NAME_INDEXATION] = _defined(ws.title, "$C$5")
-    g = ctx.base.general.inflacja
+    g = ctx.base.general.indeksacja
     note(ws, 5, 4, g.zrodlo.strip() if g else "Założenie JST.", merge_to=5 + years, height=45)
     ws["A6"] = "Rok cen stałych (Dane JST)"
     w.native(ws, 6, 3, L.NAME_PRICE_YEAR, d.price_year, "0")

@@ -29,6 +29,17 @@ from kkz_xl.model.labels import (
     UNDEFINED,
 )
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
+from kkz_xl.office.xlsx_style import (
+    BOLD_FONT,
+    a4,
+    as_input,
+    header_row,
+    note,
+    number_validation,
+    protect,
+    title,
+    widths,
+)
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.cells import quoted
 from kkz_xl.workbook.context import (
@@ -62,17 +73,6 @@ from kkz_xl.workbook.formats import INTEGER, MONEY, MONEY_ZL, PERCENT, PERSONS, 
 from kkz_xl.workbook.inputs import IssueRow, share_key
 from kkz_xl.workbook.sheets_detail import MC_FIRST_COL
 from kkz_xl.workbook.sheets_inputs import PROBLEM_FILL
-from kkz_xl.workbook.style import (
-    BOLD_FONT,
-    a4,
-    as_input,
-    header_row,
-    note,
-    number_validation,
-    protect,
-    title,
-    widths,
-)
 
 TOTAL_LABEL = "Razem"
 

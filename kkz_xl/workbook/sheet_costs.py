@@ -16,12 +16,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
-from kkz_xl.workbook import layout as L  # noqa: N812
-from kkz_xl.workbook.cells import quoted
-from kkz_xl.workbook.context import Context
-from kkz_xl.workbook.formats import MONEY, PERCENT
-from kkz_xl.workbook.inputs import IssueRow
-from kkz_xl.workbook.style import (
+from kkz_xl.office.xlsx_style import (
     BOLD_FONT,
     NOTE_FONT,
     a4,
@@ -30,6 +25,11 @@ from kkz_xl.workbook.style import (
     title,
     widths,
 )
+from kkz_xl.workbook import layout as L  # noqa: N812
+from kkz_xl.workbook.cells import quoted
+from kkz_xl.workbook.context import Context
+from kkz_xl.workbook.formats import MONEY, PERCENT
+from kkz_xl.workbook.inputs import IssueRow
 
 YEAR_HEADER = "Rok"
 CHANGED = "Kwoty zmienione przez Ciebie w arkuszu Parametry (pomarańczowe wiersze)"

@@ -9,13 +9,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kkz_xl.model.labels import OWN_PROGRAMME
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
+from kkz_xl.office.xlsx_style import a4, header_row, protect, title
 from kkz_xl.params.classification import classification
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.cells import quoted
 from kkz_xl.workbook.context import PROG_COL, PROG_KEYS, Context
 from kkz_xl.workbook.formats import MONEY, PERCENT
 from kkz_xl.workbook.inputs import find_programme, programme_values
-from kkz_xl.workbook.style import a4, header_row, protect, title
 
 HEADERS = {
     "klucz": "Klucz (kod|nazwa)", "kod": "Kod kwestii", "id": "Id programu",

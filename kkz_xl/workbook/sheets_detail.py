@@ -18,6 +18,18 @@ from kkz_xl.model.labels import (
     NET_SAVING_BY_PAYER,
 )
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
+from kkz_xl.office.xlsx_style import (
+    BOLD_FONT,
+    NOTE_FONT,
+    a4,
+    as_input,
+    header_row,
+    note,
+    number_validation,
+    protect,
+    title,
+    widths,
+)
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.cells import quoted, ref
 from kkz_xl.workbook.context import (
@@ -35,18 +47,6 @@ from kkz_xl.workbook.context import (
 from kkz_xl.workbook.formats import INTEGER, PERCENT, PERSONS, RATIO
 from kkz_xl.workbook.formats import MONEY_ZL as MONEY  # results: to the złoty
 from kkz_xl.workbook.inputs import NO, YES, share_key
-from kkz_xl.workbook.style import (
-    BOLD_FONT,
-    NOTE_FONT,
-    a4,
-    as_input,
-    header_row,
-    note,
-    number_validation,
-    protect,
-    title,
-    widths,
-)
 from kkz_xl.workbook.values import TORNADO_INPUTS, TORNADO_SPREAD, sort_key, tornado_labels
 
 HIDDEN_FONT = Font(color="FFFFFF")

@@ -11,13 +11,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kkz_xl.model.labels import NET_SAVING_NOTE, OWN_PROGRAMME
-from kkz_xl.workbook import layout as L  # noqa: N812
-from kkz_xl.workbook.cells import quoted, ref
-from kkz_xl.workbook.context import PROG_COL, Context
-from kkz_xl.workbook.formats import FACTOR, INTEGER, MONEY, PERCENT
-from kkz_xl.workbook.inputs import NO, PROGRAMME_FIGURES, YES, IssueRow
-from kkz_xl.workbook.sheet_programmes import lookup, options_range
-from kkz_xl.workbook.style import (
+from kkz_xl.office.xlsx_style import (
     BOLD_FONT,
     INPUT_LEGEND,
     NOTE_FONT,
@@ -31,6 +25,12 @@ from kkz_xl.workbook.style import (
     title,
     widths,
 )
+from kkz_xl.workbook import layout as L  # noqa: N812
+from kkz_xl.workbook.cells import quoted, ref
+from kkz_xl.workbook.context import PROG_COL, Context
+from kkz_xl.workbook.formats import FACTOR, INTEGER, MONEY, PERCENT
+from kkz_xl.workbook.inputs import NO, PROGRAMME_FIGURES, YES, IssueRow
+from kkz_xl.workbook.sheet_programmes import lookup, options_range
 from kkz_xl.workbook.values import TORNADO_SPREAD
 
 OVERRIDE_FILL = PatternFill("solid", fgColor="F8CBAD")

@@ -24,6 +24,16 @@ from kkz_xl.model.labels import (
     UNDEFINED,
 )
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
+from kkz_xl.office.xlsx_style import (
+    BOLD_FONT,
+    NOTE_FONT,
+    a4,
+    header_row,
+    note,
+    protect,
+    title,
+    widths,
+)
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.cells import quoted
 from kkz_xl.workbook.context import (
@@ -41,16 +51,6 @@ from kkz_xl.workbook.context import (
 from kkz_xl.workbook.formats import INTEGER, MONEY_AXIS, PERCENT, RATIO, YEAR
 from kkz_xl.workbook.formats import MONEY_ZL as MONEY  # results: to the złoty
 from kkz_xl.workbook.sheet_calculator import gmina_year1
-from kkz_xl.workbook.style import (
-    BOLD_FONT,
-    NOTE_FONT,
-    a4,
-    header_row,
-    note,
-    protect,
-    title,
-    widths,
-)
 from kkz_xl.workbook.values import tornado_labels
 
 CHART_W, CHART_H = 16.5, 8.0  # cm

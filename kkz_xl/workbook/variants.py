@@ -15,10 +15,10 @@ from kkz_xl.engine.run import ScenarioResult, run_scenario
 from kkz_xl.errors import InputError
 from kkz_xl.model.labels import GMINA_PAYS_YEAR1, NET_SAVING_TOTAL, PROGRAMME_COST_YEAR1
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS, Payer
+from kkz_xl.model.scenario_files import load_scenario
+from kkz_xl.office.xlsx_style import a4, header_row, note, protect, title, widths
 from kkz_xl.storage.atomic import atomic_write
 from kkz_xl.workbook.formats import MONEY_ZL, PERCENT
-from kkz_xl.workbook.scenario import load_scenario
-from kkz_xl.workbook.style import a4, header_row, note, protect, title, widths
 
 SHEET = "Warianty"
 NO_BREAK_EVEN = "brak w horyzoncie"

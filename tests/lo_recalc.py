@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl import Workbook
 
-from kkz_xl.libreoffice import convert, soffice_path
+from kkz_xl.office.libreoffice import convert, soffice_path
 
 
 def soffice_available() -> bool:

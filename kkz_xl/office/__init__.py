@@ -1,0 +1,3 @@
+"""What every output shares: xlsx styles, the docx builder, the LibreOffice runner and the
+limits on the Office archives the product opens. Sits above the engine and below the tools
+(registers, documents, training, bsc, cis), so any of them may use it."""
