@@ -249,7 +249,7 @@ def test_break_even_success_is_where_npv_turns() -> None:
 
 # ---------------------------------------------------------------- the Excel function
 
-def _udfs():  # noqa: ANN202
+def _udfs():
     sys.path.insert(0, str(ROOT / "udfs"))
     try:
         import kkz_udfs

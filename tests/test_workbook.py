@@ -182,12 +182,19 @@ def test_scenario_fill_keeps_own_values_and_defaults(sample: Scenario) -> None:
     # Defaults from the base: one row per cost line, bezrobocie's gmina cost their sum.
     base = default_base()
     items = base.issue("bezrobocie").koszty
-    rows = data.issue("bezrobocie").lines
+    rows = [r for r in data.issue("bezrobocie").lines if not r.gain]
     assert [r.source for r in rows] == [c.zrodlo.strip() for c in items]
     assert all(r.own is None for r in rows)
     gmina = sum(c.wartosc for c in items if c.platnik == "gmina")
     table = data.issue("bezrobocie").yearly_costs(1.0)
     assert table[0][0] == pytest.approx(gmina) and table[-1][0] == pytest.approx(gmina)
+    # The fiscal gains are lines of their own, in a table of their own (korzysc_roczna).
+    gains = base.issue("bezrobocie").korzysci
+    assert [r.source for r in data.issue("bezrobocie").lines if r.gain] == [
+        c.zrodlo.strip() for c in gains]
+    gain_table = data.issue("bezrobocie").yearly_costs(1.0, gains=True)
+    assert gain_table[-1][0] == pytest.approx(sum(c.wartosc for c in gains
+                                                  if c.platnik == "gmina"))
 
 
 def test_costs_that_change_by_year_follow_their_profile() -> None:

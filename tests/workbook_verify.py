@@ -13,7 +13,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kkz_xl.model.scenario import Scenario
 
 import numpy as np
 from openpyxl.utils.cell import column_index_from_string as col_index
@@ -150,3 +153,10 @@ class WorkbookModel:
             rows = [[_plain(v) for v in line] for line in values.tolist()]
             out[o] = rows if ":" in o[1] else rows[0][0]
         return out
+
+
+def two_state(scenario: Scenario) -> Scenario:
+    """``scenario`` with every issue in the two-state form – the workbook's (issues with a
+    shipped multi-state model are otherwise computed on it by ``run_scenario``)."""
+    return scenario.model_copy(update={"issues": [
+        i.model_copy(update={"model": "dwustanowy"}) for i in scenario.issues]})

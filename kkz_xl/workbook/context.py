@@ -84,19 +84,35 @@ class Context:
         and a programme the workbook can compute."""
         return f"AND(N({self.calc(code, COL_PERSONS)})>0,{self.programme_ok[code]}=1)"
 
-    def cost_table(self, code: str) -> str:
-        """Issue ``code``'s years × payers cost table on Koszty w latach (absolute)."""
+    def cost_table(self, code: str, *, gains: bool = False) -> str:
+        """Issue ``code``'s years × payers cost (or ``gains``) table on Koszty w latach
+        (absolute)."""
         from openpyxl.utils import get_column_letter
 
         first = self.cost_rows[code]
-        a = get_column_letter(L.COSTS_PAYER_COL)
-        b = get_column_letter(L.COSTS_PAYER_COL + len(PAYERS) - 1)
+        start = L.COSTS_GAIN_COL if gains else L.COSTS_PAYER_COL
+        a = get_column_letter(start)
+        b = get_column_letter(start + len(PAYERS) - 1)
         return f"{quoted(L.COSTS)}!${a}${first}:${b}${first + L.MAX_YEARS - 1}"
+
+    def gains_arg(self, code: str) -> list[str]:
+        """The trailing ``korzysc_roczna`` argument: the gains table, if the issue has gain
+        lines (none: the argument is left out)."""
+        return [self.cost_table(code, gains=True)] if self.data.issue(code).has_gains else []
+
+    def call(self, function: str, code: str, *extra: str, without_success: bool = False
+             ) -> str:
+        """``function``'s call for issue ``code``: the model arguments, the function's own
+        ``extra`` ones, then ``korzysc_roczna`` (the contract puts it last)."""
+        args = [self.model_args(code, without_success=without_success), *extra,
+                *self.gains_arg(code)]
+        return f"{function}({','.join(args)})"
 
     def model_args(self, code: str, *, without_success: bool = False) -> str:
         """The contract's eleven model arguments of issue ``code``: its Kalkulator row (persons
         through N() so an empty row gives zeros, never an error) and its years × payers cost
-        table."""
+        table. A multi-state issue would route here (one place per issue) to its own
+        function's arguments."""
         from openpyxl.utils import get_column_letter
 
         r = self.calc_rows[code]

@@ -4,9 +4,9 @@ parameter rows (default from the parameter base, the user's own value where give
 Every cost line of an issue is a parameter row of its own (amount, source, grade) and keeps its
 yearly profile (``profil``, e.g. the gmina's 10 % / 30 % / 50 % share of foster care). The
 workbook hands the Excel functions a years × payers table: row t, payer k = the sum over the
-payer's lines of amount × multiplier of year t – exactly the engine's c_k(t). A fiscal gain of a
-self-reliant person is added to the payer's cost: that changes no NPV, BCR, ROI, break-even or
-per-payer figure (D + I is the same in both futures), only the PV of each future.
+payer's lines of amount × multiplier of year t – exactly the engine's c_k(t). The fiscal gains
+of a self-reliant person (``korzysci`` lines) are a table of their own, handed over as the
+functions' last argument ``korzysc_roczna``.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ class ParamRow:
     profile: tuple[float, ...] | None = None  # a cost line: yearly multipliers, last repeats
     rozdzial: str | None = None  # a cost line: its place in the budget classification
     from_programme: bool = False  # the default follows the chosen programme (Programy sheet)
+    gain: bool = False  # a line of fiscal gains of a self-reliant person (korzysc_roczna)
 
     def default(self, factor: float) -> float | str:
         """The default at the workbook's price year (``factor``: base price year → it); ""
@@ -116,11 +117,19 @@ class IssueRow:
         """The cost lines (and gains added to costs) in Parametry order."""
         return [p for p in self.params if p.payer is not None]
 
-    def yearly_costs(self, factor: float, years: int = MAX_HORIZON) -> list[list[float]]:
+    @property
+    def has_gains(self) -> bool:
+        return any(p.gain for p in self.lines)
+
+    def yearly_costs(self, factor: float, years: int = MAX_HORIZON, *, gains: bool = False
+                     ) -> list[list[float]]:
         """The years × payers table the workbook computes on "Koszty w latach" (summed in
-        line order, as its formulas do)."""
+        line order, as its formulas do): of the cost lines, or with ``gains`` of the gain
+        lines."""
         table = [[0.0] * len(PAYERS) for _ in range(years)]
         for line in self.lines:
+            if line.gain != gains:
+                continue
             k = PAYERS.index(line.payer)  # type: ignore[arg-type]
             amount = float(line.used(factor))
             for t in range(years):
@@ -175,13 +184,16 @@ class WorkbookInputs:
         def v(key: str) -> float | str:
             return row.param(key).used(f)
 
-        table = row.yearly_costs(f)
+        def lines(table: list[list[float]]) -> list[CostLine]:
+            # As the Excel functions read a years × payers table: amount 1, the years'
+            # amounts as the profile.
+            return [CostLine(nazwa=PAYER_LABELS[p], platnik=p, kwota=1.0,
+                             profil=[r[k] for r in table]) for k, p in enumerate(PAYERS)]
+
         return IssueInputs(
             osoby=float(row.persons or 0.0),
-            # As the Excel functions read a years × payers table: amount 1, the years' amounts
-            # as the profile.
-            koszty=[CostLine(nazwa=PAYER_LABELS[p], platnik=p, kwota=1.0,
-                             profil=[r[k] for r in table]) for k, p in enumerate(PAYERS)],
+            koszty=lines(row.yearly_costs(f)),
+            korzysci=lines(row.yearly_costs(f, gains=True)) if row.has_gains else [],
             odplyw=float(v("odplyw")), nawroty=float(v("nawroty")), naplyw=float(row.inflow),
             skutecznosc=float(v("skutecznosc")), koszt_uczestnika=float(v("koszt_uczestnika")),
             zasieg=float(v("zasieg")), powtarzaj=is_yes(v("powtarzaj")),
@@ -206,7 +218,7 @@ def line_rows(lines: list[LineSpec], unit: str) -> list[ParamRow]:
     rows: list[ParamRow] = []
     seen: set[str] = set()
     for n, (name, payer, amount, gain, profile, source, grade, rozdzial) in enumerate(lines):
-        kind = "Korzyść fiskalna (doliczona do kosztu)" if gain else "Koszt roczny"
+        kind = "Korzyść fiskalna roczna" if gain else "Koszt roczny"
         label = f"{kind} – {PAYER_LABELS[payer]}: {name or 'kwota JST'}"
         if label in seen:
             label += f" ({n + 1})"
@@ -216,7 +228,7 @@ def line_rows(lines: list[LineSpec], unit: str) -> list[ParamRow]:
             line_unit += f"; w kolejnych latach × {profile_text(profile)}"
         rows.append(ParamRow(f"{LINE_PREFIX}{n}", label, "money", amount, line_unit, source,
                              grade, payer=payer, profile=tuple(profile) if profile else None,
-                             rozdzial=rozdzial))
+                             rozdzial=rozdzial, gain=gain))
     return rows
 
 

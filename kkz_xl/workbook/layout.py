@@ -73,12 +73,13 @@ PROG_FIRST_ROW = 4
 MAX_YEARS = MAX_HORIZON
 
 # Koszty w latach: one block per issue (title row, header row, MAX_YEARS years, a blank row);
-# year in column A, the payers from B (one column each), a blank column, then the multipliers
-# of profiled cost lines.
+# year in column A, the costs per payer from B (one column each), the fiscal gains per payer,
+# a blank column, then the multipliers of profiled lines.
 COSTS_FIRST_BLOCK = 5
 COSTS_STRIDE = MAX_YEARS + 3
 COSTS_PAYER_COL = 2
-COSTS_PROFILE_COL = COSTS_PAYER_COL + N_PAYERS + 1
+COSTS_GAIN_COL = COSTS_PAYER_COL + N_PAYERS  # the gains per payer (korzysc_roczna)
+COSTS_PROFILE_COL = COSTS_GAIN_COL + N_PAYERS + 1
 
 
 def costs_first_row(index: int) -> int:

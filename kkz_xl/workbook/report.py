@@ -28,7 +28,8 @@ from kkz_xl.workbook.inputs import (
     from_scenario,
     issue_rows,
 )
-from kkz_xl.workbook.sheet_costs import profile_header
+from kkz_xl.workbook.sheet_costs import PROFILE_PREFIX, profile_header
+from kkz_xl.workbook.sheets_inputs import GAIN_MARK
 
 PDF_FIRST_PAGE = 'pdf:calc_pdf_Export:{"PageRange":{"type":"string","value":"1"}}'
 
@@ -140,6 +141,12 @@ class SheetRow:
         return self.at(6)
 
     @property
+    def gain(self) -> bool:
+        if self.key:
+            return self.at(L.PARAMS_OK_COL) == GAIN_MARK
+        return self.label.startswith("Korzyść")  # older files: the label says it
+
+    @property
     def payer(self) -> Payer | None:
         if self.key:  # a keyed row: the payer's code beside it (older files have neither)
             code = self.at(L.PARAMS_PAYER_COL)
@@ -170,11 +177,12 @@ def _sheet_lines(wb: openpyxl.Workbook, index: int, rows: list[SheetRow]
     costs = wb[L.COSTS]
     first = L.costs_first_row(index)
     profiles: dict[str, tuple[float, ...]] = {}
-    col = L.COSTS_PROFILE_COL
-    while header := costs.cell(row=first - 1, column=col).value:
-        profiles[str(header)] = tuple(float(costs.cell(row=first + t, column=col).value or 0)
-                                      for t in range(L.MAX_YEARS))
-        col += 1
+    # The multipliers' columns by their headers (older files put them elsewhere).
+    for col in range(L.COSTS_PAYER_COL, costs.max_column + 1):
+        header = costs.cell(row=first - 1, column=col).value
+        if isinstance(header, str) and header.startswith(PROFILE_PREFIX):
+            profiles[header] = tuple(float(costs.cell(row=first + t, column=col).value or 0)
+                                     for t in range(L.MAX_YEARS))
     out: list[ParamRow] = []
     for row in rows:
         payer = row.payer
@@ -185,7 +193,7 @@ def _sheet_lines(wb: openpyxl.Workbook, index: int, rows: list[SheetRow]
                             float(row.base or 0.0), str(row.at(8) or ""), str(row.at(10) or ""),
                             int(row.at(9)) if row.at(9) else None,
                             own=None if row.own in (None, "") else row.own, payer=payer,
-                            profile=profile))
+                            profile=profile, gain=row.gain))
     return out
 
 

@@ -13,10 +13,16 @@ from kkz_xl.errors import InputError
 from kkz_xl.model.payers import PAYERS
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.model.scenario_files import load_scenario, register_reader
+from kkz_xl.model.severity import TWO_STATE
 from kkz_xl.model.validation import polish_errors
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.workbook.inputs import WorkbookInputs, find_programme, is_yes, share_key
 from kkz_xl.workbook.layout import CALC, JST, PARAMS
+
+
+def _line(line: Any, factor: float) -> dict[str, Any]:
+    return {"nazwa": line.label, "platnik": line.payer, "kwota": float(line.used(factor)),
+            "rozdzial": line.rozdzial, "profil": list(line.profile) if line.profile else None}
 
 
 def scenario_of(data: WorkbookInputs, base: ParameterBase | None = None) -> Scenario:
@@ -38,12 +44,11 @@ def scenario_of(data: WorkbookInputs, base: ParameterBase | None = None) -> Scen
         prog = find_programme(base.issue(row.code), row.programme)
 
         issues.append({
-            "kod": row.code, "osoby": float(row.persons), "naplyw": float(row.inflow),
-            "koszty": [{"nazwa": line.label, "platnik": line.payer,
-                        "kwota": float(line.used(factor)), "rozdzial": line.rozdzial,
-                        "profil": list(line.profile) if line.profile else None}
-                       for line in row.lines],
-            "korzysci": [],  # the workbook adds gains to the payers' costs
+            # The workbook computes the two-state form (a multi-state model's issue too).
+            "kod": row.code, "model": TWO_STATE, "osoby": float(row.persons),
+            "naplyw": float(row.inflow),
+            "koszty": [_line(line, factor) for line in row.lines if not line.gain],
+            "korzysci": [_line(line, factor) for line in row.lines if line.gain],
             "odplyw": float(used("odplyw")), "nawroty": float(used("nawroty")),
             "program": prog.id if prog else None, "nazwa_programu": row.programme_label,
             "koszt_uczestnika": float(used("koszt_uczestnika")),

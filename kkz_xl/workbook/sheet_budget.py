@@ -166,7 +166,7 @@ def budget(ctx: Context, ws: Worksheet) -> None:
                      value)
         jst_share = _kind_share(ctx, issue.code)
         for t, col in enumerate(year_cols):
-            flows = f"INDEX(KKZ_PRZEPLYWY({ctx.model_args(issue.code)}),{t + 2}," \
+            flows = f"INDEX({ctx.call('KKZ_PRZEPLYWY', issue.code)},{t + 2}," \
                     f"{FLOW_COLUMNS.index(FLOW_PROGRAMME) + 1})"
             w.udf(ws, rr, col, f'IF({cond},{flows}*({jst_share}),"")',
                   line.constant[t] if line else "", MONEY_ZL)

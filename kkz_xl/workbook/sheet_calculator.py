@@ -195,7 +195,6 @@ def _results(ctx: Context, ws: Worksheet, code: str, r: int) -> None:
     active = ctx.figures.active(code)
     fig = ctx.figures.issue(code) if active else None
     res = fig.result if fig else None
-    args = ctx.model_args(code)
     cond = ctx.active(code)
 
     def udf(col: int, call: str, value: object, fmt: str | None) -> None:
@@ -204,24 +203,27 @@ def _results(ctx: Context, ws: Worksheet, code: str, r: int) -> None:
     def opt(x: float | int | None, text: str) -> object:
         return text if x is None else x
 
-    udf(COL_NPV, f"KKZ_KOSZT_ZANIECHANIA({args})", res and res.npv, MONEY_ZL)
+    def call(function: str) -> str:
+        return ctx.call(function, code)
+
+    udf(COL_NPV, call("KKZ_KOSZT_ZANIECHANIA"), res and res.npv, MONEY_ZL)
     def row(label: str) -> str:
-        return f"INDEX(KKZ_WSKAZNIKI({args}),{indicator(label)},2)"
+        return f"INDEX({call('KKZ_WSKAZNIKI')},{indicator(label)},2)"
 
     udf(COL_PV_PROG, row(PV_PROGRAMME), res and res.pv_programme, MONEY_ZL)
     # The programme's cost in year 1 (constant prices): the engine's flows, row of year 1.
-    year1 = f"INDEX(KKZ_PRZEPLYWY({args}),2,{FLOW_COLUMNS.index(FLOW_PROGRAMME) + 1})"
+    year1 = f"INDEX({call('KKZ_PRZEPLYWY')},2,{FLOW_COLUMNS.index(FLOW_PROGRAMME) + 1})"
     udf(COL_PROG_Y1, year1, float(res.programme[0]) if res else None, MONEY_ZL)
     share = f"{quoted(L.PARAMS)}!$G${ctx.param_rows[(code, share_key(PAYERS[0]))]}"
     w.native(ws, r, COL_GMINA_Y1, f'IF({cond},{col_letter(COL_PROG_Y1)}{r}*{share},"")',
              gmina_year1(ctx, code) if res else "", MONEY_ZL, depends_on_udf=True)
     udf(COL_BCR, row(BCR), res and opt(res.bcr, UNDEFINED), RATIO)
     udf(COL_ROI, row(ROI), res and opt(res.roi, UNDEFINED), RATIO)
-    udf(COL_BE_YEAR, f"KKZ_ROK_ZWROTU({args})", res and opt(res.break_even_year, NO_BREAK_EVEN),
+    udf(COL_BE_YEAR, call("KKZ_ROK_ZWROTU"), res and opt(res.break_even_year, NO_BREAK_EVEN),
         "0")
-    udf(COL_PAYBACK, f"KKZ_OKRES_ZWROTU({args})", res and opt(res.payback, NO_BREAK_EVEN),
+    udf(COL_PAYBACK, call("KKZ_OKRES_ZWROTU"), res and opt(res.payback, NO_BREAK_EVEN),
         YEARS)
-    udf(COL_THRESHOLD, f"KKZ_PROG_SKUTECZNOSCI({ctx.model_args(code, without_success=True)})",
+    udf(COL_THRESHOLD, ctx.call("KKZ_PROG_SKUTECZNOSCI", code, without_success=True),
         res and opt(res.break_even_success, NOT_REACHABLE), PERCENT)
     mc_row = ctx.mc_rows[code]
     prob = col_letter(MC_FIRST_COL + MONTE_CARLO_ROWS.index(PROBABILITY))

@@ -12,6 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kkz_xl.model.labels import (
     FLOW_COLUMNS,
+    FLOW_GAIN_COLUMNS,
     INDICATOR_ROWS,
     MONTE_CARLO_ROWS,
     NET_SAVING,
@@ -51,14 +52,18 @@ from kkz_xl.workbook.values import TORNADO_INPUTS, TORNADO_SPREAD, sort_key, tor
 
 HIDDEN_FONT = Font(color="FFFFFF")
 MC_FIRST_COL = 3  # Niepewność: the Monte Carlo summary's first figure (after code, name)
-FLOW_COSTS_COL = len(FLOW_COLUMNS) + 2  # Przepływy: the picked issue's costs, right of flows
+FLOW_WIDTH = len(FLOW_COLUMNS) + len(FLOW_GAIN_COLUMNS)  # KKZ_PRZEPLYWY's columns
+FLOW_COSTS_COL = FLOW_WIDTH + 2  # Przepływy: the picked issue's costs, right of the flows
+FLOW_GAINS_COL = FLOW_COSTS_COL + len(PAYERS) + 2  # ... and its gains
 TORNADO_KEY_COL = 13  # Niepewność: the tornado's sort key (last visible column)
 # Niepewność: low and high payer multipliers per cost row, right of the tables; then the
 # tornado issue's yearly costs.
 TORNADO_HELPER_COL = TORNADO_KEY_COL + 2
 TORNADO_COSTS_COL = TORNADO_HELPER_COL + 2 * len(PAYERS) + 1
+TORNADO_GAINS_COL = TORNADO_COSTS_COL + len(PAYERS) + 2
 PERSONS_FMT = PERSONS
-FLOW_FORMATS = ["0", PERSONS_FMT, PERSONS_FMT, MONEY, MONEY, MONEY, MONEY, MONEY]
+FLOW_FORMATS = ["0", PERSONS_FMT, PERSONS_FMT, MONEY, MONEY, MONEY, MONEY, MONEY,
+                *[MONEY] * len(FLOW_GAIN_COLUMNS)]
 INDICATOR_FORMATS = [MONEY] * 5 + [RATIO, RATIO, "0"]
 # The selected issue's model arguments: label, Kalkulator column, number format.
 ARG_ROWS = (
@@ -127,20 +132,23 @@ def _issue_picker(ctx: Context, ws: Worksheet, row: int, name: str, code: str) -
 
 
 def _picked_costs(ctx: Context, ws: Worksheet, row: int, col: int, code: str,
-                  index_cell: str) -> str:
-    """The picked issue's years × payers cost table (copied from Koszty w latach) with its
-    title at ``row`` and header below; returns its range (absolute), a KKZ_ argument."""
+                  index_cell: str, *, gains: bool = False) -> str:
+    """The picked issue's years × payers cost (or ``gains``) table, copied from Koszty
+    w latach, with its title at ``row`` and header below; returns its range (absolute), a
+    KKZ_ argument."""
     w = ctx.w
-    ws.cell(row=row, column=col, value="Koszty roczne osoby wybranej kwestii (z arkusza Koszty "
+    what = "Korzyści fiskalne" if gains else "Koszty roczne osoby"
+    ws.cell(row=row, column=col, value=f"{what} wybranej kwestii (z arkusza Koszty "
             "w latach)").font = BOLD_FONT
     header_row(ws, row + 1, ["Rok", *[PAYER_LABELS[p] for p in PAYERS]], col=col)
     top, bottom = L.costs_first_row(0), L.costs_first_row(len(ctx.codes) - 1) + L.MAX_YEARS - 1
-    table = ctx.data.issue(code).yearly_costs(ctx.factor)
+    table = ctx.data.issue(code).yearly_costs(ctx.factor, gains=gains)
+    source = L.COSTS_GAIN_COL if gains else L.COSTS_PAYER_COL
     first = row + 2
     for t in range(L.MAX_YEARS):
         ws.cell(row=first + t, column=col, value=t + 1)
         for k in range(len(PAYERS)):
-            c = col_letter(L.COSTS_PAYER_COL + k)
+            c = col_letter(source + k)
             at = f"({index_cell}-1)*{L.COSTS_STRIDE}+{t + 1}"
             w.native(ws, first + t, col + 1 + k,
                      f"N(INDEX({quoted(L.COSTS)}!${c}${top}:${c}${bottom},{at}))",
@@ -150,10 +158,11 @@ def _picked_costs(ctx: Context, ws: Worksheet, row: int, col: int, code: str,
 
 
 def _args(cells: dict[str, str], *, replace: dict[int, str] | None = None) -> str:
+    """The picked issue's arguments, ``korzysc_roczna`` (its gains table) last."""
     c = {int(k): v for k, v in cells.items() if k.isdigit()} | (replace or {})
     return ",".join([c[COL_PERSONS], c[COL_COST0], c[COL_EXIT], c[COL_SUCCESS], c[COL_PCOST],
                      L.NAME_HORIZON, L.NAME_RATE, c[COL_COVERAGE], c[COL_RELAPSE],
-                     c[COL_INFLOW], f'{c[COL_REPEAT]}="{YES}"'])
+                     c[COL_INFLOW], f'{c[COL_REPEAT]}="{YES}"', cells["gains"]])
 
 
 def flows(ctx: Context, ws: Worksheet) -> None:
@@ -162,7 +171,8 @@ def flows(ctx: Context, ws: Worksheet) -> None:
     title(ws, "Przepływy rok po roku – wybrana kwestia",
           "Wybierz kwestię z listy w komórce B3. Tabele liczą funkcje KKZ_WSKAZNIKI "
           "i KKZ_PRZEPLYWY (osoby w systemie i koszty w obu scenariuszach).")
-    widths(ws, [40, 16, 16, 16, 16, 16, 16, 16, 3, 8, 15, 15, 15, 15, 15])
+    widths(ws, [40, *[15] * (FLOW_WIDTH - 1), 3, 8, *[15] * len(PAYERS), 3, 8,
+                *[15] * len(PAYERS)])
     code = ctx.data.flow_issue or ctx.codes[0]
     cells = _issue_picker(ctx, ws, 3, L.NAME_FLOW_ISSUE, code)
     r = 3 + 2 + len(ARG_ROWS) + 1
@@ -170,6 +180,8 @@ def flows(ctx: Context, ws: Worksheet) -> None:
     # The costs beside the flows, year against year.
     cells[str(COL_COST0)] = _picked_costs(ctx, ws, top - 1, FLOW_COSTS_COL, code,
                                           cells["index"])
+    cells["gains"] = _picked_costs(ctx, ws, top - 1, FLOW_GAINS_COL, code, cells["index"],
+                                   gains=True)
     args = _args(cells)
     fig = ctx.figures.issue(code)
     ws.cell(row=r, column=1, value="Wskaźniki (KKZ_WSKAZNIKI)").font = BOLD_FONT
@@ -180,8 +192,8 @@ def flows(ctx: Context, ws: Worksheet) -> None:
     r += 1 + len(INDICATOR_ROWS) + 1
     ws.cell(row=r, column=1, value="Przepływy rok po roku (KKZ_PRZEPLYWY)").font = BOLD_FONT
     w.array(ws, top, 1, f"KKZ_PRZEPLYWY({args})", fig.flows(), L.MAX_YEARS + 1,
-            len(FLOW_COLUMNS), FLOW_FORMATS)
-    for j in range(len(FLOW_COLUMNS)):
+            FLOW_WIDTH, FLOW_FORMATS)
+    for j in range(FLOW_WIDTH):
         cell = ws.cell(row=top, column=1 + j)
         cell.font = BOLD_FONT
         cell.number_format = "General"
@@ -190,17 +202,17 @@ def flows(ctx: Context, ws: Worksheet) -> None:
     bottom = top + L.MAX_YEARS
     # Rows past the horizon hold #N/A in Excel (the array is sized for 50 years): hide them.
     ws.conditional_formatting.add(
-        f"A{top + 1}:{col_letter(FLOW_COSTS_COL + len(PAYERS))}{bottom}",
+        f"A{top + 1}:{col_letter(FLOW_GAINS_COL + len(PAYERS))}{bottom}",
         FormulaRule(formula=[f"ROW()-{top}>{L.NAME_HORIZON}"], font=HIDDEN_FONT,
                     border=None),
     )
     from openpyxl.styles import Alignment
 
-    for j in range(len(FLOW_COLUMNS)):
+    for j in range(FLOW_WIDTH):
         ws.cell(row=top, column=1 + j).alignment = Alignment(wrap_text=True, vertical="center")
     ws.freeze_panes = "A5"
     a4(ws, landscape=False)
-    ws.print_area = f"A1:H{top + ctx.data.horizon}"
+    ws.print_area = f"A1:{col_letter(FLOW_WIDTH)}{top + ctx.data.horizon}"
     protect(ws)
 
 
@@ -244,7 +256,7 @@ def payers(ctx: Context, ws: Worksheet) -> None:
         shares = f"{quoted(L.PARAMS)}!$G${rows[0]}:$G${rows[-1]}"
         table = fig.payers_table() if fig else [[""] * 2] * (n_pay + 1)
         w.array(ws, block + 1, 1,
-                f'IF({ctx.active(code)},KKZ_PLATNICY({ctx.model_args(code)},{shares}),"")',
+                f'IF({ctx.active(code)},{ctx.call("KKZ_PLATNICY", code, shares)},"")',
                 table, n_pay + 1, 2, [None, MONEY])
         for k in range(n_pay):
             src = f"B{block + 2 + k}"
@@ -314,6 +326,8 @@ def uncertainty(ctx: Context, ws: Worksheet) -> None:
                "coverage": COL_COVERAGE, "programme_cost": COL_PCOST, "inflow": COL_INFLOW}
     cells[str(COL_COST0)] = _picked_costs(ctx, ws, t_top + 1, TORNADO_COSTS_COL, code,
                                           cells["index"])
+    cells["gains"] = _picked_costs(ctx, ws, t_top + 1, TORNADO_GAINS_COL, code,
+                                   cells["index"], gains=True)
     table = cells[str(COL_COST0)]
     helper_col = TORNADO_HELPER_COL
     n_pay = len(PAYERS)
@@ -394,7 +408,7 @@ def uncertainty(ctx: Context, ws: Worksheet) -> None:
         fig = ctx.figures.issue(code) if ctx.figures.active(code) else None
         table = fig.mc_table() if fig else [[""] * 2] * len(MONTE_CARLO_ROWS)
         w.array(ws, block + 1, 1,
-                f'IF({ctx.active(code)},KKZ_MONTE_CARLO({ctx.model_args(code)},{mc_args}),"")',
+                f'IF({ctx.active(code)},{ctx.call("KKZ_MONTE_CARLO", code, mc_args)},"")',
                 table, len(MONTE_CARLO_ROWS), 2, None)
         for k in range(len(MONTE_CARLO_ROWS)):
             ws.cell(row=block + 1 + k, column=2).number_format = (

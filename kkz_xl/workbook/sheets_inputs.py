@@ -11,6 +11,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kkz_xl.model.labels import NET_SAVING_NOTE, OWN_PROGRAMME
+from kkz_xl.model.severity import has_state_model
 from kkz_xl.office.xlsx_style import (
     BOLD_FONT,
     INPUT_LEGEND,
@@ -104,6 +105,16 @@ def guide(ctx: Context, ws: Worksheet) -> None:
     row += 2
     ws.cell(row=row, column=1, value="Metoda w skrócie").font = BOLD_FONT
     for text in METHOD:
+        row += 1
+        ws.cell(row=row, column=2, value=text).alignment = WRAP
+        ws.row_dimensions[row].height = _height(text)
+    multi = [i.name for i in ctx.data.issues if has_state_model(i.code)]
+    if multi:
+        text = ("Model dwustanowy w całym skoroszycie: kwestie " + ", ".join(multi) + " mają "
+                "w bazie parametrów także model wielostanowy (stopnie nasilenia), którym "
+                "polecenie kkz liczy je domyślnie – skoroszyt liczy je modelem dwustanowym, "
+                "więc ich wyniki różnią się od dokumentów strategii (w scenariuszu: model: "
+                "dwustanowy daje wyniki skoroszytu).")
         row += 1
         ws.cell(row=row, column=2, value=text).alignment = WRAP
         ws.row_dimensions[row].height = _height(text)
@@ -285,6 +296,8 @@ def params(ctx: Context, ws: Worksheet) -> None:
             ws.cell(row=r, column=3, value=p.label).alignment = WRAP
             ws.cell(row=r, column=L.PARAMS_KEY_COL, value=p.key)
             ws.cell(row=r, column=L.PARAMS_PAYER_COL, value=p.payer.value if p.payer else None)
+            if p.gain:
+                ws.cell(row=r, column=L.PARAMS_OK_COL, value=GAIN_MARK)
             fmt = {"money": MONEY, "probability": PERCENT, "share": PERCENT}.get(p.kind)
             if p.from_programme:
                 w.native(ws, r, 4, lookup(ctx, issue.code, p.key, f"$G${prog_row}"),
@@ -332,6 +345,7 @@ def params(ctx: Context, ws: Worksheet) -> None:
     protect(ws)
 
 
+GAIN_MARK = "korzysc"  # hidden: the line is a gain (korzysc_roczna), not a cost
 STATUS_BASE = "program z bazy parametrów"
 STATUS_OWN = f"program {OWN_PROGRAMME} – wartości JST"
 STATUS_OWN_MISSING = (f"UZUPEŁNIJ: program {OWN_PROGRAMME} – wpisz koszt, skuteczność i zasięg "
