@@ -131,3 +131,31 @@ def test_variants_are_compared_never_summed(tmp_path: Path) -> None:
                          .replace("Gmina Przykładowa", "Gmina Inna"), encoding="utf-8")
     refused = runner.invoke(app, ["porownaj", str(SAMPLE), str(elsewhere)])
     assert refused.exit_code != 0 and "różne JST" in refused.output
+
+
+def test_budget_and_wpf_follow_the_engine_by_calendar_year(tmp_path: Path) -> None:
+    """The WPF line of a programme: the engine's yearly programme cost × the gmina's share ×
+    the base's indexation from the start year on Dane JST (current prices), in CSV too."""
+    from kkz_xl.engine.budget import price_index
+    from kkz_xl.params.base import default_base
+
+    data = from_scenario(Scenario.load(SAMPLE))
+    book, _ = write_workbook(tmp_path / "k.xlsm", data)
+    out = tmp_path / "wpf.csv"
+    result = CliRunner().invoke(app, ["raport", str(book), "--bez-pdf", "--wpf", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [line.split(";") for line in out.read_text(encoding="utf-8-sig").splitlines()]
+    header, lines = rows[0], {r[0]: r for r in rows[1:]}
+    first = data.price_year + 1
+    assert header[5] == f"Limit {first}" and header[-2:] == ["Rozdział", "Paragraf"]
+    issue = data.issue("bezrobocie")
+    engine = run_scenario(Scenario.load(SAMPLE), monte_carlo_draws=0,
+                          with_tornado=False).issue("bezrobocie")
+    share = float(issue.param("fin_gmina").used(1.0))
+    index = price_index(first, data.horizon, data.price_year,
+                        default_base().general.indeksacja.wartosc)
+    line = lines[issue.programme_label]
+    limits = [float(x.replace(",", ".")) for x in line[5:5 + data.horizon]]
+    assert limits == pytest.approx([float(engine.programme[t]) * share * index[t]
+                                    for t in range(data.horizon)], abs=0.01)
+    assert line[-2:] == ["85232", "2360"] and int(line[2]) == first

@@ -56,6 +56,9 @@ def raport(
     pelny: Annotated[bool, typer.Option("--pelny", help="PDF całego raportu (podsumowanie, "
                                         "dane, parametry, wyniki, wykresy) zamiast jednej "
                                         "strony podsumowania.")] = False,
+    wpf: Annotated[Path | None, typer.Option(
+        "--wpf", help="Zapisz też wykaz przedsięwzięć WPF wybranych programów (.csv).")
+    ] = None,
 ) -> None:
     """Kopia kalkulatora z samymi wartościami (dla osób bez dodatku) i PDF podsumowania."""
     from kkz_xl.workbook import summary_pdf, values_report
@@ -63,6 +66,10 @@ def raport(
 
     path = values_report(skoroszyt, wyjscie)
     console.print(f"Zapisano raport z wartościami: [bold]{path}[/]")
+    if wpf:
+        from kkz_xl.workbook.report import wpf_csv
+
+        console.print(f"Zapisano wykaz przedsięwzięć WPF: [bold]{wpf_csv(skoroszyt, wpf)}[/]")
     if pdf:
         if soffice_available():
             made = report_pdf(path) if pelny else summary_pdf(path)

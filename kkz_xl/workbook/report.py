@@ -227,6 +227,21 @@ def values_report(source: Path, output: Path | None = None) -> Path:
     return path
 
 
+def wpf_csv(source: Path, output: Path) -> Path:
+    """The WPF's list of przedsięwzięcia of a filled calculator, as CSV (engine figures)."""
+    from kkz_xl.workbook.sheet_budget import write_wpf_csv
+    from kkz_xl.workbook.values import Figures
+
+    if Path(output).suffix.lower() != ".csv":
+        raise InputError("--wpf", "wykaz przedsięwzięć WPF zapisuje się jako .csv")
+    base = default_base()
+    data = read_inputs(source, base)
+    figures = Figures(data, base=base, full=False)
+    results = {i.code: figures.issue(i.code).result for i in data.issues if i.active}
+    write_wpf_csv(output, data, results, base)
+    return Path(output)
+
+
 def soffice_available() -> bool:
     return soffice_path() is not None
 

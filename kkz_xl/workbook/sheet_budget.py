@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter as col_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kkz_xl.engine.budget import price_index
 from kkz_xl.model.labels import FLOW_COLUMNS, FLOW_PROGRAMME, OWN_PROGRAMME
 from kkz_xl.model.payers import Payer
 from kkz_xl.office.xlsx_style import (
@@ -96,7 +97,8 @@ def classified(issue: IssueRow, base_issue: object) -> tuple[str, str]:
 def wpf_lines(data: WorkbookInputs, results: dict[str, object], base: object) -> list[WpfLine]:
     """The WPF lines of the computed issues; ``results``: code → engine IssueResult."""
     years = data.horizon
-    growth = 1 + data.index_rate(base)  # type: ignore[arg-type]
+    index = price_index(data.first_year, years, data.price_year,
+                        data.index_rate(base))  # type: ignore[arg-type]
     out = []
     for issue in data.issues:
         res = results.get(issue.code)
@@ -105,8 +107,7 @@ def wpf_lines(data: WorkbookInputs, results: dict[str, object], base: object) ->
         share = sum(float(issue.param(share_key(p)).used(1.0) or 0)
                     for p in jst_payers(data.kind))
         constant = [float(res.programme[t]) * share for t in range(years)]  # type: ignore
-        current = [c * growth ** (data.first_year + t - data.price_year)
-                   for t, c in enumerate(constant)]
+        current = [c * float(index[t]) for t, c in enumerate(constant)]
         repeat = is_yes(issue.param("powtarzaj").used(1.0))
         rozdzial, paragraf = classified(issue, base.issue(issue.code))  # type: ignore
         out.append(WpfLine(issue.code, issue.programme_label, purpose(issue), data.first_year,
@@ -286,3 +287,31 @@ def _defined(sheet: str, cell: str) -> object:
     from openpyxl.workbook.defined_name import DefinedName
 
     return DefinedName(L.NAME_INDEXATION, attr_text=f"{quoted(sheet)}!{cell}")
+
+
+WPF_HEADERS = ("Nazwa przedsięwzięcia", "Cel", "Okres od", "Okres do", "Łączne nakłady (zł)")
+
+
+def write_wpf_csv(path: object, data: WorkbookInputs, results: dict[str, object],
+                  base: object) -> None:
+    """The WPF lines as CSV (";", decimal comma, UTF-8 with BOM for Excel): one row per
+    programme, the limits per calendar year in current prices, its rozdział and paragraf."""
+    import csv
+    import io
+    from pathlib import Path
+
+    from kkz_xl.storage.atomic import atomic_write
+
+    lines = wpf_lines(data, results, base)
+    buf = io.StringIO()
+    out = csv.writer(buf, delimiter=";")
+    out.writerow([*WPF_HEADERS, *[f"Limit {data.first_year + t}" for t in range(data.horizon)],
+                  "Rozdział", "Paragraf"])
+    def pl(v: float) -> str:  # Excel in Polish reads "1234,50" from a ";" file
+        return f"{v:.2f}".replace(".", ",")
+
+    for x in lines:
+        out.writerow([x.name, x.purpose, x.first, x.last, pl(x.total),
+                      *[pl(v) for v in x.current], x.rozdzial, x.paragraf])
+    atomic_write(Path(str(path)), lambda tmp: Path(tmp).write_text(buf.getvalue(),
+                                                                  encoding="utf-8-sig"))
