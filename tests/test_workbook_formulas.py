@@ -39,7 +39,7 @@ from kkz_xl.workbook.sheets_inputs import (
     STATUS_OWN_MISSING,
     STATUS_UNKNOWN,
 )
-from tests.workbook_verify import WorkbookModel, two_state
+from tests.workbook_verify import WorkbookModel
 
 SAMPLE = Path(__file__).resolve().parents[1] / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
 DRAWS = 400  # enough to exercise Monte Carlo; the engine itself is tested elsewhere
@@ -191,7 +191,7 @@ def test_switching_the_programme_switches_its_figures(filled, model: WorkbookMod
     status = (L.PARAMS, f"H{pick}")
     kis = next(p for p in default_base().issue(code).programy if p.id == "kis")
     got = model.calculate({(L.PARAMS, f"F{pick}"): kis.nazwa}, [npv, bcr, label, status])
-    scenario = two_state(Scenario.load(SAMPLE))
+    scenario = Scenario.load(SAMPLE).in_two_state_form()
     chosen = scenario.model_copy(update={"issues": [
         i.model_copy(update={"programme": "kis"}) if i.code == code else i
         for i in scenario.issues]})
@@ -240,7 +240,7 @@ def test_every_issue_equals_the_engine_scenario_run(filled, model, solved) -> No
     Monte Carlo is not compared: a batch run draws every issue from one random stream, a
     KKZ_MONTE_CARLO call from its own."""
     _, book, _, _, _ = filled
-    scenario = two_state(Scenario.load(SAMPLE))  # the workbook's form
+    scenario = Scenario.load(SAMPLE).in_two_state_form()  # the workbook's form
     result = run_scenario(scenario, monte_carlo_draws=0, with_tornado=False)
     profiled = {i.code for i in result.issues if any(c.profile for c in i.inputs.costs)}
     assert {"sieroctwo", "cudzoziemcy", "zaklad_karny"} <= profiled

@@ -16,7 +16,6 @@ from kkz_xl.reporting import tables
 from kkz_xl.workbook.build import write_workbook
 from kkz_xl.workbook.inputs import from_scenario
 from kkz_xl.workbook.scenario import read_scenario
-from tests.workbook_verify import two_state
 
 SAMPLE = Path(__file__).resolve().parents[1] / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
 
@@ -29,7 +28,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_read_back_gives_the_same_figures(filled: Path) -> None:
-    original = run_scenario(two_state(Scenario.load(SAMPLE)), monte_carlo_draws=0,
+    original = run_scenario(Scenario.load(SAMPLE).in_two_state_form(), monte_carlo_draws=0,
                             with_tornado=False)
     scenario = read_scenario(filled)
     again = run_scenario(scenario, monte_carlo_draws=0, with_tornado=False)

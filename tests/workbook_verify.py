@@ -13,10 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from kkz_xl.model.scenario import Scenario
+from typing import Any
 
 import numpy as np
 from openpyxl.utils.cell import column_index_from_string as col_index
@@ -154,9 +151,3 @@ class WorkbookModel:
             out[o] = rows if ":" in o[1] else rows[0][0]
         return out
 
-
-def two_state(scenario: Scenario) -> Scenario:
-    """``scenario`` with every issue in the two-state form – the workbook's (issues with a
-    shipped multi-state model are otherwise computed on it by ``run_scenario``)."""
-    return scenario.model_copy(update={"issues": [
-        i.model_copy(update={"model": "dwustanowy"}) for i in scenario.issues]})

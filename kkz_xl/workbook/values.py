@@ -3,7 +3,6 @@ what the tests compare the evaluated formulas with)."""
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -19,7 +18,7 @@ from kkz_xl.model.payers import PAYER_LABELS, PAYERS
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.workbook.inputs import WorkbookInputs
 
-TORNADO_SPREAD: float = inspect.signature(engine_tornado).parameters["spread"].default
+TORNADO_SPREAD: float = default_base().tornado_spread  # general.yaml: zakres_tornado
 # Tornado inputs in the workbook's order: (key, engine attribute, domain high or None).
 TORNADO_INPUTS: tuple[tuple[str, str, float | None], ...] = (
     ("exit_rate", "exit_rate", 1.0), ("success", "success", 1.0),
@@ -103,9 +102,8 @@ class Figures:
         return self.data.issue(code).active
 
     def tornado(self, code: str, spread: float | None = None) -> list[TornadoLine]:
-        """The engine's tornado (``engine.tornado``) in the sheet's row order: each input,
-        then each payer's whole yearly cost (the workbook hands the engine one cost line per
-        payer). An input the engine leaves out (no range: zero inflow, a payer without
+        """The engine's tornado (``engine.tornado``, grouped by payer) in the sheet's row
+        order: each input, then each payer's whole yearly cost. An input the engine leaves out (no range: zero inflow, a payer without
         costs) keeps the point NPV at both ends."""
         spread = self.spread if spread is None else spread
         item = self.inputs(code)
@@ -113,9 +111,9 @@ class Figures:
         batch, _ = stack([item], d.horizon, d.rate)
         one = TwoStateParams(**{f.name: np.asarray(getattr(batch, f.name))[0]
                                 for f in fields(batch)})  # the batch's only issue
-        rows = {r.name: r for r in engine_tornado(one, spread)}
+        rows = {r.name: r for r in engine_tornado(one, spread, by="payer")}
         point_npv = self.issue(code).result.npv
-        keys = [a for _, a, _ in TORNADO_INPUTS] + [f"cost_mult[{k}]" for k in range(len(PAYERS))]
+        keys = [a for _, a, _ in TORNADO_INPUTS] + [f"cost_mult[{p.value}]" for p in PAYERS]
         out: list[TornadoLine] = []
         for key, label in zip(keys, tornado_labels(), strict=True):
             row = rows.get(key)
@@ -131,8 +129,8 @@ class Figures:
 
     @property
     def spread(self) -> float:
-        """The tornado's one-way range: the engine's default (one home for it)."""
-        return TORNADO_SPREAD
+        """The tornado's one-way range: the parameter base's."""
+        return self.base.tornado_spread
 
     def tornado_sorted(self, code: str, spread: float | None = None) -> list[TornadoLine]:
         lines = self.tornado(code, spread)
