@@ -103,8 +103,8 @@ class Figures:
 
     def tornado(self, code: str, spread: float | None = None) -> list[TornadoLine]:
         """The engine's tornado (``engine.tornado``, grouped by payer) in the sheet's row
-        order: each input, then each payer's whole yearly cost. An input the engine leaves out (no range: zero inflow, a payer without
-        costs) keeps the point NPV at both ends."""
+        order: each input, then each payer's whole yearly cost. An input the engine leaves
+        out (no range: zero inflow) keeps the point NPV at both ends."""
         spread = self.spread if spread is None else spread
         item = self.inputs(code)
         d = self.data
