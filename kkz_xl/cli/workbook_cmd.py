@@ -90,8 +90,7 @@ def porownaj(
     losowania: Annotated[int | None, typer.Option(
         help="Liczba losowań Monte Carlo (0 = bez; domyślnie ze scenariusza).", min=0)] = None,
 ) -> None:
-    """Porównaj warianty programów jednej JST: oszczędność netto, płatnicy, koszt w 1. roku,
-    rok zwrotu, P(NPV > 0) – bez sumowania wariantów."""
+    """Porównaj warianty programów jednej JST (bez sumowania wariantów)."""
     from rich.table import Table
 
     from kkz_xl.polish import fmt_money, fmt_percent
