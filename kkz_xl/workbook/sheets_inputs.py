@@ -45,13 +45,13 @@ STEPS = (
     "Kalkulator: w kolumnie „Osoby” wpisz, ile osób (lub rodzin) z danym problemem korzysta "
     "dziś z pomocy (np. z OZPS lub sprawozdania MRPiPS-03); w „Napływ” – ile nowych osób "
     "przybywa co roku. Kwestie bez liczby osób są pomijane.",
-    "Parametry: sprawdź koszty (każda linia kosztów osobno), odpływ, nawroty i program dla "
-    "każdej kwestii. Jeśli masz własne dane, wpisz je w kolumnie „Twoja wartość” – wiersz "
-    "zmieni kolor, a obliczenia użyją Twojej wartości. Źródło i stopień pewności każdej liczby "
-    "są obok. Arkusz Koszty w latach pokazuje koszty rok po roku według płatników.",
-    "Wyniki: Kalkulator (koszt zaniechania, BCR, ROI, rok zwrotu), Przepływy (rok po roku – "
-    "wybierz kwestię z listy), Płatnicy (kto płaci, kto oszczędza), Niepewność (Monte Carlo "
-    "i wykres tornado), Wykresy.",
+    "Parametry: sprawdź koszty (każda linia kosztów osobno), odpływ, nawroty i wybierz program "
+    "z listy dla każdej kwestii. Jeśli masz własne dane, wpisz je w kolumnie „Twoja wartość” "
+    "– wiersz zmieni kolor, a obliczenia użyją Twojej wartości. Źródło i stopień pewności "
+    "każdej liczby są obok. Arkusz Koszty w latach pokazuje koszty rok po roku według płatników.",
+    "Wyniki: Kalkulator (oszczędność netto z działania, BCR, ROI, rok zwrotu), Przepływy (rok "
+    "po roku – wybierz kwestię z listy), Płatnicy (kto płaci, kto oszczędza), Niepewność "
+    "(Monte Carlo i wykres tornado), Budżet i WPF (wydatki w latach kalendarzowych), Wykresy.",
     "Podsumowanie: jedna strona dla rady – wydrukuj ją (A4) lub przygotuj kopię z samymi "
     "wartościami dla osób bez dodatku: polecenie „kkz raport PLIK.xlsm” (tworzy też PDF).",
 )
