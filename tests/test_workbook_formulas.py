@@ -124,6 +124,8 @@ def test_key_results_against_the_engine_built_by_hand(filled, solved) -> None:
     inputs = IssueInputs(
         osoby=120.0, naplyw=10.0, odplyw=issue.odplyw.wartosc, nawroty=issue.nawroty.wartosc,
         koszty=[CostLine(platnik=p, kwota=v) for p, v in per_payer.items()],
+        korzysci=[CostLine(platnik=c.platnik, kwota=c.wartosc, profil=c.profil)
+                  for c in issue.korzysci],  # the fiscal gains, as the base lists them
         skutecznosc=prog.skutecznosc.wartosc, koszt_uczestnika=prog.koszt_uczestnika.wartosc,
         zasieg=prog.zasieg.wartosc, powtarzaj=prog.powtarzaj,
     )
