@@ -31,6 +31,7 @@ def skoroszyt(
                              "(np. MRPiPS-03, OZPS).")] = None,
 ) -> None:
     """Zbuduj Kalkulator KKZ (.xlsm z funkcjami KKZ_), pusty albo wypełniony danymi JST."""
+    # Local imports in the commands: `kkz --help` loads none of them (start-up time).
     from kkz_xl.model.scenario import Scenario
     from kkz_xl.workbook import blank_inputs, fill_from_table, from_scenario, write_workbook
 
@@ -61,13 +62,14 @@ def raport(
     ] = None,
 ) -> None:
     """Kopia kalkulatora z samymi wartościami (dla osób bez dodatku) i PDF podsumowania."""
+    # Local: start-up time of `kkz --help`.
     from kkz_xl.workbook import summary_pdf, values_report
     from kkz_xl.workbook.report import report_pdf, soffice_available
 
     path = values_report(skoroszyt, wyjscie)
     console.print(f"Zapisano raport z wartościami: [bold]{path}[/]")
     if wpf:
-        from kkz_xl.workbook.report import wpf_csv
+        from kkz_xl.workbook.report import wpf_csv  # local: start-up time
 
         console.print(f"Zapisano wykaz przedsięwzięć WPF: [bold]{wpf_csv(skoroszyt, wpf)}[/]")
     if pdf:
@@ -91,8 +93,10 @@ def porownaj(
         help="Liczba losowań Monte Carlo (0 = bez; domyślnie ze scenariusza).", min=0)] = None,
 ) -> None:
     """Porównaj warianty programów jednej JST (bez sumowania wariantów)."""
+    # Local: start-up time of `kkz --help`.
     from rich.table import Table
 
+    # Local, as above: start-up time.
     from kkz_xl.polish import fmt_money, fmt_percent
     from kkz_xl.workbook.variants import HEADERS, compare, differences, write
 

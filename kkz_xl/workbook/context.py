@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from kkz_xl.model.payers import PAYERS
 from kkz_xl.params.base import ParameterBase
@@ -73,8 +74,6 @@ class Context:
 
     def calc(self, code: str, col: int, *, absolute: bool = True) -> str:
         """A Kalkulator cell of issue ``code`` as seen from another sheet."""
-        from openpyxl.utils import get_column_letter
-
         c = get_column_letter(col)
         r = self.calc_rows[code]
         return f"{quoted(L.CALC)}!${c}${r}" if absolute else f"{quoted(L.CALC)}!{c}{r}"
@@ -87,8 +86,6 @@ class Context:
     def cost_table(self, code: str, *, gains: bool = False) -> str:
         """Issue ``code``'s years × payers cost (or ``gains``) table on Koszty w latach
         (absolute)."""
-        from openpyxl.utils import get_column_letter
-
         first = self.cost_rows[code]
         start = L.COSTS_GAIN_COL if gains else L.COSTS_PAYER_COL
         a = get_column_letter(start)
@@ -113,8 +110,6 @@ class Context:
         through N() so an empty row gives zeros, never an error) and its years × payers cost
         table. A multi-state issue would route here (one place per issue) to its own
         function's arguments."""
-        from openpyxl.utils import get_column_letter
-
         r = self.calc_rows[code]
         s = quoted(L.CALC)
 

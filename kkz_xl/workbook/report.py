@@ -15,6 +15,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from kkz_xl.errors import DataError, InputError
 from kkz_xl.model.payers import PAYER_LABELS, Payer
+from kkz_xl.model.scenario import Scenario
 from kkz_xl.office.libreoffice import convert, soffice_path
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.workbook import layout as L  # noqa: N812
@@ -28,8 +29,10 @@ from kkz_xl.workbook.inputs import (
     from_scenario,
     issue_rows,
 )
+from kkz_xl.workbook.sheet_budget import write_wpf_csv
 from kkz_xl.workbook.sheet_costs import PROFILE_PREFIX, profile_header
 from kkz_xl.workbook.sheets_inputs import GAIN_MARK
+from kkz_xl.workbook.values import Figures
 
 PDF_FIRST_PAGE = 'pdf:calc_pdf_Export:{"PageRange":{"type":"string","value":"1"}}'
 
@@ -229,9 +232,6 @@ def values_report(source: Path, output: Path | None = None) -> Path:
 
 def wpf_csv(source: Path, output: Path) -> Path:
     """The WPF's list of przedsięwzięcia of a filled calculator, as CSV (engine figures)."""
-    from kkz_xl.workbook.sheet_budget import write_wpf_csv
-    from kkz_xl.workbook.values import Figures
-
     if Path(output).suffix.lower() != ".csv":
         raise InputError("--wpf", "wykaz przedsięwzięć WPF zapisuje się jako .csv")
     base = default_base()
@@ -292,8 +292,6 @@ def report_pdf(report: Path, output: Path | None = None, *, timeout: int = 300) 
 def demo(out_dir: Path) -> list[Path]:
     """The sample gmina's filled calculator, its values-only report and (with LibreOffice)
     the summary PDF, in ``out_dir``."""
-    from kkz_xl.model.scenario import Scenario
-
     out_dir = Path(out_dir)
     sample = Path(__file__).resolve().parents[1] / "sample" / "gmina_przykladowa.yaml"
     data = from_scenario(Scenario.load(sample))

@@ -78,6 +78,8 @@ def scenario_of(data: WorkbookInputs, base: ParameterBase | None = None) -> Scen
 
 def read_scenario(path: Path, base: ParameterBase | None = None) -> Scenario:
     """The scenario of a filled calculator workbook (``.xlsm`` or ``.xlsx``)."""
+    # Local: openpyxl and the sheet builders load only when a workbook is read (start-up time
+    # of every command that registers this reader).
     from kkz_xl.workbook.report import read_inputs
 
     return scenario_of(read_inputs(path, base), base)

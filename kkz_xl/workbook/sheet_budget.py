@@ -10,10 +10,14 @@ pays both shares). Nothing of the method is computed here.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter as col_letter
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kkz_xl.engine.budget import price_index
@@ -34,6 +38,7 @@ from kkz_xl.office.xlsx_style import (
     widths,
 )
 from kkz_xl.params.classification import classification
+from kkz_xl.storage.atomic import atomic_write
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.cells import quoted
 from kkz_xl.workbook.context import COL_PROGRAMME, COL_REPEAT, Context
@@ -284,8 +289,6 @@ def _year_headers(ctx: Context, ws: Worksheet, row: int, cols: list[int], first:
 
 
 def _defined(sheet: str, cell: str) -> object:
-    from openpyxl.workbook.defined_name import DefinedName
-
     return DefinedName(L.NAME_INDEXATION, attr_text=f"{quoted(sheet)}!{cell}")
 
 
@@ -296,12 +299,6 @@ def write_wpf_csv(path: object, data: WorkbookInputs, results: dict[str, object]
                   base: object) -> None:
     """The WPF lines as CSV (";", decimal comma, UTF-8 with BOM for Excel): one row per
     programme, the limits per calendar year in current prices, its rozdział and paragraf."""
-    import csv
-    import io
-    from pathlib import Path
-
-    from kkz_xl.storage.atomic import atomic_write
-
     lines = wpf_lines(data, results, base)
     buf = io.StringIO()
     out = csv.writer(buf, delimiter=";")

@@ -5,6 +5,7 @@ repetition and financing."""
 
 from __future__ import annotations
 
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kkz_xl.model.labels import OWN_PROGRAMME
@@ -71,8 +72,6 @@ def programmes(ctx: Context, ws: Worksheet) -> None:
 def lookup(ctx: Context, code: str, field: str, choice: str) -> str:
     """The formula text of ``field`` of the programme named in cell ``choice`` for issue
     ``code``: a number or "" (none, or the name matches no programme of the issue)."""
-    from openpyxl.utils import get_column_letter
-
     first, last = ctx.programme_rows[code]
     s = quoted(L.PROGRAMMES)
 
@@ -87,8 +86,6 @@ def lookup(ctx: Context, code: str, field: str, choice: str) -> str:
 
 
 def options_range(ctx: Context, code: str) -> str:
-    from openpyxl.utils import get_column_letter
-
     first, last = ctx.programme_rows[code]
     c = get_column_letter(PROG_COL["nazwa"])
     return f"{quoted(L.PROGRAMMES)}!${c}${first}:${c}${last}"

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter as col_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -206,8 +206,6 @@ def flows(ctx: Context, ws: Worksheet) -> None:
         FormulaRule(formula=[f"ROW()-{top}>{L.NAME_HORIZON}"], font=HIDDEN_FONT,
                     border=None),
     )
-    from openpyxl.styles import Alignment
-
     for j in range(FLOW_WIDTH):
         ws.cell(row=top, column=1 + j).alignment = Alignment(wrap_text=True, vertical="center")
     ws.freeze_panes = "A5"

@@ -5,6 +5,8 @@ the break-even year and P(NPV > 0) – and never added up as if they were differ
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,9 +133,6 @@ def write(path: Path, variants: list[Variant]) -> Path:
         atomic_write(path, lambda tmp: wb.save(tmp))
         return path
     if suffix == ".csv":
-        import csv
-        import io
-
         buf = io.StringIO()
         out = csv.writer(buf, delimiter=";")
         out.writerow(HEADERS)
