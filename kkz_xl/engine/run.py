@@ -15,11 +15,19 @@ from kkz_xl.engine.montecarlo import MonteCarloSummary, monte_carlo
 from kkz_xl.engine.threshold import break_even_success
 from kkz_xl.engine.tornado import TornadoRow, tornado
 from kkz_xl.engine.two_state import TwoStateParams, run
+from kkz_xl.errors import InputError
 from kkz_xl.model.inputs import CostLine, IssueInputs
 from kkz_xl.model.payers import N_PAYERS, Payer, payer_index
-from kkz_xl.model.scenario import IssueScenario, Scenario, resolve_issue
-from kkz_xl.model.severity import StateInputs, resolve_states, uses_state_model
+from kkz_xl.model.scenario import IssueScenario, Scenario
+from kkz_xl.model.severity import (
+    MULTI_STATE,
+    StateInputs,
+    has_state_model,
+    resolve_states,
+    uses_state_model,
+)
 from kkz_xl.params.base import ParameterBase, default_base
+from kkz_xl.params.state_models import shipped_models
 
 
 @dataclass(frozen=True)
@@ -101,7 +109,7 @@ class StateBreakdown:
     self_reliant: tuple[bool, ...]
     counts_z: Array  # (T, S)
     counts_a: Array
-    edge_labels: tuple[str, ...]
+    edge_labels: tuple[str, ...]  # per transition group (tornado rows "transition[g]")
 
 
 @dataclass(frozen=True)
@@ -326,15 +334,21 @@ def run_scenario(
     price_year, years, rate = scenario.settings(base)
     settings = scenario.monte_carlo
     draws = settings.draws if monte_carlo_draws is None else monte_carlo_draws
-    multi = [uses_state_model(i) for i in scenario.issues]
     where = {n: f"kwestie[{n + 1}]" for n in range(len(scenario.issues))}
+    for n, i in enumerate(scenario.issues):
+        if i.model == MULTI_STATE and not has_state_model(i.code):
+            raise InputError(f"{where[n]}.model", f"kwestia {i.code!r} nie ma modelu "
+                             f"wielostanowego; modele: {', '.join(shipped_models())}")
+    multi = [uses_state_model(i) for i in scenario.issues]
     two = [n for n, m in enumerate(multi) if not m]
-    states = {n: resolve_states(scenario.issues[n], base, price_year, where[n])
+    states = {n: resolve_states(scenario.issues[n], base, price_year, where[n],
+                                conservative=scenario.conservative_gains,
+                                runner=scenario.jst.kind)
               for n, m in enumerate(multi) if m}
     by_position: dict[int, IssueResult] = {}
     columns: dict[int, Array] = {}
     if two:
-        resolved = [resolve_issue(scenario.issues[n], base, price_year, where[n]) for n in two]
+        resolved = scenario.resolve(base, two)
         items = [r.inputs for r in resolved]
         params, infos = stack(items, years, rate)
         flows, ind = run(params)
@@ -396,7 +410,8 @@ def run_states(inp: StateInputs, years: int, rate: float, *, draws: int = 0,
     by_payer = (severity.monte_carlo_draws(inp, years, rate, draws, spread, seed, index)
                 if draws else None)
     result = IssueResult(
-        code=inp.code, name=inp.name, inputs=inp, from_base=list(inp.from_base), lines=lines,
+        code=inp.code, name=inp.issue_name or inp.name, inputs=inp,
+        from_base=list(inp.from_base), lines=lines,
         discount=f.discount, dependent_z=f.counts_z[:, ~mask].sum(-1),
         dependent_a=f.counts_a[:, ~mask].sum(-1), independent_z=f.counts_z[:, mask].sum(-1),
         independent_a=f.counts_a[:, mask].sum(-1), participants=f.participants,
@@ -411,8 +426,8 @@ def run_states(inp: StateInputs, years: int, rate: float, *, draws: int = 0,
         monte_carlo=_stats_of(by_payer) if by_payer is not None else None,
         tornado=severity.tornado(inp, years, rate) if with_tornado else [],
         states=StateBreakdown(inp.state_ids, inp.state_names, inp.self_reliant, f.counts_z,
-                              f.counts_a, tuple(inp.edge_label(k)
-                                                for k in range(len(inp.edge_values)))),
+                              f.counts_a, tuple(inp.group_label(g)
+                                                for g in range(max(inp.groups()) + 1))),
     )
     return result, (by_payer.sum(-1) if by_payer is not None else None)
 

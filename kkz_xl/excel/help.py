@@ -58,7 +58,7 @@ def cis() -> dict[str, str]:
                           f"{_share(p.stopa_skladek.wartosc)})."),
         "udzial_panstwa": (
             "Udział budżetu państwa w pozostałych kosztach bieżących, 0–1 (domyślnie 0; "
-            f"propozycja regionalna z {p.udzial_panstwa_propozycja.rok}: "
+            f"propozycja regionalna z {p.udzial_panstwa_propozycja.od.year}: "
             f"{_share(p.udzial_panstwa_propozycja.wartosc)})."),
     }
 
@@ -69,7 +69,8 @@ def bsc() -> dict[str, str]:
     return {
         "prog_zielony": f"Próg zielonego światła (domyślnie {_share(thresholds.zielony)}).",
         "prog_zolty": f"Próg żółtego światła (domyślnie {_share(thresholds.zolty)}).",
-        "limit_udzialu": ("Najwyższy udział dotacji w kosztach, 0–1 bez 1 (domyślnie "
+        "limit_udzialu": ("Najwyższy udział dotacji i opłat użytkowników razem w kosztach, "
+                          "0–1 bez 1 (domyślnie "
                           f"{_share(criteria.limit_udzialu)})."),
         "wspolczynnik_b": ("Współczynnik kategorii B, 0–1 (domyślnie "
                            f"{_share(criteria.wspolczynniki[Category.B])})."),

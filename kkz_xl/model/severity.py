@@ -28,6 +28,7 @@ from kkz_xl.model.inputs import CostLine
 from kkz_xl.model.payers import N_PAYERS, Payer, payer_index
 from kkz_xl.params.base import ParameterBase
 from kkz_xl.params.state_models import StateModelParams, StateProgramme, shipped_models
+from kkz_xl.polish import plural
 
 Array = NDArray[np.float64]
 MULTI_STATE = "wielostanowy"
@@ -58,7 +59,7 @@ class StateInputs:
     """
 
     code: str
-    name: str
+    name: str  # the model's title (the general form's name)
     unit: str
     state_ids: tuple[str, ...]
     state_names: tuple[str, ...]
@@ -83,6 +84,24 @@ class StateInputs:
     repeat: bool
     financing: dict[Payer, float]
     from_base: tuple[str, ...]
+    issue_name: str = ""  # the issue's name in the parameter base (results, documents)
+    # Transitions that are one sourced parameter (the same value and source, e.g. the exits
+    # from each year in care) form a group: drawn together in Monte Carlo, one tornado row.
+    edge_group: tuple[int, ...] = ()
+
+    def groups(self) -> tuple[int, ...]:
+        """The group of every edge (each edge its own group when none are given)."""
+        return self.edge_group or tuple(range(len(self.edge_values)))
+
+    def group_edges(self, g: int) -> list[int]:
+        return [k for k, grp in enumerate(self.groups()) if grp == g]
+
+    def group_label(self, g: int) -> str:
+        edges = self.group_edges(g)
+        more = len(edges) - 1
+        if not more:
+            return self.edge_label(edges[0])
+        return f"{self.edge_label(edges[0])} (i {plural(more, 'inne', 'inne', 'innych')})"
 
     @property
     def persons(self) -> float:
@@ -140,8 +159,14 @@ def _programme(model: StateModelParams, own: str | None, field: str,
 
 
 def resolve_states(issue: object, base: ParameterBase, price_year: int,
-                   where: str = "kwestia") -> StateInputs:
-    """The multi-state inputs of a scenario's issue (``IssueScenario``) on its shipped model."""
+                   where: str = "kwestia", *, conservative: bool | None = None,
+                   runner: str = "gmina") -> StateInputs:
+    """The multi-state inputs of a scenario's issue (``IssueScenario``) on its shipped model.
+
+    ``conservative``: the variant of the base's derived fiscal gains (None: the base's
+    default); ``runner``: the JST's kind – in a powiat's scenario the powiat runs the
+    programme, so the base's gmina share of its financing is the powiat's (as in the
+    two-state form)."""
     i = issue
     model = shipped_models()[i.code]  # type: ignore[attr-defined]
 
@@ -185,13 +210,17 @@ def resolve_states(issue: object, base: ParameterBase, price_year: int,
     prog = _programme(model, i.programme, field("program"), base)
     pairs = [(index[t.z], index[t.do]) for t in model.przejscia]
     values = [t.wartosc for t in model.przejscia]
+    keys: list[object] = [(t.wartosc, t.zrodlo) for t in model.przejscia]
     effects: list[tuple[int, str]] = []
     for eff in prog.zmienia:
         pair = (index[eff.z], index[eff.do])
         if pair not in pairs:
             pairs.append(pair)
             values.append(0.0)
+            keys.append(pair)
         effects.append((pairs.index(pair), eff.rodzaj))
+    order = list(dict.fromkeys(keys))
+    group = tuple(order.index(key) for key in keys)
     next_state = tuple(index[s.nastepny] if s.nastepny else k for k, s in enumerate(model.stany))
 
     # Cost lines per state, then gain lines (negative) on the gain states.
@@ -207,7 +236,7 @@ def resolve_states(issue: object, base: ParameterBase, price_year: int,
     if gains is None:
         from_base.append("korzysci")
         gains = [CostLine(nazwa=g.nazwa, platnik=g.platnik, kwota=money(g.wartosc, g.rok_cen),
-                          rozdzial=g.rozdzial) for g in base.issue(i.code).korzysci]
+                          rozdzial=g.rozdzial) for g in base.gains(i.code, conservative)]
     gain_states = [index[s] for s in model.gain_states()]
     for g in gains:
         if g.profile:
@@ -224,6 +253,10 @@ def resolve_states(issue: object, base: ParameterBase, price_year: int,
             return default
         return own
 
+    financing = dict(pick("finansowanie", i.financing, dict(prog.finansowanie)))  # type: ignore[arg-type]
+    if runner == "powiat" and i.financing is None and Payer.GMINA in financing:
+        share = financing.pop(Payer.GMINA)
+        financing[Payer.POWIAT] = financing.get(Payer.POWIAT, 0.0) + share
     enrollable = np.zeros(n)
     enrollable[[index[s] for s in prog.objeci]] = 1.0
     return StateInputs(
@@ -243,8 +276,8 @@ def resolve_states(issue: object, base: ParameterBase, price_year: int,
         success=float(pick("skutecznosc", i.success, prog.skutecznosc.wartosc)),  # type: ignore[arg-type]
         coverage=float(pick("zasieg", i.coverage, prog.zasieg.wartosc)),  # type: ignore[arg-type]
         repeat=bool(pick("powtarzaj", i.repeat, prog.powtarzaj)),
-        financing=dict(pick("finansowanie", i.financing, dict(prog.finansowanie))),  # type: ignore[arg-type]
-        from_base=tuple(from_base),
+        financing=financing,
+        from_base=tuple(from_base), issue_name=base.issue(model.kod).nazwa, edge_group=group,
     )
 
 

@@ -11,17 +11,18 @@ turns a model and a scenario's inputs into the matrices of the general form.
 from __future__ import annotations
 
 from functools import cache
+from importlib import resources
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from kkz_xl.errors import DataError
 from kkz_xl.model.payers import Payer
-from kkz_xl.params.base import DATA
-from kkz_xl.params.schema import Grade, Money, Probability, _Strict
+from kkz_xl.params.schema import Grade, Money, Probability, Reason, _Strict
 from kkz_xl.storage.datafile import load_shipped
 
-MODELS = DATA / "models"
+MODELS = resources.files("kkz_xl.params") / "data" / "models"
+MODEL_PREFIX = "model."  # names of a model's values beside the issue's two-state ones
 Share = Annotated[float, Field(ge=0)]
 
 
@@ -49,6 +50,7 @@ class SourcedShares(_Strict):
     rok: int = Field(ge=1990, le=2100)
     zrodlo: str = Field(min_length=3)
     stopien: Grade
+    uzasadnienie_zalozenia: Reason = None
 
     @field_validator("wartosc")
     @classmethod
@@ -182,4 +184,31 @@ def shipped_models() -> dict[str, StateModelParams]:
         if model.kod != f.name.removesuffix(".yaml"):
             raise DataError(f"Plik models/{f.name}: kod {model.kod!r} różny od nazwy pliku")
         out[model.kod] = model
+    return out
+
+
+def model_values(model: StateModelParams) -> list[dict[str, object]]:
+    """Every sourced value of a model as flat records (the keys of ``kkz parametry --json``:
+    parametr, rodzaj, platnik, wartosc, jednostka, rok, zrodlo, stopien)."""
+    names = dict(zip(model.state_ids(), model.state_names(), strict=True))
+
+    def record(name: str, kind: str, payer: str | None, value: object, unit: str, year: int,
+               source: str, grade: int) -> dict[str, object]:
+        return {"parametr": f"{MODEL_PREFIX}{name}", "rodzaj": kind, "platnik": payer,
+                "wartosc": value, "jednostka": unit, "rok": year, "zrodlo": source,
+                "stopien": grade}
+
+    out = [record(f"przejscie.{t.z}.{t.do}", "przejscie", None, t.wartosc, t.jednostka,
+                  t.rok, f"{names[t.z]} → {names[t.do]}: {t.zrodlo}", t.stopien)
+           for t in model.przejscia]
+    for label, shares in (("podzial", model.podzial), ("naplyw_do", model.naplyw_do)):
+        out.append(record(label, "inne", None, dict(shares.wartosc), shares.jednostka,
+                          shares.rok, shares.zrodlo, shares.stopien))
+    out += [record(c.id, "koszt", c.platnik.value, c.wartosc, c.jednostka, c.rok_cen,
+                   c.zrodlo, c.stopien) for c in model.koszty]
+    for p in model.programy:
+        for field in ("koszt_uczestnika", "skutecznosc", "zasieg"):
+            v = getattr(p, field)
+            out.append(record(f"{p.id}.{field}", "program", None, v.wartosc, v.jednostka,
+                              getattr(v, "rok", None) or v.rok_cen, v.zrodlo, v.stopien))
     return out
