@@ -32,6 +32,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.cell import range_boundaries
 
 from kkz_xl.errors import DataError, InputError
+from kkz_xl.office.zip_limits import check_archive as office_check
 from kkz_xl.polish import plural
 from kkz_xl.registers.headers import HeaderMatch, map_headers
 from kkz_xl.registers.register import Conflict, Note, Register
@@ -65,8 +66,6 @@ _POLISH = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
 # gives C1 controls and š/Ľ; ISO read as cp1250 gives ±/¶/Ľ; cp852 read as cp1250 gives ˘/Ą…).
 _WRONG = set("±¶Ľ¼ˇ¦¬©®¤§¨°´¸·¢˘˝˙š¹¥ŞşŢţľĽÂÃĂÅÆÇÈÉÊËÌÍÎÏÐÑÒÔÕÖ×ØÙÚÛÜÝÞß"
              "àâãäåæçèéêëìíîïðñòôõöøùúûüýþÿ│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀■")
-MAX_ZIP_BYTES = 500 * 1024 * 1024  # uncompressed size a register may have
-MAX_ZIP_RATIO = 200  # uncompressed : compressed, above which an archive is taken for a bomb
 
 
 @dataclass(frozen=True)
@@ -166,35 +165,12 @@ def find_table(path: Path, schema: RegisterSchema, sheet: str | None) -> TableRe
 
 
 def check_archive(path: Path) -> None:
-    """Refuse a workbook that is not a zip, is damaged or would unpack too big (a zip bomb).
-
-    Uses the office layer's check when it is there (``kkz_xl.office.zip_limits``), else this
-    minimal one: the zip's directory must be readable and its sizes within the limits.
-    """
+    """Refuse a workbook that is not a zip, is damaged or would unpack too big (the office
+    layer's check, which reads only the zip's directory), as a ``DataError`` of this file."""
     try:
-        from kkz_xl.office.zip_limits import check_archive as office_check  # type: ignore
-    except ImportError:
-        office_check = None
-    if office_check is not None:
-        try:
-            office_check(path)
-        except InputError as err:
-            raise DataError(f"{path.name}: {err.message}") from err
-        return
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            bad = zf.testzip() if path.stat().st_size < 20 * 1024 * 1024 else None
-    except (zipfile.BadZipFile, OSError) as err:
-        raise DataError(f"{path.name}: plik jest uszkodzony albo nie jest plikiem Excela "
-                        "(.xlsx) – otwórz go w Excelu i zapisz ponownie") from err
-    if bad is not None:
-        raise DataError(f"{path.name}: plik jest uszkodzony (część {bad} nie daje się odczytać)")
-    total = sum(i.file_size for i in infos)
-    packed = max(1, sum(i.compress_size for i in infos))
-    if total > MAX_ZIP_BYTES or total / packed > MAX_ZIP_RATIO:
-        raise DataError(f"{path.name}: plik po rozpakowaniu byłby zbyt duży ({total // 2**20} MB, "
-                        f"{total / packed:.0f}× więcej niż spakowany) – odrzucony")
+        office_check(path)
+    except InputError as err:
+        raise DataError(f"{path.name}: {err.message}") from err
 
 
 def _refuse_ole(path: Path, head: bytes) -> None:
