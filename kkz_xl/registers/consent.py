@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -113,12 +114,13 @@ def contact_headers(schema: RegisterSchema, headers: Iterable[str]) -> list[str]
 
 def text_headers(schema: RegisterSchema, headers: Iterable[str]) -> list[str]:
     """Headers whose cells may hold free text: text columns and columns unknown to the schema."""
-    out = []
-    for h in headers:
-        col = schema.by_header.get(h)
-        if col is None or col.kind in TEXT_KINDS:
-            out.append(h)
-    return out
+    return [h for h in headers if _is_text(schema, h)]
+
+
+@cache
+def _is_text(schema: RegisterSchema, header: str) -> bool:
+    col = schema.by_header.get(header)
+    return col is None or col.kind in TEXT_KINDS
 
 
 def has_contacts(schema: RegisterSchema, row: Row) -> bool:

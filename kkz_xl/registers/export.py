@@ -27,6 +27,7 @@ from kkz_xl.registers.register import Register, Row
 from kkz_xl.registers.text import Formula, is_formula_like
 from kkz_xl.registers.values import is_empty
 from kkz_xl.registers.workbook import build_workbook
+from kkz_xl.registers.writing import spill_long_texts
 from kkz_xl.storage.atomic import atomic_write, atomic_write_bytes
 
 
@@ -112,6 +113,7 @@ def export_register(register: Register, path: Path,
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         out = Register(register.schema, headers, rows, source=register.source)
+        spill_long_texts(out, path)  # a cell holds 32 767 characters: the rest beside it
         return atomic_write(path, build_workbook(out).save)
     if suffix == ".csv":
         buf = io.StringIO()
