@@ -147,7 +147,9 @@ class Generator:
             if rng.random() < 0.5:
                 row["telefon"] = self._contact(key, "phone")
             if rng.random() < 0.3:
-                row["Uwagi"] = f"dzwonić: {self._contact(key, 'phone')}"
+                row["Uwagi"] = self.rng.choice([
+                    f"dzwonić: {self._contact(key, 'phone')}, po 15",
+                    f"prywatny {self._contact(key, 'email')}; tel. {self._contact(key, 'phone')}"])
             stmt = self._statement()
             if stmt is not None:
                 self.statements.setdefault(key, []).append(stmt)

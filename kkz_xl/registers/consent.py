@@ -35,9 +35,9 @@ MASK = "[usunięto kontakt bez zgody]"
 EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # Polish numbers as typed: +48 600 100 200, 600-100-200, (22) 123 45 67, 0048 22 1234567.
 PHONE_RE = re.compile(
-    r"(?<![\w.,])(?:(?:\+|00)\s?48[\s.-]?)?"
+    r"(?<!\w)(?<!\d[.,])(?:(?:\+|00)\s?48[\s.-]?)?"
     r"(?:\d{3}[\s.-]?\d{3}[\s.-]?\d{3}|\(?\d{2}\)?[\s.-]?\d{3}[\s.-]?\d{2}[\s.-]?\d{2})"
-    r"(?![\w,]|\.\d)")
+    r"(?!\w|[.,]\d)")
 # Kinds whose cells are free or short text where a contact may hide.
 TEXT_KINDS = (Kind.TEXT, Kind.LONG_TEXT, Kind.LIST, Kind.EMAIL, Kind.PHONE)
 
