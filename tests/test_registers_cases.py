@@ -94,6 +94,9 @@ def test_contacts_are_found_by_header_synonyms_and_in_notes(tmp_path: Path) -> N
     reg = tmp_path / "lid.xlsx"
     res = runner.invoke(app, ["liderzy", "importuj", str(src), "--do", str(reg)])
     assert res.exit_code == 0, res.output
+    assert "Uzgodnienie (importuj)" in res.output
+    assert "odrzucono 3 komórki – dane kontaktowe usunięte" in " ".join(res.output.split())
+    assert "Uzgodnienie" in openpyxl.load_workbook(reg).sheetnames
     row = read_register(reg, LEADERS).rows[0]
     assert row[L("email")] is None and row[L("telefon")] is None
     assert row["Uwagi"] == f"dzwonić po 15: {MASK}, {MASK}"

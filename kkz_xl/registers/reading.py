@@ -544,7 +544,7 @@ def _register_of(schema: RegisterSchema, grid: Grid, source: str, h: int,
         while name in headers:
             name = f"{name} ({j + first_col + 1})"
         headers.append(name)
-        if match.header is not None and match.how != "dokładnie":
+        if match.header is not None and fold(match.typed) != fold(match.header):
             notes.append(Note("nagłówek", f"„{match.typed}” → „{match.header}” ({match.how})",
                               grid.sheet, h + 1, match.header))
         elif match.header is None and cell is not None and "zajmuje" in match.how:

@@ -321,6 +321,7 @@ def write_reconciliation_sheet(wb: Workbook, recon: Any) -> None:
         del wb[RECONCILIATION_SHEET]
     ws = wb.create_sheet(RECONCILIATION_SHEET)
     keys = ["plik", "status", *COUNTS, "powod"]
+    last = len(keys)
     put(ws.cell(1, 1), f"Uzgodnienie ({recon.command}, {recon.made:%Y-%m-%d %H:%M}): "
         + ("każdy wiersz i każda komórka mają swoje miejsce" if recon.balanced
            else "NIEUZGODNIONE – są utracone wiersze lub komórki"))
@@ -328,26 +329,30 @@ def write_reconciliation_sheet(wb: Workbook, recon: Any) -> None:
     for j, key in enumerate(keys, start=1):
         cell = ws.cell(3, j)
         put(cell, LABELS[key])
-        cell.font, cell.fill, cell.alignment = _BOLD, _HEAD_FILL, _WRAP
-        ws.column_dimensions[get_column_letter(j)].width = 30 if key in ("plik", "powod") else 13
+        cell.font, cell.fill, cell.alignment = _BOLD, _HEAD_FILL, _HEADER_ALIGN
+        width = 30 if key == "plik" else 40 if key == "powod" else 12
+        ws.column_dimensions[get_column_letter(j)].width = width
+    ws.row_dimensions[3].height = 45
     r = 4
     for f in recon.files:
         data = {"plik": f.file, "status": f.status, "powod": f.reason, **f.counts()}
         for j, key in enumerate(keys, start=1):
             put(ws.cell(r, j), data[key])
+        ws.cell(r, last).alignment = _WRAP
         r += 1
     totals = recon.totals()
     put(ws.cell(r, 1), "Razem")
-    ws.cell(r, 1).font = _BOLD
     for j, key in enumerate(keys, start=1):
         if key in totals:
             put(ws.cell(r, j), totals[key])
-            ws.cell(r, j).font = _BOLD
+        ws.cell(r, j).font = _BOLD
     r += 2
-    for j, head in enumerate(("Plik", "Arkusz", "Wiersz", "Kolumna", "Rodzaj", "Opis"), start=1):
+    heads = ("Plik", "Arkusz", "Wiersz", "Kolumna", "Rodzaj", "Opis")
+    for j, head in enumerate(heads, start=1):
         cell = ws.cell(r, j)
         put(cell, head)
         cell.font, cell.fill = _BOLD, _HEAD_FILL
+    ws.merge_cells(start_row=r, start_column=len(heads), end_row=r, end_column=last)
     for f in recon.files:
         entries = [(n.sheet, n.row or None, n.column, n.kind, n.message) for n in f.notes]
         entries += [("", None, "", "odrzucone", f"{reason}: {n}")
@@ -357,8 +362,15 @@ def write_reconciliation_sheet(wb: Workbook, recon: Any) -> None:
             r += 1
             for j, value in enumerate((f.file, *entry), start=1):
                 put(ws.cell(r, j), value)
+                ws.cell(r, j).alignment = _WRAP
+            ws.merge_cells(start_row=r, start_column=len(heads), end_row=r, end_column=last)
+            ws.row_dimensions[r].height = 15 * max(_lines_needed(str(entry[-1]), 110),
+                                                    _lines_needed(f.file, 28))
     ws.freeze_panes = "A4"
-
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def value_digest(column: Column | None, value: object) -> str:
