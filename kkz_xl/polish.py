@@ -7,7 +7,9 @@ number never wraps across lines in a document.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+from typing import Any
 
 NBSP = "\u00a0"
 MINUS = "\u2212"  # a typographic minus: a hyphen before an amount reads as a dash
@@ -21,6 +23,10 @@ def fmt_number(value: float, decimals: int = 2, *, group: bool = True) -> str:
     """Format ``value`` the Polish way: ``1 234,50`` (comma decimal, NBSP thousands)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
+    # Round before choosing the sign, so that -0.001 shows as 0, never "−0".
+    value = round(value, decimals)
+    if value == 0:
+        value = abs(value)
     text = f"{value:,.{decimals}f}" if group else f"{value:.{decimals}f}"
     return text.replace(",", NBSP).replace(".", ",").replace("-", MINUS)
 
@@ -68,3 +74,52 @@ def plural(n: int, one: str, few: str, many: str) -> str:
     else:
         form = many
     return f"{n} {form}"
+
+
+@functools.cache
+def _collator() -> Any:
+    import icu  # PyICU: the Unicode Collation Algorithm with CLDR's Polish rules
+
+    return icu.Collator.createInstance(icu.Locale("pl_PL"))
+
+
+def collation_key(text: str) -> bytes:
+    """Sort key in Polish alphabetical order (a ą b c ć … ł … ś … ź ż), case-insensitive first:
+    ``sorted(names, key=collation_key)``. ICU, not a hand-made alphabet."""
+    return bytes(_collator().getSortKey(text))
+
+
+def shown_difference(new: float, old: float, decimals: int = 0) -> float:
+    """``new − old`` computed from the two numbers as they are shown (rounded), so that a table
+    showing 25 and 22 says −3, not the −4 of the unrounded values."""
+    return round(new, decimals) - round(old, decimals)
+
+
+def fmt_signed(value: float, decimals: int = 0) -> str:
+    """A change with its sign: ``+3``, ``−3``, ``0`` (the sign chosen after rounding)."""
+    text = fmt_number(value, decimals)
+    return text if text.startswith(MINUS) or text.strip("0,") == "" else f"+{text}"
+
+
+def quote(text: str) -> str:
+    """Text in Polish quotes; quotes inside it become the inner pair: „Program ‚Razem’”."""
+    inner = (str(text).replace("„", "‚").replace("”", "’").replace("“", "’")
+             .replace('"', "’"))
+    # An ASCII quote opening a word was turned into a closing one: reopen it.
+    out = []
+    opening = True
+    for char in inner:
+        if char == "’" and opening and (not out or out[-1] in " ([/–-"):
+            out.append("‚")
+            continue
+        out.append(char)
+        if char == "‚":
+            opening = False
+        elif char == "’":
+            opening = True
+    return f"„{''.join(out)}”"
+
+
+def year_ordinal(n: int, case: str = "nom") -> str:
+    """``4. rok`` (nominative), ``4. roku`` (locative, after „w”)."""
+    return f"{n}. {'roku' if case == 'loc' else 'rok'}"

@@ -20,7 +20,7 @@ def test_indicator_score_directions_and_clipping() -> None:
     assert indicator_score(60, 50, Direction.WYZEJ) == 1.0
     assert indicator_score(20, 10, Direction.NIZEJ) == pytest.approx(0.5)
     assert indicator_score(0, 10, Direction.NIZEJ) == 1.0
-    assert indicator_score(None, 10, Direction.WYZEJ) == 0.0
+    assert indicator_score(None, 10, Direction.WYZEJ) is None
 
 
 def test_weighted_score_by_hand() -> None:
@@ -51,11 +51,28 @@ def test_thresholds_must_be_ordered() -> None:
 
 
 def test_funding_worked_example_capped() -> None:
+    # The guide's example: the 90 % cap holds for subsidy and fees together.
     r = funding(FundingInput(etaty=4, koszt_na_etat=90_000, oplaty=60_000, koszty=320_000),
                 FundingCriteria(limit_udzialu=0.9, wspolczynniki={Category.A: 1, Category.B: 0.5}))
     assert r.podstawa == 300_000
     assert r.limit == pytest.approx(288_000)
-    assert r.dotacja == pytest.approx(288_000) and r.ograniczona
+    assert r.limit_dotacji == pytest.approx(228_000)
+    assert r.dotacja == pytest.approx(228_000) and r.ograniczona
+    assert r.dotacja + r.oplaty == pytest.approx(288_000)
+    assert r.wklad_wlasny == pytest.approx(32_000) and r.udzial_wkladu == pytest.approx(0.1)
+
+
+def test_sample_uo01_subsidy_plus_fees_within_cap() -> None:
+    # Issue 17: 423 000 + 70 000 fees exceeded the 470 000 costs; now 353 000 + 70 000 = 423 000.
+    card = next(c for c in scorecard(sample_network()) if c.usluga.id == "UO-01")
+    money = card.finansowanie
+    assert money.dotacja == pytest.approx(0.9 * 470_000 - 70_000)
+    assert money.wklad_wlasny == pytest.approx(47_000)
+
+
+def test_fees_alone_above_cap_leave_no_subsidy() -> None:
+    r = funding(FundingInput(etaty=4, koszt_na_etat=90_000, oplaty=300_000, koszty=320_000))
+    assert r.dotacja == 0 and r.oplaty_ponad_limit
 
 
 def test_funding_category_b_reduced() -> None:
@@ -77,8 +94,78 @@ def test_funding_never_exceeds_cap_nor_goes_negative(etaty: float, unit: float, 
     crit = FundingCriteria()
     r = funding(FundingInput(etaty=etaty, koszt_na_etat=unit, oplaty=fees, koszty=costs,
                              kategoria=cat), crit)
-    assert 0 <= r.dotacja <= crit.limit_udzialu * costs + 1e-6
+    cap = crit.limit_udzialu * costs
+    assert r.dotacja >= 0
+    # Subsidy and fees together never exceed the cap (unless the fees alone already do, and
+    # then there is no subsidy at all); the operator co-finances at least 1 − cap.
+    assert r.dotacja + fees <= max(cap, fees) + 1e-6 * max(1.0, costs)
+    if fees > cap:
+        assert r.dotacja == 0
+    else:
+        assert r.wklad_wlasny >= (1 - crit.limit_udzialu) * costs - 1e-6 * max(1.0, costs)
     assert r.dotacja < costs
+
+
+@given(values=hs.lists(hs.one_of(hs.none(), hs.floats(0, 1000)), min_size=1, max_size=8),
+       data=hs.data())
+def test_missing_values_are_left_out_not_zero(values: list[float | None],
+                                              data: hs.DataObject) -> None:
+    n = len(values)
+    targets = data.draw(hs.lists(hs.floats(0.1, 1000), min_size=n, max_size=n))
+    weights = data.draw(hs.lists(hs.floats(0.1, 10), min_size=n, max_size=n))
+    dirs = [Direction.WYZEJ] * n
+    kept = [i for i, v in enumerate(values) if v is not None]
+    if not kept:
+        with pytest.raises(InputError, match="brak danych"):
+            weighted_score(values, targets, weights, dirs)
+        return
+    expected = weighted_score([values[i] for i in kept], [targets[i] for i in kept],
+                              [weights[i] for i in kept], [dirs[i] for i in kept])
+    assert weighted_score(values, targets, weights, dirs) == pytest.approx(expected)
+
+
+def test_service_with_missing_indicator_is_reported_not_red() -> None:
+    data = sample_network().model_dump(mode="json")
+    values = data["uslugi"][2]["wartosci"]  # MW-01, all scores 1 but K1 and K2
+    del values["K2"]
+    card = next(c for c in scorecard(Network.model_validate(data)) if c.usluga.id == "MW-01")
+    assert [i.id for i in card.brakujace] == ["K2"]
+    k2 = next(r for r in card.wskazniki if r.wskaznik.id == "K2")
+    assert k2.wynik is None and k2.swiatlo is None
+    # Klient: K1 92/85 → 1 (w 3), MW1 25/20 → 1 (w 2); K2 left out, not scored 0.
+    assert card.perspektywy[Perspective.KLIENT] == pytest.approx(1.0)
+    assert card.swiatlo is Light.ZIELONE
+    assert "1 wskaźnik" in card.missing_note() and "K2" in card.missing_note()
+
+
+def test_service_without_any_value_has_no_score() -> None:
+    data = sample_network().model_dump(mode="json")
+    data["uslugi"][0]["wartosci"] = {}
+    card = scorecard(Network.model_validate(data))[0]
+    assert card.wynik is None and card.swiatlo is None
+    assert "9 wskaźników" in card.missing_note()
+
+
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("K1", 140, "wartość 140 % poza dopuszczalnym zakresem (dozwolone: od 0 do 100 %)"),
+    ("K2", -5, "wartość -5 dni poza dopuszczalnym zakresem (dozwolone: co najmniej 0 dni)"),
+])
+def test_values_out_of_range_refused_naming_service_and_indicator(
+        key: str, value: float, message: str) -> None:
+    data = sample_network().model_dump(mode="json")
+    data["uslugi"][0]["wartosci"][key] = value
+    with pytest.raises(ValidationError) as err:
+        Network.model_validate(data)
+    text = str(err.value)
+    assert "usługa UO-01 (Usługi opiekuńcze w miejscu zamieszkania)" in text
+    assert f"wskaźnik {key} (" in text and message in text
+
+
+def test_percentage_above_100_allowed_when_indicator_says_so() -> None:
+    # F1 (cost vs the regional mean, %) legitimately exceeds 100: its range is set to 500.
+    net = sample_network()
+    assert next(i for i in net.wskazniki if i.id == "F1").maks == 500
+    assert net.service("DDP-01").wartosci["F1"] == 110
 
 
 def test_sample_network_scorecard() -> None:

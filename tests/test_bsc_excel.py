@@ -17,8 +17,12 @@ def test_wynik_rows_columns_and_arrays_agree() -> None:
     assert row == col == arr == pytest.approx((2 * 0.9 + 1) / 3)
 
 
-def test_wynik_empty_value_counts_zero_and_default_direction() -> None:
-    assert kkz_bsc_wynik([[None, 10]], [[50, 10]], [[1, 1]]) == pytest.approx(0.5)
+def test_wynik_empty_value_left_out_and_default_direction() -> None:
+    # The empty value is not scored 0: only the second indicator counts (10/10 = 1).
+    assert kkz_bsc_wynik([[None, 10]], [[50, 10]], [[1, 1]]) == pytest.approx(1.0)
+    assert kkz_bsc_wynik([[None, 5]], [[50, 10]], [[3, 1]]) == pytest.approx(0.5)
+    with pytest.raises(InputError, match="brak danych"):
+        kkz_bsc_wynik([[None, None]], [[50, 10]], [[1, 1]])
 
 
 @pytest.mark.parametrize(("call", "message"), [
@@ -44,7 +48,9 @@ def test_swiatlo_thresholds() -> None:
 
 
 def test_dotacja_cap_and_category() -> None:
-    assert kkz_dotacja(4, 90_000, 60_000, 320_000) == pytest.approx(288_000)
+    # The cap holds for subsidy + fees: 0,9 × 320 000 − 60 000 = 228 000.
+    assert kkz_dotacja(4, 90_000, 60_000, 320_000) == pytest.approx(228_000)
+    assert kkz_dotacja(4, 90_000, 300_000, 320_000) == 0
     assert kkz_dotacja(4, 90_000, 60_000, 320_000, "B") == pytest.approx(150_000)
     assert kkz_dotacja(4, 90_000, 60_000, 320_000, "B", None, 0.2) == pytest.approx(60_000)
     assert kkz_dotacja(4, 90_000, None, 1_000_000, "a", 0.5) == pytest.approx(360_000)

@@ -13,7 +13,7 @@ from docx import Document
 from kkz_xl.bsc.labels import Perspective
 from kkz_xl.bsc.network import sample_network, scorecard
 from kkz_xl.bsc.sample_outputs import write_samples
-from kkz_xl.training.lo_recalc import recalculated, soffice_available
+from tests.lo_recalc import recalculated, soffice_available
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +65,47 @@ def test_card_keeps_ampersand_and_uses_headings(outputs: list[Path]) -> None:
     styles = {p.style.name for p in doc.paragraphs if p.text.strip()}
     assert {"Title", "Heading 1", "Heading 2"} <= styles
     assert "Dotacja: 82" in text
+
+
+def test_libreoffice_leaves_missing_values_out_like_python(tmp_path: Path) -> None:
+    if not soffice_available():
+        pytest.skip("brak LibreOffice")
+    from kkz_xl.bsc.network import Network
+    from kkz_xl.bsc.workbook import write_bsc_workbook
+
+    data = sample_network().model_dump(mode="json")
+    del data["uslugi"][1]["wartosci"]["K2"]
+    del data["uslugi"][1]["wartosci"]["R1"]
+    net = Network.model_validate(data)
+    book = recalculated(write_bsc_workbook(tmp_path / "bsc.xlsx", net))
+    rows = {r[0]: r for r in book["Karta wyników"].iter_rows(min_row=4, values_only=True)
+            if r[0]}
+    card = next(c for c in scorecard(net) if c.usluga.id == "DDP-01")
+    row = rows["DDP-01"]
+    for k, p in enumerate(Perspective, start=2):
+        assert row[k] == pytest.approx(card.perspektywy[p])
+    assert row[6] == pytest.approx(card.wynik)
+    assert row[9] == 2  # wskaźniki bez danych
+    meas = {(r[0], r[1]): r for r in book["Pomiary"].iter_rows(min_row=4, values_only=True)
+            if r[0]}
+    assert meas[("DDP-01", "K2")][8] == "brak danych" and meas[("DDP-01", "K2")][9] in ("", None)
+    svc = {r[0]: r for r in book["Usługi"].iter_rows(min_row=4, values_only=True) if r[0]}
+    uo = svc["UO-01"]
+    assert uo[14] == pytest.approx(353_000)  # dotacja: 0,9 × 470 000 − 70 000
+    assert uo[16] == pytest.approx(47_000)  # wkład własny realizatora
+    assert uo[14] + uo[8] <= 0.9 * uo[7] + 1e-6
+
+
+def test_print_area_stops_at_the_data(outputs: list[Path]) -> None:
+    wb = openpyxl.load_workbook(outputs[0])
+    assert wb["Usługi"].print_area == "'Usługi'!$A$1:$R$6"  # 3 services, not the spare rows
+    assert wb["Karta wyników"].print_area.endswith("$J$6")
+
+
+def test_value_range_rule_in_pomiary(outputs: list[Path]) -> None:
+    wb = openpyxl.load_workbook(outputs[0])
+    rules = [dv for dv in wb["Pomiary"].data_validations.dataValidation if dv.type == "custom"]
+    assert len(rules) == 1 and "C4" in str(rules[0].sqref)
+    assert "VLOOKUP($B4" in rules[0].formula1 and "poza" in rules[0].errorTitle.lower()
+    ind = {r[0]: r for r in wb["Wskaźniki"].iter_rows(min_row=4, values_only=True) if r[0]}
+    assert ind["K1"][8:10] == (0, 100) and ind["F1"][9] == 500 and ind["K2"][9] is None

@@ -12,17 +12,25 @@ from kkz_xl.excel.cis import kkz_cis_kontakty, kkz_cis_koszt, kkz_cis_swiadczeni
 
 
 def test_swiadczenie_default_and_range_argument() -> None:
-    assert kkz_cis_swiadczenie() == pytest.approx(2066.28)
+    from kkz_xl.cis.params import cis_params
+
+    p = cis_params()  # the amount in force today, from the parameter base
+    assert kkz_cis_swiadczenie() == pytest.approx(
+        p.zasilek_dla_bezrobotnych.wartosc * p.mnoznik_swiadczenia.wartosc)
+    assert kkz_cis_swiadczenie([[1721.90]], None) == pytest.approx(2066.28)
     assert kkz_cis_swiadczenie([[1662.0]], None) == pytest.approx(1994.40)
 
 
 def test_koszt_table_header_rows_and_total() -> None:
-    rows = kkz_cis_koszt(10, 11, 20_000, 20_000, None, 0.8)
+    rows = kkz_cis_koszt(10, 11, 20_000, 20_000, None, 0.8, 1721.90)
     assert rows[0] == ["płatnik", "kwota", "udział"]
     assert [r[0] for r in rows[1:]] == ["Fundusz Pracy", "gmina", "budżet państwa",
                                         "fundusze UE", "przychody własne CIS", "razem"]
     assert sum(r[1] for r in rows[1:-1]) == pytest.approx(rows[-1][1])
-    assert rows[3][1] == pytest.approx(160_000)
+    # Running costs for the 12 months the CIS operates: (240 000 − 20 000) × 0,8.
+    assert rows[3][1] == pytest.approx(176_000)
+    eleven = kkz_cis_koszt(10, 11, 20_000, 20_000, None, 0.8, 1721.90, None, 11)
+    assert eleven[3][1] == pytest.approx(160_000)
 
 
 @pytest.mark.parametrize(("args", "message"), [

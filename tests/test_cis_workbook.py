@@ -13,7 +13,7 @@ from kkz_xl.cis import demo
 from kkz_xl.cis.financing import cis_cost
 from kkz_xl.cis.labels import CIS_PAYER_LABELS, CisPayer
 from kkz_xl.cis.plan_file import sample_plan
-from kkz_xl.training.lo_recalc import recalculated, soffice_available
+from tests.lo_recalc import recalculated, soffice_available
 
 
 @pytest.fixture(scope="module")

@@ -91,6 +91,7 @@ def full_text(path: Path) -> str:
             parts += [cell.text for cell in row.cells]
     for section in document.sections:
         parts += [p.text for p in section.footer.paragraphs]
+        parts += [c.text for t in section.footer.tables for row in t.rows for c in row.cells]
     return "\n".join(parts)
 
 
@@ -145,8 +146,8 @@ def test_polish_money_format_uses_non_breaking_spaces(rendered: Path, computed: 
 
 def test_name_with_ampersand_and_angle_bracket_survives(rendered: Path) -> None:
     text = full_text(rendered)
-    assert JST_NAME in text
-    assert "Strategia Rozwiązywania Problemów Społecznych – " + JST_NAME in text  # footer
+    assert "Gminy Kowalski & Syn <Test>" in text  # the name in the genitive, intact
+    assert "Strategia Rozwiązywania Problemów Społecznych Gminy Kowalski & Syn <Test>" in text
 
 
 def test_only_consented_leaders_of_this_jst_are_named(rendered: Path) -> None:

@@ -10,31 +10,27 @@ import numpy_financial as npf
 import pytest
 
 from kkz_xl.errors import InputError
-from kkz_xl.model.labels import FLOW_COLUMNS, INDICATOR_ROWS, MONTE_CARLO_ROWS, NO_BREAK_EVEN
+from kkz_xl.model.labels import (
+    FLOW_COLUMNS,
+    FLOW_GAIN_COLUMNS,
+    INDICATOR_ROWS,
+    MONTE_CARLO_ROWS,
+    NO_BREAK_EVEN,
+)
 from kkz_xl.params.base import default_base
 from tests.conftest import WORKED_ARGS
+from tests.contract import CONTRACT, MODEL_ARGS, MODEL_FUNCTIONS
 
-MODEL_ARGS = ["osoby", "koszt_roczny", "odplyw", "skutecznosc", "koszt_uczestnika",
-              "horyzont", "stopa", "zasieg", "nawroty", "naplyw", "powtarzaj"]
-CONTRACT = {
-    "kkz_koszt_zaniechania": MODEL_ARGS,
-    "kkz_wskazniki": MODEL_ARGS,
-    "kkz_przeplywy": MODEL_ARGS,
-    "kkz_rok_zwrotu": MODEL_ARGS,
-    "kkz_monte_carlo": [*MODEL_ARGS, "losowania", "zmiennosc", "ziarno"],
-    "kkz_prog_skutecznosci": [a for a in MODEL_ARGS if a != "skutecznosc"],
-    "kkz_platnicy": [*MODEL_ARGS, "finansowanie"],
-    "kkz_npv": ["stopa", "przeplywy"],
-    "kkz_kwestie": [],
-    "kkz_parametr": ["kwestia", "nazwa", "rok_cen"],
-    "kkz_analiza": ["kwestia", "osoby", "horyzont", "stopa"],
-    "kkz_okres_zwrotu": MODEL_ARGS,
-}
+
+def test_every_contract_function_is_in_the_module() -> None:
+    in_module = {n.upper() for n, f in inspect.getmembers(udf, inspect.isfunction)
+                 if n.startswith("kkz_")}
+    assert set(CONTRACT) <= in_module
 
 
 @pytest.mark.parametrize("name", sorted(CONTRACT))
 def test_names_and_argument_order_follow_the_contract(name: str) -> None:
-    func = getattr(udf, name)
+    func = getattr(udf, name.lower())
     assert list(inspect.signature(func).parameters) == CONTRACT[name]
     assert func.__doc__ and func.__doc__.strip()
 
@@ -60,13 +56,60 @@ def test_worked_example_through_the_functions() -> None:
 
 def test_flows_table() -> None:
     table = udf.kkz_przeplywy(*WORKED_ARGS)
-    assert table[0] == list(FLOW_COLUMNS)
+    assert table[0] == [*FLOW_COLUMNS, *FLOW_GAIN_COLUMNS]
     assert [row[0] for row in table[1:]] == [1, 2, 3]
     expected = [[1, 100, 100, 1_000_000, 1_500_000, 500_000, -500_000, -500_000],
                 [2, 90, 63, 900_000, 630_000, 0, 270_000, -230_000],
                 [3, 81, 56.7, 810_000, 567_000, 0, 243_000, 13_000]]
     for got, want in zip(table[1:], expected, strict=True):
-        assert got == pytest.approx(want, abs=0.005)
+        assert got == pytest.approx([*want, 0, 0], abs=0.005)
+
+
+@pytest.mark.parametrize("gains", [1_200, [[0, 0, 700, 300, 200]], [[1_000, 200], [1_100, 250]]])
+def test_yearly_gain_is_the_last_argument_of_every_model_function(gains: object) -> None:
+    """korzysc_roczna (g_k): the engine with gain lines, whichever function asks."""
+    from kkz_xl.engine.run import run_inputs
+    from kkz_xl.excel.calculator import model_inputs
+
+    inputs, _ = model_inputs(*WORKED_ARGS, None, None, None, None, korzysc_roczna=gains)
+    assert inputs.gains, "gains reach the engine"
+    expected = run_inputs(inputs, 3, 0.0)
+    plain = run_inputs(model_inputs(*WORKED_ARGS)[0], 3, 0.0)
+    assert expected.npv > plain.npv  # self-reliant persons pay taxes: acting gains more
+    full = (*WORKED_ARGS, None, None, None, None)
+    assert udf.kkz_koszt_zaniechania(*full, gains) == pytest.approx(expected.npv)
+    assert dict(udf.kkz_wskazniki(*full, gains))["koszt zaniechania (NPV)"] == pytest.approx(
+        expected.npv)
+    assert udf.kkz_rok_zwrotu(*full, gains) == expected.break_even_year
+    assert udf.kkz_okres_zwrotu(*full, gains) == pytest.approx(expected.payback)
+    payers = dict(udf.kkz_platnicy(*full, None, gains)[1:])
+    assert sum(payers.values()) == pytest.approx(expected.npv)
+    mc = dict(udf.kkz_monte_carlo(*full, 500, 0.0001, 3, gains))
+    assert mc["średnia"] == pytest.approx(expected.npv, rel=1e-3)
+    s_args = (*WORKED_ARGS[:3], WORKED_ARGS[4], *WORKED_ARGS[5:], None, None, None, None)
+    with_gain = udf.kkz_prog_skutecznosci(*s_args, gains)
+    assert with_gain < udf.kkz_prog_skutecznosci(*s_args)
+    flows = udf.kkz_przeplywy(*full, gains)
+    gain_z = [r[-2] for r in flows[1:]]
+    gain_a = [r[-1] for r in flows[1:]]
+    per_person = [sum(line.series(3)[t] for line in inputs.gains) for t in range(3)]
+    assert gain_z == pytest.approx([i * g for i, g in zip(expected.independent_z, per_person,
+                                                          strict=True)])
+    assert gain_a == pytest.approx([i * g for i, g in zip(expected.independent_a, per_person,
+                                                          strict=True)])
+    assert gain_a[1] > 0 and gain_z[0] == 0  # nobody self-reliant at the start
+
+
+@pytest.mark.parametrize(("gains", "message"), [
+    ("dużo", "korzysc_roczna (gmina): oczekiwano liczby"),
+    ([[1, -2]], "korzysc_roczna (powiat): oczekiwano liczby nieujemnej"),
+    ([[1, 2, 3, 4, 5, 6]], "korzysc_roczna: oczekiwano najwyżej 5 wartości"),
+    ([[1, 2]] * 51, "korzysc_roczna: tabela korzyści w latach: najwyżej 50 wierszy"),
+])
+def test_bad_yearly_gain_is_refused_by_name(gains: object, message: str) -> None:
+    with pytest.raises(InputError) as err:
+        udf.kkz_koszt_zaniechania(*WORKED_ARGS, None, None, None, None, gains)
+    assert str(err.value).startswith(message)
 
 
 def test_payers_split_and_financing() -> None:
@@ -101,7 +144,7 @@ def test_issues_parameters_and_analysis() -> None:
     table = udf.kkz_kwestie()
     assert table[0] == ["kod", "nazwa"]
     assert [r[0] for r in table[1:]] == list(default_base().issues)
-    assert len(table) == 11
+    assert len(table) == len(default_base().issues) + 1
     q = udf.kkz_parametr("bezrobocie", "odplyw")
     assert q == default_base().issue("bezrobocie").odplyw.wartosc
     cost_2025 = udf.kkz_parametr("bezrobocie", "koszt_roczny")
@@ -109,9 +152,16 @@ def test_issues_parameters_and_analysis() -> None:
     analysis = dict(udf.kkz_analiza("bezrobocie", 100))
     base = default_base().issue("bezrobocie")
     programme = base.programy[0]
+    # A self-reliant person's gain g is, for the NPV, the same as a dependent person's extra
+    # cost g (D + I is the same in both futures): the years × payers table carries both, each
+    # line's yearly profile applied.
+    payers = ("gmina", "powiat", "budzet_panstwa", "nfz", "zus_fp")
+    yearly = [[sum(c.wartosc * (c.profil or [1.0])[min(t, len(c.profil or [1.0]) - 1)]
+                   for c in base.koszty + base.korzysci if c.platnik.value == p)
+               for p in payers] for t in range(7)]
+    assert any(base.korzysci)
     direct = udf.kkz_koszt_zaniechania(
-        100, [[udf.kkz_parametr("bezrobocie", f"koszt_{p}") for p in
-               ("gmina", "powiat", "budzet_panstwa", "nfz", "zus_fp")]],
+        100, yearly,
         base.odplyw.wartosc, programme.skutecznosc.wartosc, programme.koszt_uczestnika.wartosc,
         7, None, programme.zasieg.wartosc, base.nawroty.wartosc, 0, programme.powtarzaj)
     assert analysis["koszt zaniechania (NPV)"] == pytest.approx(direct)
@@ -174,13 +224,14 @@ def test_bad_arguments_give_polish_errors(name: str, args: tuple, message: str) 
 
 
 def test_every_model_function_rejects_text_in_each_numeric_argument() -> None:
-    for name in ("kkz_koszt_zaniechania", "kkz_wskazniki", "kkz_przeplywy", "kkz_rok_zwrotu",
-                 "kkz_okres_zwrotu", "kkz_monte_carlo", "kkz_platnicy"):
+    for name in MODEL_FUNCTIONS:
+        if "skutecznosc" not in CONTRACT[name]:
+            continue
         for position, arg in enumerate(MODEL_ARGS[:10]):
             args = [100, 10_000, 0.1, 0.3, 5_000, 3, 0.0, 1.0, 0.0, 0.0]
             args[position] = "abc"
             with pytest.raises(InputError) as err:
-                getattr(udf, name)(*args)
+                getattr(udf, name.lower())(*args)
             assert str(err.value).startswith(arg), (name, arg, str(err.value))
 
 
@@ -225,3 +276,34 @@ def test_bad_yearly_cost_tables(table: list, message: str) -> None:
     with pytest.raises(InputError) as err:
         udf.kkz_koszt_zaniechania(10, table, 0.1, 0.3, 100)
     assert str(err.value).startswith(message)
+
+
+def test_empty_horizon_is_the_bases_horizon_as_in_kkz_analiza() -> None:
+    base = default_base()
+    args = (100, 10_000, 0.1, 0.3, 5_000)
+    assert udf.kkz_koszt_zaniechania(*args) == udf.kkz_koszt_zaniechania(*args, base.horizon)
+    assert udf.kkz_koszt_zaniechania(*args) != udf.kkz_koszt_zaniechania(*args, base.horizon + 1)
+    assert dict(udf.kkz_analiza("bezrobocie", 100)) == dict(
+        udf.kkz_analiza("bezrobocie", 100, base.horizon))
+    with pytest.raises(InputError, match=r"^horyzont: oczekiwano liczby całkowitej od 1"):
+        udf.kkz_analiza("bezrobocie", 100, 0)  # 0 is not "empty": refused, not the default
+
+
+def test_help_texts_quote_the_defaults_from_their_one_home() -> None:
+    """No legal amount or base value is written into udfs/: the texts are built from the
+    parameter files, so they follow a new amount."""
+    from pathlib import Path
+
+    from kkz_xl.cis.params import cis_params
+    from kkz_xl.excel import help as texts
+    from kkz_xl.polish import fmt_money
+
+    source = Path(udf.__file__).read_text(encoding="utf-8")
+    benefit = cis_params().zasilek_dla_bezrobotnych.wartosc
+    for figure in (fmt_money(benefit).replace("\u00a0", " "), "1 721,90", "1721", "0,3652",
+                   "36,52", "domyślnie 7", "10 000"):
+        assert figure not in source, figure
+    assert fmt_money(benefit) in texts.cis()["zasilek_swiadczenie"]
+    assert str(default_base().horizon) in texts.horizon()
+    assert udf.kkz_cis_swiadczenie.__doc__ == texts.cis()["swiadczenie"]
+    assert "120" in udf.kkz_cis_swiadczenie.__doc__

@@ -116,7 +116,13 @@ def test_exports(tmp_path: Path) -> None:
     data = json.loads((tmp_path / "w.json").read_text(encoding="utf-8"))
     assert data["Podsumowanie"][-1]["koszt zaniechania (NPV)"] == pytest.approx(result.totals.npv)
     wb = openpyxl.load_workbook(tmp_path / "w.xlsx")
-    assert wb.sheetnames == ["Podsumowanie", "Przepływy", "Płatnicy", "Budżet"]
+    assert wb.sheetnames == ["Podsumowanie", "Przepływy", "Płatnicy", "Korzyści",
+                             "Korzyści według płatnika", "Budżet"]
+    # Gains are their own lines, and they add up to the gains' part of the total NPV.
+    assert sum(r["różnica (NPV)"] for r in data["Korzyści"]) == pytest.approx(
+        result.totals.npv_gains)
+    assert data["Podsumowanie"][-1]["w tym korzyści fiskalne (NPV)"] == pytest.approx(
+        result.totals.npv_gains)
     csv = (tmp_path / "w.csv").read_text(encoding="utf-8-sig")
     assert csv.splitlines()[0].startswith("kod;kwestia;osoby")
     with pytest.raises(InputError, match=r"nieobsługiwany format \.pdf"):

@@ -32,7 +32,10 @@ def test_plan_and_trained_people_from_the_register() -> None:
     register = sample_register()
     plan, trained = trainings(register, "Gmina Bodzanów", dt.date(2025, 4, 1))
     assert [t.termin for t in plan] == ["2 kwietnia 2025\u00a0r.", "20 maja 2025\u00a0r."]
-    assert {t["narzedzie"]: t["osoby"] for t in trained}["Kalkulator Społeczny (KKZ)"] == "2 os."
+    assert {t["narzedzie"]: t["osoby"] for t in trained}["Kalkulator Społeczny (KKZ)"] == "2 osoby"
+    # The plan's addressees are people, not the module's tool or form.
+    assert all("pracownicy" in t.adresaci or "liderzy" in t.adresaci or "zespół" in t.adresaci
+               for t in plan)
     assert trainings(register, "Gmina Nigdzie", dt.date(2030, 1, 1)) == ([], [])
 
 
@@ -45,5 +48,5 @@ def test_strategy_chapter_shows_them(tmp_path: Path) -> None:
     doc = Document(str(docx))
     text = "\n".join(p.text for p in doc.paragraphs)
     cells = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
-    assert "Kalkulator Społeczny (KKZ): 2 os." in text
+    assert "Kalkulator Społeczny (KKZ): 2 osoby" in text
     assert "20 maja 2025" in cells

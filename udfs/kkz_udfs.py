@@ -8,11 +8,36 @@ and argument docs are Polish: they are what the accountant sees in Excel's funct
 
 from __future__ import annotations
 
+import inspect
+
 import xlwings as xw
 
 from kkz_xl.excel import calculator
+from kkz_xl.excel import help as texts
+from kkz_xl.excel.convert import excel_function
 
 # No type hints on the Excel functions: xlwings reads annotations as converters.
+
+
+def _described(text):
+    """The function's description (what Excel's wizard shows) from ``text``, for descriptions
+    that quote a default living elsewhere; set before xlwings reads the docstring."""
+    def set_doc(func):
+        func.__doc__ = text
+        return func
+    return set_doc
+
+
+def _checked(func):
+    """Every argument and the result checked once, in both runtimes, by
+    ``kkz_xl.excel.convert.excel_function``. Each argument asks xlwings for error cells as
+    text (``err_to_str``): without it classic xlwings hands an error cell over as an empty
+    one, and the function would silently use the default."""
+    checked = excel_function(func)
+    for name in inspect.signature(func).parameters:
+        checked = xw.arg(name, err_to_str=True)(checked)
+    return checked
+
 
 # ---------------------------------------------------------------- Kalkulator Społeczny (1–11, 14)
 
@@ -23,108 +48,127 @@ _KOSZT = ("Roczny koszt jednej osoby zależnej: liczba lub wiersz do 5 liczb w k
 _ODPLYW = "Roczne prawdopodobieństwo samodzielnego wyjścia z systemu bez programu (0–1)."
 _SKUT = "Udział uczestników usamodzielnionych dzięki programowi, netto (0–1)."
 _KOSZT_U = "Koszt programu na jednego uczestnika (zł)."
-_HORYZONT = "Horyzont w latach (1–50); domyślnie 7."
-_STOPA = "Realna stopa dyskontowa (np. 0,03); domyślnie z bazy parametrów."
+_HORYZONT = texts.horizon()
+_STOPA = texts.rate()
 _ZASIEG = "Udział grupy objęty programem (0–1); domyślnie 1."
 _NAWROTY = "Roczne prawdopodobieństwo powrotu osoby usamodzielnionej do systemu (0–1); dom. 0."
 _NAPLYW = "Nowe osoby w systemie co roku, od 2. roku (≥ 0); domyślnie 0."
 _POWTARZAJ = "PRAWDA: program co roku; FAŁSZ (domyślnie): tylko w 1. roku."
+_KORZYSC = ("Roczna korzyść fiskalna z jednej osoby usamodzielnionej (podatki, składki): "
+            "liczba, wiersz do 5 liczb (gmina, powiat, budżet państwa, NFZ, ZUS/Fundusz "
+            "Pracy) albo tabela rok × płatnik (zł/rok); domyślnie 0.")
 
 
 def _model_args(func):
-    """The contract's eleven model arguments, documented once for every function."""
+    """The contract's model arguments (and ``korzysc_roczna``), documented once for every
+    function."""
     for name, doc in reversed((
         ("osoby", _OSOBY), ("koszt_roczny", _KOSZT), ("odplyw", _ODPLYW),
         ("skutecznosc", _SKUT), ("koszt_uczestnika", _KOSZT_U), ("horyzont", _HORYZONT),
         ("stopa", _STOPA), ("zasieg", _ZASIEG), ("nawroty", _NAWROTY), ("naplyw", _NAPLYW),
-        ("powtarzaj", _POWTARZAJ),
+        ("powtarzaj", _POWTARZAJ), ("korzysc_roczna", _KORZYSC),
     )):
-        if name in func.__code__.co_varnames[: func.__code__.co_argcount]:
+        if name in inspect.signature(func).parameters:
             func = xw.arg(name, doc=doc)(func)
     return func
 
 
 @xw.func
 @_model_args
+@_checked
 def kkz_koszt_zaniechania(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
                           horyzont=None, stopa=None, zasieg=None, nawroty=None, naplyw=None,
-                          powtarzaj=None):
+                          powtarzaj=None, korzysc_roczna=None):
     """Koszt zaniechania (NPV): o ile taniej jest działać niż nie działać, w zł (wartość
     bieżąca). Dodatni: program się opłaca."""
     return calculator.koszt_zaniechania(osoby, koszt_roczny, odplyw, skutecznosc,
                                         koszt_uczestnika, horyzont, stopa, zasieg, nawroty,
-                                        naplyw, powtarzaj)
+                                        naplyw, powtarzaj, korzysc_roczna)
 
 
 @xw.func
 @_model_args
+@_checked
 def kkz_wskazniki(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, horyzont=None,
-                  stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None):
+                  stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None,
+                  korzysc_roczna=None):
     """Wskaźniki (tabela 2 kolumny): NPV, PV kosztów zaniechania i działania, PV kosztu
     programu, korzyści brutto, BCR, ROI, rok zwrotu."""
     return calculator.wskazniki(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
-                                horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj)
+                                horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj, korzysc_roczna)
 
 
 @xw.func
 @_model_args
+@_checked
 def kkz_przeplywy(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, horyzont=None,
-                  stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None):
+                  stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None,
+                  korzysc_roczna=None):
     """Przepływy rok po roku (tabela z nagłówkiem): osoby w systemie i koszty w obu
     scenariuszach, koszt programu, różnica i różnica zdyskontowana narastająco."""
     return calculator.przeplywy(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
-                                horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj)
+                                horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj, korzysc_roczna)
 
 
 @xw.func
 @_model_args
+@_checked
 def kkz_rok_zwrotu(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, horyzont=None,
-                   stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None):
+                   stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None,
+                   korzysc_roczna=None):
     """Rok zwrotu (1 = pierwszy rok) albo „brak zwrotu w horyzoncie”."""
     return calculator.rok_zwrotu(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
-                                 horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj)
+                                 horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj,
+                                 korzysc_roczna)
 
 
 @xw.func
 @_model_args
-@xw.arg("losowania", doc="Liczba losowań (100–1 000 000); domyślnie 10 000.")
-@xw.arg("zmiennosc", doc="Współczynnik zmienności niepewnych parametrów; domyślnie 0,2.")
-@xw.arg("ziarno", doc="Ziarno losowania: to samo ziarno daje te same wyniki; domyślnie 1.")
+@xw.arg("losowania", doc=texts.monte_carlo()["losowania"])
+@xw.arg("zmiennosc", doc=texts.monte_carlo()["zmiennosc"])
+@xw.arg("ziarno", doc=texts.monte_carlo()["ziarno"])
+@_checked
 def kkz_monte_carlo(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, horyzont=None,
                     stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None,
-                    losowania=None, zmiennosc=None, ziarno=None):
+                    losowania=None, zmiennosc=None, ziarno=None, korzysc_roczna=None):
     """Analiza Monte Carlo NPV (tabela 2 kolumny): średnia, p5, p50, p95 i
     prawdopodobieństwo, że NPV > 0."""
     return calculator.monte_carlo_table(osoby, koszt_roczny, odplyw, skutecznosc,
                                         koszt_uczestnika, horyzont, stopa, zasieg, nawroty,
-                                        naplyw, powtarzaj, losowania, zmiennosc, ziarno)
+                                        naplyw, powtarzaj, losowania, zmiennosc, ziarno,
+                                        korzysc_roczna)
 
 
 @xw.func
 @_model_args
+@_checked
 def kkz_prog_skutecznosci(osoby, koszt_roczny, odplyw, koszt_uczestnika, horyzont=None,
-                          stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None):
+                          stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None,
+                          korzysc_roczna=None):
     """Najmniejsza skuteczność programu, przy której NPV ≥ 0, albo „nieosiągalny”."""
     return calculator.prog_skutecznosci(osoby, koszt_roczny, odplyw, koszt_uczestnika,
-                                        horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj)
+                                        horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj,
+                                        korzysc_roczna)
 
 
 @xw.func
 @_model_args
 @xw.arg("finansowanie", doc="Udziały płatników w koszcie programu (wiersz do 5 liczb, suma "
                             "1); domyślnie całość gmina.")
+@_checked
 def kkz_platnicy(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika, horyzont=None,
                  stopa=None, zasieg=None, nawroty=None, naplyw=None, powtarzaj=None,
-                 finansowanie=None):
+                 finansowanie=None, korzysc_roczna=None):
     """Kto płaci, kto oszczędza: koszt zaniechania (NPV) dla każdego płatnika."""
     return calculator.platnicy(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
                                horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj,
-                               finansowanie)
+                               finansowanie, korzysc_roczna)
 
 
 @xw.func
 @xw.arg("stopa", doc="Stopa dyskontowa (np. 0,03).")
 @xw.arg("przeplywy", doc="Wiersz lub kolumna przepływów; pierwszy bez dyskonta (rok 0).")
+@_checked
 def kkz_npv(stopa, przeplywy):
     """Wartość bieżąca: Σ przepływ_t·(1+stopa)^-t, t od 0 (inaczej niż NPV Excela, które
     dyskontuje pierwszy przepływ)."""
@@ -132,6 +176,7 @@ def kkz_npv(stopa, przeplywy):
 
 
 @xw.func
+@_checked
 def kkz_kwestie():
     """Kwestie społeczne bazy parametrów (tabela: kod, nazwa)."""
     return calculator.kwestie()
@@ -142,6 +187,7 @@ def kkz_kwestie():
 @xw.arg("nazwa", doc="Nazwa parametru, np. „odplyw”, „koszt_roczny”, „koszt_gmina”, "
                      "„skutecznosc”, „koszt_uczestnika”.")
 @xw.arg("rok_cen", doc="Rok cen kwot pieniężnych; domyślnie rok cen bazy.")
+@_checked
 def kkz_parametr(kwestia, nazwa, rok_cen=None):
     """Wartość z bazy parametrów; kwoty przeliczone na ceny roku rok_cen (CPI GUS)."""
     return calculator.parametr(kwestia, nazwa, rok_cen)
@@ -152,6 +198,7 @@ def kkz_parametr(kwestia, nazwa, rok_cen=None):
 @xw.arg("osoby", doc=_OSOBY)
 @xw.arg("horyzont", doc=_HORYZONT)
 @xw.arg("stopa", doc=_STOPA)
+@_checked
 def kkz_analiza(kwestia, osoby, horyzont=None, stopa=None):
     """Wskaźniki (jak KKZ_WSKAZNIKI) z parametrami kwestii wziętymi z bazy parametrów."""
     return calculator.analiza(kwestia, osoby, horyzont, stopa)
@@ -159,12 +206,14 @@ def kkz_analiza(kwestia, osoby, horyzont=None, stopa=None):
 
 @xw.func
 @_model_args
+@_checked
 def kkz_okres_zwrotu(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
                      horyzont=None, stopa=None, zasieg=None, nawroty=None, naplyw=None,
-                     powtarzaj=None):
+                     powtarzaj=None, korzysc_roczna=None):
     """Zdyskontowany okres zwrotu w latach (np. 2,95) albo „brak zwrotu w horyzoncie”."""
     return calculator.okres_zwrotu(osoby, koszt_roczny, odplyw, skutecznosc, koszt_uczestnika,
-                                   horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj)
+                                   horyzont, stopa, zasieg, nawroty, naplyw, powtarzaj,
+                                   korzysc_roczna)
 
 
 # ---------------------------------------------------------------- Katalog i Sieć Liderów (12, 13)
@@ -177,6 +226,7 @@ from kkz_xl.excel import registers as registers_xl  # noqa: E402
                               "np. TabKatalog[#Wszystko].")
 @xw.arg("kwestia", doc="Kod kwestii, np. „bezrobocie” (lista: KKZ_KWESTIE()).")
 @xw.arg("limit", doc="Najwyżej tyle programów (liczba całkowita ≥ 1); domyślnie wszystkie.")
+@_checked
 def kkz_katalog(tabela, kwestia, limit=None):
     """Programy z Katalogu Innowacji dla danej kwestii, od najsilniejszych dowodów
     skuteczności (poziom 1) – z nagłówkami tabeli."""
@@ -188,6 +238,7 @@ def kkz_katalog(tabela, kwestia, limit=None):
                               "np. TabLiderzy[#Wszystko].")
 @xw.arg("kwestia", doc="Kod kwestii (opcjonalnie), np. „bezdomnosc”.")
 @xw.arg("jst", doc="JST lub fragment jej nazwy (opcjonalnie), np. „Radom”.")
+@_checked
 def kkz_liderzy(tabela, kwestia=None, jst=None):
     """Liderzy z Sieci Liderów zajmujący się kwestią i/lub działający w JST – z nagłówkami
     tabeli; kontakty bez zapisanej zgody są pomijane."""
@@ -201,11 +252,12 @@ from kkz_xl.excel import cis as cis_xl  # noqa: E402
 
 
 @xw.func
-@xw.arg("zasilek", doc="Zasiłek dla bezrobotnych z pierwszych 90 dni, zł/mies. (domyślnie "
-                       "kwota obowiązująca, od 1.06.2025 1 721,90 zł).")
-@xw.arg("mnoznik", doc="Świadczenie jako krotność zasiłku (domyślnie 120 % = 1,2).")
+@xw.arg("zasilek", doc=texts.cis()["zasilek_swiadczenie"])
+@xw.arg("mnoznik", doc=texts.cis()["mnoznik"])
+@_described(texts.cis()["swiadczenie"])
+@_checked
 def kkz_cis_swiadczenie(zasilek=None, mnoznik=None):
-    """Miesięczne świadczenie integracyjne uczestnika CIS (120 % zasiłku dla bezrobotnych)."""
+    """Miesięczne świadczenie integracyjne uczestnika CIS (opis: kkz_xl.excel.help)."""
     return cis_xl.kkz_cis_swiadczenie(zasilek, mnoznik)
 
 
@@ -215,12 +267,10 @@ def kkz_cis_swiadczenie(zasilek=None, mnoznik=None):
 @xw.arg("koszty_biezace", doc="Koszty bieżące CIS na miesiąc (kadra, lokal, materiały), zł.")
 @xw.arg("przychody_wlasne", doc="Przychody własne CIS w okresie, zł (domyślnie 0).")
 @xw.arg("udzial_ue", doc="Udział funduszy UE w kosztach bieżących, 0–1 (domyślnie 0).")
-@xw.arg("udzial_panstwa", doc="Udział budżetu państwa w pozostałych kosztach bieżących, 0–1 "
-                              "(domyślnie 0; propozycja z Olsztyna 2011: 0,8).")
-@xw.arg("zasilek", doc="Zasiłek dla bezrobotnych (pierwsze 90 dni), zł/mies. (domyślnie "
-                       "obowiązujący).")
-@xw.arg("stopa_skladek", doc="Składki od świadczenia jako udział świadczenia (domyślnie "
-                             "0,3652).")
+@xw.arg("udzial_panstwa", doc=texts.cis()["udzial_panstwa"])
+@xw.arg("zasilek", doc=texts.cis()["zasilek_koszt"])
+@xw.arg("stopa_skladek", doc=texts.cis()["stopa_skladek"])
+@_checked
 def kkz_cis_koszt(uczestnicy, miesiace, koszty_biezace, przychody_wlasne=None, udzial_ue=None,
                   udzial_panstwa=None, zasilek=None, stopa_skladek=None):
     """Koszt edycji CIS według płatników: Fundusz Pracy, gmina, budżet państwa, fundusze UE,
@@ -234,6 +284,7 @@ def kkz_cis_koszt(uczestnicy, miesiace, koszty_biezace, przychody_wlasne=None, u
 @xw.arg("lata", doc="Lata monitoringu (domyślnie 3).")
 @xw.arg("co_ile_rok1", doc="Odstęp kontaktów w 1. roku, miesiące (domyślnie 3).")
 @xw.arg("co_ile_potem", doc="Odstęp kontaktów po 1. roku, miesiące (domyślnie 6).")
+@_checked
 def kkz_cis_kontakty(data_ukonczenia, lata=None, co_ile_rok1=None, co_ile_potem=None):
     """Terminy kontaktów z absolwentem CIS (tabela: kontakt, miesiąc, data); dzień, którego
     brak w miesiącu, przechodzi na ostatni dzień miesiąca."""
@@ -245,6 +296,7 @@ def kkz_cis_kontakty(data_ukonczenia, lata=None, co_ile_rok1=None, co_ile_potem=
 @xw.arg("cele", doc="Cele wskaźników, w tej samej kolejności.")
 @xw.arg("wagi", doc="Wagi wskaźników (≥ 0, suma > 0).")
 @xw.arg("kierunki", doc="„wyżej” (im więcej, tym lepiej) lub „niżej”; domyślnie „wyżej”.")
+@_checked
 def kkz_bsc_wynik(wartosci, cele, wagi, kierunki=None):
     """Wynik karty wyników (BSC) od 0 do 1: średnia ważona stopni osiągnięcia celów."""
     return bsc_xl.kkz_bsc_wynik(wartosci, cele, wagi, kierunki)
@@ -252,8 +304,9 @@ def kkz_bsc_wynik(wartosci, cele, wagi, kierunki=None):
 
 @xw.func
 @xw.arg("wynik", doc="Wynik od 0 do 1 (np. z KKZ_BSC_WYNIK).")
-@xw.arg("prog_zielony", doc="Próg zielonego światła (domyślnie 0,9).")
-@xw.arg("prog_zolty", doc="Próg żółtego światła (domyślnie 0,7).")
+@xw.arg("prog_zielony", doc=texts.bsc()["prog_zielony"])
+@xw.arg("prog_zolty", doc=texts.bsc()["prog_zolty"])
+@_checked
 def kkz_bsc_swiatlo(wynik, prog_zielony=None, prog_zolty=None):
     """Światło karty wyników: „zielone”, „żółte” lub „czerwone”."""
     return bsc_xl.kkz_bsc_swiatlo(wynik, prog_zielony, prog_zolty)
@@ -265,11 +318,36 @@ def kkz_bsc_swiatlo(wynik, prog_zielony=None, prog_zolty=None):
 @xw.arg("oplaty", doc="Opłaty użytkowników, zł/rok (domyślnie 0).")
 @xw.arg("koszty", doc="Koszty usługi, zł/rok (> 0).")
 @xw.arg("kategoria", doc="Kategoria sieci: A (podstawowa) lub B (uzupełniająca); domyślnie A.")
-@xw.arg("limit_udzialu", doc="Najwyższy udział dotacji w kosztach, 0–1 bez 1 (domyślnie 0,9).")
-@xw.arg("wspolczynnik_b", doc="Współczynnik kategorii B, 0–1 (domyślnie 0,5).")
+@xw.arg("limit_udzialu", doc=texts.bsc()["limit_udzialu"])
+@xw.arg("wspolczynnik_b", doc=texts.bsc()["wspolczynnik_b"])
+@_checked
 def kkz_dotacja(etaty, koszt_na_etat, oplaty, koszty, kategoria=None, limit_udzialu=None,
                 wspolczynnik_b=None):
     """Dotacja wg kryteriów regionalnych: (etaty × koszt na etat − opłaty) × współczynnik
     kategorii, nie więcej niż limit udziału w kosztach usługi."""
     return bsc_xl.kkz_dotacja(etaty, koszt_na_etat, oplaty, koszty, kategoria, limit_udzialu,
                               wspolczynnik_b)
+
+
+# ---------------------------------------------------------------- modele wielostanowe
+# Added after the contract's functions (add, never rename).
+
+
+@xw.func
+@xw.arg("kwestia", doc="Kod kwestii z modelem wielostanowym: bezradnosc, sieroctwo, choroba, "
+                       "niepelnosprawnosc, bezdomnosc.")
+@xw.arg("osoby", doc="Liczba osób (rodzin, dzieci) w grupie na początku (≥ 0); podział na "
+                     "stany jak w modelu.")
+@xw.arg("horyzont", doc=_HORYZONT)
+@xw.arg("stopa", doc=_STOPA)
+@xw.arg("naplyw", doc="Nowe osoby co roku, od 2. roku (≥ 0); domyślnie 0.")
+@xw.arg("program", doc="Identyfikator programu modelu; domyślnie pierwszy.")
+@xw.arg("zasieg", doc="Udział osób objętych programem (0–1); domyślnie z modelu.")
+@xw.arg("skutecznosc", doc="Skuteczność programu (0–1); domyślnie z modelu.")
+@_checked
+def kkz_analiza_stany(kwestia, osoby, horyzont=None, stopa=None, naplyw=None, program=None,
+                      zasieg=None, skutecznosc=None):
+    """Wskaźniki (jak KKZ_WSKAZNIKI) kwestii liczonej wbudowanym modelem wielostanowym
+    (poziomy nasilenia, lata pobytu) – tak jak w kkz oblicz."""
+    return calculator.analiza_stany(kwestia, osoby, horyzont, stopa, naplyw, program, zasieg,
+                                    skutecznosc)

@@ -3,8 +3,14 @@
 Routes: ``/xlwings/custom-functions-meta.json`` (the functions' metadata),
 ``/xlwings/custom-functions-code.js`` (the glue script), ``/xlwings/custom-functions-call``
 (one call), ``/manifest.xml``, ``/taskpane.html``, ``/ikony/kkz-<n>.png`` and ``/zdrowie``
-(a health check). Built once per process by :func:`create_app`; the UDF module is imported
-then, with xlwings in server mode.
+(also ``/health``: a health check). Under a path prefix (``public_url`` ``https://host/kkz``)
+the same routes answer with and without the prefix, so the reverse proxy may pass it on or
+strip it. Built once per process by :func:`create_app` (``create_app`` is also the factory
+each worker process calls); the UDF module is imported then, with xlwings in server mode.
+
+The access log (logger ``kkz_xl.addin.dostep``) has one line per request: method, route,
+status, duration and size — never the client's address, the query, the token or the
+arguments, which may be personal data.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +35,7 @@ from kkz_xl.addin.registry import UdfRegistry
 from kkz_xl.addin.settings import OFFICE_ORIGIN_REGEX, AddinSettings, load_settings
 
 logger = logging.getLogger("kkz_xl.addin")
+access_logger = logging.getLogger("kkz_xl.addin.dostep")
 
 CALL_PATH = "/xlwings/custom-functions-call"
 GLUE_JS = Path(__file__).with_name("static") / "custom-functions-code.js"
@@ -108,6 +116,66 @@ class NoSniff:
         await self.app(scope, receive, send_with_header)
 
 
+class RootPath:
+    """Serve under ``prefix`` whatever the ASGI server: sets ``root_path`` so that Starlette
+    routes ``/kkz/xlwings/…`` and ``/xlwings/…`` alike (a proxy may keep or strip the
+    prefix)."""
+
+    def __init__(self, app: ASGIApp, prefix: str) -> None:
+        self.app = app
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket") and not scope.get("root_path"):
+            scope = {**scope, "root_path": self.prefix}
+        await self.app(scope, receive, send)
+
+
+#: Routes as logged: anything else is logged as "inny" (a scanner's paths are not kept).
+_LOGGED_ROUTES = ("/xlwings/custom-functions-call", "/xlwings/custom-functions-meta.json",
+                  "/xlwings/custom-functions-meta", "/xlwings/custom-functions-code.js",
+                  "/xlwings/custom-functions-code", "/manifest.xml", "/taskpane.html", "/",
+                  "/zdrowie", "/health")
+
+
+class AccessLog:
+    """One line per request without personal data: ``POST /xlwings/custom-functions-call
+    200 3,1 ms 52 B``. No client address, query string, headers or body."""
+
+    def __init__(self, app: ASGIApp, prefix: str) -> None:
+        self.app = app
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 0
+        size = 0
+
+        async def counting_send(message: Message) -> None:
+            nonlocal status, size
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, counting_send)
+        finally:
+            path = scope["path"]
+            if self.prefix and path.startswith(self.prefix + "/"):
+                path = path[len(self.prefix):]
+            if path.startswith("/ikony/"):
+                path = "/ikony/…"
+            elif path not in _LOGGED_ROUTES:
+                path = "inny"
+            access_logger.info("%s %s %d %.1f ms %d B", scope["method"], path, status,
+                               (time.perf_counter() - start) * 1000, size)
+
+
 def _token_ok(settings: AddinSettings, header: str | None) -> bool:
     if settings.token is None:
         return True
@@ -117,17 +185,19 @@ def _token_ok(settings: AddinSettings, header: str | None) -> bool:
     return hmac.compare_digest(given, settings.token.get_secret_value().encode())
 
 
-def _glue_script(registry: UdfRegistry) -> str:
+def _glue_script(registry: UdfRegistry, settings: AddinSettings) -> str:
     import xlwings  # already imported, in server mode, by calls
 
     js = (
         GLUE_JS.read_text(encoding="utf-8")
-        .replace("__KKZ_CALL_PATH__", CALL_PATH)
+        .replace("__KKZ_CALL_PATH__", settings.path_prefix + CALL_PATH)
         .replace("__KKZ_XLWINGS_VERSION__", xlwings.__version__)
+        .replace("__KKZ_MAX_BODY_BYTES__", str(settings.max_body_bytes))
+        .replace("__KKZ_TIMEOUT_MS__", str(round(settings.call_timeout_seconds * 1000)))
     )
     lines = [
         f'CustomFunctions.associate("{udf.python_name.upper()}", '
-        f'kkzFunction("{udf.python_name}"));'
+        f'kkzFunction("{udf.python_name}", {json.dumps([p.name for p in udf.params])}));'
         for udf in registry.functions.values()
     ]
     return js + "\n".join(lines) + "\n"
@@ -150,8 +220,14 @@ def create_app(settings: AddinSettings | None = None) -> FastAPI:
     registry = UdfRegistry.load(settings.udfs_dir, settings.udf_module)
     # Fixed for the process: computed once, served as bytes.
     meta_bytes = json.dumps(_metadata(registry), ensure_ascii=False).encode()
-    glue_bytes = _glue_script(registry).encode()
-    manifest_bytes = render_manifest(settings).encode()
+    glue_bytes = _glue_script(registry, settings).encode()
+    manifest_bytes: bytes | None = None
+    if settings.insecure_address:
+        # Served anyway (the functions work for a test on this network), but Office would
+        # refuse the manifest: say so at start-up and instead of the manifest.
+        logger.warning("UWAGA: %s", settings.insecure_address)
+    else:
+        manifest_bytes = render_manifest(settings).encode()
     taskpane_bytes = taskpane_html(settings.base_url, settings.namespace).encode()
 
     app = FastAPI(
@@ -198,6 +274,8 @@ def create_app(settings: AddinSettings | None = None) -> FastAPI:
 
     @app.get("/manifest.xml")
     async def _manifest() -> Response:
+        if manifest_bytes is None:
+            return error_response(409, settings.insecure_address or "")
         return Response(
             manifest_bytes,
             media_type="application/xml; charset=utf-8",
@@ -216,6 +294,7 @@ def create_app(settings: AddinSettings | None = None) -> FastAPI:
         return Response(icon_png(size), media_type="image/png")
 
     @app.get("/zdrowie")
+    @app.get("/health")
     async def _health() -> dict[str, object]:
         return {"stan": "ok", "funkcje": len(registry.functions)}
 
@@ -230,4 +309,8 @@ def create_app(settings: AddinSettings | None = None) -> FastAPI:
     # Outermost, so an oversized body is refused before anything else reads it.
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(NoSniff)
+    if settings.access_log:
+        app.add_middleware(AccessLog, prefix=settings.path_prefix)
+    if settings.path_prefix:
+        app.add_middleware(RootPath, prefix=settings.path_prefix)
     return app

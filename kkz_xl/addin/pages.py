@@ -75,6 +75,11 @@ w tym dodatku, na tym komputerze).</p>
   var pole = document.getElementById("token");
   try {{ pole.value = localStorage.getItem("kkzServerToken") || ""; }} catch (e) {{}}
   document.getElementById("zapisz").addEventListener("click", function () {{
+    if (!/^[\x21-\x7e]*$/.test(pole.value)) {{
+      document.getElementById("tokenstan").textContent = "token może zawierać tylko znaki "
+        + "ASCII bez spacji i polskich liter – wklej token otrzymany od administratora";
+      return;
+    }}
     try {{
       if (pole.value) {{ localStorage.setItem("kkzServerToken", pole.value); }}
       else {{ localStorage.removeItem("kkzServerToken"); }}

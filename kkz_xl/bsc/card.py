@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from kkz_xl.bsc.funding import FundingResult
 from kkz_xl.bsc.labels import CATEGORY_LABELS, DIRECTION_LABELS, PERSPECTIVE_LABELS, Perspective
 from kkz_xl.bsc.network import Network, ServiceCard, service_card
 from kkz_xl.documents.render import render_docx
@@ -12,6 +13,18 @@ from kkz_xl.office.docx_build import a4_document, loop_table, save_template, tem
 from kkz_xl.polish import fmt_date, fmt_money, fmt_number, fmt_percent
 
 TEMPLATE_NAME = "karta_uslugi.docx"
+NO_DATA = "brak danych"
+
+
+def funding_note(money: FundingResult) -> str:
+    """Why the subsidy is what it is (card, CLI)."""
+    if money.oplaty_ponad_limit:
+        return ("Opłaty użytkowników same sięgają limitu udziału w kosztach: dotacja nie "
+                "przysługuje.")
+    if money.ograniczona:
+        return ("Dotację ograniczył limit udziału w kosztach: dotacja i opłaty użytkowników "
+                "razem nie przekraczają limitu.")
+    return "Limit udziału w kosztach (dotacja i opłaty razem) nie ogranicza dotacji."
 
 
 def build_card_template(path: Path) -> Path:
@@ -33,13 +46,17 @@ def build_card_template(path: Path) -> Path:
     for label, tag in (("Koszty usługi", "koszty"), ("Opłaty użytkowników", "oplaty"),
                        ("Podstawa (etaty × koszt na etat − opłaty)", "podstawa"),
                        ("Współczynnik kategorii", "wspolczynnik"),
-                       ("Limit udziału w kosztach", "limit"), ("Dotacja", "dotacja")):
+                       ("Limit udziału w kosztach (dotacja i opłaty razem)", "limit"),
+                       ("Limit dotacji (limit udziału − opłaty)", "limit_dotacji"),
+                       ("Dotacja", "dotacja"),
+                       ("Wkład własny realizatora (koszty − dotacja − opłaty)", "wklad")):
         p = doc.add_paragraph(style="List Bullet")
         p.add_run(f"{label}: ")
         p.add_run(f"{{{{ {tag} }}}}").bold = tag == "dotacja"
     doc.add_paragraph("{{ uwaga_limit }}")
     doc.add_heading("Karta wyników (BSC)", level=1)
     doc.add_paragraph("Wynik ogółem: {{ wynik }} – światło: {{ swiatlo }}.")
+    doc.add_paragraph("{{ uwaga_braki }}")
     loop_table(doc, ("Perspektywa", "Wynik"), "p", "perspektywy",
                ("{{ p.nazwa }}", "{{ p.wynik }}"), widths=(9, 4))
     doc.add_heading("Wskaźniki", level=2)
@@ -47,7 +64,7 @@ def build_card_template(path: Path) -> Path:
                "w", "wskazniki",
                ("{{ w.perspektywa }}", "{{ w.nazwa }}", "{{ w.kierunek }}", "{{ w.cel }}",
                 "{{ w.wartosc }}", "{{ w.wynik }}", "{{ w.swiatlo }}"),
-               widths=(2.6, 5.0, 2.5, 1.8, 1.8, 1.6, 1.7))
+               widths=(2.7, 4.3, 2.3, 2.0, 2.0, 1.9, 1.8))
     doc.add_paragraph()
     doc.add_paragraph("Sporządzono: {{ data }}")
     return save_template(doc, path)
@@ -56,6 +73,7 @@ def build_card_template(path: Path) -> Path:
 def card_context(net: Network, card: ServiceCard, today: Any) -> dict[str, Any]:
     """Everything the template shows, already formatted the Polish way."""
     s, money = card.usluga, card.finansowanie
+    limit_share = money.limit / money.koszty
     return {
         "siec": net.nazwa, "region": net.region, "rok": net.rok,
         "id": s.id, "nazwa": s.nazwa, "typ": s.typ, "realizator": s.realizator, "jst": s.jst,
@@ -63,15 +81,18 @@ def card_context(net: Network, card: ServiceCard, today: Any) -> dict[str, Any]:
         "miejsca": "–" if s.miejsca is None else str(s.miejsca), "opis": s.opis or "–",
         "koszty": fmt_money(s.koszty), "oplaty": fmt_money(s.oplaty),
         "podstawa": fmt_money(money.podstawa), "wspolczynnik": fmt_number(money.wspolczynnik, 2),
-        "limit": fmt_money(money.limit), "dotacja": fmt_money(money.dotacja),
-        "uwaga_limit": (
-            "Dotację ograniczył limit udziału w kosztach usługi." if money.ograniczona
-            else "Limit udziału w kosztach nie ogranicza dotacji."
-        ),
-        "wynik": fmt_percent(card.wynik), "swiatlo": card.swiatlo.value,
+        "limit": f"{fmt_money(money.limit)} ({fmt_percent(limit_share, 0)} kosztów)",
+        "limit_dotacji": fmt_money(money.limit_dotacji), "dotacja": fmt_money(money.dotacja),
+        "wklad": f"{fmt_money(money.wklad_wlasny)} ({fmt_percent(money.udzial_wkladu)} "
+                 f"kosztów; wymagane co najmniej {fmt_percent(1 - limit_share, 0)})",
+        "uwaga_limit": funding_note(money),
+        "wynik": NO_DATA if card.wynik is None else fmt_percent(card.wynik),
+        "swiatlo": NO_DATA if card.swiatlo is None else card.swiatlo.value,
+        "uwaga_braki": ("Wskaźniki " + card.missing_note() + ".") if card.brakujace
+        else "Wszystkie wskaźniki mają wartości.",
         "perspektywy": [
             {"nazwa": PERSPECTIVE_LABELS[p],
-             "wynik": "brak wskaźników" if card.perspektywy[p] is None
+             "wynik": NO_DATA if card.perspektywy[p] is None
              else fmt_percent(card.perspektywy[p] or 0.0)}
             for p in Perspective
         ],
@@ -79,9 +100,10 @@ def card_context(net: Network, card: ServiceCard, today: Any) -> dict[str, Any]:
             {"perspektywa": PERSPECTIVE_LABELS[r.wskaznik.perspektywa],
              "nazwa": r.wskaznik.nazwa, "kierunek": DIRECTION_LABELS[r.wskaznik.kierunek],
              "cel": f"{fmt_number(r.wskaznik.cel, 1)} {r.wskaznik.jednostka}".strip(),
-             "wartosc": "brak danych" if r.wartosc is None
+             "wartosc": NO_DATA if r.wartosc is None
              else f"{fmt_number(r.wartosc, 1)} {r.wskaznik.jednostka}".strip(),
-             "wynik": fmt_percent(r.wynik), "swiatlo": r.swiatlo.value}
+             "wynik": "pominięty" if r.wynik is None else fmt_percent(r.wynik),
+             "swiatlo": "–" if r.swiatlo is None else r.swiatlo.value}
             for r in card.wskazniki
         ],
         "data": fmt_date(today),

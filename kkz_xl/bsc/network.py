@@ -13,6 +13,7 @@ from kkz_xl.bsc.funding import FundingInput, FundingResult, funding
 from kkz_xl.bsc.labels import Category, Direction, Light, Perspective
 from kkz_xl.bsc.score import indicator_score, traffic_light
 from kkz_xl.errors import InputError
+from kkz_xl.polish import fmt_plain, plural
 from kkz_xl.storage.datafile import load_shipped, load_user_file
 
 Id = str
@@ -31,6 +32,38 @@ class Indicator(BaseModel):
     cel: float = Field(ge=0, le=1e12)
     waga: float = Field(gt=0, le=100)
     typ_uslugi: str | None = None
+    wartosc_min: float = Field(default=0, ge=-1e12, le=1e12,
+                               description="najmniejsza dopuszczalna wartość")
+    wartosc_maks: float | None = Field(
+        default=None, ge=-1e12, le=1e12,
+        description="największa dopuszczalna wartość; dla jednostki „%” domyślnie 100")
+
+    @model_validator(mode="after")
+    def _range_ordered(self) -> Indicator:
+        if self.maks <= self.wartosc_min:
+            raise ValueError(f"wskaźnik {self.id}: wartość maksymalna musi być większa "
+                             "od minimalnej")
+        return self
+
+    @property
+    def maks(self) -> float:
+        """Upper bound of a plausible value (100 for a percentage unless set)."""
+        if self.wartosc_maks is not None:
+            return self.wartosc_maks
+        return 100.0 if self.jednostka.strip() == "%" else float("inf")
+
+    def range_problem(self, value: float) -> str | None:
+        """A Polish message when ``value`` is outside the indicator's range, else None."""
+        if self.wartosc_min <= value <= self.maks:
+            return None
+        unit = f" {self.jednostka}" if self.jednostka else ""
+        low = fmt_plain(float(self.wartosc_min))
+        if self.maks == float("inf"):
+            allowed = f"co najmniej {low}{unit}"
+        else:
+            allowed = f"od {low} do {fmt_plain(float(self.maks))}{unit}"
+        return (f"wartość {fmt_plain(float(value))}{unit} poza dopuszczalnym zakresem "
+                f"(dozwolone: {allowed})")
 
 
 class Service(BaseModel):
@@ -82,11 +115,14 @@ class Network(BaseModel):
                 known = ", ".join(self.koszty_na_etat)
                 problems.append(f"usługa {svc.id}: brak kosztu na etat dla typu „{svc.typ}” "
                                 f"(znane typy: {known})")
-            allowed = {i.id for i in self.indicators_for(svc)}
-            for key in svc.wartosci:
+            allowed = {i.id: i for i in self.indicators_for(svc)}
+            for key, value in svc.wartosci.items():
                 if key not in allowed:
                     problems.append(f"usługa {svc.id}: wskaźnik {key} nie dotyczy tej usługi "
                                     "lub nie istnieje")
+                elif (problem := allowed[key].range_problem(value)) is not None:
+                    problems.append(f"usługa {svc.id} ({svc.nazwa}), wskaźnik {key} "
+                                    f"({allowed[key].nazwa}): {problem}")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -105,10 +141,12 @@ class Network(BaseModel):
 
 @dataclass(frozen=True)
 class IndicatorResult:
+    """One indicator of a service; no score and no light when the value is missing."""
+
     wskaznik: Indicator
     wartosc: float | None
-    wynik: float
-    swiatlo: Light
+    wynik: float | None
+    swiatlo: Light | None
 
 
 @dataclass(frozen=True)
@@ -118,14 +156,30 @@ class ServiceCard:
     usluga: Service
     wskazniki: list[IndicatorResult]
     perspektywy: dict[Perspective, float | None]
-    wynik: float
-    swiatlo: Light
+    wynik: float | None
+    swiatlo: Light | None
     finansowanie: FundingResult
+
+    @property
+    def brakujace(self) -> list[Indicator]:
+        """Indicators without a value: left out of the scores, reported."""
+        return [r.wskaznik for r in self.wskazniki if r.wartosc is None]
+
+    def missing_note(self) -> str:
+        """A Polish note on the missing indicators (empty when all are measured)."""
+        missing = self.brakujace
+        if not missing:
+            return ""
+        names = ", ".join(f"{i.id} ({i.nazwa})" for i in missing)
+        count = plural(len(missing), "wskaźnik", "wskaźniki", "wskaźników")
+        return f"bez danych (pominięte w wyniku): {count} – {names}"
 
 
 def _weighted(rows: list[IndicatorResult]) -> float | None:
-    weight = sum(r.wskaznik.waga for r in rows)
-    return sum(r.wskaznik.waga * r.wynik for r in rows) / weight if weight else None
+    """Weighted mean over the measured indicators; None when none is measured."""
+    measured = [(r.wskaznik.waga, r.wynik) for r in rows if r.wynik is not None]
+    weight = sum(w for w, _s in measured)
+    return sum(w * s for w, s in measured) / weight if weight else None
 
 
 def service_card(network: Network, service: Service) -> ServiceCard:
@@ -134,13 +188,15 @@ def service_card(network: Network, service: Service) -> ServiceCard:
     for ind in network.indicators_for(service):
         value = service.wartosci.get(ind.id)
         score = indicator_score(value, ind.cel, ind.kierunek)
-        rows.append(IndicatorResult(ind, value, score, traffic_light(score, network.progi)))
+        light = None if score is None else traffic_light(score, network.progi)
+        rows.append(IndicatorResult(ind, value, score, light))
     per = {p: _weighted([r for r in rows if r.wskaznik.perspektywa is p]) for p in Perspective}
-    overall = _weighted(rows) or 0.0
+    overall = _weighted(rows)
     money = funding(FundingInput(etaty=service.etaty, koszt_na_etat=network.koszty_na_etat[
         service.typ], oplaty=service.oplaty, koszty=service.koszty, kategoria=service.kategoria),
         network.kryteria)
-    return ServiceCard(service, rows, per, overall, traffic_light(overall, network.progi), money)
+    light = None if overall is None else traffic_light(overall, network.progi)
+    return ServiceCard(service, rows, per, overall, light, money)
 
 
 def scorecard(network: Network) -> list[ServiceCard]:

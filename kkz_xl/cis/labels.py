@@ -20,6 +20,8 @@ CIS_PAYER_LABELS: dict[CisPayer, str] = {
     CisPayer.FUNDUSZE_UE: "fundusze UE",
     CisPayer.PRZYCHODY_WLASNE: "przychody własne CIS",
 }
+SHEET_CALC, SHEET_GRADUATES, SHEET_TRACKING = "Kalkulator", "Absolwenci", "Monitoring"
+SHEET_OUTCOMES, SHEET_HELP = "Wyniki", "Instrukcja"
 TOTAL_LABEL = "razem"
 COST_TABLE_HEADER = ("płatnik", "kwota", "udział")
 
@@ -27,6 +29,7 @@ COST_TABLE_HEADER = ("płatnik", "kwota", "udział")
 INPUT_LABELS: dict[str, str] = {
     "uczestnicy": "Liczba uczestników",
     "miesiace": "Miesiące uczestnictwa (średnio)",
+    "miesiace_dzialania": "Miesiące działania CIS w okresie (koszty bieżące)",
     "zasilek": "Zasiłek dla bezrobotnych – pierwsze 90 dni (zł/mies.)",
     "mnoznik": "Świadczenie integracyjne jako % zasiłku",
     "stopa_skladek": "Składki od świadczenia (% świadczenia)",
@@ -61,3 +64,15 @@ TRACKING_HEADER = (
     "planowana data", "data kontaktu", "forma kontaktu", "sytuacja absolwenta", "uwagi",
 )
 GRADUATES_HEADER = ("id absolwenta", "imię i nazwisko", "data ukończenia")
+
+# What each situation means for the outcome summary: employed (a contract), economically
+# self-reliant (employed, own business or a social co-operative – as NIK counts CIS success),
+# lost contact. The rest (unemployed, back on assistance) is neither.
+EMPLOYED_SITUATIONS = frozenset(GRADUATE_SITUATIONS[:2])
+SELF_RELIANT_SITUATIONS = frozenset(GRADUATE_SITUATIONS[:4])
+LOST_CONTACT = GRADUATE_SITUATIONS[-1]
+SHEET_OUTCOMES_HEADER = (
+    "rocznik (rok ukończenia)", "miesiąc po ukończeniu", "absolwenci", "termin minął",
+    "kontakty wpisane", "zatrudnieni", "usamodzielnieni", "udział usamodzielnionych",
+    "brak kontaktu", "niewpisane po terminie",
+)

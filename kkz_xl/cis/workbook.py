@@ -20,25 +20,29 @@ from kkz_xl.cis.labels import (
     GRADUATES_HEADER,
     INPUT_LABELS,
     RESULT_LABELS,
+    SHEET_CALC,
+    SHEET_GRADUATES,
+    SHEET_HELP,
+    SHEET_OUTCOMES,
+    SHEET_OUTCOMES_HEADER,
+    SHEET_TRACKING,
     TOTAL_LABEL,
     TRACKING_HEADER,
     CisPayer,
 )
 from kkz_xl.cis.monitoring import Graduate, Schedule, monitoring_plan
-from kkz_xl.cis.params import cis_params
+from kkz_xl.cis.outcomes import ContactEntry, OutcomeRow, outcomes
+from kkz_xl.cis.params import cis_params, validity_warnings
 from kkz_xl.office import xlsx_style as st
 from kkz_xl.polish import fmt_date, fmt_money, fmt_percent
 
-SHEET_CALC = "Kalkulator"
-SHEET_GRADUATES = "Absolwenci"
-SHEET_TRACKING = "Monitoring"
-SHEET_HELP = "Instrukcja"
 FIRST_INPUT_ROW = 4
 TRACKING_FIRST_ROW = 4
 # Input rows of the calculator: field, number format, validation (low, high, whole, percent).
 _INPUTS: tuple[tuple[str, str, tuple[float, float, bool, bool]], ...] = (
     ("uczestnicy", st.INTEGER, (1, 10_000, True, False)),
     ("miesiace", st.DECIMAL, (0.5, 24, False, False)),
+    ("miesiace_dzialania", st.DECIMAL, (0.5, 24, False, False)),
     ("zasilek", st.MONEY, (1, 100_000, False, False)),
     ("mnoznik", "0%", (0.01, 5, False, True)),
     ("stopa_skladek", "0.00%", (0, 1, False, True)),
@@ -50,13 +54,19 @@ _INPUTS: tuple[tuple[str, str, tuple[float, float, bool, bool]], ...] = (
 
 
 def _source_notes() -> dict[str, str]:
+    """Each legal amount's source with its period of validity (and a warning when past)."""
     p = cis_params()
-    return {
-        "zasilek": p.zasilek_dla_bezrobotnych.zrodlo,
-        "mnoznik": p.mnoznik_swiadczenia.zrodlo,
-        "stopa_skladek": p.stopa_skladek.zrodlo,
-        "udzial_panstwa": p.udzial_panstwa_propozycja.zrodlo,
-    }
+    values = {"zasilek": p.zasilek_dla_bezrobotnych, "mnoznik": p.mnoznik_swiadczenia,
+              "stopa_skladek": p.stopa_skladek, "udzial_panstwa": p.udzial_panstwa_propozycja}
+    out = {}
+    for field, v in values.items():
+        note = f"{v.zrodlo} Wartość {v.validity()}."
+        if v.expired(p.dzien):
+            note = f"UWAGA: termin obowiązywania minął – sprawdź nową kwotę. {note}"
+        out[field] = note
+    out["miesiace_dzialania"] = ("Koszty bieżące (kadra, lokal) liczą się za miesiące działania "
+                                 "CIS, nie za średnie uczestnictwo.")
+    return out
 
 
 def _calculator(ws: Worksheet, data: CisInput) -> None:
@@ -82,7 +92,7 @@ def _calculator(ws: Worksheet, data: CisInput) -> None:
         "swiadczenie_mies": "={zasilek}*{mnoznik}",
         "swiadczenia": "={uczestnicy}*{miesiace}*{swiadczenie_mies}",
         "skladki": "={swiadczenia}*{stopa_skladek}",
-        "koszty_biezace": "={koszty_biezace_mies}*{miesiace}",
+        "koszty_biezace": "={koszty_biezace_mies}*{miesiace_dzialania}",
         "nadwyzka_przychodow": "=MAX(0,{przychody_wlasne}-{koszty_biezace})",
     }
     for key, formula in formulas.items():
@@ -150,10 +160,12 @@ def _graduates(ws: Worksheet, graduates: list[Graduate], spare_rows: int) -> Non
     st.date_validation(ws, f"C4:C{last}", "Data ukończenia")
     ws.freeze_panes = "A4"
     st.a4(ws, repeat_rows="3:3")
+    ws.print_area = f"A1:C{3 + max(len(graduates), 1)}"  # the graduates, not the spare rows
     st.protect(ws)
 
 
-def _tracking(ws: Worksheet, graduates: list[Graduate], schedule: Schedule) -> None:
+def _tracking(ws: Worksheet, graduates: list[Graduate], schedule: Schedule,
+              entries: dict[tuple[str, int], ContactEntry]) -> None:
     st.title(ws, "Monitoring absolwentów – plan kontaktów i ich przebieg", (
         "Planowane daty liczą się same z daty ukończenia (arkusz Absolwenci). "
         "Wiersz na czerwono: termin kontaktu minął, a kontaktu nie wpisano."
@@ -161,20 +173,28 @@ def _tracking(ws: Worksheet, graduates: list[Graduate], schedule: Schedule) -> N
     st.widths(ws, (14, 28, 14, 9, 11, 14, 14, 16, 30, 30))
     st.header_row(ws, 3, TRACKING_HEADER)
     ref = f"{SHEET_GRADUATES}!$A$4:$C$10000"
-    plan = monitoring_plan(graduates, schedule)
+    plan = [(c.absolwent.id, c.nr, c.miesiac) for c in monitoring_plan(graduates, schedule)]
+    planned = {(gid, month) for gid, _nr, month in plan}
+    # What staff entered outside the new plan (a graduate removed, another schedule) is kept.
+    kept = [(e.absolwent, None, e.miesiac) for key, e in entries.items() if key not in planned]
     r = TRACKING_FIRST_ROW - 1
-    for r, contact in enumerate(plan, start=TRACKING_FIRST_ROW):
-        ws.cell(row=r, column=1, value=contact.absolwent.id)
+    for r, (gid, nr, month) in enumerate(plan + kept, start=TRACKING_FIRST_ROW):
+        ws.cell(row=r, column=1, value=gid)
         ws.cell(row=r, column=2, value=f'=IFERROR(VLOOKUP($A{r},{ref},2,FALSE),"")')
         st.as_output(ws.cell(row=r, column=3, value=f'=IFERROR(VLOOKUP($A{r},{ref},3,FALSE),"")'),
                      st.DATE)
-        ws.cell(row=r, column=4, value=contact.nr)
-        ws.cell(row=r, column=5, value=contact.miesiac)
+        ws.cell(row=r, column=4, value=nr if nr is not None else "poza planem")
+        ws.cell(row=r, column=5, value=month)
         st.as_output(ws.cell(row=r, column=6, value=f'=IF($C{r}="","",EDATE($C{r},$E{r}))'),
                      st.DATE)
         st.as_input(ws.cell(row=r, column=7), st.DATE)
         for c in (8, 9, 10):
             st.as_input(ws.cell(row=r, column=c))
+        entry = entries.get((gid, month))
+        if entry is not None:
+            for c, value in ((7, entry.data_kontaktu), (8, entry.forma), (9, entry.sytuacja),
+                             (10, entry.uwagi)):
+                ws.cell(row=r, column=c, value=value)
     last = max(r, TRACKING_FIRST_ROW)
     st.date_validation(ws, f"G{TRACKING_FIRST_ROW}:G{last}", "Data kontaktu")
     st.list_validation(ws, f"H{TRACKING_FIRST_ROW}:H{last}", CONTACT_FORMS, "Forma kontaktu")
@@ -192,25 +212,59 @@ def _tracking(ws: Worksheet, graduates: list[Graduate], schedule: Schedule) -> N
     st.protect(ws)
 
 
+def _outcomes(ws: Worksheet, rows: list[OutcomeRow], today: dt.date) -> None:
+    st.title(ws, "Wyniki absolwentów według rocznika i miesiąca kontaktu", (
+        f"Stan na {fmt_date(today)} (z wpisów w arkuszu Monitoring w chwili zapisu; odśwież: "
+        "kkz cis monitoring wypelniony.xlsx). Udział usamodzielnionych = usamodzielnieni / "
+        "kontakty wpisane; brak kontaktu liczy się jako brak usamodzielnienia."))
+    st.widths(ws, (14, 12, 11, 10, 11, 11, 15, 15, 10, 14))
+    st.header_row(ws, 3, SHEET_OUTCOMES_HEADER, height=45)
+    for r, row in enumerate(rows, start=4):
+        for c, value in enumerate(row.cells(), start=1):
+            cell = ws.cell(row=r, column=c, value=value)
+            if c == 1 and value == 0:
+                cell.value = "ogółem"
+            if c == 8:
+                cell.number_format = st.PERCENT
+                if value is None:
+                    cell.value = "–"
+    ws.freeze_panes = "C4"
+    last = max(3 + len(rows), 4)
+    ws.print_area = f"A1:J{last}"
+    st.a4(ws, landscape=True, repeat_rows="3:3")
+    st.protect(ws)
+
+
 def _help(ws: Worksheet, schedule: Schedule) -> None:
     st.title(ws, "CIS – finansowanie i monitoring absolwentów")
     p = cis_params()
     benefit = p.zasilek_dla_bezrobotnych
     integration = benefit.wartosc * p.mnoznik_swiadczenia.wartosc
     months = ", ".join(str(m) for m in schedule.contact_months())
+    warnings = tuple(f"UWAGA: {w}." for w in validity_warnings(p.dzien))
     lines = (
-        "Arkusz Kalkulator: wpisz liczbę uczestników, miesiące, koszty bieżące, przychody "
-        "własne i udziały płatników. Wyniki i podział na płatników liczą się same.",
+        *warnings,
+        "Arkusz Kalkulator: wpisz liczbę uczestników, średnie miesiące uczestnictwa, miesiące "
+        "działania CIS, koszty bieżące, przychody własne i udziały płatników. Wyniki i podział "
+        "na płatników liczą się same. Świadczenia liczą się za miesiące uczestnictwa, koszty "
+        "bieżące – za miesiące działania CIS.",
         f"Świadczenie integracyjne = {fmt_percent(p.mnoznik_swiadczenia.wartosc, 0)} zasiłku "
-        f"dla bezrobotnych z pierwszych 90 dni (od {fmt_date(benefit.od)}: "
-        f"{fmt_money(benefit.wartosc)}, więc {fmt_money(integration)} miesięcznie).",
-        "Arkusz Absolwenci: id, imię i nazwisko i data ukończenia CIS każdego absolwenta.",
+        f"dla bezrobotnych z pierwszych 90 dni ({fmt_money(benefit.wartosc)}, kwota "
+        f"{benefit.validity()}; więc {fmt_money(integration)} miesięcznie). Stan bazy "
+        f"parametrów na {fmt_date(p.dzien)}.",
+        "Arkusz Absolwenci: id, imię i nazwisko i data ukończenia CIS każdego absolwenta. "
+        "Nowych absolwentów dopisuj w wolnych wierszach.",
         f"Arkusz Monitoring: kontakty w miesiącach {months} po ukończeniu (propozycja standardu "
         "z Olsztyna, 2011: trzy lata, w pierwszym roku co kwartał, potem co pół roku). "
         "Wpisuj datę, formę kontaktu i sytuację absolwenta.",
         "Gdy dzień nie istnieje w miesiącu kontaktu (np. 31 sierpnia + 6 miesięcy), termin "
         "przypada na ostatni dzień miesiąca (28 lub 29 lutego).",
-        "Nowy plan dla innej listy absolwentów lub innego harmonogramu: kkz cis monitoring.",
+        "Odświeżenie planu po dopisaniu absolwentów: kkz cis monitoring wypelniony.xlsx – "
+        "wpisane kontakty zostają, nowi absolwenci dostają swoje terminy, arkusz Wyniki liczy "
+        "się od nowa. Wyniki w konsoli i raport Word: kkz cis wyniki wypelniony.xlsx.",
+        "Arkusz Wyniki: według rocznika i miesiąca kontaktu – zatrudnieni, usamodzielnieni "
+        "(zatrudnieni, własna działalność, spółdzielnia socjalna), brak kontaktu; kontakty "
+        "niewpisane po terminie są pominięte w udziale i podane osobno.",
         "Te same obliczenia dają funkcje Excela KKZ_CIS_KOSZT, KKZ_CIS_SWIADCZENIE i "
         "KKZ_CIS_KONTAKTY (dodatek KKZ).",
     )
@@ -219,9 +273,13 @@ def _help(ws: Worksheet, schedule: Schedule) -> None:
 
 def build_cis_workbook(
     data: CisInput, graduates: list[Graduate], schedule: Schedule, *, calculator: bool = True,
-    spare_rows: int = 20,
+    spare_rows: int = 20, entries: dict[tuple[str, int], ContactEntry] | None = None,
+    today: dt.date | None = None,
 ) -> Workbook:
-    """The workbook in memory: calculator (optional), graduates, tracking sheet, instructions."""
+    """The workbook in memory: calculator (optional), graduates, tracking sheet (with what
+    staff already entered, ``entries``), outcomes, instructions."""
+    entries = entries or {}
+    today = today or dt.date.today()
     wb = Workbook()
     ws = wb.active
     if calculator:
@@ -231,7 +289,9 @@ def build_cis_workbook(
     else:
         ws.title = SHEET_GRADUATES
     _graduates(ws, graduates, spare_rows)
-    _tracking(wb.create_sheet(SHEET_TRACKING), graduates, schedule)
+    _tracking(wb.create_sheet(SHEET_TRACKING), graduates, schedule, entries)
+    _outcomes(wb.create_sheet(SHEET_OUTCOMES), outcomes(graduates, entries, schedule, today),
+              today)
     _help(wb.create_sheet(SHEET_HELP), schedule)
     wb.properties.title = "CIS – finansowanie i monitoring"
     wb.properties.creator = "kkz-xl"
@@ -240,6 +300,9 @@ def build_cis_workbook(
 
 
 def write_cis_workbook(path: Path, data: CisInput, graduates: list[Graduate],
-                       schedule: Schedule, *, calculator: bool = True) -> Path:
-    """Build and save atomically."""
-    return st.save(build_cis_workbook(data, graduates, schedule, calculator=calculator), path)
+                       schedule: Schedule, *, calculator: bool = True,
+                       entries: dict[tuple[str, int], ContactEntry] | None = None,
+                       today: dt.date | None = None) -> Path:
+    """Build and save atomically (the previous version kept as a backup copy)."""
+    return st.save(build_cis_workbook(data, graduates, schedule, calculator=calculator,
+                                      entries=entries, today=today), path)

@@ -14,9 +14,10 @@ import typer
 from kkz_xl.addin.classic import MACRO_SUFFIXES, local_settings, write_classic_settings
 from kkz_xl.addin.locations import UDF_MODULE
 from kkz_xl.addin.server_mode import enable_server_mode, server_mode_possible
-from kkz_xl.addin.settings import ENV_PREFIX, AddinSettings, load_settings
+from kkz_xl.addin.settings import AddinSettings, load_settings
 from kkz_xl.cli.common import console, err_console, user_errors
 from kkz_xl.errors import InputError
+from kkz_xl.polish import plural
 
 
 def register(app: typer.Typer) -> None:
@@ -27,19 +28,8 @@ def register(app: typer.Typer) -> None:
 def _settings_env(settings: AddinSettings) -> dict[str, str]:
     """The environment that makes ``python -m kkz_xl.addin`` use ``settings``."""
     env = dict(os.environ)
-    env.update({
-        ENV_PREFIX + "HOST": settings.host,
-        ENV_PREFIX + "PORT": str(settings.port),
-        ENV_PREFIX + "ALLOWED_ORIGINS": ",".join(settings.allowed_origins),
-        ENV_PREFIX + "MAX_BODY_BYTES": str(settings.max_body_bytes),
-        "KKZ_UDFS_DIR": str(settings.udfs_dir),
-        "KKZ_UDF_MODULE": settings.udf_module,
-    })
-    env.pop("KKZ_SERVER_CONFIG", None)  # everything from it is in the variables above
-    if settings.public_url:
-        env[ENV_PREFIX + "PUBLIC_URL"] = settings.public_url
-    if settings.token is not None:
-        env[ENV_PREFIX + "TOKEN"] = settings.token.get_secret_value()
+    env.pop("KKZ_SERVER_CONFIG", None)  # everything from it is in the variables below
+    env.update(settings.to_env())
     return env
 
 
@@ -50,7 +40,12 @@ def serwer(
     adres: Annotated[
         str | None,
         typer.Option(help="Publiczny adres HTTPS dodatku (za odwrotnym proxy), np. "
-                          "https://kkz.gmina.pl."),
+                          "https://kkz.gmina.pl albo https://uslugi.powiat.pl/kkz."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="Liczba procesów serwera (domyślnie 1; dla wielu JST "
+                                       "np. tyle, ile rdzeni procesora)."),
     ] = None,
     konfiguracja: Annotated[
         Path | None, typer.Option(help="Plik YAML z ustawieniami serwera.")
@@ -64,7 +59,8 @@ def serwer(
 
     Token dostępu: zmienna KKZ_SERVER_TOKEN lub plik konfiguracji (nie wiersz poleceń).
     """
-    settings = load_settings(konfiguracja, host=host, port=port, public_url=adres)
+    settings = load_settings(konfiguracja, host=host, port=port, public_url=adres,
+                             workers=workers)
     if manifest is not None:
         from kkz_xl.addin.manifest import render_manifest
 
@@ -76,10 +72,14 @@ def serwer(
             "KKZ_UDFS_DIR", f"nie ma pliku {settings.udf_module}.py w folderze {settings.udfs_dir}"
         )
     console.print(
-        f"Serwer KKZ: [bold]http://{settings.host}:{settings.port}[/]; manifest dodatku: "
-        f"[bold]{settings.base_url}/manifest.xml[/]"
+        f"Serwer KKZ: [bold]http://{settings.host}:{settings.port}[/]"
+        + (f" ({plural(settings.workers, 'proces', 'procesy', 'procesów')})"
+           if settings.workers > 1 else "")
+        + f"; manifest dodatku: [bold]{settings.base_url}/manifest.xml[/]"
         + ("; wymagany token dostępu" if settings.token else "")
     )
+    if settings.insecure_address:
+        err_console.print(f"[bold red]UWAGA:[/] {settings.insecure_address}.")
     console.print("Zatrzymanie: Ctrl+C.")
     if server_mode_possible():
         enable_server_mode()

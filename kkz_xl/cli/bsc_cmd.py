@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kkz_xl.bsc.card import write_card
+from kkz_xl.bsc.card import NO_DATA, funding_note, write_card
 from kkz_xl.bsc.criteria import FundingCriteria
 from kkz_xl.bsc.funding import FundingInput, funding
 from kkz_xl.bsc.labels import PERSPECTIVE_LABELS, Category, Light, Perspective
@@ -18,7 +19,9 @@ from kkz_xl.bsc.network import Network, load_network, sample_network, scorecard
 from kkz_xl.bsc.sample_outputs import WORKBOOK_NAME
 from kkz_xl.bsc.workbook import write_bsc_workbook
 from kkz_xl.cli.common import console, user_errors
-from kkz_xl.polish import fmt_money, fmt_percent
+from kkz_xl.errors import InputError
+from kkz_xl.polish import fmt_money, fmt_number, fmt_percent
+from kkz_xl.registers.values import parse_money, parse_share
 from kkz_xl.storage.atomic import atomic_write_bytes
 
 app = typer.Typer(help="Zrównoważona karta wyników (BSC) sieci usług społecznych.",
@@ -47,38 +50,74 @@ def wyniki(plik: NetworkArg = None) -> None:
         table.add_column(PERSPECTIVE_LABELS[p], justify="right")
     for col in ("ogółem", "światło", "dotacja"):
         table.add_column(col, justify="right")
+    notes = []
     for card in scorecard(net):
         per = ["–" if card.perspektywy[p] is None else fmt_percent(card.perspektywy[p] or 0.0)
                for p in Perspective]
-        light = f"[{_STYLE[card.swiatlo]}]{card.swiatlo.value}[/]"
+        light = (NO_DATA if card.swiatlo is None
+                 else f"[{_STYLE[card.swiatlo]}]{card.swiatlo.value}[/]")
         capped = " (limit)" if card.finansowanie.ograniczona else ""
-        table.add_row(card.usluga.id, *per, fmt_percent(card.wynik),
+        flag = " *" if card.brakujace else ""
+        table.add_row(card.usluga.id + flag, *per,
+                      NO_DATA if card.wynik is None else fmt_percent(card.wynik),
                       light, fmt_money(card.finansowanie.dotacja) + capped)
+        if card.brakujace:
+            notes.append(f"* {card.usluga.id}: {card.missing_note()}")
     console.print(table)
+    for note in notes:
+        console.print(f"[yellow]{note}[/]")
+    share = net.kryteria.limit_udzialu
+    console.print(f"Dotacja i opłaty użytkowników razem ≤ {fmt_percent(share, 0)} kosztów usługi; "
+                  f"wkład własny realizatora ≥ {fmt_percent(1 - share, 0)}.")
 
 
 @app.command("dotacja")
 @user_errors
 def dotacja(
-    etaty: Annotated[float, typer.Option(help="Etaty w usłudze.")],
-    koszt_na_etat: Annotated[float, typer.Option(help="Średni koszt na etat typu usługi, zł/rok.")],
-    koszty: Annotated[float, typer.Option(help="Koszty usługi, zł/rok.")],
-    oplaty: Annotated[float, typer.Option(help="Opłaty użytkowników, zł/rok.")] = 0,
-    kategoria: Annotated[Category, typer.Option(help="Kategoria sieci: A lub B.")] = Category.A,
-    limit_udzialu: Annotated[float | None, typer.Option(
-        help="Najwyższy udział dotacji w kosztach (0–1, mniej niż 1).")] = None,
+    etaty: Annotated[str, typer.Option(help="Etaty w usłudze (np. 4 lub 4,5).")],
+    koszt_na_etat: Annotated[str, typer.Option(help="Średni koszt na etat typu usługi, zł/rok.")],
+    koszty: Annotated[str, typer.Option(help="Koszty usługi, zł/rok.")],
+    oplaty: Annotated[str, typer.Option(help="Opłaty użytkowników, zł/rok.")] = "0",
+    kategoria: Annotated[str, typer.Option(help="Kategoria sieci: A lub B.")] = "A",
+    limit_udzialu: Annotated[str | None, typer.Option(
+        help="Najwyższy udział dotacji i opłat razem w kosztach (0–1, mniej niż 1; "
+             "np. 0,9 lub 90%).")] = None,
 ) -> None:
-    """Dotacja wg kryteriów regionalnych: koszt na etat minus opłaty, kategoria, limit udziału."""
-    crit = FundingCriteria() if limit_udzialu is None else FundingCriteria(
-        limit_udzialu=limit_udzialu)
-    r = funding(FundingInput(etaty=etaty, koszt_na_etat=koszt_na_etat, oplaty=oplaty,
-                             koszty=koszty, kategoria=kategoria), crit)
+    """Dotacja wg kryteriów regionalnych: koszt na etat minus opłaty, kategoria, limit udziału
+    (dotacja i opłaty razem), wkład własny realizatora."""
+    cat = kategoria.strip().upper()
+    if cat not in {c.value for c in Category}:
+        raise InputError("--kategoria", f"dozwolone: A lub B, otrzymano „{kategoria}”")
+    share = _option(limit_udzialu, "--limit-udzialu", parse_share)
+    crit = FundingCriteria() if share is None else FundingCriteria(limit_udzialu=share)
+    r = funding(FundingInput(
+        etaty=_option(etaty, "--etaty", parse_money), oplaty=_option(oplaty, "--oplaty",
+                                                                      parse_money),
+        koszt_na_etat=_option(koszt_na_etat, "--koszt-na-etat", parse_money),
+        koszty=_option(koszty, "--koszty", parse_money), kategoria=Category(cat)), crit)
+    cap = crit.limit_udzialu
     console.print(f"podstawa (etaty × koszt na etat − opłaty): {fmt_money(r.podstawa)}")
-    console.print(f"× współczynnik kategorii {kategoria.value}: {r.wspolczynnik:.2f}".replace(
-        ".", ",") + f" → {fmt_money(r.wyliczona)}")
-    console.print(f"limit ({fmt_percent(crit.limit_udzialu, 0)} kosztów): {fmt_money(r.limit)}")
+    console.print(f"× współczynnik kategorii {cat}: {fmt_number(r.wspolczynnik, 2)}"
+                  f" → {fmt_money(r.wyliczona)}")
+    console.print(f"limit dotacji i opłat razem ({fmt_percent(cap, 0)} kosztów): "
+                  f"{fmt_money(r.limit)}; minus opłaty {fmt_money(r.oplaty)} → limit dotacji "
+                  f"{fmt_money(r.limit_dotacji)}")
     note = " [yellow](ograniczona limitem)[/]" if r.ograniczona else ""
     console.print(f"[bold]dotacja: {fmt_money(r.dotacja)}[/]{note}")
+    console.print(f"wkład własny realizatora: {fmt_money(r.wklad_wlasny)} "
+                  f"({fmt_percent(r.udzial_wkladu)} kosztów; wymagane co najmniej "
+                  f"{fmt_percent(1 - cap, 0)})")
+    if r.oplaty_ponad_limit:
+        console.print(f"[yellow]{funding_note(r)}[/]")
+
+
+def _option(text: str | None, name: str, parse: Callable[[object], float | None]
+            ) -> float | None:
+    """A number typed the Polish way (``0,9``, ``90%``, ``90 000``); a Polish error otherwise."""
+    try:
+        return parse(text)
+    except ValueError as err:
+        raise InputError(name, str(err)) from None
 
 
 @app.command("karta")

@@ -14,10 +14,11 @@ from kkz_xl.cli.common import console, err_console, progress_bar, track, user_er
 from kkz_xl.engine.run import ScenarioResult, run_scenario
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
 from kkz_xl.model.scenario import Scenario
+from kkz_xl.model.scenario_files import load_scenario
 from kkz_xl.model.validation import failure_reason
 from kkz_xl.polish import fmt_money, fmt_number, fmt_percent
 from kkz_xl.reporting import export, tables
-from kkz_xl.workbook.scenario import load_scenario
+from kkz_xl.workbook import scenario as _workbook_scenario  # noqa: F401 - reads .xlsm/.xlsx
 
 SAMPLE = resources.files("kkz_xl.sample") / "gmina_przykladowa.yaml"
 
@@ -66,20 +67,22 @@ def print_result(result: ScenarioResult, budget: bool = False) -> None:
     table.add_column("osoby", justify="right", no_wrap=True, min_width=5)
     if wide:
         table.add_column("program", no_wrap=True, overflow="ellipsis", max_width=28)
-    for col, width in (("NPV", 14), ("BCR", 5), ("rok zwrotu", 6), ("P(NPV > 0)", 6)):
+    for col, width in (("NPV", 14), ("w tym korzyści", 12), ("BCR", 5), ("rok zwrotu", 6),
+                       ("P(NPV > 0)", 6)):
         table.add_column(col, justify="right", no_wrap=True, min_width=width)
     for r in result.issues:
         npv_style = "green" if r.npv >= 0 else "red"
         table.add_row(
             r.name, fmt_number(r.inputs.persons, 0), *([r.inputs.programme_name] if wide else []),
-            f"[{npv_style}]{_fmt(r.npv)}[/]", _fmt(r.bcr, "num"),
+            f"[{npv_style}]{_fmt(r.npv)}[/]", _fmt(r.npv_gains), _fmt(r.bcr, "num"),
             str(r.break_even_year) if r.break_even_year else "brak",
             _fmt(r.monte_carlo.prob_positive, "pct") if r.monte_carlo else "–",
         )
     t = result.totals
     table.add_section()
     table.add_row("[bold]Razem[/]", fmt_number(sum(r.inputs.persons for r in result.issues), 0),
-                  *([""] if wide else []), f"[bold]{_fmt(t.npv)}[/]", _fmt(t.bcr, "num"),
+                  *([""] if wide else []), f"[bold]{_fmt(t.npv)}[/]", _fmt(t.npv_gains),
+                  _fmt(t.bcr, "num"),
                   str(t.break_even_year) if t.break_even_year else "brak",
                   _fmt(t.monte_carlo.prob_positive, "pct") if t.monte_carlo else "–")
     console.print(table)
@@ -87,12 +90,26 @@ def print_result(result: ScenarioResult, budget: bool = False) -> None:
         mc = t.monte_carlo
         console.print(f"Monte Carlo (razem): średnia {_fmt(mc.mean)}, 90 % przedział "
                       f"{_fmt(mc.p5)} … {_fmt(mc.p95)}")
+    if t.npv_by_rate:  # the rates of public appraisal, from the parameter base
+        rates = Table(title="Koszt zaniechania (razem) przy stopach dyskontowych oceny "
+                      "projektów publicznych", title_justify="left")
+        rates.add_column("stopa dyskontowa", justify="right")
+        rates.add_column("koszt zaniechania", justify="right")
+        for r, v in t.npv_by_rate.items():
+            rates.add_row(fmt_percent(r, 1), f"[{'green' if v >= 0 else 'red'}]{_fmt(v)}[/]")
+        console.print(rates)
     who = Table(title="Kto płaci, kto oszczędza (NPV według płatnika)", title_justify="left")
     who.add_column("płatnik")
     who.add_column("koszt zaniechania", justify="right")
-    for p, v in zip(PAYERS, t.npv_by_payer, strict=True):
-        who.add_row(PAYER_LABELS[p], f"[{'green' if v >= 0 else 'red'}]{_fmt(v)}[/]")
+    who.add_column("w tym korzyści fiskalne", justify="right")
+    for p, v, g in zip(PAYERS, t.npv_by_payer, t.npv_gains_by_payer, strict=True):
+        who.add_row(PAYER_LABELS[p], f"[{'green' if v >= 0 else 'red'}]{_fmt(v)}[/]", _fmt(g))
     console.print(who)
+    gains = tables.gains(result)
+    if not gains.empty:
+        console.print("Korzyści fiskalne (PIT, składki) liczone od osób, które podjęły pracę – "
+                      "szczegóły wierszami: zapis wyników do .xlsx/.json (arkusz „Korzyści”), "
+                      "źródła: kkz parametry --zrodla.")
     if budget:
         df = tables.budget(result)
         bt = Table(title="Wydatki według rozdziałów klasyfikacji budżetowej", title_justify="left")
@@ -196,6 +213,7 @@ def demo(
 def _strategy(out_dir: Path, scenario: Scenario, result: ScenarioResult) -> list[Path]:
     """The sample's strategy in Word (and PDF with LibreOffice), from the results just
     computed, with the sample Katalog's programmes (and leaders of this JST, if any)."""
+    # Word and the registers load only for kkz demo, so kkz oblicz starts without them.
     from kkz_xl.documents.batch import output_name, template_for
     from kkz_xl.documents.render import render_docx, soffice_path, to_pdf
     from kkz_xl.documents.strategy import strategy_context
@@ -210,6 +228,7 @@ def _strategy(out_dir: Path, scenario: Scenario, result: ScenarioResult) -> list
 
 def _demo_steps() -> list[Callable[[Path], list[Path]]]:
     """The other tools' demo steps: each takes the output folder, returns the files written."""
+    # every tool loads only for kkz demo, so kkz oblicz starts without them
     from kkz_xl import bsc, cis, training, workbook
     from kkz_xl.registers import demo as registers
 

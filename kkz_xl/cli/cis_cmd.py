@@ -12,15 +12,17 @@ from rich.table import Table
 
 from kkz_xl.cis.financing import CisInput, CisResult, cis_cost
 from kkz_xl.cis.labels import CIS_PAYER_LABELS, INPUT_LABELS, RESULT_LABELS, TOTAL_LABEL, CisPayer
-from kkz_xl.cis.monitoring import Graduate, monitoring_plan, standard_2011
-from kkz_xl.cis.params import cis_params
+from kkz_xl.cis.monitoring import Graduate, Schedule, monitoring_plan, standard_2011
+from kkz_xl.cis.outcomes import outcomes, read_monitoring_workbook, success_rate
+from kkz_xl.cis.params import VALUE_NAMES, cis_params, validity_warnings
 from kkz_xl.cis.plan_file import CisPlan, load_plan, sample_plan
-from kkz_xl.cis.programme import cis_programme
+from kkz_xl.cis.programme import cis_programme, scenario_fragment
+from kkz_xl.cis.report import write_report
 from kkz_xl.cis.sample_outputs import WORKBOOK_NAME
 from kkz_xl.cis.workbook import write_cis_workbook
-from kkz_xl.cli.common import console, user_errors
+from kkz_xl.cli.common import console, err_console, user_errors
 from kkz_xl.errors import InputError
-from kkz_xl.polish import fmt_date, fmt_money, fmt_number, fmt_percent
+from kkz_xl.polish import fmt_date, fmt_money, fmt_number, fmt_percent, plural
 from kkz_xl.storage.atomic import atomic_write_bytes
 
 app = typer.Typer(help="Centrum Integracji Społecznej: finansowanie, program, monitoring.",
@@ -31,12 +33,32 @@ def register(root: typer.Typer) -> None:
     root.add_typer(app, name="cis")
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _print_validity() -> None:
+    """The legal amounts used, each with its period of validity; warnings when past."""
+    p = cis_params()
+    for key, name in VALUE_NAMES.items():
+        v = getattr(p, key)
+        whole = round(v.wartosc * 100, 6).is_integer()
+        shown = fmt_money(v.wartosc) if v.jednostka.startswith("zł") else fmt_percent(
+            v.wartosc, 0 if whole else 2)
+        console.print(f"[dim]{name}: {shown} – {v.validity()} (stopień {v.stopien})[/]")
+    for warning in validity_warnings():
+        err_console.print(f"[yellow]Uwaga:[/] {warning}")
+
+
 def _print_result(result: CisResult) -> None:
     d = result.dane
     console.print(
         f"[bold]{INPUT_LABELS['uczestnicy']}:[/] {d.uczestnicy}, "
-        f"[bold]{INPUT_LABELS['miesiace'].lower()}:[/] {fmt_number(d.miesiace, 1)}"
+        f"[bold]{INPUT_LABELS['miesiace'].lower()}:[/] {fmt_number(d.miesiace, 1)}, "
+        f"[bold]{_lower_first(INPUT_LABELS['miesiace_dzialania'])}:[/] "
+        f"{fmt_number(d.miesiace_dzialania, 1)}"
     )
+    _print_validity()
     console.print(f"{RESULT_LABELS['swiadczenie_mies']}: {fmt_money(result.swiadczenie_mies)} "
                   f"({fmt_percent(d.mnoznik, 0)} × {fmt_money(d.zasilek)})")
     for key in ("swiadczenia", "skladki", "koszty_biezace"):
@@ -65,6 +87,9 @@ def koszt(
     miesiace: Annotated[float, typer.Option(help="Miesiące uczestnictwa (średnio).")],
     koszty_biezace: Annotated[float, typer.Option(
         help="Koszty bieżące CIS na miesiąc (kadra, lokal, materiały), zł.")],
+    miesiace_dzialania: Annotated[float | None, typer.Option(
+        help="Miesiące działania CIS w okresie (za tyle miesięcy liczą się koszty bieżące); "
+             "domyślnie 12 albo --miesiace, gdy dłuższe.")] = None,
     przychody_wlasne: Annotated[float, typer.Option(help="Przychody własne w okresie, zł.")] = 0,
     udzial_ue: Annotated[float, typer.Option(help="Udział funduszy UE (0–1).")] = 0,
     udzial_panstwa: Annotated[float | None, typer.Option(
@@ -79,6 +104,7 @@ def koszt(
         raise InputError("--udzial-panstwa", "podaj udział państwa albo --propozycja-2011, nie oba")
     state = cis_params().udzial_panstwa_propozycja.wartosc if propozycja_2011 else udzial_panstwa
     fields = {"uczestnicy": uczestnicy, "miesiace": miesiace,
+              "miesiace_dzialania": miesiace_dzialania,
               "koszty_biezace_mies": koszty_biezace, "przychody_wlasne": przychody_wlasne,
               "udzial_ue": udzial_ue, "udzial_panstwa": state, "zasilek": zasilek}
     _print_result(cis_cost(CisInput(**{k: v for k, v in fields.items() if v is not None})))
@@ -90,11 +116,31 @@ def program(
     plik: Annotated[Path | None, typer.Argument(
         help="Plik planu CIS (YAML); bez niego – domyślne z bazy parametrów.")] = None,
     kwestia: Annotated[str, typer.Option(help="Kod kwestii społecznej.")] = "bezrobocie",
+    monitoring_xlsx: Annotated[Path | None, typer.Option(
+        "--monitoring", help="Wypełniony skoroszyt monitoringu: skuteczność z wyników "
+                             "absolwentów tego CIS.")] = None,
+    nazwa: Annotated[str | None, typer.Option(help="Nazwa CIS (do źródła skuteczności).")
+                     ] = None,
+    miesiac: Annotated[int, typer.Option(
+        help="Miesiąc po ukończeniu, z którego liczyć skuteczność.")] = 12,
+    fragment: Annotated[Path | None, typer.Option(
+        "--fragment", help="Zapisz fragment scenariusza kalkulatora (YAML, ze źródłami).")
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Wypisz jako JSON.")] = False,
 ) -> None:
     """CIS jako działanie kalkulatora: koszt na uczestnika, skuteczność, finansowanie."""
     calc = cis_cost(load_plan(plik).kalkulator) if plik else None
-    prog = cis_programme(kwestia, kalkulacja=calc)
+    rate = None
+    if monitoring_xlsx is not None:
+        filled = read_monitoring_workbook(monitoring_xlsx)
+        if calc is None and filled.kalkulator is not None:
+            calc = cis_cost(filled.kalkulator)
+        today = dt.date.today()
+        rows = outcomes(filled.absolwenci, filled.entries_by_key(), standard_2011(), today)
+        rate = success_rate(rows, nazwa or monitoring_xlsx.stem, today, miesiac)
+    prog = cis_programme(kwestia, kalkulacja=calc, wynik_monitoringu=rate)
+    if fragment is not None:
+        atomic_write_bytes(fragment, scenario_fragment(prog).encode("utf-8"))
     if json_out:
         console.print_json(json.dumps(prog, ensure_ascii=False))
         return
@@ -102,16 +148,29 @@ def program(
     console.print(f"koszt na uczestnika: {fmt_money(prog['koszt_uczestnika'])} – "
                   f"{prog['zrodlo_kosztu']}")
     console.print(f"skuteczność: {fmt_percent(prog['skutecznosc'])} – "
-                  f"{prog['zrodlo_skutecznosci']}")
-    shares = ", ".join(f"{k} {fmt_percent(v)}" for k, v in prog["finansowanie"].items())
+                  f"{prog['zrodlo_skutecznosci']} (stopień {prog['stopien_skutecznosci']}, "
+                  f"{prog['data_skutecznosci']})")
+    shares = ", ".join(f"{k} {fmt_percent(v)}" for k, v in prog["finansowanie_platnicy"].items())
     console.print(f"finansowanie: {shares}")
+    if calc is not None or rate is not None:
+        base = cis_programme(kwestia)
+        base_shares = ", ".join(f"{k} {fmt_percent(v)}"
+                                for k, v in base["finansowanie_platnicy"].items())
+        console.print(f"[dim]dla porównania baza parametrów: {fmt_money(base['koszt_uczestnika'])}"
+                      f" na uczestnika, skuteczność {fmt_percent(base['skutecznosc'])}, "
+                      f"finansowanie: {base_shares}[/]")
+    for note in prog["uwagi"]:
+        err_console.print(f"[yellow]Uwaga:[/] {note}")
+    if fragment is not None:
+        console.print(f"Zapisano fragment scenariusza: {fragment}")
 
 
 @app.command("monitoring")
 @user_errors
 def monitoring(
     plik: Annotated[Path | None, typer.Argument(
-        help="Plik planu CIS (YAML) z absolwentami; bez niego – przykład.")] = None,
+        help="Plik planu CIS (YAML) albo wypełniony skoroszyt monitoringu (XLSX); bez niego "
+             "– przykład.")] = None,
     data: Annotated[str | None, typer.Option(
         help="Zamiast pliku: data ukończenia jednego absolwenta (RRRR-MM-DD).")] = None,
     lata: Annotated[int, typer.Option(help="Lata monitoringu (przy --data).")] = 3,
@@ -120,7 +179,15 @@ def monitoring(
     wyjscie: Annotated[Path | None, typer.Option(
         "--wyjscie", "-o", help="Zapisz arkusz monitoringu (XLSX).")] = None,
 ) -> None:
-    """Plan kontaktów z absolwentami CIS (domyślnie: 3 lata, co kwartał, potem co pół roku)."""
+    """Plan kontaktów z absolwentami CIS (domyślnie: 3 lata, co kwartał, potem co pół roku).
+
+    Z wypełnionym skoroszytem (XLSX): czyta absolwentów i wpisane kontakty, dodaje terminy
+    absolwentów dopisanych później i zapisuje skoroszyt od nowa (-o, domyślnie ten sam plik,
+    poprzednia wersja w kopii) – nic, co wpisano, nie ginie."""
+    if plik is not None and plik.suffix.lower() in (".xlsx", ".xlsm"):
+        _refresh_workbook(plik, wyjscie, standard_2011(
+            lata, co_ile_rok1=co_ile_rok1, co_ile_potem=co_ile_potem))
+        return
     if data is not None:
         try:
             day = dt.date.fromisoformat(data)
@@ -143,6 +210,85 @@ def monitoring(
         write_cis_workbook(wyjscie, plan.kalkulator, plan.absolwenci, plan.harmonogram,
                            calculator=False)
         console.print(f"Zapisano arkusz monitoringu: {wyjscie}")
+
+
+def _print_problems(problems: list[str]) -> None:
+    for problem in problems:
+        err_console.print(f"[yellow]Uwaga:[/] {problem}")
+
+
+def _refresh_workbook(path: Path, out: Path | None, schedule: Schedule) -> None:
+    filled = read_monitoring_workbook(path)
+    _print_problems(filled.problemy)
+    entries = filled.entries_by_key()
+    target = out or path
+    calc = filled.kalkulator
+    write_cis_workbook(target, calc or sample_plan().kalkulator, filled.absolwenci, schedule,
+                       calculator=calc is not None, entries=entries)
+    n_new = len(filled.nowi)
+    people = plural(len(filled.absolwenci), "absolwenta", "absolwentów", "absolwentów")
+    contacts = plural(len(entries), "wpisany kontakt", "wpisane kontakty", "wpisanych kontaktów")
+    console.print(f"Odczytano {people} i {contacts}; wszystkie wpisy przeniesiono.")
+    if n_new:
+        console.print(f"Nowi absolwenci w planie kontaktów: {', '.join(filled.nowi)}.")
+    console.print(f"Zapisano: {target}")
+
+
+@app.command("wyniki")
+@user_errors
+def wyniki(
+    plik: Annotated[Path, typer.Argument(help="Wypełniony skoroszyt monitoringu (XLSX).")],
+    nazwa: Annotated[str | None, typer.Option(help="Nazwa CIS (do raportu i źródła).")] = None,
+    miesiac: Annotated[int, typer.Option(
+        help="Miesiąc po ukończeniu, z którego liczyć skuteczność dla kalkulatora.")] = 12,
+    raport: Annotated[Path | None, typer.Option(
+        "--raport", help="Zapisz raport wyników (Word, DOCX).")] = None,
+    fragment: Annotated[Path | None, typer.Option(
+        "--fragment", help="Zapisz fragment scenariusza kalkulatora z obserwowaną "
+                           "skutecznością (YAML, ze źródłem i datą).")] = None,
+) -> None:
+    """Wyniki absolwentów z wypełnionego arkusza: według rocznika i miesiąca kontaktu
+    (zatrudnieni, usamodzielnieni, brak kontaktu) i skuteczność dla kalkulatora."""
+    today = dt.date.today()
+    filled = read_monitoring_workbook(plik, today)
+    _print_problems(filled.problemy)
+    name = nazwa or plik.stem
+    rows = outcomes(filled.absolwenci, filled.entries_by_key(), standard_2011(), today)
+    table = Table(title=f"Wyniki absolwentów – {name} (stan na {fmt_date(today)})",
+                  title_justify="left")
+    for h in ("rocznik", "mies.", "absolw.", "po terminie", "wpisane", "zatrudn.",
+              "usamodz.", "udział", "brak kontaktu", "niewpisane"):
+        table.add_column(h, justify="left" if h == "rocznik" else "right")
+    for r in (r for r in rows if r.termin_minal):  # contact months not yet due are left out
+        table.add_row("ogółem" if r.rocznik == 0 else str(r.rocznik), str(r.miesiac),
+                      str(r.absolwenci), str(r.termin_minal), str(r.wpisane),
+                      str(r.zatrudnieni), str(r.usamodzielnieni),
+                      "–" if r.udzial is None else fmt_percent(r.udzial, 0), str(r.brak_kontaktu),
+                      str(r.niewpisane))
+    console.print(table)
+    try:
+        rate = success_rate(rows, name, today, miesiac)
+    except InputError as err:
+        rate = None
+        err_console.print(f"[yellow]Uwaga:[/] {err}")
+    prog = None
+    if rate is not None:
+        calc = cis_cost(filled.kalkulator) if filled.kalkulator is not None else None
+        prog = cis_programme(kalkulacja=calc, wynik_monitoringu=rate)
+        console.print(f"Usamodzielnieni (brutto): {fmt_percent(rate.wartosc)} – {rate.zrodlo} "
+                      f"(stopień {rate.stopien}).")
+        console.print(f"Skuteczność dla kalkulatora (netto, bez odpływu samoistnego): "
+                      f"[bold]{fmt_percent(prog['skutecznosc'])}[/].")
+    if raport is not None:
+        write_report(raport, name, rows, len(filled.absolwenci), rate, filled.problemy, today,
+                     net=None if prog is None else prog["skutecznosc"])
+        console.print(f"Zapisano raport: {raport}")
+    if fragment is not None:
+        if prog is None:
+            raise InputError("--fragment", "brak skuteczności z monitoringu – fragmentu "
+                                           "scenariusza nie zapisano")
+        atomic_write_bytes(fragment, scenario_fragment(prog).encode("utf-8"))
+        console.print(f"Zapisano fragment scenariusza: {fragment}")
 
 
 @app.command("skoroszyt")

@@ -70,6 +70,7 @@ def strategia(
     from kkz_xl.documents.batch import build_many
     from kkz_xl.documents.strategy import StrategyData
     from kkz_xl.training.storage import load_register
+    from kkz_xl.workbook import scenario as _workbook_scenario  # noqa: F401 - reads .xlsm/.xlsx
 
     paths = list(scenariusze or []) + (_read_list(lista) if lista else [])
     if not paths:
@@ -102,7 +103,8 @@ def strategia(
     if failed:
         err_console.print(f"[bold red]Nie udało się:[/] {len(failed)} z {len(outcomes)}.")
         for o in failed:  # unwrapped, to copy into an e-mail to the JST
-            err_console.print(f"  • {o.source}: {o.error}", markup=False, soft_wrap=True)
+            err_console.print(f"  • {o.source} ({o.jst}): {o.error}", markup=False,
+                              soft_wrap=True)
         raise typer.Exit(1)
 
 

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from kkz_xl.documents.render import render_docx, to_pdf_many
 from kkz_xl.documents.strategy import StrategyData, strategy_context
 from kkz_xl.documents.templates_build import TEMPLATE_NAMES, repo_templates_dir, write_template
+from kkz_xl.model.scenario_files import load_scenario
 from kkz_xl.model.validation import failure_reason
 from kkz_xl.training.schema import TrainingRegister
-from kkz_xl.workbook.scenario import load_scenario
 
 Rows = Sequence[Mapping[str, Any]]
 
@@ -62,6 +64,58 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+def _raw(path: Path) -> Any:
+    """The scenario file as plain data, best effort (None when it cannot be read)."""
+    if path.suffix.lower() not in (".yaml", ".yml", ".json"):
+        return None
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except Exception:  # the load itself reports why; here only the name is sought
+        return None
+
+
+def raw_jst_name(path: Path) -> str:
+    """The JST's name as written in a scenario that failed, so every row of a batch is
+    named; the file's name when even that cannot be read."""
+    data = _raw(path)
+    jst = data.get("jst") if isinstance(data, dict) else None
+    name = jst.get("nazwa") if isinstance(jst, dict) else None
+    return str(name) if name else "nie odczytano nazwy"
+
+
+def _unknown_codes(path: Path) -> list[str]:
+    """Problems the first validation does not reach: every unknown issue code of the file."""
+    from kkz_xl.params.base import default_base
+
+    data = _raw(path)
+    issues = data.get("kwestie") if isinstance(data, dict) else None
+    if not isinstance(issues, list):
+        return []
+    known = set(default_base().issues)
+    return [f"kwestie[{n}].kod: nieznany kod kwestii „{item.get('kod')}”"
+            for n, item in enumerate(issues, start=1)
+            if isinstance(item, dict) and item.get("kod") is not None
+            and str(item.get("kod")) not in known]
+
+
+_YAML_DETAIL_RE = re.compile(r"\((?:while|expected|found|mapping|could not|did not)[^()]*?"
+                             r"line (\d+), column (\d+).*?\)$", re.DOTALL)
+
+
+def clean_reason(reason: str, path: Path, err: BaseException | None = None) -> str:
+    """One clean message per file: without the file's name repeated in front, the YAML
+    parser's English replaced by the line and column, every unknown issue code listed."""
+    for prefix in (f"{path}: ", f"{path.name}: "):
+        if reason.startswith(prefix):
+            reason = reason[len(prefix):]
+    reason = _YAML_DETAIL_RE.sub(lambda m: f"(wiersz {m.group(1)}, kolumna {m.group(2)})",
+                                 reason)
+    extra = [c for c in _unknown_codes(path) if c.split(":", 1)[0] not in reason]
+    if extra:
+        reason = "; ".join([reason, *extra])
+    return reason
 
 
 def build_strategy(
@@ -111,7 +165,8 @@ def build_many(
             scenario, outcome.docx = build_strategy(Path(path), out_dir, **options)
             outcome.jst = scenario.jst.name
         except Exception as err:  # each JST's failure is reported, the batch goes on
-            outcome.error = failure_reason(err)
+            outcome.jst = raw_jst_name(Path(path))
+            outcome.error = clean_reason(failure_reason(err), Path(path), err)
         outcomes.append(outcome)
         if on_progress is not None:
             on_progress(outcome)

@@ -242,7 +242,7 @@ def yearly_costs(panels: Sequence[YearlyPanel]) -> Chart:
         ax.yaxis.set_major_formatter(MONEY)
         ax.yaxis.set_major_locator(MaxNLocator(3))
     _legend(fig, [(INACTION, "zaniechanie"), (ACTION, "działanie (z programem)")])
-    fig.text(0.5, 0.01, "rok analizy", ha="center", va="bottom", fontsize=8)
+    fig.text(0.5, 0.01, "rok", ha="center", va="bottom", fontsize=8)
     return _png(fig)
 
 
@@ -251,7 +251,7 @@ def tornado(panels: Sequence[TornadoPanel]) -> Chart:
     """One-way sensitivity, a panel per issue: NPV at each input's low (light) and high (dark)
     value around the issue's NPV (the vertical line, given in the panel's title)."""
     titles = [textwrap.fill(p.title, TITLE_WIDTH) for p in panels]
-    labels = [[textwrap.fill(label, TORNADO_LABEL_WIDTH, max_lines=2, placeholder="…")
+    labels = [[textwrap.fill(label, TORNADO_LABEL_WIDTH, max_lines=3, placeholder="…")
                for label in p.labels] for p in panels]
     title_lines = max((_lines(t) for t in titles), default=1) + 1
     rows = max((len(ls) for ls in labels), default=1)
@@ -271,7 +271,8 @@ def tornado(panels: Sequence[TornadoPanel]) -> Chart:
         ax.set_title(f"{title}\nkoszt zaniechania: {money_axis(panel.base)}", loc="left",
                      pad=4, x=title_x)
         ax.xaxis.set_major_formatter(MONEY)
-        ax.xaxis.set_major_locator(MaxNLocator(3))
+        # Two intervals at most: three amounts like "−1,4 mln zł" fill a narrow panel.
+        ax.xaxis.set_major_locator(MaxNLocator(2))
     _legend(fig, [(LOW, "wartość niska założenia"), (ACTION, "wartość wysoka założenia")])
     return _png(fig)
 

@@ -22,6 +22,7 @@ import functools
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -282,24 +283,92 @@ def make_env() -> KKZSandbox:
     return KKZSandbox(autoescape=True, undefined=StrictUndefined)
 
 
+_TYPE_WORDS = {"int": "liczba", "float": "liczba", "str": "tekst", "dict": "pole złożone",
+               "list": "lista", "NoneType": "brak wartości", "bool": "wartość logiczna",
+               "Markup": "tekst", "StrictUndefined": "nieznane pole"}
+
+
+def _type_word(name: str) -> str:
+    return _TYPE_WORDS.get(name, "wartość")
+
+
+# Jinja's English messages, in Polish (pattern, replacement); offsets and lines are dropped,
+# because a message points at the tag and its paragraph instead.
+_MESSAGES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = tuple(
+    (re.compile(pattern, re.DOTALL), replace) for pattern, replace in (
+        (r"'([\w ]+) object' has no attribute '([^']*)'",
+         lambda m: f"brak pola „{m.group(2)}”"),
+        (r"'([^']*)' is undefined", lambda m: f"nieznane pole „{m.group(1)}”"),
+        (r"access to attribute '([^']*)' of '([^']*)' object is unsafe",
+         lambda m: f"dostęp do „{m.group(1)}” jest zablokowany"),
+        (r"unsafe .*", lambda m: "operacja zablokowana ze względów bezpieczeństwa"),
+        (r"unexpected char '(.*?)'", lambda m: f"niedozwolony znak „{m.group(1)}” w znaczniku"),
+        (r"expected token '(.*?)', got '(.*?)'",
+         lambda m: f"oczekiwano „{_token(m.group(1))}”, a jest „{m.group(2)}”"),
+        (r"Encountered unknown tag '(.*?)'.*", lambda m: f"nieznane polecenie „{m.group(1)}”"),
+        (r"unexpected end of template.*",
+         lambda m: "szablon kończy się przed zamknięciem bloku"),
+        (r"unexpected '(.*?)'", lambda m: f"nieoczekiwany znak „{m.group(1)}”"),
+        (r"no loader for this environment specified|.*TemplateNotFound.*|"
+         r"Template .* not found",
+         lambda m: "polecenia include, import i extends są niedozwolone: szablon musi być "
+                   "jednym plikiem"),
+        (r"unsupported operand type\(s\) for (.+?): '(\w+)' and '(\w+)'",
+         lambda m: f"działanie „{m.group(1)}” na wartościach niezgodnego rodzaju "
+                   f"({_type_word(m.group(2))} i {_type_word(m.group(3))}); filtr działa "
+                   "przed działaniem, więc wyrażenie ujmij w nawias: {{ (a / b)|liczba }}"),
+        (r"can only concatenate .*|must be str, not .*|can't multiply sequence.*",
+         lambda m: "działanie na wartościach niezgodnego rodzaju (tekst i liczba)"),
+        (r"division by zero|float division by zero|integer division or modulo by zero",
+         lambda m: "dzielenie przez zero"),
+        (r"No filter named '(.*?)'.*|no filter named '(.*?)'.*",
+         lambda m: f"nieznany filtr „{m.group(1) or m.group(2)}”"),
+        (r"No test named '(.*?)'.*|no test named '(.*?)'.*",
+         lambda m: f"nieznany test „{m.group(1) or m.group(2)}”"),
+        (r"'(\w+)' object is not iterable",
+         lambda m: f"pętla po wartości, która nie jest listą ({_type_word(m.group(1))})"),
+        (r"'(\w+)' object is not callable",
+         lambda m: f"wywołanie wartości, która nie jest funkcją ({_type_word(m.group(1))})"),
+    )
+)
+_TOKENS = {"end of print statement": "}}", "end of statement block": "%}", "name": "nazwa"}
+
+
+def _token(text: str) -> str:
+    return _TOKENS.get(text, text)
+
+
+def polish_message(message: str) -> str:
+    """A Jinja/Python error message in Polish, without character offsets."""
+    message = re.sub(r"\s+at \d+$|\s*\(line \d+\)", "", str(message).strip())
+    for pattern, replace in _MESSAGES:
+        match = pattern.fullmatch(message) or pattern.search(message)
+        if match:
+            return replace(match)
+    return message
+
+
 def polish_reason(err: BaseException) -> str:
     """A Polish explanation of a Jinja (or limit) error."""
     message = str(err)
     if isinstance(err, TemplateLimitError):
         return f"przekroczono limit bezpieczeństwa: {message}"
     if isinstance(err, jinja2.exceptions.SecurityError):
-        return f"niedozwolona operacja, zablokowana ze względów bezpieczeństwa ({message})"
+        return ("niedozwolona operacja, zablokowana ze względów bezpieczeństwa "
+                f"({polish_message(message)})")
     if isinstance(err, jinja2.exceptions.UndefinedError):
-        return f"nieznane pole lub atrybut ({message})"
+        return f"nieznane pole lub atrybut ({polish_message(message)})"
     if isinstance(err, jinja2.exceptions.TemplateSyntaxError):
         if "end of template" in message:
-            return f"szablon kończy się przed zamknięciem bloku ({message})"
+            return "szablon kończy się przed zamknięciem bloku (brakuje zakończenia bloku)"
         if "unknown tag" in message:
-            return f"nieznane polecenie ({message})"
-        return f"błąd składni znacznika ({message})"
+            return f"nieznane polecenie ({polish_message(message)})"
+        return f"błąd składni znacznika ({polish_message(message)})"
     if isinstance(err, jinja2.exceptions.TemplateError):
-        return f"błąd szablonu ({message})"
-    return f"błąd podczas wypełniania ({type(err).__name__}: {message})"
+        return f"błąd szablonu ({polish_message(message)})"
+    if isinstance(err, TypeError | ValueError | ZeroDivisionError | AttributeError):
+        return f"błąd w wyrażeniu ({polish_message(message)})"
+    return f"błąd podczas wypełniania ({polish_message(message)})"
 
 
 def _template_line(err: BaseException) -> int | None:
@@ -322,6 +391,11 @@ class _SafeTemplate(DocxTemplate):
         super().__init__(str(path))
         self._kkz_name = path.name
 
+    def patch_xml(self, src_xml: str) -> str:
+        """docxtpl's clean-up, then Word's Polish quotes inside tags made plain (docxtpl
+        mends “ ” ‘ ’ but not „ ‚ « » or a non-breaking space, which Polish Word types)."""
+        return repair_tags(super().patch_xml(src_xml))
+
     def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> Any:
         try:
             return super().render_xml_part(src_xml, part, context, jinja_env)
@@ -339,6 +413,29 @@ class _SafeTemplate(DocxTemplate):
             unclosed = [t for t, _ in unbalanced_blocks(tags_in(src_xml))]
             tags = unclosed or tags
         return TemplateRenderError(self._kkz_name, polish_reason(err), tags)
+
+
+_TAG_BODY_RE = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.DOTALL)
+_TAG_QUOTES = str.maketrans({"„": '"', "”": '"', "“": '"', "«": '"', "»": '"', "‚": "'",
+                             "‘": "'", "’": "'", "\u00a0": " "})
+
+
+def repair_tags(xml: str) -> str:
+    """Typographic quotes and non-breaking spaces inside ``{{ … }}`` / ``{% … %}`` made plain,
+    so ``{% if k.kod == „bezrobocie” %}`` works as typed in Word."""
+    return _TAG_BODY_RE.sub(lambda m: m.group(0).translate(_TAG_QUOTES), xml)
+
+
+def open_template(path: Path) -> _SafeTemplate:
+    """A Word template opened for rendering; a file that is not a .docx is a Polish error."""
+    tpl = _SafeTemplate(Path(path))
+    try:
+        tpl.init_docx()
+    except Exception as err:  # not a zip, not Word, damaged
+        raise DataError(f"Plik {Path(path).name} nie jest poprawnym dokumentem Word (.docx) "
+                        "albo jest uszkodzony; otwórz go w Wordzie i zapisz ponownie jako "
+                        "„Dokument programu Word (*.docx)”") from err
+    return tpl
 
 
 def _with_images(value: Any, tpl: DocxTemplate) -> Any:
@@ -362,12 +459,7 @@ def render_docx(template_path: Path, context: Mapping[str, Any], out_path: Path)
     out_path = Path(out_path)
     if not template_path.is_file():
         raise DataError(f"Nie znaleziono szablonu {template_path}")
-    try:
-        tpl = _SafeTemplate(template_path)
-    except Exception as err:  # a corrupt .docx (not a zip, not Word)
-        raise DataError(
-            f"Plik {template_path.name} nie jest poprawnym dokumentem Word (.docx): {err}"
-        ) from err
+    tpl = open_template(template_path)
     env = make_env()
     env.start()
     try:

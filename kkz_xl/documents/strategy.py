@@ -12,20 +12,35 @@ the list of known fields from a context built here (``template_check.known_field
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from kkz_xl.declension import jst_names
 from kkz_xl.documents import charts
+from kkz_xl.engine.budget import YearlyBudget, yearly_budget
 from kkz_xl.model.labels import INPUT_LABELS, NO_BREAK_EVEN, UNDEFINED
-from kkz_xl.model.payers import PAYER_LABELS, PAYERS
-from kkz_xl.polish import NBSP, fmt_date, fmt_money, fmt_number, fmt_percent
+from kkz_xl.model.payers import PAYER_LABELS, PAYERS, Payer, payer_index
+from kkz_xl.polish import (
+    NBSP,
+    fmt_date,
+    fmt_money,
+    fmt_number,
+    fmt_percent,
+    fmt_signed,
+    plural,
+    quote,
+    shown_difference,
+    year_ordinal,
+)
 from kkz_xl.registers.text import jst_core
 from kkz_xl.storage.datafile import load_user_file
 from kkz_xl.training.reports import jst_summary
-from kkz_xl.training.schema import TOOL_LABELS, TrainingRegister
+from kkz_xl.training.schema import TrainingRegister
 
 if TYPE_CHECKING:
     from kkz_xl.engine.run import IssueResult, ScenarioResult
@@ -37,8 +52,8 @@ PROGRAMMES_PER_ISSUE = 5  # catalogue programmes shown per issue, best evidence 
 METHOD = (
     "Obliczenia wykonano modelem kohortowym Kalkulatora Kosztów Zaniechania (metoda MCPS i SGH "
     "rozszerzona o dyskontowanie, podział na płatników i analizę niepewności). Parametry, których "
-    "nie podała JST, pochodzą z bazy parametrów KKZ (ze źródłami i rokiem); kwoty przeliczono na "
-    "ceny roku bazowego wskaźnikiem CPI."
+    "nie podał samorząd, pochodzą z bazy parametrów KKZ (ze źródłami i rokiem); kwoty "
+    "przeliczono na ceny roku bazowego wskaźnikiem CPI."
 )
 
 
@@ -46,11 +61,7 @@ METHOD = (
 
 def years_phrase(n: int) -> str:
     """``1 rok``, ``3 lata``, ``7 lat``, ``22 lata`` (Polish plural of ``rok``)."""
-    if n == 1:
-        return "1 rok"
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return f"{n} lata"
-    return f"{n} lat"
+    return plural(n, "rok", "lata", "lat")
 
 
 def money(value: float) -> str:
@@ -67,8 +78,12 @@ def ratio(value: float | None) -> str:
     return UNDEFINED if value is None else fmt_number(value, 2)
 
 
-def break_even(year: int | None) -> str:
-    return NO_BREAK_EVEN if year is None else f"{year}. rok"
+def break_even(year: int | None, start: int | None = None) -> str:
+    """``4. rok (2030)``: the analysis year in which spending pays back, with its calendar
+    year when the strategy's first year is known."""
+    if year is None:
+        return NO_BREAK_EVEN
+    return year_ordinal(year) + (f" ({start + year - 1})" if start else "")
 
 
 def payback(years: float | None) -> str:
@@ -145,7 +160,7 @@ class StrategyData(_Data):
 
 
 DEFAULT_TRAININGS = (
-    Training(temat="Kalkulator Kosztów Zaniechania: obliczenia dla własnej JST",
+    Training(temat="Kalkulator Kosztów Zaniechania: obliczenia dla własnej gminy lub powiatu",
              adresaci="pracownicy OPS/PCPR, skarbnik, liderzy innowacji", termin="I rok"),
     Training(temat="Katalog Innowacji Społecznych i Dyfuzor: wybór i opis programów",
              adresaci="liderzy innowacji, organizacje pozarządowe", termin="I rok"),
@@ -232,6 +247,188 @@ def _issue_names() -> list[Any]:
     return list(default_base().issues.values())
 
 
+# --- the JST's own budget and the sources of financing ---------------------------------------
+
+# Sources of financing as a treasurer books them: (key, Polish label, payers).
+OWN = "wlasny"
+OTHER_JST = "inne_jst"
+SOURCES: tuple[tuple[str, tuple[Payer, ...]], ...] = (
+    ("dotacje", (Payer.BUDZET_PANSTWA,)),
+    ("fp", (Payer.ZUS_FP,)),
+    ("nfz", (Payer.NFZ,)),
+)
+SOURCE_LABELS = {
+    "dotacje": "dotacja celowa z budżetu państwa",
+    "fp": "Fundusz Pracy (przez powiatowy urząd pracy)",
+    "nfz": "NFZ",
+}
+EU_NOTE = (
+    "Część wydatków budżetu własnego można pokryć ze środków Unii Europejskiej (Europejski "
+    "Fundusz Społeczny Plus w programie regionalnym i w programie Fundusze Europejskie dla "
+    "Rozwoju Społecznego) albo z programów rządowych; kwot z tych źródeł nie ujęto, bo zależą "
+    "od naborów. Pozyskane środki zmniejszają odpowiednio udział budżetu własnego."
+)
+
+
+def own_payers(kind: str) -> tuple[Payer, ...]:
+    """The payers whose money is the JST's own budget (a city with powiat rights is both)."""
+    if kind == "gmina":
+        return (Payer.GMINA,)
+    if kind == "powiat":
+        return (Payer.POWIAT,)
+    return (Payer.GMINA, Payer.POWIAT)
+
+
+def other_payers(kind: str) -> tuple[Payer, ...]:
+    return {"gmina": (Payer.POWIAT,), "powiat": (Payer.GMINA,)}.get(kind, ())
+
+
+def _budget_label(kind: str, own: bool) -> str:
+    if own:
+        return {"gmina": "budżet gminy", "powiat": "budżet powiatu"}.get(kind, "budżet miasta")
+    return {"gmina": "budżet powiatu", "powiat": "budżety gmin"}.get(kind, "")
+
+
+def _columns(kind: str) -> list[tuple[str, tuple[Payer, ...]]]:
+    return [(OWN, own_payers(kind)), (OTHER_JST, other_payers(kind)), *SOURCES]
+
+
+def _money0(value: float) -> str:
+    return fmt_money(value, 0)
+
+
+def _money_or_dash(value: float) -> str:
+    """Whole złoty, or a dash for nothing (a column a source does not finance)."""
+    return _money0(value) if round(value) else "–"
+
+
+def _budget_row(label: Any, by_payer: np.ndarray, kind: str) -> dict[str, Any]:
+    """One row of the financial frame: amounts per source (whole zł) and their total."""
+    row: dict[str, Any] = {"rok": label}
+    for key, payers in _columns(kind):
+        amount = float(sum(by_payer[payer_index(p)] for p in payers)) if payers else 0.0
+        row[key] = _money_or_dash(amount)
+    row["razem"] = _money_or_dash(float(by_payer.sum()))
+    return row
+
+
+def _sources_text(financing: Mapping[Payer, float], kind: str) -> str:
+    """``budżet gminy 30 %, NFZ 70 %`` for the programme's financing, by source."""
+    parts = []
+    for key, payers in _columns(kind):
+        share = sum(financing.get(p, 0.0) for p in payers)
+        if share > 0:
+            label = (_budget_label(kind, key == OWN) if key in (OWN, OTHER_JST)
+                     else SOURCE_LABELS[key])
+            parts.append(f"{label} {fmt_percent(share, 0)}")
+    return ", ".join(parts)
+
+
+# --- evidence behind an issue's result --------------------------------------------------------
+
+_SYMBOL_RE = re.compile(r"\s*\([a-z_]+\)$")
+_BRACKETS_RE = re.compile(r"\s*\(.*?\)")
+
+
+def plain_label(label: str) -> str:
+    """An input's label without its symbol, for the council text: ``odpływ (q)`` → ``odpływ``."""
+    return _SYMBOL_RE.sub("", label)
+
+
+def _base_programme(code: str, name: str) -> Any | None:
+    from kkz_xl.params.base import default_base
+
+    try:
+        params = default_base().issue(code)
+    except Exception:  # an issue the base does not know: no grades to show
+        return None
+    return next((p for p in params.programy if p.nazwa == name), params.programy[0])
+
+
+def _grade(r: IssueResult, name: str, line: int | None) -> int | None:
+    """The confidence grade (1 official … 5 assumption) of an input, when it came from the
+    parameter base; None for the JST's own figures."""
+    from kkz_xl.params.base import default_base
+
+    field = {"exit_rate": "odplyw", "relapse": "nawroty", "success": "skutecznosc",
+             "coverage": "zasieg", "programme_cost": "koszt_uczestnika",
+             "cost_mult": "koszty", "gain_mult": "korzysci"}.get(name)
+    if field is None or field not in r.from_base:
+        return None
+    try:
+        params = default_base().issue(r.code)
+    except Exception:
+        return None
+    if field in ("odplyw", "nawroty"):
+        return getattr(params, field).stopien
+    if field in ("koszty", "korzysci"):
+        items = params.koszty if field == "koszty" else params.korzysci
+        index = line if field == "koszty" else (line or 0) - len(params.koszty)
+        return items[index].stopien if line is not None and 0 <= index < len(items) else None
+    prog = _base_programme(r.code, r.inputs.programme_name)
+    return getattr(prog, field).stopien if prog is not None else None
+
+
+def _drivers(r: IssueResult) -> list[Any]:
+    return sorted(r.tornado, key=lambda t: t.swing, reverse=True)[:3]
+
+
+def evidence_grade(r: IssueResult) -> int | None:
+    """The weakest grade among the figures that drive the result most (top of the tornado);
+    without a tornado, among the programme's success rate and cost."""
+    rows = [(t.name.split("[", 1)[0], t.line) for t in _drivers(r)] or [
+        ("success", None), ("programme_cost", None)]
+    grades = [g for name, line in rows if (g := _grade(r, name, line)) is not None]
+    return max(grades) if grades else None
+
+
+def evidence_words(grade: int | None) -> str:
+    if grade is None:
+        return "dane własne"
+    if grade <= 2:
+        return "mocne (dane urzędowe)"
+    if grade == 3:
+        return "umiarkowane (badania, raporty kontroli)"
+    return "słabe (szacunki i założenia do sprawdzenia)"
+
+
+def _switch_text(t: Any, r: IssueResult) -> str | None:
+    """„gdyby skuteczność wynosiła co najmniej 31,5 % (przyjęto 20,0 %)” for a tornado row."""
+    if t.switching is None:
+        return None
+    base = t.name.split("[", 1)[0]
+    label = plain_label(_tornado_label(t, r))
+    if base in ("exit_rate", "success", "relapse", "coverage", "rate"):
+        value, point = fmt_percent(t.switching, 1), fmt_percent(t.point, 1)
+    elif base == "programme_cost":
+        value, point = money(t.switching), money(t.point)
+    elif base == "inflow":
+        value, point = fmt_number(t.switching, 1), fmt_number(t.point, 1)
+    else:
+        value, point = f"{fmt_percent(t.switching, 0)} przyjętej", "100 %"
+    direction = "co najmniej" if t.npv_high > t.npv_low else "najwyżej"
+    return f"{label}: {direction} {value} (przyjęto {point})"
+
+
+def threshold_text(r: IssueResult) -> str:
+    """What would have to be true for the programme to pay (from the engine's thresholds)."""
+    inp = r.inputs
+    parts = []
+    if r.break_even_success is None:
+        parts.append("program nie zwróciłby się nawet wtedy, gdyby usamodzielniał wszystkich "
+                     "uczestników")
+    else:
+        parts.append(f"program zwróciłby się, gdyby usamodzielniał co najmniej "
+                     f"{fmt_percent(r.break_even_success, 1)} uczestników (przyjęto "
+                     f"{fmt_percent(inp.success, 1)})")
+    switches = [x for t in _drivers(r) if t.name.split("[", 1)[0] != "success"
+                for x in [_switch_text(t, r)] if x]
+    if switches:
+        parts.append("albo – przy pozostałych założeniach bez zmian – gdyby: "
+                     + "; ".join(switches))
+    return "; ".join(parts) + "."
+
+
 # --- the context ------------------------------------------------------------------------------
 
 def _payer_rows(npvs: Sequence[float]) -> list[dict]:
@@ -244,32 +441,63 @@ def _tornado_label(row: Any, issue: IssueResult) -> str:
     label = INPUT_LABELS.get(base, row.name)
     if row.line is not None and row.line < len(issue.lines):
         label = f"{label}: {issue.lines[row.line].name}"
+    elif base == "transition" and issue.states is not None:  # a multi-state model's transition
+        label = f"{label}: {issue.states.edge_labels[int(row.name[len(base) + 1:-1])]}"
     return label if len(label) <= 48 else label[:47] + "…"
 
 
-def _issue(number: int, r: IssueResult, programmes: list[dict]) -> dict:
+def chart_label(row: Any, issue: IssueResult) -> str:
+    """A tornado chart's label: the input's plain name, a cost line's name without its
+    explanation in brackets (``koszt: Zasiłek okresowy``), so labels need no cutting."""
+    label = plain_label(INPUT_LABELS.get(row.name.split("[", 1)[0], row.name))
+    if row.line is not None and row.line < len(issue.lines):
+        name = _BRACKETS_RE.sub("", issue.lines[row.line].name)
+        label = f"{label}: {name}"
+    return label
+
+
+def _pays(r: IssueResult) -> bool:
+    """The programme pays for the public purse (the amount as shown, in whole zł, is > 0)."""
+    return round(r.npv) > 0
+
+
+def _own_npv(r: IssueResult, kind: str) -> float:
+    return float(sum(r.npv_by_payer[payer_index(p)] for p in own_payers(kind)))
+
+
+def _chance(r: IssueResult) -> str:
+    return fmt_percent(r.monte_carlo.prob_positive, 0) if r.monte_carlo else "nie badano"
+
+
+def _issue(number: int, r: IssueResult, programmes: list[dict], kind: str, start: int,
+           budget: YearlyBudget) -> dict:
     inp = r.inputs
-    years = list(range(1, r.years + 1))
     end_z, end_a = float(r.dependent_z[-1]), float(r.dependent_a[-1])
-    change = end_z - end_a
     mc = r.monte_carlo
-    financing = ", ".join(f"{PAYER_LABELS[p]} {fmt_percent(s, 0)}"
-                          for p, s in inp.financing.items() if s > 0)
-    if r.npv > 0:
-        summary = (f"Działanie oszczędza {money(r.npv)} w horyzoncie analizy; "
-                   f"zwrot następuje w {break_even(r.break_even_year)} analizy.")
-        if r.break_even_year is None:
-            summary = f"Działanie oszczędza {money(r.npv)} w horyzoncie analizy."
+    own = _own_npv(r, kind)
+    own_label = _budget_label(kind, True)
+    if _pays(r):
+        summary = f"oszczędza finansom publicznym {money(r.npv)}"
+        if r.break_even_year is not None:
+            summary += (f"; wydatki zwracają się w {year_ordinal(r.break_even_year, 'loc')} "
+                        f"({start + r.break_even_year - 1} r.)")
+        summary += "."
+        if round(own) < 0:
+            summary += (f" Oszczędności trafiają jednak do innych płatników, a {own_label} "
+                        f"dopłaca {money(-own)}.")
     else:
-        summary = (f"W horyzoncie analizy działanie kosztuje o {money(-r.npv)} więcej, niż "
-                   "oszczędza; uzasadnieniem mogą być korzyści społeczne spoza rachunku "
-                   "finansowego albo dłuższy horyzont.")
-    summary = f"Program: „{inp.programme_name}”. {summary}"
+        summary = (f"się nie zwraca: kosztuje o {money(-r.npv)} więcej, niż oszczędza. "
+                   f"Uzasadnieniem jego realizacji mogą być tylko korzyści spoza rachunku "
+                   f"finansowego. {threshold_text(r).capitalize()}")
+    summary = f"Program {quote(inp.programme_name)} {summary}"
+    difference = shown_difference(end_a, end_z)
     item: dict[str, Any] = {
         "numer": number,
+        "cel": "",  # the goal's number when the programme is a goal of the strategy
         "kod": r.code,
         "nazwa": r.name,
         "program": inp.programme_name,
+        "program_cytat": quote(inp.programme_name),
         "osoby": persons(inp.persons),
         "npv": money(r.npv),
         "pv_zaniechanie": money(r.pv_z),
@@ -277,29 +505,36 @@ def _issue(number: int, r: IssueResult, programmes: list[dict]) -> dict:
         "koszt_programu": money(r.pv_programme),
         "korzysci_brutto": money(r.gross_benefit),
         "bcr": ratio(r.bcr),
+        "zwrot_zlotowki": UNDEFINED if r.bcr is None else money(r.bcr),
         "roi": UNDEFINED if r.roi is None else fmt_percent(r.roi, 1),
-        "rok_zwrotu": break_even(r.break_even_year),
+        "rok_zwrotu": break_even(r.break_even_year, start),
         "okres_zwrotu": payback(r.payback),
         "prog_skutecznosci": ("nieosiągalny" if r.break_even_success is None
                               else fmt_percent(r.break_even_success, 1)),
-        "finansowanie": financing,
+        "oplaca_sie": _pays(r),
+        "szansa": _chance(r),
+        "dowody": evidence_words(evidence_grade(r)),
+        "prog_opis": threshold_text(r),
+        "saldo_wlasne": money(own),
+        "finansowanie": _sources_text(inp.financing, kind),
         "podsumowanie": summary,
         "prognoza_zaniechanie": persons(end_z),
         "prognoza_dzialanie": persons(end_a),
-        "prognoza_roznica": persons(-change) if change else "0",
+        "prognoza_roznica": fmt_signed(difference),
         "prognoza_opis": (
-            f"bez działań liczba osób w systemie pomocy zmieni się z {persons(inp.persons)} "
-            f"do {persons(end_z)} w ostatnim roku analizy, a przy realizacji programu – do "
-            f"{persons(end_a)}."
+            f"bez programu liczba osób korzystających z pomocy zmieni się z "
+            f"{persons(inp.persons)} do {persons(end_z)} w {start + r.years - 1} r., "
+            + (f"a z programem – do {persons(end_a)}." if difference else
+               "z programem – tak samo (program nie zmienia tej liczby w widocznym stopniu).")
         ),
         "platnicy": _payer_rows(r.npv_by_payer),
         "przeplywy": [
-            {"rok": y, "osoby_z": persons(dz), "osoby_a": persons(da), "koszt_z": money(cz),
-             "koszt_a": money(ca), "koszt_programu": money(cp), "roznica": money(cz - ca),
-             "narastajaco": money(cu)}
-            for y, dz, da, cz, ca, cp, cu in zip(
-                years, r.dependent_z, r.dependent_a, r.cost_z, r.cost_a, r.programme,
-                r.cumulative, strict=True)
+            {"rok": start + y, "osoby_z": persons(dz), "osoby_a": persons(da),
+             "koszt_z": money(cz), "koszt_a": money(ca), "koszt_programu": money(cp),
+             "roznica": money(cz - ca), "narastajaco": money(cu)}
+            for y, (dz, da, cz, ca, cp, cu) in enumerate(zip(
+                r.dependent_z, r.dependent_a, r.cost_z, r.cost_a, r.programme,
+                r.cumulative, strict=True))
         ],
         "mc": {
             "srednia": money(mc.mean) if mc else "–",
@@ -314,15 +549,33 @@ def _issue(number: int, r: IssueResult, programmes: list[dict]) -> dict:
             for t in r.tornado
         ],
         "programy": programmes,
+        "budzet": {
+            "lata": [_budget_row(int(y), row, kind)
+                     for y, row in zip(budget.years, budget.programme_nominal, strict=True)],
+            "razem": _budget_row("Razem", budget.programme_nominal.sum(0), kind),
+        },
+        "obowiazkowe_wlasne": _money_or_dash(float(sum(
+            budget.obligatory_z_nominal[:, payer_index(p)].sum() for p in own_payers(kind)))),
+        "podstawa": _legal_basis(r.code),
     }
     return item
+
+
+def _legal_basis(code: str) -> str:
+    from kkz_xl.params.base import default_base
+
+    try:
+        return default_base().issue(code).podstawa
+    except Exception:
+        return "ustawa o pomocy społecznej"
 
 
 def _tornado_rows(r: IssueResult) -> list[Any]:
     return sorted(r.tornado, key=lambda t: t.swing, reverse=True)[:TORNADO_ROWS]
 
 
-def _issue_charts(results: ScenarioResult, with_charts: bool) -> tuple[Any, list[dict]]:
+def _issue_charts(results: ScenarioResult, with_charts: bool, start: int
+                  ) -> tuple[Any, list[dict]]:
     """The per-issue charts as small multiples: yearly costs of every issue in one figure, and
     the tornado in figures of a few panels each (a list the template loops over, each item
     naming its issues' numbers; with ``with_charts=False`` the charts are empty)."""
@@ -330,8 +583,8 @@ def _issue_charts(results: ScenarioResult, with_charts: bool) -> tuple[Any, list
     yearly: Any = ""
     if with_charts and numbered:
         yearly = charts.yearly_costs([
-            charts.YearlyPanel(f"{n}. {r.name}", list(range(1, r.years + 1)), list(r.cost_z),
-                               list(r.cost_a))
+            charts.YearlyPanel(f"{n}. {r.name}", list(range(start, start + r.years)),
+                               list(r.cost_z), list(r.cost_a))
             for n, r in numbered])
     with_rows = [(n, r) for n, r in numbered if _tornado_rows(r)]
     tornado = []
@@ -345,40 +598,82 @@ def _issue_charts(results: ScenarioResult, with_charts: bool) -> tuple[Any, list
         if with_charts:
             item["wykres"] = charts.tornado([
                 charts.TornadoPanel(
-                    f"{n}. {r.name}", [_tornado_label(t, r) for t in rows],
+                    f"{n}. {r.name}", [chart_label(t, r) for t in rows],
                     [t.npv_low for t in rows], [t.npv_high for t in rows], r.npv)
                 for n, r in members for rows in [_tornado_rows(r)]])
         tornado.append(item)
     return yearly, tornado
 
 
-def _goal(number: int, r: IssueResult, programmes: list[dict]) -> dict:
+def _priority(r: IssueResult, kind: str) -> tuple:
+    """Order of the goals: the JST's own budget saves first, then the chance that the
+    programme pays, the strength of the evidence, the size of the saving."""
+    grade = evidence_grade(r)
+    chance = r.monte_carlo.prob_positive if r.monte_carlo else 0.0
+    return (round(_own_npv(r, kind)) < 0, -round(chance, 2), grade or 0, -r.npv)
+
+
+def _goal(number: int, r: IssueResult, item: dict, programmes: list[dict], kind: str,
+          jst_gen: str) -> dict:
     inp = r.inputs
-    directions = [f"wdrożenie programu „{inp.programme_name}” obejmującego "
-                  f"{fmt_percent(inp.coverage, 0)} osób w systemie pomocy"]
-    directions += [f"wykorzystanie doświadczeń programu „{p['nazwa']}” (Katalog Innowacji "
-                   "Społecznych)" for p in programmes[:2]]
+    own = _own_npv(r, kind)
+    own_label = _budget_label(kind, True)
+    directions = [f"wdrożenie programu {quote(inp.programme_name)} dla "
+                  f"{fmt_percent(inp.coverage, 0)} osób korzystających z pomocy z tego powodu"]
+    directions += [f"wykorzystanie doświadczeń programu {quote(p['nazwa'])} (Katalog "
+                   "Innowacji Społecznych)" for p in programmes[:2]]
     directions += ["praca socjalna i kontrakty socjalne ukierunkowane na usamodzielnienie",
                    "współpraca z organizacjami pozarządowymi i podmiotami ekonomii społecznej"]
+    budget_words = (f"{own_label} oszczędza {money(own)}" if round(own) > 0 else
+                    f"{own_label} dopłaca {money(-own)}, a oszczędzają inni płatnicy"
+                    if round(own) < 0 else f"{own_label} ani nie zyskuje, ani nie traci")
+    chance = (f"; szansa, że program się opłaci: {item['szansa']}"
+              if r.monte_carlo else "")
     return {
         "numer": number,
-        "nazwa": f"Ograniczenie skali problemu: {r.name.lower()}",
-        "opis": (f"Zmniejszenie liczby osób zależnych od pomocy z powodu kwestii „{r.name}” i "
-                 f"kosztów publicznych tego problemu (koszt zaniechania: {money(r.npv)})."),
+        "nazwa": f"{r.name}: wdrożenie programu {quote(inp.programme_name)}",
+        "opis": (f"Program zmniejsza koszty publiczne o {money(r.npv)} w okresie analizy "
+                 f"(w dzisiejszych pieniądzach); {budget_words}{chance}. "
+                 f"Siła dowodów: {item['dowody']}. Finansowanie: {item['finansowanie']}."),
         "kierunki": directions,
     }
 
 
-def _indicators(number: int, r: IssueResult) -> list[dict]:
-    source = "sprawozdanie MRPiPS-03, ocena zasobów pomocy społecznej"
-    participants = float(r.participants.sum())
-    return [
-        {"cel": str(number), "wskaznik": f"Liczba osób w systemie pomocy: {r.name.lower()}",
-         "bazowa": persons(r.inputs.persons), "docelowa": persons(float(r.dependent_a[-1])),
-         "zrodlo": source},
-        {"cel": str(number), "wskaznik": f"Uczestnicy programu „{r.inputs.programme_name}”",
-         "bazowa": "0", "docelowa": persons(participants), "zrodlo": "dane realizatora"},
-    ]
+def _indicator(goal: str, name: str, base: float, target: float, end_year: int,
+               source: str, note: str = "") -> dict | None:
+    b, t = persons(base), persons(target)
+    if b == t == "0":
+        return None  # 0 → 0 measures nothing
+    return {"cel": goal, "wskaznik": name, "bazowa": b, "docelowa": t, "rok": str(end_year),
+            "zrodlo": source, "uwagi": note}
+
+
+def _indicators(goal: str, r: IssueResult, end_year: int, *, optional: bool) -> list[dict]:
+    """Indicators from the engine's projected counts: baseline (the scenario's base year)
+    and target (the last year), with the reason when the target is above the baseline."""
+    source = "sprawozdanie MRPiPS-03"
+    start, end_z, end_a = r.inputs.persons, float(r.dependent_z[-1]), float(r.dependent_a[-1])
+    target = end_a if optional else end_z
+    note = ""
+    if round(target) > round(start):
+        note = ("liczba rośnie mimo programu (napływ nowych osób); bez programu byłoby "
+                f"{persons(end_z)}" if optional else
+                "prognoza: liczba rośnie przez napływ nowych osób")
+    rows = [_indicator(goal, f"Osoby korzystające z pomocy z powodu: {r.name.lower()}",
+                       start, target, end_year, source, note)]
+    if optional:
+        first_year = float(r.participants[0])
+        rows.append(_indicator(
+            goal, f"Uczestnicy programu {quote(r.inputs.programme_name)} w pierwszym roku",
+            0, first_year, end_year - r.years + 1, "dane realizatora",
+            f"z {persons(start)} osób w grupie"))
+        helped = -shown_difference(end_a, end_z)
+        if helped > 0:
+            rows.append(_indicator(
+                goal, "Osoby, które dzięki programowi nie korzystają już z pomocy – "
+                f"{r.name.lower()}", 0, helped, end_year,
+                "dane realizatora, MRPiPS-03", "różnica prognoz bez programu i z programem"))
+    return [row for row in rows if row is not None]
 
 
 def trainings(register: TrainingRegister, jst: str, today: dt.date
@@ -386,15 +681,57 @@ def trainings(register: TrainingRegister, jst: str, today: dt.date
     """From the System Szkoleń register: the planned sessions (from ``today`` on) as the
     training plan, and the JST's people trained so far per KKZ tool."""
     modules = {m.id: m for m in register.moduly}
-    plan = [Training(temat=modules[s.modul].temat,
-                     adresaci=f"{TOOL_LABELS[modules[s.modul].narzedzie]} – "
-                              f"{modules[s.modul].forma.value}, "
-                              f"{fmt_number(modules[s.modul].godziny, 0)} h",
+    plan = [Training(temat=f"{modules[s.modul].temat} ({modules[s.modul].forma.value}, "
+                           f"{fmt_number(modules[s.modul].godziny, 0)} h)",
+                     adresaci=TOOL_AUDIENCE.get(modules[s.modul].narzedzie.value, ""),
                      termin=fmt_date(s.data))
             for s in sorted(register.sesje, key=lambda s: s.data) if s.data >= today]
     trained = next((tools for name, tools in jst_summary(register).items()
                     if jst_core(name) == jst_core(jst)), {})
-    return plan, [{"narzedzie": tool, "osoby": f"{n} os."} for tool, n in trained.items()]
+    return plan, [{"narzedzie": tool, "osoby": plural(n, "osoba", "osoby", "osób")}
+                  for tool, n in trained.items()]
+
+
+# Who each KKZ tool's training is for (the register names the tool, not the audience).
+TOOL_AUDIENCE = {
+    "kalkulator": "pracownicy OPS/PCPR, skarbnik, liderzy innowacji",
+    "dyfuzor": "liderzy innowacji, organizacje pozarządowe",
+    "katalog": "liderzy innowacji, organizacje pozarządowe, pracownicy OPS/PCPR",
+    "generator_srps": "zespół ds. strategii, pracownicy OPS/PCPR",
+    "siec_liderow": "liderzy innowacji społecznych",
+}
+
+GLOSSARY = (
+    ("koszt zaniechania (NPV)", "różnica między kosztami publicznymi przyszłości bez programu "
+     "a przyszłości z programem (wraz z jego kosztem), w dzisiejszych pieniądzach; dodatni – "
+     "program oszczędza, ujemny – program kosztuje więcej, niż oszczędza"),
+    ("PV (wartość bieżąca)", "suma kwot z kolejnych lat przeliczona na pieniądze dzisiejsze "
+     "(zdyskontowana)"),
+    ("stopa dyskontowa", "roczna stopa, o którą pomniejsza się kwoty późniejszych lat, bo "
+     "złotówka dziś jest warta więcej niż za kilka lat"),
+    ("BCR", "wskaźnik korzyści do kosztów: ile złotych oszczędności przypada na 1 zł kosztu "
+     "programu"),
+    ("ROI", "zwrot z inwestycji: oszczędność netto jako odsetek kosztu programu"),
+    ("P(NPV > 0)", "szansa, że program się opłaci: odsetek symulacji Monte Carlo, w których "
+     "koszt zaniechania jest dodatni"),
+    ("Monte Carlo", "wielokrotne przeliczenie modelu z losowo zmienianymi założeniami, by "
+     "zobaczyć rozrzut możliwych wyników"),
+    ("percentyl (5., 95.)", "wartość, poniżej której leży 5 % (95 %) wyników symulacji"),
+    ("analiza wrażliwości (wykres tornado)", "zmiana wyniku przy niskiej i wysokiej wartości "
+     "jednego założenia, pozostałe bez zmian"),
+    ("ceny stałe i bieżące", "ceny stałe: kwoty w cenach roku bazowego; ceny bieżące: kwoty "
+     "powiększone o przyjęty wzrost cen (indeksację) do cen danego roku"),
+    *((label, meaning) for label, meaning in (
+        (INPUT_LABELS["exit_rate"], "odsetek osób, które w ciągu roku same wychodzą z systemu "
+         "pomocy"),
+        (INPUT_LABELS["success"], "odsetek uczestników, których program usamodzielnia"),
+        (INPUT_LABELS["relapse"], "odsetek osób samodzielnych, które w ciągu roku wracają do "
+         "systemu pomocy"),
+        (INPUT_LABELS["coverage"], "odsetek osób korzystających z pomocy objętych programem"),
+        (INPUT_LABELS["programme_cost"], "roczny koszt programu na jednego uczestnika"),
+        (INPUT_LABELS["inflow"], "liczba nowych osób trafiających co roku do systemu pomocy"),
+    )),
+)
 
 
 def strategy_context(
@@ -416,45 +753,84 @@ def strategy_context(
     when given, is the plan instead).
     ``with_charts=False`` leaves the chart placeholders empty (for checks and fast previews).
     """
+    from kkz_xl.params.base import default_base
+
+    base = default_base()
     data = data or StrategyData()
     today = today or dt.date.today()
     jst = scenario.jst
+    kind = jst.kind
+    names = jst_names(jst.name, kind)
     planned, trained = trainings(training, jst.name, today) if training else ([], [])
-    is_gmina = jst.kind == "gmina"
     start = data.rok_poczatkowy or today.year + 1
+    end = start + results.horizon - 1
+    indexation = base.indexation
     programmes = _programmes(katalog_rows)
-    issues = [_issue(n, r, programmes.get(r.code, []))
-              for n, r in enumerate(results.issues, start=1)]
-    goals = [_goal(n, r, programmes.get(r.code, []))
-             for n, r in enumerate(results.issues, start=1)]
+    budgets = [yearly_budget(r.programme, r.inputs.financing, r.payer_z, r.payer_a,
+                             first_year=start, price_year=results.price_year,
+                             indexation=indexation) for r in results.issues]
+    issues = [_issue(n, r, programmes.get(r.code, []), kind, start, b)
+              for n, (r, b) in enumerate(zip(results.issues, budgets, strict=True), start=1)]
+    # Goals: the obligatory tasks first (goal 1), then the programmes that pay, best first.
+    paying = sorted((i for i, r in enumerate(results.issues) if _pays(r)),
+                    key=lambda i: _priority(results.issues[i], kind))
+    not_paying = [i for i, r in enumerate(results.issues) if not _pays(r)]
+    goals = [_goal(n, results.issues[i], issues[i], programmes.get(results.issues[i].code, []),
+                   kind, names.genitive)
+             for n, i in enumerate(paying, start=2)]
+    for n, i in enumerate(paying, start=2):
+        issues[i]["cel"] = n
+    indicators = [row for r in results.issues
+                  for row in _indicators("1", r, end, optional=False)]
+    indicators += [row for n, i in enumerate(paying, start=2)
+                   for row in _indicators(str(n), results.issues[i], end, optional=True)]
+    frame_years = sum((budgets[i].programme_nominal for i in paying),
+                      np.zeros((results.horizon, len(PAYERS))))
     totals = results.totals
     mc = totals.monte_carlo
-    yearly_chart, tornado_charts = _issue_charts(results, with_charts)
+    has_mc = mc is not None or any(r.monte_carlo for r in results.issues)
+    yearly_chart, tornado_charts = _issue_charts(results, with_charts, start)
+    coordinator = data.osrodek or ("ośrodek pomocy społecznej" if kind != "powiat"
+                                   else "powiatowe centrum pomocy rodzinie")
+    kind_word = {"gmina": "gmina", "powiat": "powiat"}.get(kind, "miasto")
     context: dict[str, Any] = {
         "jst": {
-            "nazwa": jst.name,
-            "rodzaj": "gmina" if is_gmina else "powiat",
-            "dopelniacz": "gminy" if is_gmina else "powiatu",
+            "nazwa": names.nominative,
+            "nazwa_dopelniacz": names.genitive,
+            "nazwa_miejscownik": names.locative,
+            "rodzaj": kind_word,
+            "biernik": {"gmina": "gminę", "powiat": "powiat"}.get(kind, "miasto"),
+            "dopelniacz": {"gmina": "gminy", "powiat": "powiatu"}.get(kind, "miasta"),
             "teryt": jst.teryt,
             "wojewodztwo": jst.voivodeship,
             "ludnosc": persons(jst.residents) if jst.residents is not None else "brak danych",
-            "osrodek": data.osrodek or ("Ośrodek Pomocy Społecznej" if is_gmina
-                                        else "Powiatowe Centrum Pomocy Rodzinie"),
-            "miejscowosc": data.miejscowosc or jst.name,
+            "osrodek": data.osrodek,
+            "koordynator": coordinator,
+            "miejscowosc": data.miejscowosc,
+            "budzet": _budget_label(kind, True),
+            "budzet_dopelniacz": _budget_label(kind, True).replace("budżet ", "budżetu ", 1),
+            "rada": {"gmina": "rada gminy", "powiat": "rada powiatu"}.get(kind, "rada miasta"),
         },
         "dokument": {
             "tytul": TITLE,
             "data": fmt_date(today),
             "rok_poczatkowy": start,
-            "okres": f"{start}–{start + results.horizon - 1}",
+            "rok_koncowy": end,
+            "okres": f"{start}–{end}",
         },
         "parametry": {
             "horyzont": years_phrase(results.horizon),
             "stopa": fmt_percent(results.rate, 1),
             "rok_cen": str(results.price_year),
-            "losowania": fmt_number(scenario.monte_carlo.draws, 0) if mc or any(
-                r.monte_carlo for r in results.issues) else "0 (analiza pominięta)",
+            "mc": has_mc,
+            "losowania": fmt_number(scenario.monte_carlo.draws, 0) if has_mc else "0",
+            # "w 1 symulacji", "w 10 000 symulacjach" (locative after "w").
+            "symulacje": (f"{fmt_number(scenario.monte_carlo.draws, 0)} "
+                          f"{'symulacji' if scenario.monte_carlo.draws == 1 else 'symulacjach'}"
+                          if has_mc else ""),
             "ziarno": str(scenario.monte_carlo.seed),
+            "indeksacja": fmt_percent(indexation, 1),
+            "indeksacja_zrodlo": base.general.indeksacja.zrodlo,
             "metoda": METHOD,
         },
         "diagnoza": {
@@ -465,14 +841,25 @@ def strategy_context(
             "potencjal_es": data.potencjal_es or (
                 "Podmioty ekonomii społecznej (centra i kluby integracji społecznej, "
                 "spółdzielnie socjalne, organizacje pozarządowe) mogą realizować usługi "
-                "społeczne i programy aktywizacji opisane w strategii. Ich potencjał "
-                "przedstawia poniższa tabela."),
+                "społeczne i programy aktywizacji opisane w strategii."
+                + (" Ich potencjał przedstawia poniższa tabela." if data.ekonomia_spoleczna
+                   else "")),
             "ekonomia_spoleczna": [e.model_dump() for e in data.ekonomia_spoleczna],
         },
         "kwestie": issues,
         "cele": goals,
-        "wskazniki_realizacji": [row for n, r in enumerate(results.issues, start=1)
-                                 for row in _indicators(n, r)],
+        "obowiazkowe": [issues[i] for i in range(len(issues))],
+        "nieoplacalne": [issues[i] for i in not_paying],
+        "wskazniki_realizacji": indicators,
+        "ramy": {
+            "lata": [_budget_row(start + t, frame_years[t], kind)
+                     for t in range(results.horizon)],
+            "razem": _budget_row("Razem", frame_years.sum(0), kind),
+            "programy": [issues[i] for i in paying],
+            "naglowek_wlasny": _budget_label(kind, True).capitalize(),
+            "naglowek_inne": (_budget_label(kind, False) or "inne JST").capitalize(),
+            "fundusze_ue": EU_NOTE,
+        },
         "uslugi_spoleczne": [s.model_dump() for s in data.uslugi_spoleczne],
         "zadania_zlecane": [
             {"zadanie": t.zadanie, "tryb": t.tryb,
@@ -485,7 +872,7 @@ def strategy_context(
             "pv_dzialanie": money(totals.pv_a),
             "koszt_programu": money(totals.pv_programme),
             "bcr": ratio(totals.bcr),
-            "rok_zwrotu": break_even(totals.break_even_year),
+            "rok_zwrotu": break_even(totals.break_even_year, start),
             "platnicy": _payer_rows(totals.npv_by_payer),
             "mc_srednia": money(mc.mean) if mc else "–",
             "mc_p_dodatni": fmt_percent(mc.prob_positive, 1) if mc else "–",
@@ -499,10 +886,11 @@ def strategy_context(
         "przeszkoleni": trained,
         "monitoring": {
             "opis": data.monitoring or (
-                f"Realizację strategii monitoruje {'Ośrodek Pomocy Społecznej' if is_gmina else 'Powiatowe Centrum Pomocy Rodzinie'} "  # noqa: E501
-                "na podstawie wskaźników z rozdziału „Wskaźniki realizacji działań”."),
+                f"Realizację strategii monitoruje {coordinator} na podstawie wskaźników z "
+                "rozdziału „Wskaźniki realizacji działań”."),
             "zasady": list(MONITORING_RULES),
         },
+        "slowniczek": [{"termin": t, "znaczenie": m} for t, m in GLOSSARY],
     }
     if with_charts:
         context["razem"]["wykres_kwestie"] = charts.npv_by_issue(

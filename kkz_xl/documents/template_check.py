@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,10 +23,15 @@ from typing import Any
 
 import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docxtpl import DocxTemplate
 from jinja2 import nodes
 
-from kkz_xl.documents.render import make_env, polish_reason
+from kkz_xl.documents.render import (
+    TemplateRenderError,
+    make_env,
+    open_template,
+    polish_reason,
+    render_docx,
+)
 from kkz_xl.documents.tags import (
     Tag,
     source_lines,
@@ -65,6 +71,7 @@ class TemplateReport:
     unknown: list[Finding] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     used: set[Path_] = field(default_factory=set)
+    missing_unknown: bool = False  # missing fields not checked (broken tags come first)
 
     @property
     def ok(self) -> bool:
@@ -84,6 +91,8 @@ class TemplateReport:
             out.append(f"Brakujące pola – są w szablonie wzorcowym, nie ma ich tutaj "
                        f"({len(self.missing)}):")
             out += [f"  • {m}" for m in self.missing]
+        if self.missing_unknown:
+            out.append("Brakujące pola program sprawdzi po poprawieniu błędnych znaczników.")
         if self.ok and not self.missing:
             out.append("  Nie znaleziono problemów.")
         elif self.ok:
@@ -95,12 +104,7 @@ class TemplateReport:
 
 def template_parts(path: Path) -> list[tuple[str, str]]:
     """(Polish part name, Jinja source as docxtpl will render it) for body, headers, footers."""
-    try:
-        tpl = DocxTemplate(str(path))
-        tpl.init_docx()
-    except Exception as err:  # not a zip / not Word
-        raise DataError(f"Plik {Path(path).name} nie jest poprawnym dokumentem Word (.docx): "
-                        f"{err}") from err
+    tpl = open_template(Path(path))
     parts = [("treść", tpl.patch_xml(tpl.get_xml()))]
     for uri, name in ((RT.HEADER, "nagłówek"), (RT.FOOTER, "stopka")):
         for _key, part in tpl.get_headers_footers(uri):
@@ -245,7 +249,18 @@ def show_path(path: Path_) -> str:
 @cache
 def known_fields() -> Any:
     """The shape of a real strategy context (a one-issue scenario through the engine)."""
-    from kkz_xl.documents.strategy import StrategyData, strategy_context
+    return _specimen()[1]
+
+
+@cache
+def specimen_context() -> dict[str, Any]:
+    """A real strategy context (one issue through the engine) to trial-render a template."""
+    return _specimen()[0]
+
+
+@cache
+def _specimen() -> tuple[dict[str, Any], Any]:
+    from kkz_xl.documents.strategy import StrategyData, _goal, strategy_context
     from kkz_xl.engine.run import run_scenario
     from kkz_xl.model.scenario import Scenario
 
@@ -263,13 +278,28 @@ def known_fields() -> Any:
     context = strategy_context(scenario, results, data=specimen, today=dt.date(2026, 1, 1),
                                with_charts=False)
     tree = field_tree(context)
+    # Lists whose items are issues (goals' programmes, programmes that do not pay, the
+    # obligatory tasks) and goals, whichever of them this specimen happens to fill.
+    for key in ("obowiazkowe", "nieoplacalne"):
+        tree[key] = tree["kwestie"]
+    tree["ramy"]["programy"] = tree["kwestie"]
+    goal = _goal(1, results.issues[0], context["kwestie"][0], [], "gmina", "Gminy Wzorcowej")
+    tree["cele"] = {LOOP_ITEM: field_tree(goal)}
     # Lists filled only from registers: their items' fields, from the code that fills them.
     tree["liderzy"] = {LOOP_ITEM: dict.fromkeys(
         ("imie_nazwisko", "instytucja", "funkcja", "kwestie", "kontakt"))}
     tree["przeszkoleni"] = {LOOP_ITEM: dict.fromkeys(("narzedzie", "osoby"))}
     tree["kwestie"][LOOP_ITEM]["programy"] = {LOOP_ITEM: dict.fromkeys(
         ("nazwa", "opis", "dowody", "zrodlo", "realizator", "jst"))}
-    return tree
+    # The trial render fills every loop once: goals, leaders, programmes and trainings too.
+    issue = context["kwestie"][0]
+    issue["programy"] = [dict.fromkeys(tree["kwestie"][LOOP_ITEM]["programy"][LOOP_ITEM], "x")]
+    context["cele"] = context["cele"] or [goal]
+    context["ramy"]["programy"] = context["ramy"]["programy"] or [issue]
+    context["nieoplacalne"] = context["nieoplacalne"] or [issue]
+    context["liderzy"] = [dict.fromkeys(tree["liderzy"][LOOP_ITEM], "x")]
+    context["przeszkoleni"] = [dict.fromkeys(tree["przeszkoleni"][LOOP_ITEM], "x")]
+    return context, tree
 
 
 # --- the check ----------------------------------------------------------------------------------
@@ -305,6 +335,19 @@ def _syntax_findings(env: jinja2.Environment, part: str, xml: str) -> list[Findi
     return found
 
 
+def _trial_render(path: Path) -> list[Finding]:
+    """Render the template with a real context in the same sandbox as generation: whatever
+    generation would refuse (unsafe access, size limits, include, a filter applied before
+    division) is reported here first."""
+    with tempfile.TemporaryDirectory(prefix="kkz-check-") as scratch:
+        try:
+            render_docx(path, specimen_context(), Path(scratch) / "proba.docx")
+        except TemplateRenderError as err:
+            tag = err.tags[0] if err.tags else None
+            return [Finding(f"Generowanie dokumentu się nie powiedzie: {err.reason}", tag)]
+    return []
+
+
 def check_template(path: Path, reference: Path | None = None) -> TemplateReport:
     """Check a template against the strategy context and (for missing fields) ``reference``."""
     path = Path(path)
@@ -328,7 +371,13 @@ def check_template(path: Path, reference: Path | None = None) -> TemplateReport:
             tags: list[Tag | None] = [*tags_on_line(xml, line)] or [None]
             tag = next((t for t in tags if t and bad[-1] in t.text), tags[0])
             report.unknown.append(Finding(f"Nieznane pole „{show_path(bad)}”", tag, part))
-    if reference is not None and Path(reference).resolve() != path.resolve():
+    if report.ok:
+        report.broken += _trial_render(path)
+    if reference is not None and report.broken:
+        # A part that does not parse shows none of its fields: listing the reference's
+        # fields as missing would bury the real error under false ones.
+        report.missing_unknown = True
+    elif reference is not None and Path(reference).resolve() != path.resolve():
         expected = _used_paths(Path(reference))
         report.missing = sorted(show_path(p) for p in expected - report.used)
     return report

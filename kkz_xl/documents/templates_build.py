@@ -35,6 +35,7 @@ TEMPLATE_NAMES = {kind: f"strategia_{kind}.docx" for kind in KINDS}
 FONT = "Calibri"  # rendered with the metric-compatible Carlito where Calibri is absent
 HEADING_FONT = "Cambria"  # Caladea on Linux
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
+FOOTER_SIZE = Pt(8.5)
 TOC_HINT = (
     "Spis treści zostanie uzupełniony po otwarciu dokumentu w programie Word "
     "(albo: kliknij tutaj prawym przyciskiem myszy i wybierz „Aktualizuj pole”)."
@@ -58,8 +59,10 @@ def repo_templates_dir() -> Path:
 
 # --- low-level helpers ----------------------------------------------------------------------
 
-def _field(paragraph: Paragraph, instruction: str, placeholder: str = "") -> None:
-    """Append a Word field (``PAGE``, ``TOC …``) as begin/instr/separate/result/end runs."""
+def _field(paragraph: Paragraph, instruction: str, placeholder: str = "",
+           size: Pt | None = None) -> None:
+    """Append a Word field (``PAGE``, ``TOC …``) as begin/instr/separate/result/end runs;
+    ``size`` sets the font of every run (the shown number takes the result run's size)."""
 
     def fld(kind: str) -> OxmlElement:
         el = OxmlElement("w:fldChar")
@@ -68,14 +71,21 @@ def _field(paragraph: Paragraph, instruction: str, placeholder: str = "") -> Non
             el.set(qn("w:dirty"), "true")  # ask Word to refresh it
         return el
 
-    paragraph.add_run()._r.append(fld("begin"))
+    runs = [paragraph.add_run()]
+    runs[-1]._r.append(fld("begin"))
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
     instr.text = f" {instruction} "
-    paragraph.add_run()._r.append(instr)
-    paragraph.add_run()._r.append(fld("separate"))
-    paragraph.add_run(placeholder)
-    paragraph.add_run()._r.append(fld("end"))
+    runs.append(paragraph.add_run())
+    runs[-1]._r.append(instr)
+    runs.append(paragraph.add_run())
+    runs[-1]._r.append(fld("separate"))
+    runs.append(paragraph.add_run(placeholder))
+    runs.append(paragraph.add_run())
+    runs[-1]._r.append(fld("end"))
+    if size is not None:
+        for run in runs:
+            run.font.size = size
 
 
 def _shade(cell: object, fill: str) -> None:
@@ -158,8 +168,11 @@ class _Builder:
         self.doc.add_heading(text, level=level)
 
     def p(self, text: str = "", *, style: str | None = None, bold: bool = False,
-          center: bool = False, size: float | None = None) -> Paragraph:
+          center: bool = False, size: float | None = None, keep: bool = False) -> Paragraph:
+        """A paragraph; ``keep`` keeps it on the page of what follows (a table's title)."""
         para = self.doc.add_paragraph(style=style)
+        if keep:
+            para.paragraph_format.keep_with_next = True
         if text:
             run = para.add_run(text)
             run.bold = bold
@@ -248,24 +261,32 @@ def _front_matter(b: _Builder, kind: str) -> None:
     for _ in range(5):
         b.p()
     b.p("{{ dokument.tytul }}", style="Title", center=True)
-    b.p("{{ jst.nazwa }}", center=True, bold=True, size=18)
+    b.p("{{ jst.nazwa_dopelniacz }}", center=True, bold=True, size=18)
     b.p("na lata {{ dokument.okres }}", center=True, size=14)
     for _ in range(8):
         b.p()
+    b.tag("if jst.osrodek")
     b.p("Projekt przygotowany przez {{ jst.osrodek }}", center=True)
     b.p("z wykorzystaniem Kalkulatora Kosztów Zaniechania (KKZ)", center=True)
+    b.tag("else")
+    b.p("Projekt przygotowany z wykorzystaniem Kalkulatora Kosztów Zaniechania (KKZ)",
+        center=True)
+    b.tag("endif")
+    b.tag("if jst.miejscowosc")
     b.p("{{ jst.miejscowosc }}, {{ dokument.data }}", center=True)
+    b.tag("else")
+    b.p("{{ dokument.data }}", center=True)
+    b.tag("endif")
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     b.p("Spis treści", style="TOC Heading")
     _field(b.p(), 'TOC \\o "1-2" \\h \\z \\u', TOC_HINT)
 
 
 def _legal_chapters(b: _Builder, kind: str) -> None:
-    organ = "Rada Gminy" if kind == "gmina" else "Rada Powiatu"
     b.h("Wprowadzenie")
     b.p(
-        "Strategia Rozwiązywania Problemów Społecznych na lata {{ dokument.okres }} "
-        "({{ jst.nazwa }}) jest dokumentem, którego przyjęcie należy do zadań własnych "
+        "Strategia Rozwiązywania Problemów Społecznych {{ jst.nazwa_dopelniacz }} na lata "
+        "{{ dokument.okres }} jest dokumentem, którego przyjęcie należy do zadań własnych "
         f"{'gminy' if kind == 'gmina' else 'powiatu'} (art. 16b ustawy z dnia 12 marca "
         "2004\u00a0r. "
         "o pomocy społecznej). Zawiera diagnozę sytuacji społecznej, prognozę zmian, cele "
@@ -274,17 +295,18 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
     )
     b.p(
         "Nowością tej strategii jest rachunek kosztu zaniechania: dla każdej kwestii społecznej "
-        "porównano dwie przyszłości w horyzoncie {{ parametry.horyzont }} – utrzymanie "
-        "dotychczasowej, biernej pomocy (zaniechanie) i wdrożenie programu aktywizującego "
-        "(działanie). Kwoty podano w cenach z roku {{ parametry.rok_cen }}, zdyskontowane realną "
-        "stopą {{ parametry.stopa }}."
+        "porównano dwie przyszłości w okresie {{ parametry.horyzont }} – utrzymanie "
+        "dotychczasowej pomocy bez nowych działań (zaniechanie) i wdrożenie programu "
+        "aktywizującego (działanie). Porównania kosztów podano w pieniądzach roku "
+        "{{ parametry.rok_cen }}, a ramy finansowe – w cenach każdego roku. Pojęcia techniczne "
+        "i szczegóły obliczeń zawiera załącznik wraz ze słowniczkiem."
     )
     if kind == "powiat":
         b.p(
             "Zgodnie z art. 19 pkt 1 ustawy o pomocy społecznej projekt strategii powiatowej "
             "konsultuje się z gminami z obszaru powiatu."
         )
-    b.p(f"Strategię przyjmuje w drodze uchwały {organ.lower()}.")
+    b.p("Strategię przyjmuje w drodze uchwały {{ jst.rada }}.")
 
     b.h("Diagnoza sytuacji społecznej")
     b.p(
@@ -301,7 +323,8 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
     b.h("Skala kwestii społecznych", 2)
     b.table("k in kwestie", [
         Column("Kwestia społeczna", "{{ k.nazwa }}", 9),
-        Column("Liczba osób w systemie pomocy (rok bazowy)", "{{ k.osoby }}", 6, right=True),
+        Column("Liczba osób korzystających z pomocy (rok bazowy)", "{{ k.osoby }}", 6,
+               right=True),
     ], empty="Nie wskazano kwestii społecznych.")
     b.h("Potencjał podmiotów ekonomii społecznej", 2)
     b.p("{{ diagnoza.potencjal_es }}")
@@ -310,34 +333,77 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
         Column("Rodzaj", "{{ e.rodzaj }}", 3.5),
         Column("Usługi społeczne", "{{ e.uslugi }}", 5),
         Column("Miejsca / osoby", "{{ e.miejsca }}", 2.5, right=True),
-    ], empty="Nie zgłoszono podmiotów ekonomii społecznej działających na terenie JST.")
+    ], empty="Nie zgłoszono podmiotów ekonomii społecznej działających na terenie "
+             "{{ jst.dopelniacz }}.")
 
     b.h("Prognoza zmian")
     b.p(
-        "Prognozę sporządzono modelem kohortowym Kalkulatora: liczba osób zależnych od pomocy "
-        "na początku każdego roku wynika z odpływu (samodzielne wyjście z systemu), nawrotów, "
-        "napływu nowych osób i – w scenariuszu działania – skuteczności programu."
+        "Prognozę sporządzono Kalkulatorem: liczba osób korzystających z pomocy w każdym roku "
+        "wynika z tego, ile osób samodzielnie wychodzi z systemu pomocy, ile do niego wraca, "
+        "ile nowych osób trafia do niego co roku i – w scenariuszu działania – ile osób "
+        "usamodzielnia program."
     )
     b.table("k in kwestie", [
         Column("Kwestia społeczna", "{{ k.nazwa }}", 6),
         Column("Rok bazowy", "{{ k.osoby }}", 2.6, right=True),
-        Column("Ostatni rok – zaniechanie", "{{ k.prognoza_zaniechanie }}", 3, right=True),
-        Column("Ostatni rok – działanie", "{{ k.prognoza_dzialanie }}", 3, right=True),
-        Column("Zmiana dzięki działaniu", "{{ k.prognoza_roznica }}", 2.6, right=True),
+        Column("{{ dokument.rok_koncowy }} – bez programu", "{{ k.prognoza_zaniechanie }}", 3,
+               right=True),
+        Column("{{ dokument.rok_koncowy }} – z programem", "{{ k.prognoza_dzialanie }}", 3,
+               right=True),
+        Column("Zmiana dzięki programowi", "{{ k.prognoza_roznica }}", 2.6, right=True),
     ])
     b.tag("for k in kwestie")
     b.p("{{ k.nazwa }}: {{ k.prognoza_opis }}")
     b.tag("endfor")
 
     b.h("Cele strategiczne")
-    b.p("Cele strategiczne wynikają z diagnozy i z rachunku kosztu zaniechania: pierwszeństwo "
-        "mają kwestie, w których działanie najbardziej zmniejsza koszty publiczne.")
+    b.p("Cele wynikają z diagnozy i z rachunku kosztu zaniechania. Cel 1 obejmuje zadania, "
+        "które {{ jst.rodzaj }} wykonuje z mocy ustawy, niezależnie od decyzji rady. Kolejne "
+        "cele to programy, które się opłacają, w kolejności: najpierw te, na których oszczędza "
+        "{{ jst.budzet }}, dalej według szansy, że program się opłaci, siły dowodów i "
+        "wielkości oszczędności. Programy, które się nie zwracają, nie są celami strategii; "
+        "opisano je osobno wraz z warunkami, w których by się zwróciły.")
+    b.p("Cel strategiczny 1. Zapewnienie pomocy wymaganej prawem", bold=True, keep=True)
+    b.p("Zadania obowiązkowe: świadczenia, praca socjalna i usługi, do których ustawy "
+        "zobowiązują {{ jst.biernik }} wobec osób w poniższych kwestiach społecznych. Kwoty to "
+        "prognozowany koszt tych zadań dla {{ jst.budzet_dopelniacz }} w latach "
+        "{{ dokument.okres }}, bez nowych programów, w cenach każdego roku.")
+    b.table("k in obowiazkowe", [
+        Column("Kwestia społeczna", "{{ k.nazwa }}", 5),
+        Column("Podstawa prawna", "{{ k.podstawa }}", 4),
+        Column("Osoby (rok bazowy)", "{{ k.osoby }}", 2.2, right=True),
+        Column("Osoby ({{ dokument.rok_koncowy }}, prognoza)", "{{ k.prognoza_zaniechanie }}",
+               2.4, right=True),
+        Column("Koszt dla {{ jst.budzet_dopelniacz }}", "{{ k.obowiazkowe_wlasne }}", 3,
+               right=True),
+    ])
+    b.p("Kreska oznacza, że zadania obowiązkowe w danej kwestii nie obciążają "
+        "{{ jst.budzet_dopelniacz }}: finansują je inne jednostki samorządu lub budżet "
+        "państwa.")
     b.tag("for c in cele")
     b.p("Cel strategiczny {{ c.numer }}. {{ c.nazwa }}", bold=True)
     b.p("{{ c.opis }}")
     b.tag("endfor")
+    b.tag("if not cele")
+    b.p("Żaden z rozważanych programów nie zwraca się w okresie analizy, dlatego strategia nie "
+        "wyznacza celów poza zadaniami obowiązkowymi (cel 1). Warunki, w których programy by "
+        "się zwróciły, opisano niżej.")
+    b.tag("endif")
+    b.tag("if nieoplacalne")
+    b.h("Programy, które się nie zwracają", 2)
+    b.p("W tych kwestiach rozważany program kosztuje więcej, niż oszczędza finansom "
+        "publicznym. Rada może go mimo to przyjąć ze względu na korzyści społeczne, których "
+        "rachunek nie obejmuje – wtedy jako decyzję świadomą kosztu.")
+    b.tag("for k in nieoplacalne")
+    b.p("{{ k.nazwa }}", bold=True)
+    b.p("{{ k.podsumowanie }}")
+    b.tag("endfor")
+    b.tag("endif")
 
     b.h("Kierunki niezbędnych działań")
+    b.h("Cel 1. Zapewnienie pomocy wymaganej prawem", 2)
+    for text in DUTY_DIRECTIONS:
+        b.p(text, style="List Bullet")
     b.tag("for c in cele")
     b.h("Cel {{ c.numer }}. {{ c.nazwa }}", 2)
     b.bullets("d in c.kierunki", "{{ d }}")
@@ -345,29 +411,51 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
 
     b.h("Sposób realizacji strategii i ramy finansowe")
     b.p(
-        "Koordynatorem realizacji strategii jest {{ jst.osrodek }}. Działania realizują "
+        "Koordynatorem realizacji strategii jest {{ jst.koordynator }}. Działania realizują "
         "jednostki organizacyjne {{ jst.dopelniacz }} we współpracy z organizacjami "
         "pozarządowymi, podmiotami ekonomii społecznej, powiatowym urzędem pracy i innymi "
-        "partnerami. Ramy finansowe podano jako zdyskontowany koszt programów w całym horyzoncie "
-        "strategii, z podziałem na płatników."
+        "partnerami."
     )
     if kind == "powiat":
         b.p("Działania powiatu są uzgadniane z gminami, których mieszkańców dotyczą; gminy "
             "współfinansują m.in. pieczę zastępczą (art. 191 ust. 8–9 ustawy o wspieraniu "
             "rodziny i systemie pieczy zastępczej).")
-    b.table("k in kwestie", [
-        Column("Kwestia / program", "{{ k.nazwa }}", 6),
-        Column("Koszt programu (PV)", "{{ k.koszt_programu }}", 3.6, right=True),
-        Column("Finansowanie", "{{ k.finansowanie }}", 6.5),
-    ], total=["Razem", "{{ razem.koszt_programu }}", ""])
+    b.h("Ramy finansowe według lat i źródeł finansowania", 2)
+    b.p("Ramy finansowe obejmują programy przyjęte jako cele strategii (cele od 2.). Kwoty "
+        "podano w złotych w cenach każdego roku: koszty z obliczeń (w cenach roku "
+        "{{ parametry.rok_cen }}) powiększono o wzrost cen o {{ parametry.indeksacja }} "
+        "rocznie. Kolumna „{{ ramy.naglowek_wlasny }}” to kwoty do ujęcia w budżecie i "
+        "wieloletniej prognozie finansowej; pozostałe kolumny to środki innych płatników, "
+        "o które trzeba wystąpić lub które trzeba uzgodnić.")
+    b.tag("if ramy.programy")
+    b.tag("if ramy.programy|length > 1")
+    b.p("Wszystkie programy razem:", bold=True, keep=True)
+    b.table("r in ramy.lata", FRAME_COLUMNS, total=FRAME_TOTAL)
+    b.tag("endif")
+    b.tag("for k in ramy.programy")
+    b.p("Cel {{ k.cel }}. {{ k.nazwa }} – program {{ k.program_cytat }} (finansowanie: "
+        "{{ k.finansowanie }})", bold=True, keep=True)
+    b.table("r in k.budzet.lata", FRAME_COLUMNS, total=[
+        "Razem", "{{ k.budzet.razem.wlasny }}", "{{ k.budzet.razem.inne_jst }}",
+        "{{ k.budzet.razem.dotacje }}", "{{ k.budzet.razem.fp }}", "{{ k.budzet.razem.nfz }}",
+        "{{ k.budzet.razem.razem }}"])
+    b.tag("endfor")
+    b.tag("else")
+    b.p("Strategia nie przewiduje nowych programów, więc ramy finansowe obejmują tylko zadania "
+        "obowiązkowe (cel 1) w wysokości podanej przy tym celu.")
+    b.tag("endif")
+    b.p("{{ ramy.fundusze_ue }}")
 
     b.h("Wskaźniki realizacji działań")
+    b.p("Wartości docelowe wynikają z prognozy Kalkulatora dla roku {{ dokument.rok_koncowy }}. "
+        "Dla celu 1 jest to prognoza bez nowych programów, dla kolejnych celów – z programem.")
     b.table("w in wskazniki_realizacji", [
-        Column("Cel", "{{ w.cel }}", 1.3),
-        Column("Wskaźnik", "{{ w.wskaznik }}", 6.7),
-        Column("Wartość bazowa", "{{ w.bazowa }}", 2.5, right=True),
-        Column("Wartość docelowa", "{{ w.docelowa }}", 2.5, right=True),
-        Column("Źródło danych", "{{ w.zrodlo }}", 3.5),
+        Column("Cel", "{{ w.cel }}", 1.1),
+        Column("Wskaźnik", "{{ w.wskaznik }}", 5.4),
+        Column("Wartość bazowa", "{{ w.bazowa }}", 2.0, right=True),
+        Column("Wartość docelowa (rok)", "{{ w.docelowa }} ({{ w.rok }})", 2.4, right=True),
+        Column("Źródło danych", "{{ w.zrodlo }}", 2.7),
+        Column("Uwagi", "{{ w.uwagi }}", 3.0),
     ])
 
     b.h("Usługi społeczne i zadania zlecane organizacjom pozarządowym")
@@ -388,46 +476,66 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
     ], empty="Nie zaplanowano zadań zlecanych organizacjom pozarządowym.")
 
 
+DUTY_DIRECTIONS = (
+    "przyznawanie i wypłata świadczeń oraz usług, do których zobowiązuje ustawa o pomocy "
+    "społecznej, w terminach i wysokości w niej określonych",
+    "praca socjalna i kontrakty socjalne ukierunkowane na usamodzielnienie",
+    "coroczne porównanie liczby osób korzystających z pomocy z prognozą tej strategii",
+)
+FRAME_COLUMNS = [
+    Column("Rok", "{{ r.rok }}", 1.4),
+    Column("{{ ramy.naglowek_wlasny }}", "{{ r.wlasny }}", 2.6, right=True),
+    Column("{{ ramy.naglowek_inne }}", "{{ r.inne_jst }}", 2.4, right=True),
+    Column("Dotacje z budżetu państwa", "{{ r.dotacje }}", 2.5, right=True),
+    Column("Fundusz Pracy", "{{ r.fp }}", 2.3, right=True),
+    Column("NFZ", "{{ r.nfz }}", 2.3, right=True),
+    Column("Razem", "{{ r.razem }}", 2.7, right=True),
+]
+FRAME_TOTAL = ["Razem", "{{ ramy.razem.wlasny }}", "{{ ramy.razem.inne_jst }}",
+               "{{ ramy.razem.dotacje }}", "{{ ramy.razem.fp }}", "{{ ramy.razem.nfz }}",
+               "{{ ramy.razem.razem }}"]
+
+
 def _kkz_chapters(b: _Builder) -> None:
     b.h("Koszt zaniechania – wyniki Kalkulatora")
     b.p(
-        "Koszt zaniechania to różnica między zdyskontowanymi kosztami publicznymi przyszłości bez "
-        "działania a kosztami przyszłości z programem (wraz z jego kosztem). Wartość dodatnia "
-        "oznacza, że działanie oszczędza pieniądze publiczne."
+        "Koszt zaniechania to różnica między kosztami publicznymi przyszłości bez działania a "
+        "kosztami przyszłości z programem (wraz z jego kosztem), w pieniądzach roku "
+        "{{ parametry.rok_cen }}. Kwota dodatnia oznacza, że program oszczędza pieniądze "
+        "publiczne, ujemna – że kosztuje więcej, niż oszczędza."
     )
     b.table("k in kwestie", [
         Column("Kwestia społeczna", "{{ k.nazwa }}", 5),
-        Column("Koszt zaniechania (NPV)", "{{ k.npv }}", 3.3, right=True),
-        Column("Koszt programu (PV)", "{{ k.koszt_programu }}", 3.1, right=True),
-        Column("BCR", "{{ k.bcr }}", 1.6, right=True),
+        Column("Oszczędność (+) lub dopłata (−)", "{{ k.npv }}", 3.3, right=True),
+        Column("Koszt programu", "{{ k.koszt_programu }}", 3.1, right=True),
+        Column("Zwrot z 1 zł programu", "{{ k.zwrot_zlotowki }}", 2.2, right=True),
         Column("Rok zwrotu", "{{ k.rok_zwrotu }}", 3, right=True),
-    ], total=["Razem", "{{ razem.npv }}", "{{ razem.koszt_programu }}", "{{ razem.bcr }}", ""])
+    ], total=["Razem", "{{ razem.npv }}", "{{ razem.koszt_programu }}", "", ""])
     b.chart("razem.wykres_kwestie", "Koszt zaniechania według kwestii społecznych")
     b.chart("razem.wykres_koszty",
-            "Koszty publiczne w kolejnych latach analizy, bez dyskontowania: przyszłość bez "
-            "działania i z programem (każda kwestia w swojej skali)")
+            "Koszty publiczne w kolejnych latach, w cenach roku {{ parametry.rok_cen }}: "
+            "przyszłość bez działania i z programem (każda kwestia w swojej skali)")
     b.tag("for k in kwestie")
     b.h("{{ k.nazwa }}", 2)
-    b.p("{{ k.podsumowanie }}")
+    b.p("{{ k.podsumowanie }}", keep=True)
     b.pairs([
         ("Liczba osób w roku bazowym", "{{ k.osoby }}"),
-        ("Koszty – zaniechanie (PV)", "{{ k.pv_zaniechanie }}"),
-        ("Koszty – działanie, z programem (PV)", "{{ k.pv_dzialanie }}"),
-        ("Koszt programu (PV)", "{{ k.koszt_programu }}"),
-        ("Koszt zaniechania (NPV)", "{{ k.npv }}"),
-        ("Korzyści brutto", "{{ k.korzysci_brutto }}"),
-        ("Wskaźnik korzyści/koszty (BCR)", "{{ k.bcr }}"),
-        ("ROI", "{{ k.roi }}"),
+        ("Koszty pomocy bez programu", "{{ k.pv_zaniechanie }}"),
+        ("Koszty pomocy z programem, łącznie z nim", "{{ k.pv_dzialanie }}"),
+        ("Koszt programu", "{{ k.koszt_programu }}"),
+        ("Oszczędność (+) lub dopłata (−)", "{{ k.npv }}"),
+        ("Zwrot z 1 zł programu", "{{ k.zwrot_zlotowki }}"),
+        ("Szansa, że program się opłaci", "{{ k.szansa }}"),
+        ("Siła dowodów", "{{ k.dowody }}"),
         ("Rok zwrotu", "{{ k.rok_zwrotu }}"),
-        ("Okres zwrotu", "{{ k.okres_zwrotu }}"),
     ])
     b.table("r in k.przeplywy", [
-        Column("Rok", "{{ r.rok }}", 1.2, right=True),
-        Column("Osoby – zaniechanie", "{{ r.osoby_z }}", 2.3, right=True),
-        Column("Osoby – działanie", "{{ r.osoby_a }}", 2.3, right=True),
-        Column("Koszt – zaniechanie", "{{ r.koszt_z }}", 3, right=True),
-        Column("Koszt – działanie", "{{ r.koszt_a }}", 3, right=True),
-        Column("Różnica zdyskontowana narastająco", "{{ r.narastajaco }}", 3.4, right=True),
+        Column("Rok", "{{ r.rok }}", 1.3, right=True),
+        Column("Osoby – bez programu", "{{ r.osoby_z }}", 2.3, right=True),
+        Column("Osoby – z programem", "{{ r.osoby_a }}", 2.3, right=True),
+        Column("Koszt – bez programu", "{{ r.koszt_z }}", 3, right=True),
+        Column("Koszt – z programem", "{{ r.koszt_a }}", 3, right=True),
+        Column("Oszczędność narastająco", "{{ r.narastajaco }}", 3.3, right=True),
     ])
     b.tag("endfor")
 
@@ -437,38 +545,36 @@ def _kkz_chapters(b: _Builder) -> None:
         "płatników. Dodatnia kwota oznacza, że płatnik zyskuje na działaniu, ujemna – że ponosi "
         "jego koszt (np. gmina finansuje program, a oszczędza budżet państwa lub NFZ)."
     )
-    b.table("p in razem.platnicy", [
-        Column("Płatnik", "{{ p.platnik }}", 5),
-        Column("Koszt zaniechania (NPV)", "{{ p.npv }}", 4, right=True),
-        Column("Ocena", "{{ p.ocena }}", 5),
-    ])
+    b.table("p in razem.platnicy", PAYER_COLUMNS)
     b.chart("razem.wykres_platnicy", "Koszt zaniechania według płatników")
     b.tag("for k in kwestie")
-    b.p("{{ k.nazwa }}", bold=True)
-    b.table("p in k.platnicy", [
-        Column("Płatnik", "{{ p.platnik }}", 5),
-        Column("Koszt zaniechania (NPV)", "{{ p.npv }}", 4, right=True),
-        Column("Ocena", "{{ p.ocena }}", 5),
-    ])
+    b.p("{{ k.nazwa }}", bold=True, keep=True)
+    b.table("p in k.platnicy", PAYER_COLUMNS)
     b.tag("endfor")
 
     b.h("Niepewność wyników")
+    b.tag("if parametry.mc")
     b.p(
-        "Parametry modelu (odpływ, skuteczność, koszty) są szacunkami. Analiza Monte Carlo "
-        "losuje je łącznie {{ parametry.losowania }} razy i pokazuje rozkład kosztu zaniechania; "
-        "wykres tornado pokazuje, które założenie najbardziej zmienia wynik."
+        "Założenia obliczeń (odpływ z systemu pomocy, skuteczność programów, koszty) są "
+        "szacunkami. Kalkulator przeliczył każdą kwestię w {{ parametry.symulacje }} z losowo "
+        "zmienianymi założeniami. Tabela podaje wynik typowy, wynik ostrożny (gorszy wypada "
+        "tylko w 1 na 20 symulacji) i szansę, że program się opłaci."
     )
     b.table("k in kwestie", [
-        Column("Kwestia społeczna", "{{ k.nazwa }}", 4.2),
-        Column("Średnia", "{{ k.mc.srednia }}", 2.6, right=True),
-        Column("5. percentyl", "{{ k.mc.p5 }}", 2.6, right=True),
-        Column("Mediana", "{{ k.mc.p50 }}", 2.6, right=True),
-        Column("95. percentyl", "{{ k.mc.p95 }}", 2.6, right=True),
-        Column("P(NPV > 0)", "{{ k.mc.p_dodatni }}", 1.8, right=True),
+        Column("Kwestia społeczna", "{{ k.nazwa }}", 5.2),
+        Column("Wynik typowy", "{{ k.mc.p50 }}", 3.2, right=True),
+        Column("Wynik ostrożny", "{{ k.mc.p5 }}", 3.2, right=True),
+        Column("Wynik korzystny", "{{ k.mc.p95 }}", 3.2, right=True),
+        Column("Szansa, że się opłaci", "{{ k.szansa }}", 1.8, right=True),
     ])
+    b.tag("else")
+    b.p("Analizy niepewności tym razem nie wykonano (liczba symulacji: 0). Przed "
+        "przedstawieniem strategii radzie warto ją powtórzyć z domyślną liczbą symulacji.")
+    b.tag("endif")
+    b.p("Wykresy pokazują, które założenie najbardziej zmienia wynik: jak zmieniłby się koszt "
+        "zaniechania przy niskiej i wysokiej wartości każdego założenia.")
     b.tag("for w in razem.wykresy_tornado")
-    b.chart("w.wykres", "Wrażliwość kosztu zaniechania na założenia ({{ w.kwestie }}): "
-            "koszt zaniechania przy niskiej i wysokiej wartości każdego założenia")
+    b.chart("w.wykres", "Wrażliwość kosztu zaniechania na założenia ({{ w.kwestie }})")
     b.tag("endfor")
 
     b.h("Rekomendowane programy z Katalogu Innowacji Społecznych")
@@ -506,33 +612,88 @@ def _kkz_chapters(b: _Builder) -> None:
         Column("Termin", "{{ s.termin }}", 3.5),
     ], empty="Nie zaplanowano szkoleń.")
     b.tag("if przeszkoleni")
-    b.p("Osoby z terenu JST, które ukończyły dotąd szkolenia Systemu Szkoleń KKZ (według "
-        "rejestru szkoleń):")
+    b.p("Osoby z terenu {{ jst.dopelniacz }}, które ukończyły dotąd szkolenia Systemu Szkoleń "
+        "KKZ (według rejestru szkoleń):")
     b.bullets("t in przeszkoleni", "{{ t.narzedzie }}: {{ t.osoby }}")
     b.tag("endif")
 
-    b.h("Załącznik: założenia obliczeń")
+    b.h(ANNEX_TITLE)
+    b.p("Załącznik zawiera wskaźniki i pojęcia techniczne, na których opiera się treść "
+        "strategii; ich znaczenie wyjaśnia słowniczek na końcu.")
+    b.h("Wskaźniki ekonomiczne programów", 2)
+    b.table("k in kwestie", [
+        Column("Kwestia społeczna", "{{ k.nazwa }}", 4.2),
+        Column("NPV", "{{ k.npv }}", 2.6, right=True),
+        Column("PV kosztu programu", "{{ k.koszt_programu }}", 2.6, right=True),
+        Column("BCR", "{{ k.bcr }}", 1.5, right=True),
+        Column("ROI", "{{ k.roi }}", 1.9, right=True),
+        Column("Próg skuteczności", "{{ k.prog_skutecznosci }}", 2.0, right=True),
+        Column("Okres zwrotu", "{{ k.okres_zwrotu }}", 1.8, right=True),
+    ], total=["Razem", "{{ razem.npv }}", "{{ razem.koszt_programu }}", "{{ razem.bcr }}",
+              "", "", ""])
+    b.tag("if parametry.mc")
+    b.h("Analiza Monte Carlo", 2)
+    b.p("Liczba losowań: {{ parametry.losowania }}, ziarno: {{ parametry.ziarno }}.")
+    b.table("k in kwestie", [
+        Column("Kwestia społeczna", "{{ k.nazwa }}", 4.2),
+        Column("Średnia", "{{ k.mc.srednia }}", 2.6, right=True),
+        Column("5. percentyl", "{{ k.mc.p5 }}", 2.6, right=True),
+        Column("Mediana", "{{ k.mc.p50 }}", 2.6, right=True),
+        Column("95. percentyl", "{{ k.mc.p95 }}", 2.6, right=True),
+        Column("P(NPV > 0)", "{{ k.mc.p_dodatni }}", 1.8, right=True),
+    ])
+    b.tag("endif")
+    b.h("Założenia obliczeń", 2)
     b.pairs([
         ("Horyzont analizy", "{{ parametry.horyzont }}"),
         ("Realna stopa dyskontowa", "{{ parametry.stopa }}"),
-        ("Rok cen", "{{ parametry.rok_cen }}"),
+        ("Rok cen (ceny stałe)", "{{ parametry.rok_cen }}"),
+        ("Indeksacja do cen bieżących (ramy finansowe)", "{{ parametry.indeksacja }} rocznie"),
         ("Liczba losowań Monte Carlo", "{{ parametry.losowania }}"),
         ("Ziarno losowania", "{{ parametry.ziarno }}"),
     ])
     b.p("{{ parametry.metoda }}")
+    b.p("Indeksacja: {{ parametry.indeksacja_zrodlo }}")
+    b.h("Słowniczek", 2)
+    b.table("s in slowniczek", [
+        Column("Pojęcie", "{{ s.termin }}", 4.5),
+        Column("Znaczenie", "{{ s.znaczenie }}", 12),
+    ])
+
+
+ANNEX_TITLE = "Załącznik. Szczegóły obliczeń i słowniczek"
+PAYER_COLUMNS = [
+    Column("Płatnik", "{{ p.platnik }}", 5),
+    Column("Oszczędność (+) lub koszt (−)", "{{ p.npv }}", 4, right=True),
+    Column("Ocena", "{{ p.ocena }}", 5),
+]
 
 
 def _footer(doc: DocumentObject) -> None:
+    """The footer as a two-cell table: the title and name on the left (wrapping when long),
+    "Strona X z Y" on the right in a fixed cell, so the two never run together."""
     section = doc.sections[0]
     section.different_first_page_header_footer = True
-    para = section.footer.paragraphs[0]
-    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = para.add_run("Strategia Rozwiązywania Problemów Społecznych – {{ jst.nazwa }}\t")
-    run.font.size = Pt(8.5)
-    para.add_run("Strona ").font.size = Pt(8.5)
-    _field(para, "PAGE", "1")
-    para.add_run(" z ").font.size = Pt(8.5)
-    _field(para, "NUMPAGES", "1")
+    footer = section.footer
+    width = section.page_width - section.left_margin - section.right_margin
+    table = footer.add_table(rows=1, cols=2, width=width)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _fix_widths(table, [12.6, 4.0])
+    left, right = table.rows[0].cells
+    left.paragraphs[0].add_run(
+        "Strategia Rozwiązywania Problemów Społecznych {{ jst.nazwa_dopelniacz }}"
+    ).font.size = FOOTER_SIZE
+    para = right.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    para.add_run("Strona ").font.size = FOOTER_SIZE
+    _field(para, "PAGE", "1", size=FOOTER_SIZE)
+    para.add_run(" z ").font.size = FOOTER_SIZE
+    _field(para, "NUMPAGES", "1", size=FOOTER_SIZE)
+    # The footer's own empty paragraph would add a blank line under the table.
+    empty = footer.paragraphs[0]
+    if not empty.text:
+        empty.paragraph_format.space_after = Pt(0)
+        empty.paragraph_format.line_spacing = Pt(1)
 
 
 def build_template(kind: str) -> DocumentObject:

@@ -4,20 +4,30 @@ workbook, the Excel functions, the CLI and the documents all read the same way."
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from kkz_xl.engine import severity
 from kkz_xl.engine.cohort import Array, Flows
-from kkz_xl.engine.indicators import Indicators
+from kkz_xl.engine.indicators import Indicators, break_even, ratio
 from kkz_xl.engine.montecarlo import MonteCarloSummary, monte_carlo
 from kkz_xl.engine.threshold import break_even_success
 from kkz_xl.engine.tornado import TornadoRow, tornado
 from kkz_xl.engine.two_state import TwoStateParams, run
+from kkz_xl.errors import InputError
 from kkz_xl.model.inputs import CostLine, IssueInputs
 from kkz_xl.model.payers import N_PAYERS, Payer, payer_index
-from kkz_xl.model.scenario import Scenario
+from kkz_xl.model.scenario import IssueScenario, Scenario, resolve_issue
+from kkz_xl.model.severity import (
+    MULTI_STATE,
+    StateInputs,
+    has_state_model,
+    resolve_states,
+    uses_state_model,
+)
 from kkz_xl.params.base import ParameterBase, default_base
+from kkz_xl.params.state_models import shipped_models
 
 
 @dataclass(frozen=True)
@@ -91,12 +101,24 @@ def _mc_stats(s: MonteCarloSummary, i: int) -> MonteCarloStats:
 
 
 @dataclass(frozen=True)
+class StateBreakdown:
+    """Persons per state and year of an issue on a multi-state model (both futures)."""
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    self_reliant: tuple[bool, ...]
+    counts_z: Array  # (T, S)
+    counts_a: Array
+    edge_labels: tuple[str, ...]  # per transition group (tornado rows "transition[g]")
+
+
+@dataclass(frozen=True)
 class IssueResult:
     """One issue's results: every figure of the working (both futures, per year, line, payer)."""
 
     code: str
     name: str
-    inputs: IssueInputs
+    inputs: IssueInputs | StateInputs
     from_base: list[str]
     lines: list[LineInfo]
     discount: Array  # (T,)
@@ -124,6 +146,7 @@ class IssueResult:
     break_even_success: float | None
     monte_carlo: MonteCarloStats | None = None
     tornado: list[TornadoRow] = field(default_factory=list)
+    states: StateBreakdown | None = None  # set for an issue on a multi-state model
 
     @property
     def years(self) -> int:
@@ -136,6 +159,46 @@ class IssueResult:
     @property
     def cost_a(self) -> Array:
         return self.payer_a.sum(-1)
+
+    # Fiscal gains (korzyści) as their own figures: a gain line's flow is −I_t·g (a negative
+    # cost), so the gains of each future are the negated flows of the gain lines.
+
+    @property
+    def gain_lines(self) -> list[int]:
+        """Positions of the gain lines among ``lines``."""
+        return [j for j, line in enumerate(self.lines) if line.gain]
+
+    def _gains_by_payer(self, flows: Array) -> Array:
+        out = np.zeros((self.years, N_PAYERS))
+        for j in self.gain_lines:
+            out[:, payer_index(self.lines[j].payer)] -= flows[:, j]
+        return out
+
+    @property
+    def gains_z(self) -> Array:
+        """Yearly fiscal gains per payer ``(T, K)`` in the inaction future."""
+        return self._gains_by_payer(self.line_z)
+
+    @property
+    def gains_a(self) -> Array:
+        """Yearly fiscal gains per payer ``(T, K)`` in the action future."""
+        return self._gains_by_payer(self.line_a)
+
+    @property
+    def gain_line_pv(self) -> list[tuple[LineInfo, float, float]]:
+        """Each gain line with its present value in inaction and in action."""
+        return [(self.lines[j], float(-self.discount @ self.line_z[:, j]),
+                 float(-self.discount @ self.line_a[:, j])) for j in self.gain_lines]
+
+    @property
+    def npv_gains_by_payer(self) -> list[float]:
+        """The part of each payer's NPV that comes from fiscal gains (PV of action − inaction)."""
+        return (self.discount @ (self.gains_a - self.gains_z)).tolist()
+
+    @property
+    def npv_gains(self) -> float:
+        """The part of the NPV that comes from fiscal gains."""
+        return float(sum(self.npv_gains_by_payer))
 
 
 def _issue_results(
@@ -194,6 +257,21 @@ class Totals:
     cumulative: Array
     break_even_year: int | None
     monte_carlo: MonteCarloStats | None
+    npv_gains_by_payer: list[float] = field(default_factory=list)
+    #: Total NPV at each discount rate of public appraisal (the base's stopy_wrazliwosci).
+    npv_by_rate: dict[float, float] = field(default_factory=dict)
+
+    @property
+    def npv_gains(self) -> float:
+        """The part of the total NPV that comes from fiscal gains."""
+        return float(sum(self.npv_gains_by_payer))
+
+
+def npv_at_rates(params: TwoStateParams, rates: Sequence[float]) -> Array:
+    """NPV of every issue of the batch at each discount rate ``(R, B)``, in one run."""
+    r = np.asarray(rates, dtype=float).reshape(-1, *([1] * np.ndim(params.rate)))
+    return run(params.lead_axis().with_value("rate", np.broadcast_to(
+        r, (r.shape[0], *np.shape(params.rate)))))[1].npv
 
 
 @dataclass(frozen=True)
@@ -209,28 +287,31 @@ class ScenarioResult:
         return next(i for i in self.issues if i.code == code)
 
 
-def _totals(issues: list[IssueResult], mc: MonteCarloSummary | None) -> Totals:
+def _totals(issues: list[IssueResult], draws: Array | None) -> Totals:
+    """``draws``: the NPV of every Monte Carlo draw per issue ``(n, B)``, or None."""
     npv = sum(i.npv for i in issues)
     c = sum(i.pv_programme for i in issues)
+    pv_z = sum(i.pv_z for i in issues)
     cumulative = np.sum([i.cumulative for i in issues], axis=0)
-    reached = np.flatnonzero(cumulative >= -1e-9 * max(1.0, abs(sum(i.pv_z for i in issues))))
+    year, _ = break_even(cumulative, pv_z)
     stats = None
-    if mc is not None and mc.draws is not None:
-        total = mc.draws.sum(axis=1)
+    if draws is not None:
+        total = draws.sum(axis=1)
         pct = np.percentile(total, (5, 50, 95))
         payer_mean = np.sum([i.monte_carlo.payer_mean for i in issues if i.monte_carlo], axis=0)
         stats = MonteCarloStats(float(total.mean()), float(pct[0]), float(pct[1]),
                                 float(pct[2]), float((total > 0).mean()), payer_mean.tolist(),
                                 [], [])
     return Totals(
-        npv=npv, pv_z=sum(i.pv_z for i in issues), pv_a=sum(i.pv_a for i in issues),
-        pv_programme=c, bcr=(npv + c) / c if c else None, roi=npv / c if c else None,
+        npv=npv, pv_z=pv_z, pv_a=sum(i.pv_a for i in issues),
+        pv_programme=c, bcr=_opt(ratio(npv + c, c)), roi=_opt(ratio(npv, c)),
         npv_by_payer=np.sum([i.npv_by_payer for i in issues], axis=0).tolist(),
         cost_z=np.sum([i.cost_z for i in issues], axis=0),
         cost_a=np.sum([i.cost_a for i in issues], axis=0),
         cumulative=cumulative,
-        break_even_year=int(reached[0]) + 1 if reached.size else None,
+        break_even_year=int(year) or None,
         monte_carlo=stats,
+        npv_gains_by_payer=np.sum([i.npv_gains_by_payer for i in issues], axis=0).tolist(),
     )
 
 
@@ -244,24 +325,119 @@ def run_scenario(
 ) -> ScenarioResult:
     """Compute every issue of ``scenario``: indicators, thresholds, Monte Carlo, tornado.
 
-    ``monte_carlo_draws``: override the scenario's number of draws (0 skips Monte Carlo).
+    Issues with a shipped multi-state model (``kkz_xl/params/data/models``) are computed on it
+    unless the scenario keeps the two-state form (``model: dwustanowy``, or its own two-state
+    figures); the others in the two-state form. ``monte_carlo_draws``: override the scenario's
+    number of draws (0 skips Monte Carlo).
     """
     base = base or default_base()
     price_year, years, rate = scenario.settings(base)
-    resolved = scenario.resolve(base)
-    items = [r.inputs for r in resolved]
-    params, infos = stack(items, years, rate)
-    flows, ind = run(params)
-    thresholds = break_even_success(params)
     settings = scenario.monte_carlo
     draws = settings.draws if monte_carlo_draws is None else monte_carlo_draws
-    mc = (monte_carlo(params, draws, settings.spread, settings.seed, keep_draws=True,
-                      on_progress=on_progress) if draws else None)
-    tornados = ([tornado(_one(params, n)) for n in range(len(items))]
-                if with_tornado else None)
-    names = [(r.code, r.name, r.from_base) for r in resolved]
-    issues = _issue_results(names, infos, items, flows, ind, thresholds, mc, tornados)
-    return ScenarioResult(scenario, price_year, years, rate, issues, _totals(issues, mc))
+    where = {n: f"kwestie[{n + 1}]" for n in range(len(scenario.issues))}
+    for n, i in enumerate(scenario.issues):
+        if i.model == MULTI_STATE and not has_state_model(i.code):
+            raise InputError(f"{where[n]}.model", f"kwestia {i.code!r} nie ma modelu "
+                             f"wielostanowego; modele: {', '.join(shipped_models())}")
+    multi = [uses_state_model(i) for i in scenario.issues]
+    two = [n for n, m in enumerate(multi) if not m]
+    states = {n: resolve_states(scenario.issues[n], base, price_year, where[n])
+              for n, m in enumerate(multi) if m}
+    by_position: dict[int, IssueResult] = {}
+    columns: dict[int, Array] = {}
+    if two:
+        resolved = [resolve_issue(scenario.issues[n], base, price_year, where[n]) for n in two]
+        items = [r.inputs for r in resolved]
+        params, infos = stack(items, years, rate)
+        flows, ind = run(params)
+        thresholds = break_even_success(params)
+        progress = None if on_progress is None else (
+            lambda done, _total: on_progress(done, len(scenario.issues)))
+        mc = (monte_carlo(params, draws, settings.spread, settings.seed, keep_draws=True,
+                          on_progress=progress) if draws else None)
+        tornados = ([tornado(_one(params, k)) for k in range(len(items))]
+                    if with_tornado else None)
+        names = [(r.code, r.name, r.from_base) for r in resolved]
+        results = _issue_results(names, infos, items, flows, ind, thresholds, mc, tornados)
+        for k, n in enumerate(two):
+            by_position[n] = results[k]
+            if mc is not None and mc.draws is not None:
+                columns[n] = mc.draws[:, k]
+    for n, inp in states.items():
+        by_position[n], column = run_states(inp, years, rate, draws=draws,
+                                            spread=settings.spread, seed=settings.seed,
+                                            index=n, with_tornado=with_tornado)
+        if column is not None:
+            columns[n] = column
+        if on_progress:
+            on_progress(n + 1, len(scenario.issues))
+    issues = [by_position[n] for n in range(len(scenario.issues))]
+    matrix = (np.column_stack([columns[n] for n in range(len(issues))])
+              if draws and len(columns) == len(issues) else None)
+    rates = base.sensitivity_rates
+    by_rate = np.zeros(len(rates))
+    if two:
+        by_rate += npv_at_rates(params, rates).sum(-1)
+    for inp in states.values():
+        by_rate += [float(severity.run_point(inp, years, r).indicators.npv) for r in rates]
+    totals = replace(_totals(issues, matrix),
+                     npv_by_rate=dict(zip(rates, by_rate.tolist(), strict=True)))
+    return ScenarioResult(scenario, price_year, years, rate, issues, totals)
+
+
+def _stats_of(by_payer: Array) -> MonteCarloStats:
+    """Monte Carlo figures of one issue from its per-payer draws ``(n, K)``."""
+    total = by_payer.sum(-1)
+    pct = np.percentile(total, (5, 50, 95))
+    payer_pct = np.percentile(by_payer, (5.0, 95.0), axis=0)
+    return MonteCarloStats(float(total.mean()), float(pct[0]), float(pct[1]), float(pct[2]),
+                           float((total > 0).mean()), by_payer.mean(0).tolist(),
+                           payer_pct[0].tolist(), payer_pct[1].tolist())
+
+
+def run_states(inp: StateInputs, years: int, rate: float, *, draws: int = 0,
+               spread: float = 0.2, seed: int = 1, index: int = 0, with_tornado: bool = True,
+               threshold: bool = True) -> tuple[IssueResult, Array | None]:
+    """One issue on its multi-state model, in the results' usual shape; with the NPV of every
+    Monte Carlo draw (or None) for adding issues up. Persons "in the system" are those in the
+    states that are not self-reliant."""
+    point = severity.run_point(inp, years, rate)
+    f, ind = point.flows, point.indicators
+    mask = np.array(inp.self_reliant)
+    lines = [LineInfo(line.name, line.payer, line.rozdzial, line.gain) for line in inp.lines]
+    by_payer = (severity.monte_carlo_draws(inp, years, rate, draws, spread, seed, index)
+                if draws else None)
+    result = IssueResult(
+        code=inp.code, name=inp.issue_name or inp.name, inputs=inp,
+        from_base=list(inp.from_base), lines=lines,
+        discount=f.discount, dependent_z=f.counts_z[:, ~mask].sum(-1),
+        dependent_a=f.counts_a[:, ~mask].sum(-1), independent_z=f.counts_z[:, mask].sum(-1),
+        independent_a=f.counts_a[:, mask].sum(-1), participants=f.participants,
+        line_z=f.line_z, line_a=f.line_a, programme=f.programme, payer_z=f.payer_z,
+        payer_a=f.payer_a, cumulative=ind.cumulative, npv=float(ind.npv),
+        pv_z=float(ind.pv_z), pv_a=float(ind.pv_a), pv_programme=float(ind.pv_programme),
+        gross_benefit=float(ind.gross_benefit), bcr=_opt(ind.bcr), roi=_opt(ind.roi),
+        break_even_year=int(ind.break_even_year) or None, payback=_opt(ind.payback),
+        npv_by_payer=ind.npv_by_payer.tolist(),
+        break_even_success=(severity.break_even_success(inp, years, rate) if threshold
+                            else None),
+        monte_carlo=_stats_of(by_payer) if by_payer is not None else None,
+        tornado=severity.tornado(inp, years, rate) if with_tornado else [],
+        states=StateBreakdown(inp.state_ids, inp.state_names, inp.self_reliant, f.counts_z,
+                              f.counts_a, tuple(inp.group_label(g)
+                                                for g in range(max(inp.groups()) + 1))),
+    )
+    return result, (by_payer.sum(-1) if by_payer is not None else None)
+
+
+def run_state_issue(issue: IssueScenario, years: int, rate: float,
+                    base: ParameterBase | None = None, price_year: int | None = None, *,
+                    threshold: bool = False) -> IssueResult:
+    """One scenario issue on its multi-state model, without Monte Carlo or tornado (the Excel
+    function's path)."""
+    base = base or default_base()
+    inp = resolve_states(issue, base, price_year or base.price_year, "")
+    return run_states(inp, years, rate, with_tornado=False, threshold=threshold)[0]
 
 
 def run_inputs(item: IssueInputs, years: int, rate: float, *,

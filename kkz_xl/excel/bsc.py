@@ -37,7 +37,7 @@ def _direction(value: Any, i: int) -> Direction:
 
 
 def kkz_bsc_wynik(wartosci: Any, cele: Any, wagi: Any, kierunki: Any = None) -> float:
-    """Weighted BSC score 0–1 of indicators (empty value = 0, not reached)."""
+    """Weighted BSC score 0–1 of indicators; empty values are left out with their weights."""
     values = cell_vector(wartosci, "wartosci")
     targets = cell_vector(cele, "cele")
     weights = cell_vector(wagi, "wagi")
@@ -77,7 +77,8 @@ def kkz_dotacja(
     limit_udzialu: Any = None, wspolczynnik_b: Any = None,
 ) -> float:
     """Regional funding of a service: min((etaty × koszt_na_etat − opłaty) × współczynnik
-    kategorii; limit_udzialu × koszty)."""
+    kategorii; limit_udzialu × koszty − opłaty), so subsidy and fees together stay within the
+    cap (the rule itself lives in ``kkz_xl.bsc.funding``)."""
     cat = cell_text(kategoria, "kategoria", default="A").upper()
     if cat not in {c.value for c in Category}:
         raise InputError("kategoria", f"dozwolone: A lub B, otrzymano {fmt_plain(kategoria)}")

@@ -9,8 +9,9 @@ import numpy as np
 
 from kkz_xl.engine.discount import npv
 from kkz_xl.engine.montecarlo import monte_carlo
-from kkz_xl.engine.run import IssueResult, run_inputs, stack
+from kkz_xl.engine.run import IssueResult, run_inputs, run_state_issue, stack
 from kkz_xl.engine.threshold import break_even_success
+from kkz_xl.engine.two_state import npv as two_state_npv
 from kkz_xl.errors import InputError
 from kkz_xl.excel.convert import (
     as_float_if_integral,
@@ -23,6 +24,7 @@ from kkz_xl.excel.convert import (
 from kkz_xl.model.inputs import MAX_HORIZON, Horizon, IssueInputs
 from kkz_xl.model.labels import (
     FLOW_COLUMNS,
+    FLOW_GAIN_COLUMNS,
     INDICATOR_ROWS,
     ISSUES_HEADER,
     MONTE_CARLO_ROWS,
@@ -33,8 +35,10 @@ from kkz_xl.model.labels import (
 )
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
 from kkz_xl.model.scenario import IssueScenario, MonteCarloSettings, resolve_issue
+from kkz_xl.model.severity import has_state_model
 from kkz_xl.params.base import default_base
 from kkz_xl.params.lookup import parameter_value
+from kkz_xl.params.state_models import shipped_models
 from kkz_xl.polish import fmt_plain
 
 Cell = float | int | str
@@ -49,38 +53,43 @@ def _payer_row(value: Any, name: str) -> list[Any]:
     return values
 
 
-def _cost_lines(koszt_roczny: Any) -> list[dict[str, Any]]:
-    """``koszt_roczny`` as cost lines: one number or a row/column of up to 5 (payer order), or
-    a table with one row per year and one column per payer (at least two of each; the last
-    row holds for the later years), for costs that change by year."""
-    rows = grid(koszt_roczny)
+def _payer_lines(value: Any, name: str, *, required: bool) -> list[dict[str, Any]]:
+    """``koszt_roczny`` or ``korzysc_roczna`` as engine lines: one number or a row/column of up
+    to 5 (payer order), or a table with one row per year and one column per payer (at least
+    two of each; the last row holds for the later years), for amounts that change by year.
+    An optional argument left empty gives no lines."""
+    rows = grid(value)
+    what = "kosztów" if required else "korzyści"
     if len(rows) > 1 and max(len(r) for r in rows) > 1:
         width = max(len(r) for r in rows)
         if width > len(PAYERS):
-            raise InputError("koszt_roczny", f"tabela kosztów w latach: oczekiwano najwyżej "
+            raise InputError(name, f"tabela {what} w latach: oczekiwano najwyżej "
                              f"{len(PAYERS)} kolumn (płatników), otrzymano {width}")
         if len(rows) > MAX_HORIZON:
-            raise InputError("koszt_roczny", f"tabela kosztów w latach: najwyżej {MAX_HORIZON} "
+            raise InputError(name, f"tabela {what} w latach: najwyżej {MAX_HORIZON} "
                              f"wierszy (lat), otrzymano {len(rows)}")
         # Amount 1 with the yearly amounts as the profile: series(t) = the amount of year t.
         return [{"platnik": p, "kwota": 1.0, "nazwa": PAYER_LABELS[p],
                  "profil": [0.0 if r[k] is None else r[k] if k < len(r) else 0.0
                             for r in rows]}
                 for k, p in enumerate(PAYERS[:width])]
+    if not required and not [v for v in row(value, name, len(PAYERS)) if v is not None]:
+        return []
     return [{"platnik": p, "kwota": 0.0 if v is None else v, "nazwa": PAYER_LABELS[p]}
-            for p, v in zip(PAYERS, _payer_row(koszt_roczny, "koszt_roczny"), strict=False)]
+            for p, v in zip(PAYERS, _payer_row(value, name), strict=False)]
 
 
 def model_inputs(
     osoby: Any, koszt_roczny: Any, odplyw: Any, skutecznosc: Any, koszt_uczestnika: Any,
     horyzont: Any = None, stopa: Any = None, zasieg: Any = None, nawroty: Any = None,
     naplyw: Any = None, powtarzaj: Any = None, finansowanie: Any = None,
+    korzysc_roczna: Any = None,
 ) -> tuple[IssueInputs, Horizon]:
     """The model arguments of the contract (in its order), validated, as the engine's inputs."""
-    costs = _cost_lines(koszt_roczny)
     data: dict[str, Any] = {
         "osoby": scalar(osoby, "osoby"),
-        "koszty": costs,
+        "koszty": _payer_lines(koszt_roczny, "koszt_roczny", required=True),
+        "korzysci": _payer_lines(korzysc_roczna, "korzysc_roczna", required=False),
         "odplyw": scalar(odplyw, "odplyw"),
         "skutecznosc": scalar(skutecznosc, "skutecznosc"),
         "koszt_uczestnika": scalar(koszt_uczestnika, "koszt_uczestnika"),
@@ -99,7 +108,7 @@ def model_inputs(
     except InputError as err:
         raise _excel_name(err) from None
     horizon = validated(Horizon, {
-        "horyzont": as_float_if_integral(scalar(horyzont, "horyzont")),
+        "horyzont": _default_horizon(as_float_if_integral(scalar(horyzont, "horyzont"))),
         "stopa": _default_rate(scalar(stopa, "stopa")),
     })
     return inputs, horizon
@@ -107,7 +116,8 @@ def model_inputs(
 
 def _excel_name(err: InputError) -> InputError:
     """``koszty[2].kwota`` → ``koszt_roczny (powiat)``: name the argument the user typed."""
-    for internal, argument in (("koszty", "koszt_roczny"), ("finansowanie", "finansowanie")):
+    for internal, argument in (("koszty", "koszt_roczny"), ("korzysci", "korzysc_roczna"),
+                               ("finansowanie", "finansowanie")):
         if err.field.startswith(internal):
             position = err.field[len(internal):].split("]")[0].lstrip("[.")
             label = ""
@@ -119,12 +129,33 @@ def _excel_name(err: InputError) -> InputError:
     return err
 
 
+def _default_horizon(value: Any) -> Any:
+    """An empty ``horyzont``: the base's horizon (as KKZ_ANALIZA's)."""
+    return default_base().horizon if value is None else value
+
+
 def _default_rate(value: Any) -> Any:
     return default_base().discount_rate if value is None else value
 
 
+#: The contract's eleven model arguments (``model_inputs``' leading parameters); every model
+#: function takes them first and ``korzysc_roczna`` last, after its own extra arguments.
+N_MODEL_ARGS = 11
+
+
+def _split(args: tuple[Any, ...], extra: int) -> tuple[list[Any], list[Any], Any]:
+    """Excel's positional arguments → (model arguments, the function's own extra arguments,
+    ``korzysc_roczna``); missing trailing ones are empty."""
+    padded = list(args) + [None] * (N_MODEL_ARGS + extra + 1 - len(args))
+    if len(padded) > N_MODEL_ARGS + extra + 1:
+        raise InputError("argumenty", f"za dużo argumentów ({len(args)})")
+    return (padded[:N_MODEL_ARGS], padded[N_MODEL_ARGS:N_MODEL_ARGS + extra],
+            padded[N_MODEL_ARGS + extra])
+
+
 def _result(*args: Any, threshold: bool = False) -> IssueResult:
-    inputs, horizon = model_inputs(*args)
+    model, _, gains = _split(args, 0)
+    inputs, horizon = model_inputs(*model, korzysc_roczna=gains)
     return run_inputs(inputs, horizon.years, horizon.rate, threshold=threshold)
 
 
@@ -142,13 +173,18 @@ def indicator_table(r: IssueResult) -> Table:
 
 
 def flow_table(r: IssueResult) -> Table:
-    """Header, then one row per year (contract function 3)."""
-    out: Table = [list(FLOW_COLUMNS)]
+    """Header, then one row per year (contract function 3); the gain columns last."""
+    out: Table = [[*FLOW_COLUMNS, *FLOW_GAIN_COLUMNS]]
     diff = r.cost_z - r.cost_a
+    gain_lines = [j for j, line in enumerate(r.lines) if line.gain]
+    # Gain lines enter the engine's line costs negatively (−I_t·g_k).
+    gains_z = -r.line_z[:, gain_lines].sum(-1)
+    gains_a = -r.line_a[:, gain_lines].sum(-1)
     for t in range(r.years):
         out.append([t + 1, float(r.dependent_z[t]), float(r.dependent_a[t]),
                     float(r.cost_z[t]), float(r.cost_a[t]), float(r.programme[t]),
-                    float(diff[t]), float(r.cumulative[t])])
+                    float(diff[t]), float(r.cumulative[t]), float(gains_z[t]) + 0.0,
+                    float(gains_a[t]) + 0.0])
     return out
 
 
@@ -156,8 +192,12 @@ def flow_table(r: IssueResult) -> Table:
 
 
 def koszt_zaniechania(*args: Any) -> float:
-    """1. KKZ_KOSZT_ZANIECHANIA."""
-    return _result(*args).npv
+    """1. KKZ_KOSZT_ZANIECHANIA: the engine's NPV alone (the most called function: no result
+    object with every year, line and payer is built for one number)."""
+    model, _, gains = _split(args, 0)
+    inputs, horizon = model_inputs(*model, korzysc_roczna=gains)
+    params, _ = stack([inputs], horizon.years, horizon.rate)
+    return float(two_state_npv(params)[0])
 
 
 def wskazniki(*args: Any) -> Table:
@@ -176,9 +216,9 @@ def rok_zwrotu(*args: Any) -> Cell:
 
 
 def monte_carlo_table(*args: Any) -> Table:
-    """5. KKZ_MONTE_CARLO: model arguments, then losowania, zmiennosc, ziarno."""
-    model, extra = args[:11], list(args[11:]) + [None] * (14 - len(args))
-    inputs, horizon = model_inputs(*model)
+    """5. KKZ_MONTE_CARLO: model arguments, then losowania, zmiennosc, ziarno, korzysc_roczna."""
+    model, extra, gains = _split(args, 3)
+    inputs, horizon = model_inputs(*model, korzysc_roczna=gains)
     settings = validated(MonteCarloSettings, {
         "losowania": as_float_if_integral(scalar(extra[0], "losowania")),
         "zmiennosc": scalar(extra[1], "zmiennosc"),
@@ -193,17 +233,17 @@ def monte_carlo_table(*args: Any) -> Table:
 def prog_skutecznosci(osoby: Any, koszt_roczny: Any, odplyw: Any, koszt_uczestnika: Any,
                       *rest: Any) -> Cell:
     """6. KKZ_PROG_SKUTECZNOSCI: the model arguments without ``skutecznosc``."""
-    inputs, horizon = model_inputs(osoby, koszt_roczny, odplyw, 0.0, koszt_uczestnika, *rest)
+    model, _, gains = _split((osoby, koszt_roczny, odplyw, 0.0, koszt_uczestnika, *rest), 0)
+    inputs, horizon = model_inputs(*model, korzysc_roczna=gains)
     params, _ = stack([inputs], horizon.years, horizon.rate)
     s = float(break_even_success(params)[0])
     return NOT_REACHABLE if np.isnan(s) else s
 
 
 def platnicy(*args: Any) -> Table:
-    """7. KKZ_PLATNICY: model arguments, then ``finansowanie``."""
-    model = list(args[:11]) + [None] * max(0, 11 - len(args))
-    financing = args[11] if len(args) > 11 else None
-    inputs, horizon = model_inputs(*model, finansowanie=financing)
+    """7. KKZ_PLATNICY: model arguments, then ``finansowanie``, ``korzysc_roczna``."""
+    model, extra, gains = _split(args, 1)
+    inputs, horizon = model_inputs(*model, finansowanie=extra[0], korzysc_roczna=gains)
     r = run_inputs(inputs, horizon.years, horizon.rate)
     return [list(PAYERS_HEADER)] + [[PAYER_LABELS[p], v]
                                    for p, v in zip(PAYERS, r.npv_by_payer, strict=True)]
@@ -238,7 +278,7 @@ def analiza(kwestia: Any, osoby: Any, horyzont: Any = None, stopa: Any = None) -
                                       "osoby": scalar(osoby, "osoby")})
     base.issue(issue.code)
     horizon = validated(Horizon, {
-        "horyzont": as_float_if_integral(scalar(horyzont, "horyzont")) or base.horizon,
+        "horyzont": _default_horizon(as_float_if_integral(scalar(horyzont, "horyzont"))),
         "stopa": _default_rate(scalar(stopa, "stopa")),
     })
     resolved = resolve_issue(issue, base, base.price_year)
@@ -255,3 +295,32 @@ def _text(value: Any, name: str) -> str:
     if not isinstance(v, str) or not v.strip():
         raise InputError(name, f"oczekiwano tekstu (kodu), otrzymano {fmt_plain(v)}")
     return v.strip()
+
+
+# ------------------------------------------------------------------ multi-state models
+# KKZ_ANALIZA_STANY (added after the contract's functions 1–14; add, never rename).
+
+
+def analiza_stany(kwestia: Any, osoby: Any, horyzont: Any = None, stopa: Any = None,
+                  naplyw: Any = None, program: Any = None, zasieg: Any = None,
+                  skutecznosc: Any = None) -> Table:
+    """KKZ_ANALIZA_STANY: the rows of KKZ_WSKAZNIKI for an issue on its shipped multi-state
+    model (severity levels, duration states), computed as ``kkz oblicz`` computes it."""
+    base = default_base()
+    code = _text(kwestia, "kwestia")
+    base.issue(code)  # a Polish error for an unknown code
+    if not has_state_model(code):
+        raise InputError("kwestia", f"kwestia {code!r} nie ma modelu wielostanowego; modele: "
+                         f"{', '.join(shipped_models())} (dla pozostałych: KKZ_ANALIZA)")
+    prog = scalar(program, "program")
+    issue = validated(IssueScenario, {
+        "kod": code, "osoby": scalar(osoby, "osoby"), "model": "wielostanowy",
+        "naplyw": scalar(naplyw, "naplyw"),
+        "program": _text(prog, "program") if prog is not None else None,
+        "zasieg": scalar(zasieg, "zasieg"), "skutecznosc": scalar(skutecznosc, "skutecznosc"),
+    })
+    horizon = validated(Horizon, {
+        "horyzont": _default_horizon(as_float_if_integral(scalar(horyzont, "horyzont"))),
+        "stopa": _default_rate(scalar(stopa, "stopa")),
+    })
+    return indicator_table(run_state_issue(issue, horizon.years, horizon.rate, base))

@@ -44,9 +44,10 @@ def _optional(value: Any, name: str, low: float, high: float) -> float | None:
 def kkz_cis_koszt(
     uczestnicy: Any, miesiace: Any, koszty_biezace: Any, przychody_wlasne: Any = None,
     udzial_ue: Any = None, udzial_panstwa: Any = None, zasilek: Any = None,
-    stopa_skladek: Any = None,
+    stopa_skladek: Any = None, miesiace_dzialania: Any = None,
 ) -> list[list[Any]]:
-    """Spilled table (płatnik, kwota, udział) with a header, one row per payer, then razem."""
+    """Spilled table (płatnik, kwota, udział) with a header, one row per payer, then razem.
+    Running costs count for ``miesiace_dzialania`` (months the CIS operates, default 12)."""
     data = validated_input(
         uczestnicy=cell_int(uczestnicy, "uczestnicy", low=1, high=10_000),
         miesiace=cell_number(miesiace, "miesiace", low=0.01, high=24),
@@ -56,6 +57,7 @@ def kkz_cis_koszt(
         udzial_panstwa=_optional(udzial_panstwa, "udzial_panstwa", 0, 1),
         zasilek=_optional(zasilek, "zasilek", 0.01, 1e5),
         stopa_skladek=_optional(stopa_skladek, "stopa_skladek", 0, 1),
+        miesiace_dzialania=_optional(miesiace_dzialania, "miesiace_dzialania", 0.01, 24),
     )
     result = cis_cost(data)
     rows: list[list[Any]] = [list(COST_TABLE_HEADER)]

@@ -5,12 +5,21 @@ Excel gives numbers as floats, logical values as bools, an empty cell or an omit
 argument as None, and a range as a list of rows (xlwings may already have flattened a one-row
 range to a list, ``formulas`` passes numpy arrays). Nothing here decides a domain: ranges and
 types are checked once, by the pydantic models.
+
+Every Excel function goes through :func:`excel_function` first, in both runtimes: an error
+cell (anywhere in a range), a number that is not finite or too large to compute with, a ragged
+or oversized range, or a value of a kind Excel cannot hold is refused there, naming the
+argument; a date where a number belongs is its Excel serial number (what Office.js sends, and
+what Excel itself computes with), and a result that is not a finite number is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,6 +28,129 @@ from pydantic import BaseModel, ValidationError
 from kkz_xl.errors import InputError
 from kkz_xl.model.validation import polish_errors
 from kkz_xl.polish import fmt_plain
+
+# ------------------------------------------------------------------ every argument, every result
+
+#: Excel's error values as classic xlwings hands them with ``err_to_str`` (English names) or a
+#: Polish Excel shows them → the Polish name the message uses.
+EXCEL_ERROR_TEXTS = {
+    "#DIV/0!": "#DZIEL/0!", "#N/A": "#N/D!", "#NAME?": "#NAZWA?", "#NULL!": "#ZERO!",
+    "#NUM!": "#LICZBA!", "#REF!": "#ADR!", "#VALUE!": "#ARG!", "#SPILL!": "#ROZLANIE!",
+    "#CALC!": "#OBLICZ!", "#GETTING_DATA": "#GETTING_DATA", "#BUSY!": "#BUSY!",
+    "#FIELD!": "#FIELD!", "#BLOCKED!": "#BLOCKED!", "#CONNECT!": "#CONNECT!",
+    "#UNKNOWN!": "#UNKNOWN!", "#PYTHON!": "#PYTHON!",
+}
+EXCEL_ERROR_TEXTS.update({polish: polish for polish in list(EXCEL_ERROR_TEXTS.values())})
+#: The same errors as COM integers (classic xlwings without ``err_to_str`` would pass these).
+COM_ERROR_CODES = {
+    -2146826281: "#DZIEL/0!", -2146826246: "#N/D!", -2146826259: "#NAZWA?",
+    -2146826288: "#ZERO!", -2146826252: "#LICZBA!", -2146826265: "#ADR!", -2146826273: "#ARG!",
+}
+#: Largest magnitude of a number an argument may hold. Excel keeps 15 significant digits, so
+#: nothing typed beyond this means anything, and with it every product of the method
+#: (persons × cost × years) stays far from overflow.
+MAX_MAGNITUDE = 1e15
+#: Most cells one argument may hold (a register of a few thousand rows fits).
+MAX_CELLS = 200_000
+#: Excel's own limit of characters in a cell.
+MAX_TEXT = 32_767
+
+
+def _cell(value: Any, name: str, where: str = "") -> Any:
+    """One cell checked: an Excel value a function may see, or a Polish ``InputError``.
+    ``where`` places the cell inside a range (`` w wierszu 2, kolumnie 3``)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or isinstance(value, bool):
+        return value
+    prefix = f"komórka{where}: " if where else ""
+    if isinstance(value, str):
+        if value == "":
+            return None
+        error = EXCEL_ERROR_TEXTS.get(value.strip().upper())
+        if error is not None:
+            raise InputError(name, f"komórka{where} zawiera błąd {error}")
+        if len(value) > MAX_TEXT:
+            raise InputError(name, f"{prefix}tekst dłuższy niż {MAX_TEXT} znaków")
+        return value
+    if isinstance(value, int) and value in COM_ERROR_CODES:
+        raise InputError(name, f"komórka{where} zawiera błąd {COM_ERROR_CODES[value]}")
+    if isinstance(value, dt.datetime):
+        value = (value - dt.datetime(1899, 12, 30, tzinfo=value.tzinfo)).total_seconds() / 86400
+    elif isinstance(value, dt.date):
+        value = float((value - EXCEL_EPOCH).days)
+    if isinstance(value, int | float):
+        number = float(value) if abs(value) <= MAX_MAGNITUDE else math.inf
+        if math.isnan(number):
+            raise InputError(name, f"{prefix}oczekiwano liczby, otrzymano NaN")
+        if not abs(number) <= MAX_MAGNITUDE:
+            raise InputError(name, f"{prefix}oczekiwano skończonej liczby nie większej co do "
+                                   "wartości bezwzględnej niż 10^15")
+        return number
+    raise InputError(name, f"{prefix}nieobsługiwany rodzaj wartości")
+
+
+def excel_value(value: Any, name: str) -> Any:
+    """An argument as Excel can hand it (a value, a flat list, a list of equal rows), every
+    cell checked by :func:`_cell`; the shape is kept."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if not isinstance(value, list | tuple):
+        return _cell(value, name)
+    if not value:
+        return None
+    if all(isinstance(r, list | tuple) for r in value):
+        widths = {len(r) for r in value}
+        if len(widths) != 1 or 0 in widths:
+            raise InputError(name, "oczekiwano prostokątnego zakresu komórek (wiersze różnej "
+                                   "długości)")
+        if len(value) * len(value[0]) > MAX_CELLS:
+            raise InputError(name, f"zakres za duży: najwyżej {MAX_CELLS} komórek, otrzymano "
+                                   f"{len(value) * len(value[0])}")
+        if len(value) == 1 and len(value[0]) == 1:
+            return [[_cell(value[0][0], name)]]
+        return [[_cell(v, name, f" w wierszu {i}, kolumnie {j} zakresu")
+                 for j, v in enumerate(r, start=1)] for i, r in enumerate(value, start=1)]
+    if any(isinstance(v, list | tuple) for v in value):
+        raise InputError(name, "oczekiwano prostokątnego zakresu komórek (wiersze różnej "
+                               "długości)")
+    if len(value) > MAX_CELLS:
+        raise InputError(name, f"zakres za duży: najwyżej {MAX_CELLS} komórek, otrzymano "
+                               f"{len(value)}")
+    if len(value) == 1:
+        return [_cell(value[0], name)]
+    return [_cell(v, name, f" nr {i} zakresu") for i, v in enumerate(value, start=1)]
+
+
+def excel_result(value: Any) -> Any:
+    """A function's answer as plain Python (numpy scalars unwrapped); a number that is not
+    finite is refused, never shown as a number or a bare #LICZBA!."""
+    if isinstance(value, list | tuple):
+        return [excel_result(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InputError("wynik", "obliczenie wychodzi poza zakres liczb; sprawdź wielkość "
+                                  "argumentów")
+    return value
+
+
+def excel_function(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func`` (an Excel function, arguments named as in Excel) with every argument checked
+    by :func:`excel_value` and its result by :func:`excel_result`; missing trailing arguments
+    are empty cells, as Excel passes them."""
+    names = tuple(inspect.signature(func).parameters)
+
+    @functools.wraps(func)
+    def checked(*args: Any) -> Any:
+        if len(args) > len(names):
+            raise InputError("argumenty", f"za dużo argumentów ({len(args)}), funkcja "
+                                          f"przyjmuje najwyżej {len(names)}")
+        values = [excel_value(v, n) for v, n in zip(args, names, strict=False)]
+        values += [None] * (len(names) - len(values))
+        return excel_result(func(*values))
+
+    return checked
 
 
 def _plain(value: Any) -> Any:

@@ -6,13 +6,14 @@ the answer spills: the table's header row, then the matching rows.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from kkz_xl.errors import InputError
 from kkz_xl.polish import fmt_plain
 from kkz_xl.registers.consent import contact_headers, mask_contacts, may_keep_contacts
 from kkz_xl.registers.register import Register
-from kkz_xl.registers.schema import CATALOGUE, LEADERS, RegisterSchema
+from kkz_xl.registers.schema import CATALOGUE, LEADERS, Kind, RegisterSchema
 from kkz_xl.registers.search import search
 from kkz_xl.registers.text import fold, squash
 from kkz_xl.registers.values import is_empty
@@ -49,6 +50,23 @@ def _register(tabela: Any, schema: RegisterSchema, needed: tuple[str, ...]) -> R
         row.update({canon: row.get(own) for canon, own in alias.items()})
         rows.append(row)
     return Register(schema, headers, rows)
+
+
+def _answer_row(register: Register, row: dict[str, Any], hidden: set[str] = frozenset()
+                ) -> list[Any]:
+    """A row of the answer in the table's column order. A date column's value is a date,
+    whether the table held a date (classic xlwings) or its serial number (Office.js), so both
+    runtimes show the same date; ``hidden`` columns are blanked."""
+    dates = {fold(c.header): c for c in register.schema.columns if c.kind is Kind.DATE}
+    out = []
+    for header in register.headers:
+        value = None if header in hidden else row.get(header)
+        column = dates.get(fold(header))
+        if column is not None and not is_empty(value):
+            with contextlib.suppress(ValueError):  # not a date after all: shown as typed
+                value = column.parse(value)
+        out.append(value)
+    return out
 
 
 def _limit(limit: Any) -> int | None:
@@ -94,8 +112,7 @@ def catalogue_for_issue(tabela: Any, kwestia: Any, limit: Any = None) -> list[li
         return (level if level is not None else 99, -(share if share is not None else -1.0))
 
     found = sorted(search(register, kwestia=code), key=order)[:top]
-    return [register.headers] + [[register.rows[i].get(h) for h in register.headers]
-                                 for i in found]
+    return [register.headers] + [_answer_row(register, register.rows[i]) for i in found]
 
 
 def leaders_matching(tabela: Any, kwestia: Any = None, jst: Any = None) -> list[list[Any]]:
@@ -111,7 +128,7 @@ def leaders_matching(tabela: Any, kwestia: Any = None, jst: Any = None) -> list[
     for i in search(register, kwestia=code, jst=place):
         row = register.rows[i]
         hide = not may_keep_contacts(LEADERS, row)
-        out.append([None if hide and h in hidden
-                    else mask_contacts(row[h]) if hide and isinstance(row.get(h), str)
-                    else row.get(h) for h in register.headers])
+        if hide:  # a contact typed into another column is masked too
+            row = {h: mask_contacts(v) if isinstance(v, str) else v for h, v in row.items()}
+        out.append(_answer_row(register, row, hidden if hide else set()))
     return out

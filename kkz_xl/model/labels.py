@@ -26,6 +26,12 @@ FLOW_COLUMNS = (
     "różnica",
     "różnica zdyskontowana narastająco",
 )
+# KKZ_PRZEPLYWY's last columns (added to the contract after FLOW_COLUMNS): the fiscal gains
+# from self-reliant persons (korzysc_roczna), already netted in the costs above.
+FLOW_GAIN_COLUMNS = (
+    "korzyści – zaniechanie",
+    "korzyści – działanie",
+)
 
 # KKZ_MONTE_CARLO rows.
 MONTE_CARLO_ROWS = ("średnia", "p5", "p50", "p95", "prawdopodobieństwo NPV > 0")
@@ -48,4 +54,14 @@ INPUT_LABELS = {
     "rate": "stopa dyskontowa",
     "cost_mult": "koszt",
     "gain_mult": "korzyść",
+    "transition": "przejście",  # multi-state models: "transition[k]", k = the transition
 }
+
+# States of the two-state model (D, I), as the parameter base lists them.
+TWO_STATES = ("osoby w systemie pomocy", "osoby samodzielne")
+
+# Fiscal gains (korzyści) shown as their own lines beside the costs.
+GAIN_NPV = "w tym korzyści fiskalne (NPV)"
+GAIN_LINE = "korzyść fiskalna"
+GAINS_HEADER = ("kod", "korzyść", "płatnik", "PV – zaniechanie", "PV – działanie",
+                "różnica (NPV)")

@@ -28,6 +28,7 @@ from kkz_xl.model.payers import Payer
 from kkz_xl.model.validation import polish_errors
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.params.schema import CostItem
+from kkz_xl.storage.atomic import atomic_write_bytes
 from kkz_xl.storage.datafile import load_user_file
 
 JstKind = Literal["gmina", "powiat", "miasto na prawach powiatu"]
@@ -45,8 +46,12 @@ class Jst(_Model):
 
 
 class MonteCarloSettings(_Model):
-    draws: int = Field(10_000, alias="losowania", ge=100, le=1_000_000)
-    spread: float = Field(0.2, alias="zmiennosc", ge=0, le=2)
+    """Monte Carlo settings; omitted ones come from the parameter base (general.yaml)."""
+
+    draws: int = Field(default_factory=lambda: default_base().monte_carlo_draws,
+                       alias="losowania", ge=100, le=1_000_000)
+    spread: float = Field(default_factory=lambda: default_base().monte_carlo_spread,
+                          alias="zmiennosc", ge=0, le=2)
     seed: int = Field(1, alias="ziarno", ge=0)
 
 
@@ -70,6 +75,13 @@ class IssueScenario(_Model):
     financing: dict[Payer, Probability] | None = Field(
         None, alias="finansowanie"
     )
+    model: Literal["wielostanowy", "dwustanowy"] | None = Field(
+        None, alias="model",
+        description="form of the issue: the shipped multi-state model (default where one "
+                    "exists, kkz_xl/params/data/models) or the two-state form")
+    persons_by_state: dict[str, NonNegative] | None = Field(
+        None, alias="osoby_wg_stanow",
+        description="the group split by the multi-state model's states (adds up to osoby)")
 
     @field_validator("financing")
     @classmethod
@@ -85,6 +97,9 @@ class Scenario(_Model):
     horizon: Years | None = Field(None, alias="horyzont")
     rate: Rate | None = Field(None, alias="stopa")
     issues: list[IssueScenario] = Field(alias="kwestie", min_length=1)
+    conservative_gains: bool | None = Field(
+        None, alias="korzysci_ostrozne",
+        description="fiscal gains without pension contributions (default: the base's)")
     monte_carlo: MonteCarloSettings = Field(default_factory=MonteCarloSettings,
                                             alias="monte_carlo")
 
@@ -109,8 +124,6 @@ class Scenario(_Model):
     def save(self, path: Path) -> Path | None:
         """Write YAML or JSON (by the file's extension), atomically; returns the backup copy
         of the previous version, if there was one."""
-        from kkz_xl.storage.atomic import atomic_write_bytes
-
         path = Path(path)
         data = self.dump()
         if path.suffix.lower() == ".json":
@@ -136,6 +149,12 @@ class Scenario(_Model):
             field, message = polish_errors(err)[0]
             raise InputError(field, message) from None
 
+    def in_two_state_form(self) -> Scenario:
+        """A copy whose every issue is computed in the two-state form (``model: dwustanowy``):
+        what the calculator workbook computes until it calls KKZ_ANALIZA_STANY."""
+        return self.model_copy(update={"issues": [
+            i.model_copy(update={"model": "dwustanowy"}) for i in self.issues]})
+
     # ---------------------------------------------------------------- resolution
 
     def settings(self, base: ParameterBase) -> tuple[int, int, float]:
@@ -150,8 +169,25 @@ class Scenario(_Model):
         """Each issue's full inputs, with the fields that came from the parameter base."""
         base = base or default_base()
         price_year, _, _ = self.settings(base)
-        return [resolve_issue(i, base, price_year, f"kwestie[{index + 1}]")
-                for index, i in enumerate(self.issues)]
+        resolved = [resolve_issue(i, base, price_year, f"kwestie[{index + 1}]",
+                                  conservative=self.conservative_gains)
+                    for index, i in enumerate(self.issues)]
+        if self.jst.kind == "powiat":
+            resolved = [_run_by_powiat(r) for r in resolved]
+        return resolved
+
+
+def _run_by_powiat(r: ResolvedIssue) -> ResolvedIssue:
+    """In a powiat's scenario the powiat runs the programme: the base's local-government share
+    (written for the gmina that usually runs it) is the powiat's. A JST's own ``finansowanie``
+    is kept as given."""
+    shares = r.inputs.financing
+    if "finansowanie" not in r.from_base or Payer.GMINA not in shares:
+        return r
+    moved = {p: s for p, s in shares.items() if p != Payer.GMINA}
+    moved[Payer.POWIAT] = moved.get(Payer.POWIAT, 0.0) + shares[Payer.GMINA]
+    inputs = r.inputs.model_copy(update={"financing": moved})
+    return r.model_copy(update={"inputs": inputs})
 
 
 class ResolvedIssue(_Model):
@@ -167,8 +203,11 @@ def _line(item: CostItem, factor: float) -> CostLine:
 
 
 def resolve_issue(i: IssueScenario, base: ParameterBase, price_year: int,
-                  where: str = "kwestia") -> ResolvedIssue:
-    """One issue's full inputs: the JST's figures, the rest from the parameter base."""
+                  where: str = "kwestia", *, conservative: bool | None = None) -> ResolvedIssue:
+    """One issue's full inputs: the JST's figures, the rest from the parameter base.
+
+    ``conservative``: the variant of the base's derived fiscal gains (None: the base's default).
+    """
     try:
         params = base.issue(i.code)
     except InputError as err:
@@ -196,7 +235,7 @@ def resolve_issue(i: IssueScenario, base: ParameterBase, price_year: int,
     gains = i.gains
     if gains is None:
         from_base.append("korzysci")
-        gains = [_line(c, money(c.rok_cen)) for c in params.korzysci]
+        gains = [_line(c, money(c.rok_cen)) for c in base.gains(i.code, conservative)]
     inputs = IssueInputs(
         osoby=i.persons,
         koszty=costs,

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from kkz_xl.errors import KKZError
 from kkz_xl.polish import fmt_plain
 
 
@@ -80,8 +81,6 @@ def polish_validation_message(err: ValidationError) -> str:
 
 def failure_reason(err: BaseException) -> str:
     """A one-paragraph Polish reason why one item of a batch (a JST) failed."""
-    from kkz_xl.errors import KKZError
-
     if isinstance(err, ValidationError):
         return polish_validation_message(err).replace("\n", "; ")
     if isinstance(err, KKZError):

@@ -15,6 +15,11 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# Why a grade-5 value (an assumption) has no public source; required where the value is among
+# the parameters that move the answer most (tests/test_influence.py checks it).
+Reason = Annotated[str | None, Field(default=None, min_length=10)]
+
+
 class Sourced(_Strict):
     """A value with its provenance."""
 
@@ -23,6 +28,7 @@ class Sourced(_Strict):
     rok: int = Field(ge=1990, le=2100)
     zrodlo: str = Field(min_length=3)
     stopien: Grade
+    uzasadnienie_zalozenia: Reason = None
 
 
 class SourcedList(_Strict):
@@ -31,6 +37,18 @@ class SourcedList(_Strict):
     rok: int
     zrodlo: str
     stopien: Grade
+    uzasadnienie_zalozenia: Reason = None
+
+
+class SourcedFlag(_Strict):
+    """A yes/no setting of the method with the reason for its default."""
+
+    wartosc: bool
+    jednostka: str
+    rok: int = Field(ge=1990, le=2100)
+    zrodlo: str = Field(min_length=3)
+    stopien: Grade
+    uzasadnienie_zalozenia: Reason = None
 
 
 class Money(_Strict):
@@ -41,6 +59,7 @@ class Money(_Strict):
     rok_cen: int = Field(ge=1990, le=2100)
     zrodlo: str = Field(min_length=3)
     stopien: Grade
+    uzasadnienie_zalozenia: Reason = None
 
 
 class Probability(Sourced):
@@ -75,6 +94,8 @@ class Programme(_Strict):
     zasieg: Probability
     powtarzaj: bool = False
     finansowanie: dict[Payer, Annotated[float, Field(ge=0, le=1)]] = {Payer.GMINA: 1.0}
+    finansowanie_zrodlo: str | None = Field(
+        default=None, description="where the split of the programme's cost comes from")
 
     @field_validator("finansowanie")
     @classmethod
@@ -85,15 +106,26 @@ class Programme(_Strict):
 
 
 class IssueParams(_Strict):
-    """The default parameters of one social issue."""
+    """The default parameters of one social issue.
+
+    ``korzysci`` holds the file's own gain lines plus, once loaded, the fiscal gains derived
+    from ``udzial_zatrudnienia`` (``kkz_xl.params.gains``; their ids start with ``praca_``).
+    """
 
     kod: str = Field(pattern=r"^[a-z_]+$")
     nazwa: str
+    kolejnosc: int = Field(ge=1, description="position in the KKZ list of issues")
+    mrpips03: list[str] = Field(
+        default=[], description="reasons of assistance of the MRPiPS-03 report that count as "
+                                "this issue (lower case, Polish letters folded, a word's stem)")
     podstawa: str
     jednostka: str
     opis: str
     koszty: list[CostItem] = Field(min_length=1)
     korzysci: list[CostItem] = []
+    udzial_zatrudnienia: Probability | None = Field(
+        default=None, description="share of self-reliant persons who work (at the minimum "
+                                  "wage); None: the issue's exits do not lead to work")
     odplyw: Probability
     nawroty: Probability
     programy: list[Programme] = Field(min_length=1)
@@ -107,6 +139,26 @@ class IssueParams(_Strict):
         return self
 
 
+class GradeRanges(_Strict):
+    """Plausible range of a value by its grade: ± this share of the value (wider when weaker)."""
+
+    wartosc: dict[Grade, Annotated[float, Field(ge=0, le=1)]]
+    jednostka: str
+    rok: int = Field(ge=1990, le=2100)
+    zrodlo: str = Field(min_length=3)
+    stopien: Grade
+    uzasadnienie_zalozenia: Reason = None
+
+    @field_validator("wartosc")
+    @classmethod
+    def _every_grade_wider(cls, v: dict[int, float]) -> dict[int, float]:
+        if sorted(v) != [1, 2, 3, 4, 5]:
+            raise ValueError("podaj rozpiętość dla każdego stopnia 1-5")
+        if any(v[g] > v[g + 1] for g in range(1, 5)):
+            raise ValueError("rozpiętość słabszego stopnia nie może być węższa")
+        return v
+
+
 class GeneralParams(_Strict):
     stopa_dyskontowa: Probability
     stopy_wrazliwosci: SourcedList
@@ -114,6 +166,50 @@ class GeneralParams(_Strict):
     rok_cen: Sourced
     zmiennosc: Sourced
     losowania: Sourced
+    zakres_tornado: Sourced
+    korzysci_ostrozne: SourcedFlag
+    zakresy_stopni: GradeRanges
+    indeksacja: Sourced  # yearly price growth turning constant prices into each year's prices
+
+
+class WageContributions(_Strict):
+    """Social and health contributions on pay under a contract of employment."""
+
+    emerytalna_pracownik: Sourced
+    emerytalna_pracodawca: Sourced
+    rentowa_pracownik: Sourced
+    rentowa_pracodawca: Sourced
+    chorobowa: Sourced
+    wypadkowa: Sourced
+    fundusz_pracy: Sourced
+    fgsp: Sourced
+    zdrowotna: Sourced
+
+
+class PitRules(_Strict):
+    stawka: Sourced
+    koszty_uzyskania: Sourced
+    kwota_zmniejszajaca: Sourced
+
+
+class JstShares(_Strict):
+    """Shares of the residents' PIT income (Dz.U. 2024 poz. 1572) by kind of JST."""
+
+    gmina: Sourced
+    miasto_na_prawach_powiatu: Sourced
+    powiat: Sourced
+    wojewodztwo: Sourced
+
+
+class WageParams(_Strict):
+    """Minimum wage by year and the levies on it: the data of the derived fiscal gains."""
+
+    opis: str
+    placa_minimalna: dict[int, Sourced] = Field(min_length=1)
+    skladki: WageContributions
+    pit: PitRules
+    udzialy_jst: JstShares
+    opoznienie_udzialow_jst: Sourced
 
 
 class CpiEntry(_Strict):

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
-from kkz_xl.params.base import ISSUE_ORDER, default_base
+from kkz_xl.params.base import default_base
 from kkz_xl.registers import values as v
 
 
@@ -95,15 +95,8 @@ MAZOWIECKIE_POWIATY: dict[str, str] = {
 
 @cache
 def issue_names() -> dict[str, str]:
-    """Issue code → name from the parameter base, in the KKZ order.
-
-    Codes of the KKZ list not yet in the base are still valid (shown by their code), so a
-    register written today stays valid while the base is being completed.
-    """
-    names = {code: issue.nazwa for code, issue in default_base().issues.items()}
-    for code in ISSUE_ORDER:
-        names.setdefault(code, code)
-    return names
+    """Issue code → name from the parameter base, in the KKZ order (the base's ``kolejnosc``)."""
+    return {code: issue.nazwa for code, issue in default_base().issues.items()}
 
 
 @cache

@@ -23,6 +23,8 @@ def sheets(result: ScenarioResult) -> dict[str, pd.DataFrame]:
         "Podsumowanie": tables.summary(result),
         "Przepływy": tables.all_flows(result),
         "Płatnicy": tables.payers(result),
+        "Korzyści": tables.gains(result),
+        "Korzyści według płatnika": tables.payer_gains(result),
         "Budżet": tables.budget(result),
     }
 

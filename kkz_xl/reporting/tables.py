@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from kkz_xl.engine.run import IssueResult, ScenarioResult
-from kkz_xl.model.labels import FLOW_COLUMNS, INPUT_LABELS
+from kkz_xl.model.labels import FLOW_COLUMNS, GAIN_LINE, GAIN_NPV, GAINS_HEADER, INPUT_LABELS
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS, payer_index
 
 SUMMARY_COLUMNS = {
@@ -16,6 +16,7 @@ SUMMARY_COLUMNS = {
     "persons": "osoby",
     "programme": "program",
     "npv": "koszt zaniechania (NPV)",
+    "npv_gains": GAIN_NPV,
     "pv_z": "PV kosztów zaniechania",
     "pv_a": "PV kosztów działania",
     "pv_programme": "PV kosztu programu",
@@ -39,7 +40,8 @@ def summary(result: ScenarioResult) -> pd.DataFrame:
         mc = r.monte_carlo
         rows.append({
             "code": r.code, "name": r.name, "persons": r.inputs.persons,
-            "programme": r.inputs.programme_name, "npv": r.npv, "pv_z": r.pv_z,
+            "programme": r.inputs.programme_name, "npv": r.npv, "npv_gains": r.npv_gains,
+            "pv_z": r.pv_z,
             "pv_a": r.pv_a, "pv_programme": r.pv_programme, "bcr": r.bcr, "roi": r.roi,
             "break_even_year": r.break_even_year, "payback": r.payback,
             "break_even_success": r.break_even_success,
@@ -50,7 +52,7 @@ def summary(result: ScenarioResult) -> pd.DataFrame:
     tmc = t.monte_carlo
     rows.append({
         "code": "RAZEM", "name": "Razem", "persons": sum(r.inputs.persons for r in result.issues),
-        "programme": "", "npv": t.npv, "pv_z": t.pv_z, "pv_a": t.pv_a,
+        "programme": "", "npv": t.npv, "npv_gains": t.npv_gains, "pv_z": t.pv_z, "pv_a": t.pv_a,
         "pv_programme": t.pv_programme, "bcr": t.bcr, "roi": t.roi,
         "break_even_year": t.break_even_year, "payback": None, "break_even_success": None,
         "mc_mean": tmc.mean if tmc else None, "mc_p5": tmc.p5 if tmc else None,
@@ -99,6 +101,8 @@ def flows(r: IssueResult) -> pd.DataFrame:
         "osoby samodzielne – działanie": r.independent_a,
         "uczestnicy programu": r.participants,
         "współczynnik dyskontowy": r.discount,
+        "korzyści fiskalne – zaniechanie": r.gains_z.sum(-1),
+        "korzyści fiskalne – działanie": r.gains_a.sum(-1),
     }
     return pd.DataFrame(data)
 
@@ -121,26 +125,48 @@ def payers(result: ScenarioResult) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def payer_gains(result: ScenarioResult) -> pd.DataFrame:
+    """The part of each payer's NPV that comes from fiscal gains, per issue and in total."""
+    rows = [{"kod": r.code, **{PAYER_LABELS[p]: v for p, v in
+                               zip(PAYERS, r.npv_gains_by_payer, strict=True)}}
+            for r in result.issues]
+    rows.append({"kod": "RAZEM", **{PAYER_LABELS[p]: v for p, v in
+                                    zip(PAYERS, result.totals.npv_gains_by_payer, strict=True)}})
+    return pd.DataFrame(rows)
+
+
+def gains(result: ScenarioResult) -> pd.DataFrame:
+    """Every fiscal-gain line (korzyść) of every issue: its payer and present value in both
+    futures; the difference is the line's part of the NPV."""
+    rows = [dict(zip(GAINS_HEADER, (r.code, line.name, PAYER_LABELS[line.payer], pv_z, pv_a,
+                                    pv_a - pv_z), strict=True))
+            for r in result.issues for line, pv_z, pv_a in r.gain_line_pv]
+    return pd.DataFrame(rows, columns=list(GAINS_HEADER))
+
+
 def budget(result: ScenarioResult) -> pd.DataFrame:
     """Costs by year, payer and budget line (dział, rozdział) in both futures, the way a
-    treasurer reads a budget; the programme's cost sits in its own rozdział."""
+    treasurer reads a budget; the programme's cost sits in its own rozdział. Fiscal gains are
+    rows of their own (``rodzaj``), as negative spending, so that every column still adds up to
+    the futures' costs."""
     rows = []
     for r in result.issues:
         for j, line in enumerate(r.lines):
+            kind = GAIN_LINE if line.gain else "wydatek"
             for t in range(r.years):
-                rows.append((t + 1, line.payer, line.rozdzial, r.code,
+                rows.append((t + 1, line.payer, line.rozdzial, kind, r.code,
                              float(r.line_z[t, j]), float(r.line_a[t, j])))
         for payer, share in r.inputs.financing.items():
             for t in range(r.years):
-                rows.append((t + 1, payer, r.inputs.programme_rozdzial, r.code, 0.0,
+                rows.append((t + 1, payer, r.inputs.programme_rozdzial, "wydatek", r.code, 0.0,
                              float(r.programme[t]) * share))
-    df = pd.DataFrame(rows, columns=["rok", "payer", "rozdział", "kod", "z", "a"])
+    df = pd.DataFrame(rows, columns=["rok", "payer", "rozdział", "rodzaj", "kod", "z", "a"])
     df["rozdział"] = df["rozdział"].fillna(OUTSIDE_BUDGET)
     df["dział"] = df["rozdział"].map(lambda x: x[:3] if x[:3].isdigit() else OUTSIDE_BUDGET)
     df["order"] = df["payer"].map(payer_index)
     df["płatnik"] = df["payer"].map(PAYER_LABELS)
-    out = (df.groupby(["rok", "order", "płatnik", "dział", "rozdział"], as_index=False)[["z", "a"]]
-           .sum().drop(columns="order"))
+    out = (df.groupby(["rok", "order", "płatnik", "dział", "rozdział", "rodzaj"],
+                      as_index=False)[["z", "a"]].sum().drop(columns="order"))
     out = out.rename(columns={"z": "wydatki – zaniechanie", "a": "wydatki – działanie"})
     out["różnica"] = out["wydatki – zaniechanie"] - out["wydatki – działanie"]
     return out
@@ -150,9 +176,12 @@ def tornado(r: IssueResult) -> pd.DataFrame:
     """The issue's tornado rows with Polish input names."""
     rows = []
     for row in r.tornado:
-        name = INPUT_LABELS[row.name.split("[")[0]]
+        key = row.name.split("[")[0]
+        name = INPUT_LABELS[key]
         if row.line is not None:
             name = f"{name}: {r.lines[row.line].name}"
+        elif key == "transition" and r.states is not None:
+            name = f"{name}: {r.states.edge_labels[int(row.name[len(key) + 1:-1])]}"
         rows.append({"parametr": name, "wartość": row.point, "niska": row.low,
                      "wysoka": row.high, "NPV przy niskiej": row.npv_low,
                      "NPV przy wysokiej": row.npv_high, "rozpiętość": row.swing,

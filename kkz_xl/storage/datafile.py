@@ -17,6 +17,20 @@ from kkz_xl.model.validation import polish_validation_message
 M = TypeVar("M", bound=BaseModel)
 
 
+class _SafeLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that keeps an impossible date (``2025-13-45``) as text, so the
+    model's validation names the field in Polish instead of PyYAML raising ``ValueError``."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)  # type: ignore[arg-type]
+        except ValueError:
+            return self.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_timestamp)
+
+
 def read_data(path: Path) -> Any:
     """The content of a YAML file (or JSON, by the ``.json`` extension); a file that does
     not parse is a Polish ``InputError`` naming it. An empty file reads as ``None``."""
@@ -29,7 +43,8 @@ def read_data(path: Path) -> Any:
         raise InputError(str(path), "plik nie jest tekstem w kodowaniu UTF-8 – oczekiwano "
                                     "pliku YAML lub JSON (zapisz go jako UTF-8)") from None
     try:
-        return json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        return json.loads(text) if path.suffix.lower() == ".json" else yaml.load(
+            text, Loader=_SafeLoader)
     except (json.JSONDecodeError, yaml.YAMLError) as err:
         raise InputError(str(path), f"plik nie jest poprawnym YAML/JSON ({err})") from None
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from kkz_xl.errors import InputError
+from kkz_xl.polish import collation_key
+from kkz_xl.registers.text import jst_core
+from kkz_xl.training.people import merge_duplicates, name_sort_key
 from kkz_xl.training.schema import TOOL_LABELS, TrainingRegister
 
 REPORT_HEADER = ("JST", "uczestnik", "instytucja", "id lidera", "narzędzie KKZ", "moduł",
@@ -29,21 +33,37 @@ class Completion:
 
 
 def completions(reg: TrainingRegister, jst: str | None = None) -> list[Completion]:
-    """Completed trainings (``ukonczyl``), by JST, person, date; optionally one JST only."""
+    """Completed trainings (``ukonczyl``), in Polish order of JST and person, then date;
+    optionally one JST only (matched without its kind: "Gmina Bodzanów" = "Bodzanów").
+    Records of one person are merged first (:mod:`kkz_xl.training.people`)."""
+    reg, _notes = merge_duplicates(reg)
     sessions = {s.id: s for s in reg.sesje}
     out = []
     for a in reg.udzialy:
         if not a.ukonczyl:
             continue
         person = reg.participant(a.uczestnik)
-        if jst and person.jst.casefold() != jst.casefold():
+        if jst and jst_core(person.jst) != jst_core(jst):
             continue
         session = sessions[a.sesja]
         module = reg.module(session.modul)
         out.append(Completion(person.jst, person.imie_nazwisko, person.instytucja,
                               person.lider_id, TOOL_LABELS[module.narzedzie], module.temat,
                               module.forma.value, module.godziny, session.data))
-    return sorted(out, key=lambda c: (c.jst, c.uczestnik, str(c.data)))
+    return sorted(out, key=lambda c: (collation_key(c.jst), name_sort_key(c.uczestnik),
+                                      str(c.data)))
+
+
+def known_jst(reg: TrainingRegister) -> list[str]:
+    """The JSTs of the register's participants, in Polish order."""
+    return sorted({p.jst for p in reg.uczestnicy}, key=collation_key)
+
+
+def check_jst(reg: TrainingRegister, jst: str) -> None:
+    """A Polish error when no participant comes from ``jst`` (the known ones listed)."""
+    if not any(jst_core(p.jst) == jst_core(jst) for p in reg.uczestnicy):
+        raise InputError("--jst", f"w rejestrze nie ma uczestników z JST „{jst}”; JST w "
+                                  f"rejestrze: {', '.join(known_jst(reg)) or 'brak'}")
 
 
 def jst_summary(reg: TrainingRegister) -> dict[str, dict[str, int]]:
@@ -51,7 +71,8 @@ def jst_summary(reg: TrainingRegister) -> dict[str, dict[str, int]]:
     people: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for c in completions(reg):
         people[c.jst][c.narzedzie].add(c.uczestnik)
-    return {j: {t: len(p) for t, p in tools.items()} for j, tools in sorted(people.items())}
+    return {j: {t: len(p) for t, p in tools.items()}
+            for j, tools in sorted(people.items(), key=lambda kv: collation_key(kv[0]))}
 
 
 def leader_trainings(reg: TrainingRegister) -> dict[str, list[str]]:

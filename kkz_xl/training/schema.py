@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from kkz_xl.errors import InputError
+from kkz_xl.model.validation import polish_validation_message
+from kkz_xl.polish import fmt_date
 
 Id = str
 _ID = r"^[A-Za-z0-9_.-]{1,30}$"
@@ -52,6 +57,12 @@ class Module(_Row):
     narzedzie: Tool
 
 
+# Plausible session dates: the KKZ training programme cannot predate 2010, and a session is
+# not planned more than two years ahead (a 1925 or a 2035 is a typing error).
+EARLIEST_SESSION = dt.date(2010, 1, 1)
+PLAN_AHEAD_DAYS = 2 * 365
+
+
 class Session(_Row):
     id: Id = Field(pattern=_ID)
     modul: Id
@@ -59,6 +70,15 @@ class Session(_Row):
     miejsce: str = Field(min_length=2, max_length=200)
     prowadzacy: str = Field(min_length=2, max_length=200)
     limit_miejsc: int | None = Field(default=None, ge=1, le=1000)
+
+    @model_validator(mode="after")
+    def _plausible_date(self) -> Session:
+        latest = dt.date.today() + dt.timedelta(days=PLAN_AHEAD_DAYS)
+        if not EARLIEST_SESSION <= self.data <= latest:
+            raise ValueError(
+                f"sesja {self.id}: data {fmt_date(self.data)} jest nieprawdopodobna (dozwolone "
+                f"od {fmt_date(EARLIEST_SESSION)} do {fmt_date(latest)}); sprawdź rok")
+        return self
 
 
 class Participant(_Row):
@@ -126,8 +146,6 @@ class TrainingRegister(_Row):
         return next(m for m in self.moduly if m.id == module_id)
 
     def session(self, session_id: str) -> Session:
-        from kkz_xl.errors import InputError
-
         for s in self.sesje:
             if s.id == session_id:
                 return s
@@ -136,3 +154,12 @@ class TrainingRegister(_Row):
 
     def participant(self, participant_id: str) -> Participant:
         return next(p for p in self.uczestnicy if p.id == participant_id)
+
+
+def validated(data: Any, where: str) -> TrainingRegister:
+    """The register from parsed data; every problem one Polish :class:`InputError`."""
+    try:
+        return TrainingRegister.model_validate(data)
+    except ValidationError as err:
+        raise InputError(where, "błędy w rejestrze szkoleń:\n" + polish_validation_message(err)
+                         ) from None

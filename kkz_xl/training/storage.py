@@ -4,32 +4,19 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
-from kkz_xl.errors import InputError
-from kkz_xl.model.validation import polish_validation_message
 from kkz_xl.storage.atomic import atomic_write_bytes
 from kkz_xl.storage.datafile import load_shipped, read_data
-from kkz_xl.training.schema import TrainingRegister
-
-
-def validated(data: Any, where: str) -> TrainingRegister:
-    try:
-        return TrainingRegister.model_validate(data)
-    except ValidationError as err:
-        raise InputError(where, "błędy w rejestrze szkoleń:\n" + polish_validation_message(err)
-                         ) from None
+from kkz_xl.training.schema import TrainingRegister, validated
+from kkz_xl.training.workbook import read_training_workbook
 
 
 def load_register(path: Path) -> TrainingRegister:
     """A ``.yaml`` register or a ``Szkolenia_KKZ.xlsx`` workbook."""
     path = Path(path)
-    if path.suffix.lower() == ".xlsx":
-        from kkz_xl.training.workbook import read_training_workbook
-
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
         return read_training_workbook(path)
     return validated(read_data(path), str(path))
 

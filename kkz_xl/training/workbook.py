@@ -14,8 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kkz_xl.errors import InputError
 from kkz_xl.office import xlsx_style as st
 from kkz_xl.training.reports import REPORT_HEADER, completions, jst_summary
-from kkz_xl.training.schema import Form, Tool, TrainingRegister
-from kkz_xl.training.storage import validated
+from kkz_xl.training.schema import Form, Tool, TrainingRegister, validated
 
 YES, NO = "tak", "nie"
 # Sheet → (register field, [(model field, Polish header, width, format)]).
@@ -77,6 +76,8 @@ def _register_sheet(ws: Worksheet, name: str, reg: TrainingRegister) -> None:
                                "Obecność / ukończenie")
     ws.freeze_panes = "A4"
     st.a4(ws, landscape=len(cols) > 4, repeat_rows="3:3")
+    # Print the data only, not the empty input rows kept for new entries.
+    ws.print_area = f"A1:{openpyxl.utils.get_column_letter(len(cols))}{max(4, 3 + len(items))}"
     st.protect(ws)
 
 

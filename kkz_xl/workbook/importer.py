@@ -22,24 +22,6 @@ from kkz_xl.errors import InputError
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.workbook.inputs import WorkbookInputs
 
-# Reasons of assistance (MRPiPS-03 wording, lower case, no diacritics) → issue code.
-REASONS: tuple[tuple[str, str], ...] = (
-    ("ubostwo", "ubostwo"),
-    ("sieroctwo", "sieroctwo"),
-    ("bezdomnosc", "bezdomnosc"),
-    ("bezrobocie", "bezrobocie"),
-    ("niepelnosprawnosc", "niepelnosprawnosc"),
-    ("dlugotrwala lub ciezka choroba", "choroba"),
-    ("choroba", "choroba"),
-    ("bezradnosc", "bezradnosc"),
-    ("alkoholizm", "uzaleznienia"),
-    ("narkomania", "uzaleznienia"),
-    ("uzaleznien", "uzaleznienia"),
-    ("zakladu karnego", "zaklad_karny"),
-    ("zaklad_karny", "zaklad_karny"),
-    ("cudzoziemc", "cudzoziemcy"),
-    ("uchodzc", "cudzoziemcy"),
-)
 KEY_COLUMNS = ("kod", "kwestia", "powod", "powody", "przyczyna", "problem")
 PERSON_COLUMNS = ("osoby", "liczba osob", "osob")
 FAMILY_COLUMNS = ("rodziny", "liczba rodzin", "rodzin")
@@ -137,8 +119,9 @@ def fill_from_table(data: WorkbookInputs, path: Path,
             continue
         label = str(row[key]).strip()
         text = _norm(label)
+        # Reasons of assistance as the MRPiPS-03 report words them: each issue's file lists them.
         code = text if text in base.issues else next(
-            (c for pattern, c in REASONS if pattern in text), None)
+            (c for pattern, c in base.mrpips03_reasons() if pattern in text), None)
         if code is None or code not in base.issues:
             report.skipped.append(f"wiersz {n}: „{label}” – nie odpowiada żadnej kwestii")
             continue

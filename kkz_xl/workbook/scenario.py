@@ -1,5 +1,6 @@
 """A filled calculator workbook as a scenario: what the strategy documents and the CLI read
-when a JST works in Excel rather than in a scenario file."""
+when a JST works in Excel rather than in a scenario file. Importing this module registers the
+workbook with ``kkz_xl.model.scenario_files.load_scenario``."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pydantic import ValidationError
 from kkz_xl.errors import InputError
 from kkz_xl.model.payers import PAYERS
 from kkz_xl.model.scenario import Scenario
+from kkz_xl.model.scenario_files import register_reader
 from kkz_xl.model.validation import polish_errors
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.workbook.inputs import YES, WorkbookInputs, share_key
@@ -72,17 +74,5 @@ def read_scenario(path: Path, base: ParameterBase | None = None) -> Scenario:
     return scenario_of(read_inputs(path, base), base)
 
 
-SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
 WORKBOOK_SUFFIXES = (".xlsm", ".xlsx")
-
-
-def load_scenario(path: Path) -> Scenario:
-    """A scenario from a YAML/JSON file or from a filled calculator workbook (.xlsm/.xlsx)."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in WORKBOOK_SUFFIXES:
-        return read_scenario(path)
-    if suffix in SCENARIO_SUFFIXES:
-        return Scenario.load(path)
-    raise InputError(str(path), "oczekiwano pliku scenariusza (.yaml, .yml, .json) albo "
-                     "wypełnionego Kalkulatora KKZ (.xlsm, .xlsx)")
+register_reader(WORKBOOK_SUFFIXES, read_scenario)

@@ -1,0 +1,78 @@
+"""The parameter base as plain data (``kkz parametry --json``): every value with its kind, payer,
+unit, year, source and grade. Other tools read these keys; keep them stable (add, never rename).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from kkz_xl.params.base import ParameterBase, default_base
+from kkz_xl.params.gains import DERIVED_PREFIX
+from kkz_xl.params.schema import IssueParams
+
+Kind = Literal["koszt", "korzysc", "przejscie", "program", "inne"]
+
+
+def _value(parameter: str, kind: Kind, item: Any, payer: str | None = None) -> dict[str, Any]:
+    year = getattr(item, "rok", None)
+    if year is None:
+        year = item.rok_cen
+    return {"parametr": parameter, "rodzaj": kind, "platnik": payer, "wartosc": item.wartosc,
+            "jednostka": item.jednostka, "rok": year, "zrodlo": item.zrodlo.strip(),
+            "stopien": item.stopien}
+
+
+def issue_values(issue: IssueParams) -> Iterator[dict[str, Any]]:
+    """One issue's values: costs, gains, transitions, employment share, programmes."""
+    for kind, items in (("koszt", issue.koszty), ("korzysc", issue.korzysci)):
+        for c in items:
+            yield _value(c.id, kind, c, c.platnik.value)  # type: ignore[arg-type]
+    yield _value("odplyw", "przejscie", issue.odplyw)
+    yield _value("nawroty", "przejscie", issue.nawroty)
+    if issue.udzial_zatrudnienia is not None:
+        yield _value("udzial_zatrudnienia", "inne", issue.udzial_zatrudnienia)
+    for p in issue.programy:
+        for field in ("koszt_uczestnika", "skutecznosc", "zasieg"):
+            yield _value(f"{p.id}.{field}", "program", getattr(p, field))
+
+
+def general_values(base: ParameterBase) -> Iterator[dict[str, Any]]:
+    """The general parameters and the pay figures behind the fiscal gains."""
+    g = base.general
+    for name in type(g).model_fields:
+        yield _value(name, "inne", getattr(g, name))
+    w = base.wages
+    for year, item in w.placa_minimalna.items():
+        yield _value(f"placa_minimalna.{year}", "inne", item)
+    for group in ("skladki", "pit", "udzialy_jst"):
+        obj = getattr(w, group)
+        for key in type(obj).model_fields:
+            yield _value(f"{group}.{key}", "inne", getattr(obj, key))
+    yield _value("opoznienie_udzialow_jst", "inne", w.opoznienie_udzialow_jst)
+
+
+def base_listing(base: ParameterBase | None = None) -> dict[str, Any]:
+    """``{"kwestie": [{kod, nazwa, stany, wartosci}], "ogolne": [...]}``."""
+    base = base or default_base()
+    return {
+        "kwestie": [{"kod": code, "nazwa": issue.nazwa, "stany": base.states(code),
+                     "wartosci": list(issue_values(issue))}
+                    for code, issue in base.issues.items()],
+        "ogolne": list(general_values(base)),
+    }
+
+
+def graded_values(base: ParameterBase | None = None, *, derived: bool = False
+                  ) -> list[tuple[str | None, dict[str, Any]]]:
+    """Every independent value of the base as (issue code or None, value); the fiscal gains
+    derived from the pay figures only with ``derived`` (they are not values of their own)."""
+    listing = base_listing(base)
+    out: list[tuple[str | None, dict[str, Any]]] = []
+    for issue in listing["kwestie"]:
+        for v in issue["wartosci"]:
+            if derived or not (v["rodzaj"] == "korzysc"
+                                and v["parametr"].startswith(DERIVED_PREFIX)):
+                out.append((issue["kod"], v))
+    out += [(None, v) for v in listing["ogolne"]]
+    return out

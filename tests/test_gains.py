@@ -1,0 +1,173 @@
+"""Fiscal gains of a person entering work: the payslip arithmetic, the split per payer, the
+conservative variant, and what gains do to the results.
+
+Expected payslip figures are the ones parameters.md §11 quotes from payroll calculators
+(wprost.pl, e-pity.pl, gofin.pl), not recomputed with the code's own formula.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kkz_xl.engine.run import run_scenario
+from kkz_xl.model.payers import PAYERS, Payer
+from kkz_xl.model.scenario import Scenario
+from kkz_xl.params.base import ParameterBase, load_base
+from kkz_xl.params.gains import DERIVED_PREFIX, derived_gains, worker_gain
+from kkz_xl.reporting import tables
+
+SAMPLE = Path(__file__).resolve().parents[1] / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
+BASE = load_base()
+
+
+# --- the payslip ---------------------------------------------------------------------------
+
+def test_minimum_wage_2026_payslip_matches_the_calculators() -> None:
+    w = worker_gain(BASE.wages, 2026)
+    assert w.wage == 4806
+    # ZUS 18 248, NFZ 4 479, FP + FGŚP 1 471, PIT 2 016 a year (parameters.md §11).
+    assert w.zus_pension + w.zus_other == pytest.approx(18_248, abs=1)
+    assert w.health == pytest.approx(4_479, abs=1)
+    assert w.labour_funds == pytest.approx(1_471, abs=1)
+    assert w.pit == pytest.approx(2_016, abs=1)
+    # Net pay 3 605.85 zł a month: gross minus the employee's levies.
+    employee_social = 658.91 * 12
+    net = 12 * 4806 - employee_social - w.health - w.pit
+    assert net / 12 == pytest.approx(3605.85, abs=0.01)
+
+
+def test_minimum_wage_2025_public_revenue() -> None:
+    w = worker_gain(BASE.wages, 2025)
+    total = w.zus_pension + w.zus_other + w.labour_funds + w.health + w.pit
+    assert total == pytest.approx(25_328, abs=2)  # parameters.md §11
+    # Conservative variant: without the pension contributions, ≈ 14 400 zł a year.
+    assert total - w.zus_pension == pytest.approx(14_400, abs=10)
+    assert w.zus_pension == pytest.approx(0.1952 * 4666 * 12, abs=1)
+
+
+def test_jst_shares_follow_the_residents_income_not_the_tax() -> None:
+    w = worker_gain(BASE.wages, 2026)
+    income = 4806 * 12 - 3000  # revenue minus costs of obtaining it (art. 2 pkt 1a)
+    assert w.gmina_share == pytest.approx(0.07 * income)  # ≈ 3 827 zł
+    assert w.powiat_share == pytest.approx(0.02 * income)
+    # The shares exceed the worker's PIT: the state budget gains nothing from it, and its
+    # line never goes below zero (no double counting of the JST's share).
+    assert w.gmina_share + w.powiat_share > w.pit
+    assert w.by_payer(True)[Payer.BUDZET_PANSTWA] == 0.0
+
+
+# --- the lines of an issue -------------------------------------------------------------------
+
+def _derived(code: str, base: ParameterBase = BASE) -> list:
+    return [g for g in base.issue(code).korzysci if g.id.startswith(DERIVED_PREFIX)]
+
+
+def test_derived_lines_per_payer_sum_to_the_worker_gain_times_the_share() -> None:
+    for code, issue in BASE.issues.items():
+        lines = _derived(code)
+        if issue.udzial_zatrudnienia is None:
+            assert not lines, code
+            continue
+        w = worker_gain(BASE.wages, BASE.price_year)
+        total = sum(w.by_payer(BASE.conservative_gains).values())
+        assert sum(g.wartosc for g in lines) == pytest.approx(
+            total * issue.udzial_zatrudnienia.wartosc, abs=0.05), code
+        assert len({g.platnik for g in lines}) == len(lines), code
+
+
+def test_derived_lines_show_their_derivation() -> None:
+    for g in _derived("bezrobocie"):
+        text = g.zrodlo.replace("\u00a0", " ")  # Polish numbers keep a non-breaking space
+        assert text.startswith("Wyliczenie")
+        assert "4 666" in text and "0,382" in text
+        assert 1 <= g.stopien <= 4
+
+
+def test_jst_shares_start_after_the_statutory_lag() -> None:
+    lines = {g.platnik: g for g in _derived("bezrobocie")}
+    assert lines[Payer.GMINA].profil == [0.0, 0.0, 1.0]
+    assert lines[Payer.GMINA].rozdzial == "75621" and lines[Payer.POWIAT].rozdzial == "75622"
+    assert lines[Payer.NFZ].profil is None
+
+
+def test_conservative_variant_is_the_default_and_can_be_switched_off() -> None:
+    assert BASE.conservative_gains is True
+    full = {g.platnik: g.wartosc for g in BASE.gains("bezrobocie", conservative=False)}
+    cons = {g.platnik: g.wartosc for g in BASE.gains("bezrobocie")}
+    share = BASE.issue("bezrobocie").udzial_zatrudnienia.wartosc
+    pension = worker_gain(BASE.wages, 2025).zus_pension
+    assert full[Payer.ZUS_FP] - cons[Payer.ZUS_FP] == pytest.approx(pension * share, abs=0.05)
+    assert full[Payer.GMINA] == cons[Payer.GMINA]
+
+
+# --- in the results ------------------------------------------------------------------------
+
+def test_gains_per_payer_add_up_to_the_gains_total_and_the_gain_lines() -> None:
+    result = run_scenario(Scenario.load(SAMPLE), monte_carlo_draws=0, with_tornado=False)
+    for r in result.issues:
+        assert sum(r.npv_gains_by_payer) == pytest.approx(r.npv_gains, abs=1e-6)
+        assert sum(pv_a - pv_z for _, pv_z, pv_a in r.gain_line_pv) == pytest.approx(
+            r.npv_gains, abs=1e-6)
+    t = result.totals
+    assert sum(t.npv_gains_by_payer) == pytest.approx(t.npv_gains)
+    assert t.npv_gains > 0
+    table = tables.gains(result)
+    assert table["różnica (NPV)"].sum() == pytest.approx(t.npv_gains)
+    by_payer = tables.payer_gains(result).set_index("kod").loc["RAZEM"]
+    assert by_payer.sum() == pytest.approx(t.npv_gains)
+
+
+def test_scenario_switch_changes_only_the_zus_gain() -> None:
+    data = Scenario.load(SAMPLE).dump()
+    full = run_scenario(Scenario.model_validate(data | {"korzysci_ostrozne": False}),
+                        monte_carlo_draws=0, with_tornado=False)
+    cons = run_scenario(Scenario.model_validate(data), monte_carlo_draws=0, with_tornado=False)
+    zus = PAYERS.index(Payer.ZUS_FP)
+    for k in range(len(PAYERS)):
+        if k == zus:
+            assert full.totals.npv_by_payer[k] > cons.totals.npv_by_payer[k]
+        else:
+            assert full.totals.npv_by_payer[k] == pytest.approx(cons.totals.npv_by_payer[k])
+
+
+def _with_share(share: float) -> ParameterBase:
+    issue = BASE.issue("bezrobocie")
+    own = [g for g in issue.korzysci if not g.id.startswith(DERIVED_PREFIX)]
+    changed = issue.model_copy(update={"udzial_zatrudnienia": issue.udzial_zatrudnienia
+                                       .model_copy(update={"wartosc": share})})
+    changed = changed.model_copy(update={"korzysci": own + derived_gains(
+        changed, BASE.wages, BASE.price_year, BASE.conservative_gains)})
+    return replace(BASE, issues={**BASE.issues, "bezrobocie": changed})
+
+
+SCENARIO = Scenario.model_validate({"jst": {"nazwa": "Gmina Testowa", "teryt": "1401011"},
+                                    "kwestie": [{"kod": "bezrobocie", "osoby": 100,
+                                                 "naplyw": 5}]})
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(0, 1), st.floats(0, 1))
+def test_npv_rises_with_the_employment_share(a: float, b: float) -> None:
+    lo, hi = sorted((a, b))
+    npv = [run_scenario(SCENARIO, _with_share(x), monte_carlo_draws=0, with_tornado=False)
+           .totals.npv for x in (lo, hi)]
+    assert npv[1] >= npv[0] - 1e-6
+    if hi - lo > 0.05:
+        assert npv[1] > npv[0]  # the programme adds self-reliant persons: gains count
+
+
+def test_gains_are_looked_up_by_payer_like_costs() -> None:
+    from kkz_xl.params.lookup import parameter_value
+
+    lines = {g.platnik: g for g in _derived("bezrobocie")}
+    assert parameter_value("bezrobocie", "korzysc_nfz") == pytest.approx(
+        lines[Payer.NFZ].wartosc)
+    # First-year amounts: the JST's PIT shares arrive from the third year.
+    assert parameter_value("bezrobocie", "korzysc_gmina") == 0.0
+    assert parameter_value("bezrobocie", "korzysc_roczna") == pytest.approx(
+        lines[Payer.NFZ].wartosc + lines[Payer.ZUS_FP].wartosc)

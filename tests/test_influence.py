@@ -1,0 +1,163 @@
+"""Which figure to check first: the ranking of parameters by their effect on the NPV, the
+machine-readable base, and the evidence rules the ranking enforces."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kkz_xl.cli.main import app
+from kkz_xl.engine.influence import influence
+from kkz_xl.engine.run import run_scenario
+from kkz_xl.model.scenario import Scenario
+from kkz_xl.params.base import default_base, load_base
+from kkz_xl.params.listing import graded_values
+
+runner = CliRunner()
+SAMPLE = Path(__file__).resolve().parents[1] / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
+TOP = 10
+
+
+@pytest.fixture(scope="module")
+def ranking() -> list:
+    return influence(Scenario.load(SAMPLE))
+
+
+def _total(scenario: Scenario) -> float:
+    return run_scenario(scenario, monte_carlo_draws=0, with_tornado=False).totals.npv
+
+
+def test_ranking_is_sorted_and_names_grade_and_source(ranking: list) -> None:
+    swings = [r.swing for r in ranking]
+    assert swings == sorted(swings, reverse=True) and swings[0] > 0
+    assert all(1 <= r.grade <= 5 and len(r.source) >= 10 for r in ranking)
+    assert {r.issue for r in ranking} >= {i.code for i in Scenario.load(SAMPLE).issues}
+    assert any(r.issue is None and r.parameter == "stopa_dyskontowa" for r in ranking)
+    assert any(r.parameter.startswith("placa_minimalna.") for r in ranking)
+
+
+def test_ranges_widen_with_a_weaker_grade(ranking: list) -> None:
+    rel = default_base().general.zakresy_stopni.wartosc
+    for r in ranking:
+        if r.value and r.high > r.value and r.parameter != "stopa_dyskontowa":
+            assert r.high / r.value - 1 == pytest.approx(rel[r.grade]), r.parameter
+
+
+@pytest.mark.parametrize(("code", "field", "key"), [
+    ("bezrobocie", "odplyw", "odplyw"),
+    ("choroba", "nawroty", "nawroty"),
+    ("bezrobocie", "koszt_uczestnika", "cis.koszt_uczestnika"),
+])
+def test_a_row_equals_running_the_scenario_at_its_low_and_high(ranking: list, code: str,
+                                                               field: str, key: str) -> None:
+    """Independent check: put the value into the scenario itself and run it normally."""
+    row = next(r for r in ranking if r.issue == code and r.parameter == key)
+    data = Scenario.load(SAMPLE).dump()
+    got = []
+    for value in (row.low, row.high):
+        issues = [dict(i, **{field: value}) if i["kod"] == code else i for i in data["kwestie"]]
+        got.append(_total(Scenario.model_validate(data | {"kwestie": issues})))
+    assert got == pytest.approx([row.npv_low, row.npv_high], rel=1e-9)
+    assert row.by_issue[code] == pytest.approx(row.swing, rel=1e-9)
+
+
+def test_a_cost_line_row_equals_scaling_the_line(ranking: list) -> None:
+    row = next(r for r in ranking if r.issue == "sieroctwo"
+               and r.parameter == "piecza_udzial_powiatu")
+    base = load_base()
+    issue = base.issue("sieroctwo")
+    data = Scenario.load(SAMPLE).dump()
+    lines = [{"nazwa": c.nazwa, "platnik": c.platnik.value, "kwota": c.wartosc,
+              "rozdzial": c.rozdzial, "profil": c.profil} for c in issue.koszty]
+    got = []
+    for value in (row.low, row.high):
+        changed = [dict(line, kwota=value) if c.id == row.parameter else line
+                   for c, line in zip(issue.koszty, lines, strict=True)]
+        issues = [dict(i, koszty=changed) if i["kod"] == "sieroctwo" else i
+                  for i in data["kwestie"]]
+        got.append(_total(Scenario.model_validate(data | {"kwestie": issues})))
+    assert got == pytest.approx([row.npv_low, row.npv_high], rel=1e-9)
+
+
+def test_the_jst_s_own_figures_are_not_ranked() -> None:
+    data = Scenario.load(SAMPLE).dump()
+    issues = [dict(i, odplyw=0.1) if i["kod"] == "ubostwo" else i for i in data["kwestie"]]
+    rows = influence(Scenario.model_validate(data | {"kwestie": issues, "stopa": 0.03}))
+    assert not any(r.issue == "ubostwo" and r.parameter == "odplyw" for r in rows)
+    assert not any(r.parameter == "stopa_dyskontowa" for r in rows)
+    assert any(r.issue == "ubostwo" and r.parameter == "nawroty" for r in rows)
+
+
+def test_no_assumption_among_the_top_movers_without_a_reason(ranking: list) -> None:
+    for r in ranking[:TOP]:
+        if r.grade == 5:
+            assert r.reason and len(r.reason) >= 30, (r.issue, r.parameter)
+
+
+def test_wplyw_json_shape_and_order() -> None:
+    result = runner.invoke(app, ["parametry", "--wplyw", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert rows and all(set(r) == {"kwestia", "parametr", "stopien", "zmiana_npv"} for r in rows)
+    values = [r["zmiana_npv"] for r in rows]
+    assert values == sorted(values, reverse=True)
+    assert any(r["kwestia"] is None for r in rows)
+    # A scenario file given on the command line is used instead of the sample.
+    own = runner.invoke(app, ["parametry", "--wplyw", "--json", str(SAMPLE)])
+    assert json.loads(own.output) == rows
+
+
+def test_wplyw_table_in_polish() -> None:
+    result = runner.invoke(app, ["parametry", "--wplyw", "--ile", "5"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "które liczby sprawdzić najpierw" in result.output
+    assert "zmiana NPV razem" in result.output
+
+
+VALUE_KEYS = {"parametr", "rodzaj", "platnik", "wartosc", "jednostka", "rok", "zrodlo",
+              "stopien"}
+
+
+def test_parametry_json_shape() -> None:
+    result = runner.invoke(app, ["parametry", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == {"kwestie", "ogolne"}
+    base = default_base()
+    assert [k["kod"] for k in data["kwestie"]] == list(base.issues)
+    for issue in data["kwestie"]:
+        assert set(issue) == {"kod", "nazwa", "stany", "wartosci"}
+        assert issue["stany"] == base.states(issue["kod"]) and len(issue["stany"]) >= 2
+        for v in issue["wartosci"]:
+            assert set(v) == VALUE_KEYS
+            assert v["rodzaj"] in {"koszt", "korzysc", "przejscie", "program", "inne"}
+            assert (v["platnik"] is None) == (v["rodzaj"] not in ("koszt", "korzysc"))
+        kinds = {v["rodzaj"] for v in issue["wartosci"]}
+        assert {"koszt", "przejscie", "program"} <= kinds
+    assert all(set(v) == VALUE_KEYS for v in data["ogolne"])
+    assert any(v["parametr"] == "udzialy_jst.gmina" for v in data["ogolne"])
+    one = json.loads(runner.invoke(app, ["parametry", "sieroctwo", "--json"]).output)
+    assert [k["kod"] for k in one["kwestie"]] == ["sieroctwo"]
+
+
+def test_every_value_has_source_year_and_grade() -> None:
+    for where, v in graded_values(derived=True):
+        assert len(v["zrodlo"]) >= 10 and 1990 <= v["rok"] <= 2100, (where, v["parametr"])
+        assert 1 <= v["stopien"] <= 5, (where, v["parametr"])
+
+
+# The share of assumptions (grade 5) among the base's independent values (issue values, the
+# general parameters and the pay figures; the derived gain lines and the CPI series not
+# counted). Issue 10's goal is 30 %; the base stands at 51 of 114 (45 %) after this round, with
+# every remaining assumption saying why no source exists (test_params_data). This bound is a
+# ratchet at what the base has reached: lower it as sources are found, never raise it.
+MAX_GRADE5_SHARE = 0.45
+
+
+def test_share_of_assumptions_does_not_grow() -> None:
+    values = graded_values()
+    share = sum(v["stopien"] == 5 for _, v in values) / len(values)
+    assert share <= MAX_GRADE5_SHARE, f"{share:.1%}"

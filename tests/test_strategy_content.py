@@ -1,0 +1,308 @@
+"""What a council reads: goals that follow the numbers, a budget by year and source, correct
+Polish (declined names, no "−0", plain words outside the annex), templates checked the way
+they are rendered, batches that name every JST."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import docx
+import numpy as np
+import pytest
+import yaml
+
+from kkz_xl import declension
+from kkz_xl.declension import adjective_fallback, jst_names
+from kkz_xl.documents.batch import build_many, template_for
+from kkz_xl.documents.render import render_docx
+from kkz_xl.documents.strategy import StrategyData, strategy_context
+from kkz_xl.documents.template_check import check_template
+from kkz_xl.documents.templates_build import ANNEX_TITLE
+from kkz_xl.engine.budget import yearly_budget
+from kkz_xl.engine.run import run_scenario
+from kkz_xl.model.payers import Payer
+from kkz_xl.model.scenario import Scenario
+from kkz_xl.polish import MINUS, NBSP, fmt_money, fmt_number, fmt_signed, quote, shown_difference
+from kkz_xl.workbook.scenario import load_scenario
+
+SAMPLE = Path(__file__).resolve().parents[1] / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
+START = 2027
+POWIAT = {
+    "jst": {"nazwa": "Powiat Szydłowiecki", "teryt": "1424", "rodzaj": "powiat",
+            "mieszkancy": 38000},
+    "rok_cen": 2025,
+    "kwestie": [{"kod": "sieroctwo", "osoby": 60, "naplyw": 5},
+                {"kod": "niepelnosprawnosc", "osoby": 80, "naplyw": 4},
+                {"kod": "uzaleznienia", "osoby": 25, "naplyw": 2},
+                {"kod": "bezrobocie", "osoby": 50}],
+    "monte_carlo": {"losowania": 300, "ziarno": 3},
+}
+JARGON = re.compile(r"\bNPV\b|\bBCR\b|\bROI\b|P\(NPV|\bPV\b|c_p|\((?:q|s|r|e|a)\)|\bJST\b|"
+                    r"Monte Carlo|percentyl")
+
+
+# --- Polish ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "kind", "genitive", "locative"), [
+    ("Gmina Chlewiska", "gmina", "Gminy Chlewiska", "Gminie Chlewiska"),
+    ("Gmina Miejska Górka", "gmina", "Gminy Miejskiej Górka", "Gminie Miejskiej Górka"),
+    ("Bodzanów", "gmina", "Gminy Bodzanów", "Gminie Bodzanów"),
+    ("Powiat Szydłowiecki", "powiat", "Powiatu Szydłowieckiego", "Powiecie Szydłowieckim"),
+    ("Powiat warszawski zachodni", "powiat", "Powiatu warszawskiego zachodniego",
+     "Powiecie warszawskim zachodnim"),
+    ("Miasto Radom", "miasto na prawach powiatu", "Miasta Radomia", "Mieście Radomiu"),
+    ("Płock", "miasto na prawach powiatu", "Miasta Płocka", "Mieście Płocku"),
+    ("Miasto Siedlce", "miasto na prawach powiatu", "Miasta Siedlec", "Mieście Siedlcach"),
+    ("Miasto i Gmina Szydłowiec", "gmina", "Miasta i Gminy Szydłowiec",
+     "Mieście i Gminie Szydłowiec"),
+])
+def test_jst_names_are_declined(name: str, kind: str, genitive: str, locative: str) -> None:
+    names = jst_names(name, kind)
+    assert (names.genitive, names.locative) == (genitive, locative)
+    assert names.nominative.split()[-1] == name.split()[-1]
+
+
+def test_declension_without_morfeusz_falls_back_to_rules(monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    monkeypatch.setattr(declension, "_morfeusz", lambda: None)
+    assert jst_names("Powiat Szydłowiecki", "powiat").genitive == "Powiatu Szydłowieckiego"
+    assert jst_names("Powiat Grójecki", "powiat").locative == "Powiecie Grójeckim"
+    # An unknown city name stays in the nominative: the official apposition, never garbled.
+    assert jst_names("Miasto Radom", "miasto na prawach powiatu").genitive == "Miasta Radom"
+    assert jst_names("Gmina Chlewiska").genitive == "Gminy Chlewiska"
+    assert [adjective_fallback(w, "gen") for w in ("łódzki", "ostrowski", "płoński")] == [
+        "łódzkiego", "ostrowskiego", "płońskiego"]
+
+
+def test_no_minus_zero_and_differences_from_shown_numbers() -> None:
+    assert fmt_number(-0.004, 2) == "0,00"
+    assert fmt_money(-0.4, 0) == f"0{NBSP}zł"
+    assert fmt_number(-0.6, 0) == f"{MINUS}1"
+    assert shown_difference(22.4, 25.6) == 22 - 26  # as a reader subtracts the shown numbers
+    assert fmt_signed(shown_difference(3.4, 3.2)) == "0"
+    assert fmt_signed(3) == "+3" and fmt_signed(-3) == f"{MINUS}3"
+
+
+def test_nested_quotes() -> None:
+    assert quote("Spółdzielnia Socjalna „Razem”") == "„Spółdzielnia Socjalna ‚Razem’”"
+    assert quote('Klub "Start"') == "„Klub ‚Start’”"
+
+
+# --- the engine's yearly budget -------------------------------------------------------------
+
+def test_yearly_budget_splits_by_payer_and_indexes_by_calendar_year() -> None:
+    programme = np.array([100.0, 50.0, 0.0])
+    zeros = np.zeros((3, 5))
+    b = yearly_budget(programme, {Payer.GMINA: 0.3, Payer.NFZ: 0.7}, zeros, zeros,
+                      first_year=2027, price_year=2025, indexation=0.025)
+    assert b.years.tolist() == [2027, 2028, 2029]
+    assert b.programme.sum(1) == pytest.approx(programme)
+    assert b.programme[:, 0] == pytest.approx(0.3 * programme)
+    assert b.programme_nominal[0].sum() == pytest.approx(100 * 1.025 ** 2)
+    assert b.programme_nominal[1].sum() == pytest.approx(50 * 1.025 ** 3)
+
+
+def test_a_powiat_runs_its_programmes() -> None:
+    scenario = Scenario.model_validate(POWIAT)
+    for issue in scenario.resolve():
+        assert Payer.GMINA not in issue.inputs.financing, issue.code
+    own = Scenario.model_validate({**POWIAT, "kwestie": [
+        {"kod": "bezrobocie", "osoby": 5, "finansowanie": {"gmina": 0.5, "powiat": 0.5}}]})
+    assert own.resolve()[0].inputs.financing[Payer.GMINA] == 0.5  # the JST's own split stays
+
+
+# --- rendered documents ---------------------------------------------------------------------
+
+def _text(path: Path) -> tuple[list[str], list[list[list[str]]], str]:
+    document = docx.Document(str(path))
+    paragraphs = [p.text for p in document.paragraphs]
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
+    footer = " ".join(c.text for s in document.sections for t in s.footer.tables
+                      for row in t.rows for c in row.cells)
+    return paragraphs, tables, footer
+
+
+def _council_text(paragraphs: list[str], tables: list[list[list[str]]], path: Path) -> str:
+    """Everything before the annex, paragraphs and tables in document order."""
+    document = docx.Document(str(path))
+    out = []
+    for child in document.element.body.iterchildren():
+        if child.tag.endswith("}p"):
+            text = "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t"))
+            if text == ANNEX_TITLE:
+                break
+            out.append(text)
+        elif child.tag.endswith("}tbl"):
+            out.append(" ".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")))
+    return "\n".join(out)
+
+
+@pytest.fixture(scope="module")
+def gmina(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    scenario = load_scenario(SAMPLE)
+    results = run_scenario(scenario, monte_carlo_draws=300)
+    context = strategy_context(scenario, results, data=StrategyData(rok_poczatkowy=START),
+                               today=dt.date(2026, 5, 4), with_charts=False)
+    out = tmp_path_factory.mktemp("g") / "gmina.docx"
+    return render_docx(template_for("gmina"), context, out), results
+
+
+@pytest.fixture(scope="module")
+def powiat(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    scenario = Scenario.model_validate(POWIAT)
+    results = run_scenario(scenario, monte_carlo_draws=0)
+    context = strategy_context(scenario, results, data=StrategyData(rok_poczatkowy=START),
+                               today=dt.date(2026, 5, 4), with_charts=False)
+    out = tmp_path_factory.mktemp("p") / "powiat.docx"
+    return render_docx(template_for("powiat"), context, out), results
+
+
+def test_names_are_declined_in_title_text_and_footer(gmina: tuple, powiat: tuple) -> None:
+    for (path, _), genitive in ((gmina, "Gminy Przykładowa"),
+                                (powiat, "Powiatu Szydłowieckiego")):
+        paragraphs, _, footer = _text(path)
+        assert genitive in paragraphs[:12]  # the title page
+        assert f"Problemów Społecznych {genitive} na lata" in "\n".join(paragraphs)
+        assert footer.startswith(f"Strategia Rozwiązywania Problemów Społecznych {genitive}")
+        assert "Strona" in footer
+        assert "Społecznych Gmina " not in "\n".join(paragraphs)
+
+
+def test_no_minus_zero_anywhere(gmina: tuple, powiat: tuple) -> None:
+    for path, _ in (gmina, powiat):
+        paragraphs, tables, _ = _text(path)
+        text = "\n".join([*paragraphs, *(c for t in tables for r in t for c in r)])
+        assert not re.search(f"[{MINUS}-]0(?:,0+)?(?![,\\d])", text)
+        assert not re.search(r"\bw \d+\. rok\b", text)  # "w 4. roku"
+
+
+def test_financial_frame_is_a_budget_by_calendar_year(gmina: tuple) -> None:
+    path, results = gmina
+    _, tables, _ = _text(path)
+    frames = [t for t in tables if t[0][:2] == ["Rok", "Budżet gminy"]]
+    assert frames, "no financial frame"
+    years = [str(START + t) for t in range(results.horizon)]
+    for table in frames:
+        assert [row[0] for row in table[1:-1]] == years
+        assert table[-1][0] == "Razem"
+        for col in range(1, len(table[0])):  # every total is the sum of its column
+            def value(cell: str) -> int:
+                return 0 if cell == "–" else int(re.sub(r"\D", "", cell))
+            assert value(table[-1][col]) == pytest.approx(
+                sum(value(r[col]) for r in table[1:-1]), abs=len(years))
+
+
+def test_goals_follow_the_results(gmina: tuple) -> None:
+    path, results = gmina
+    paragraphs, _, _ = _text(path)
+    goals = [p for p in paragraphs if re.match(r"Cel strategiczny \d+\. ", p)]
+    assert goals[0] == "Cel strategiczny 1. Zapewnienie pomocy wymaganej prawem"
+    for r in results.issues:
+        named = [g for g in goals if g.split(". ", 1)[1].startswith(f"{r.name}:")]
+        assert bool(named) == (round(r.npv) > 0), r.name
+    text = "\n".join(paragraphs)
+    assert "koszt zaniechania: −" not in text and f"koszt zaniechania: {MINUS}" not in text
+    not_paying = [r for r in results.issues if round(r.npv) <= 0]
+    assert not_paying and all(f"Program „{r.inputs.programme_name}” się nie zwraca" in text
+                              for r in not_paying)
+    assert "zwróciłby się" in text  # what would have to be true for it to pay
+
+
+def test_indicators_are_consistent_with_the_model(gmina: tuple) -> None:
+    path, results = gmina
+    _, tables, _ = _text(path)
+    table = next(t for t in tables if t[0][:2] == ["Cel", "Wskaźnik"])
+    groups = {r.name.lower(): r.inputs.persons for r in results.issues}
+    for _goal, name, base, target, _source, note in table[1:]:
+        target_value = int(re.sub(r"\D", "", target.split("(")[0]))
+        base_value = int(re.sub(r"\D", "", base))
+        assert (base_value, target_value) != (0, 0), name
+        if target_value > base_value and base_value > 0:
+            assert note, f"{name}: target above the baseline without a reason"
+        if name.startswith("Uczestnicy"):
+            group = int(re.sub(r"\D", "", note))
+            assert target_value <= group and group in {round(g) for g in groups.values()}
+
+
+def test_no_jargon_outside_the_annex(gmina: tuple, powiat: tuple) -> None:
+    for path, _ in (gmina, powiat):
+        paragraphs, tables, _ = _text(path)
+        council = _council_text(paragraphs, tables, path)
+        found = JARGON.findall(council)
+        assert not found, found
+        assert ANNEX_TITLE in paragraphs and "Słowniczek" in paragraphs
+
+
+def test_powiat_without_data_shows_no_placeholders(powiat: tuple) -> None:
+    path, _ = powiat
+    paragraphs, tables, _ = _text(path)
+    text = "\n".join([*paragraphs, *(c for t in tables for r in t for c in r)])
+    assert "gmina 100" not in text  # a powiat's programmes are the powiat's
+    assert "Budżet powiatu" in text
+    assert "poniższa tabela" not in text  # no social-economy table without --dane
+    assert "Powiatowe Centrum Pomocy Rodzinie" not in "\n".join(paragraphs[:15])
+    assert not any(p.startswith("Powiat Szydłowiecki, ") for p in paragraphs)
+    assert "losuje je łącznie 0" not in text and "nie wykonano" in text
+
+
+# --- templates and batches ------------------------------------------------------------------
+
+def _edited(tmp_path: Path, name: str, text: str) -> Path:
+    document = docx.Document(str(template_for("gmina")))
+    document.add_paragraph(text)
+    out = tmp_path / name
+    document.save(str(out))
+    return out
+
+
+@pytest.mark.parametrize("tag", [
+    "{{ ''.__class__.__mro__ }}",
+    "{{ 'x' * 10**9 }}",
+    "{% include 'inny.docx' %}",
+    "{{ 7050/110|liczba }}",
+])
+def test_check_reports_what_generation_refuses(tag: str, tmp_path: Path) -> None:
+    report = check_template(_edited(tmp_path, "zly.docx", f"Akapit próbny {tag}"),
+                            template_for("gmina"))
+    assert not report.ok
+    lines = "\n".join(report.lines())
+    assert "Akapit próbny" in lines and tag[:8] in lines
+    assert not re.search(r"\bat \d+|line \d+|object|Package|undefined", lines), lines
+
+
+def test_word_quotes_inside_tags_are_repaired(tmp_path: Path) -> None:
+    template = _edited(tmp_path, "cudzyslow.docx",
+                       "{% if jst.rodzaj == „gmina” %}Tak{% endif %} "
+                       "{{ jst.nazwa|replace(‚Gmina’, ‚G.’) }}")
+    report = check_template(template, template_for("gmina"))
+    assert report.ok and not report.missing, report.lines()
+
+
+def test_damaged_docx_is_a_polish_error(tmp_path: Path) -> None:
+    from kkz_xl.errors import DataError
+
+    fake = tmp_path / "szablon.docx"
+    fake.write_text("to nie jest dokument", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        check_template(fake)
+    assert "nie jest poprawnym dokumentem Word" in str(err.value)
+    assert "Package" not in str(err.value)
+
+
+def test_batch_reports_every_error_and_names_every_jst(tmp_path: Path) -> None:
+    bad = tmp_path / "zla.yaml"
+    bad.write_text(yaml.safe_dump({
+        "jst": {"nazwa": "Gmina Zła", "teryt": "14990"},
+        "kwestie": [{"kod": "bezrobocie", "osoby": -5}, {"kod": "nieznana", "osoby": 1},
+                    {"kod": "inna_zla", "osoby": 1}]}, allow_unicode=True), encoding="utf-8")
+    broken = tmp_path / "pusta.yaml"
+    broken.write_text("jst: [\n", encoding="utf-8")
+    outcomes = build_many([bad, broken], tmp_path / "out", draws=0)
+    first, second = outcomes
+    assert first.jst == "Gmina Zła" and second.jst
+    for part in ("jst.teryt", "kwestie[1].osoby", "nieznana", "inna_zla"):
+        assert part in first.error, (part, first.error)
+    assert not first.error.startswith(bad.name) and not first.error.startswith(str(bad))
+    assert "while parsing" not in second.error and "wiersz" in second.error
