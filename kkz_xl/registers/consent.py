@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from kkz_xl.registers.headers import contact_synonym
 from kkz_xl.registers.register import Register, Row
 from kkz_xl.registers.schema import (
     CONSENT_CENTRE,
@@ -106,8 +107,6 @@ def mask_contacts(text: str) -> str:
 def contact_headers(schema: RegisterSchema, headers: Iterable[str]) -> list[str]:
     """Headers of contact columns: the schema's, and any column whose name says contact
     (``Email``, ``Tel.``, ``Telefon kom.``) in a table the reader did not map."""
-    from kkz_xl.registers.headers import contact_synonym
-
     own = {schema.header(k) for k in schema.contacts}
     return [h for h in headers if h in own or contact_synonym(h)]
 

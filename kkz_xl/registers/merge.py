@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kkz_xl.errors import InputError
+from kkz_xl.registers.compare import _typed, display, value_digest
 from kkz_xl.registers.consent import (
     consent_of,
     contact_headers,
@@ -57,34 +58,6 @@ class MergeResult:
 
 # What a person may type in „Decyzja” to pick the value of that conflict row.
 PICK = frozenset({"tak", "x", "v", "✓", "✔", "ta", "ten", "ta wartość", "wybieram", "ok"})
-
-
-def display(value: Any) -> str:
-    """A value as text for comparing sources and showing conflicts (``1200`` = ``1200.0``)."""
-    if isinstance(value, list | tuple):
-        return "; ".join(display(v) for v in value)
-    if isinstance(value, bool):
-        return "PRAWDA" if value else "FAŁSZ"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return squash(str(value))
-
-
-def _typed(col: Column | None, value: Any) -> Any:
-    """The parsed value where the cell is valid; the raw value (kept, flagged by the check)
-    otherwise. Formulas from a sent file become text."""
-    if isinstance(value, Formula):
-        value = str(value)
-    if col is None or is_empty(value):
-        return value
-    try:
-        return col.parse(value)
-    except ValueError:
-        return value
 
 
 def _row_key(schema: RegisterSchema, row: Row, origin: str) -> tuple[str, str]:
@@ -154,8 +127,6 @@ def _edits(schema: RegisterSchema, reg: Register, row: Row) -> dict[str, str]:
     sheet): typed by a person. Only columns whose values must agree count."""
     if not reg.written:
         return {}
-    from kkz_xl.registers.workbook import value_digest
-
     written = reg.written.get(display(row.get(schema.header("id"))))
     if written is None:
         return {}

@@ -34,6 +34,7 @@ from openpyxl.utils.cell import range_boundaries
 from kkz_xl.errors import DataError, InputError
 from kkz_xl.office.zip_limits import check_archive as office_check
 from kkz_xl.polish import plural
+from kkz_xl.registers.compare import display
 from kkz_xl.registers.headers import HeaderMatch, map_headers
 from kkz_xl.registers.register import Conflict, Note, Register
 from kkz_xl.registers.schema import (
@@ -271,7 +272,7 @@ def _fill_merged(grid: Grid, refs: list[str]) -> None:
 
 def _xls_grids(path: Path) -> list[Grid]:
     """An Excel 97–2003 workbook (xlrd)."""
-    import xlrd
+    import xlrd  # only old .xls files need it: not loaded for the rest
 
     try:
         book = xlrd.open_workbook(str(path))
@@ -691,8 +692,6 @@ def _conflicts_from(cells: list[list[Any]]) -> list[Conflict]:
 
 
 def _text(value: Any) -> str:
-    from kkz_xl.registers.merge import display
-
     return display(value)
 
 

@@ -18,7 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from kkz_xl.registers.merge import TRAIL_SEP, MergeResult, _items, _typed, display
+from kkz_xl.registers.compare import _typed, display
+from kkz_xl.registers.merge import TRAIL_SEP, MergeResult, _items
 from kkz_xl.registers.register import Note, Register, Row
 from kkz_xl.registers.schema import Merge, RegisterSchema
 from kkz_xl.registers.text import fold

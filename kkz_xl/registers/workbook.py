@@ -3,6 +3,7 @@ validation messages, a lists sheet, the instructions sheet and (after a merge) t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,6 +16,8 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kkz_xl.registers.cells import put
+from kkz_xl.registers.compare import value_digest
+from kkz_xl.registers.reconcile import COUNTS, LABELS
 from kkz_xl.registers.register import Conflict, Register
 from kkz_xl.registers.schema import (
     CONFLICT_HEADERS,
@@ -315,8 +318,6 @@ def add_table_column(table: Table, header: str) -> None:
 def write_reconciliation_sheet(wb: Workbook, recon: Any) -> None:
     """The „Uzgodnienie” sheet: each file's balance (rows and cells in, placed, joined, in
     conflicts, refused, lost) and below it every note of the reading (mappings, encodings…)."""
-    from kkz_xl.registers.reconcile import COUNTS, LABELS
-
     if RECONCILIATION_SHEET in wb.sheetnames:
         del wb[RECONCILIATION_SHEET]
     ws = wb.create_sheet(RECONCILIATION_SHEET)
@@ -373,21 +374,10 @@ def write_reconciliation_sheet(wb: Workbook, recon: Any) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def value_digest(column: Column | None, value: object) -> str:
-    """A short fingerprint of a cell as the Dyfuzor reads it (``1200`` = ``1200.0``)."""
-    import hashlib
-
-    from kkz_xl.registers.merge import _typed, display
-
-    return hashlib.sha1(display(_typed(column, value)).encode("utf-8")).hexdigest()[:10]
-
-
 def write_state_sheet(wb: Workbook, register: Register) -> None:
     """A hidden sheet with a fingerprint of every cell the Dyfuzor wrote, by regional ID: at
     the next round a cell that differs was typed by a person (kept as their decision, or
     credited to the gmina that sent the file back)."""
-    import json
-
     if STATE_SHEET in wb.sheetnames:
         del wb[STATE_SHEET]
     ws = wb.create_sheet(STATE_SHEET)
