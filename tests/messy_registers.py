@@ -123,14 +123,17 @@ class Generator:
         self.contacts[text] = key
         return text
 
-    def row(self) -> dict[str, Any]:
-        """One row keyed by schema field keys (values as staff type them)."""
+    def row(self, jst: str | None = None) -> dict[str, Any]:
+        """One row keyed by schema field keys (values as staff type them); ``jst`` given when
+        the row shares a merged JST cell with the row above."""
         rng, schema = self.rng, self.schema
         is_cat = schema is CATALOGUE
         name = rng.choice(PROGRAMMES if is_cat else PEOPLE)
-        jst = rng.choice(JSTS)
-        if rng.random() < 0.04:
-            jst = HYPERLINK
+        if jst is None:
+            jst = rng.choice(JSTS)
+            if rng.random() < 0.04:
+                jst = HYPERLINK
+        self.last_jst = jst
         key = (fold(name), fold(jst))
         row: dict[str, Any] = {schema.name_key: _variant(rng, name), "jst": _variant(rng, jst),
                                "kwestie": rng.choice(["bezrobocie", "ubostwo; bezdomnosc",
@@ -220,7 +223,11 @@ class Generator:
                 ins.append([f"Krok {i + 1}", "Nazwa programu; JST; Kwestie – wpisz dane"])
         vt = False
         for sheet_no, sh in enumerate(sheets):
-            rows = [self.row() for _ in range(max(1, n // len(sheets)))]
+            rows = [self.row()]
+            merged_jst = rng.random() < 0.3  # rows 1 and 2 share one merged JST cell
+            if merged_jst:
+                rows.append(self.row(jst=self.last_jst))
+            rows += [self.row() for _ in range(max(1, n // len(sheets)) - len(rows))]
             keys = self._keys(rows)
             top = 0
             if rng.random() < 0.5:
@@ -228,7 +235,9 @@ class Generator:
                 sh.append([])
                 top = 2
             extra = rng.random() < 0.4  # a column with data but no header
-            sh.append(self.headers(keys) + ([None, None] if extra else []))
+            own = rng.random() < 0.3  # an own column headed by a formula, cells with formulas
+            sh.append(self.headers(keys) + ([None, None] if extra else [])
+                      + ([HYPERLINK] if own else []))
             header_row = top + 1
             r = header_row
             written = 0
@@ -239,6 +248,9 @@ class Generator:
                 values = [row.get(k) for k in keys]
                 if extra and rng.random() < 0.5:
                     values += [None, f"notatka {i}"]
+                if own:
+                    values += [None] * (len(keys) + 2 * extra - len(values))
+                    values.append('=CONCATENATE("a","b")' if i % 2 else "40")
                 if "opis" in keys and rng.random() < 0.1 and not vt:
                     at = keys.index("opis")
                     values[at] = f"pierwszy{VT_MARK}drugi"
@@ -258,7 +270,7 @@ class Generator:
                     sh.row_dimensions[r].hidden = True
             # Merged cells: the JST of two consecutive rows, typed once.
             jcol = keys.index("jst") + 1
-            if written >= 2 and rng.random() < 0.3:
+            if written >= 2 and merged_jst:
                 a = header_row + 1
                 if all(sh.cell(a + d, 1).value is not None for d in (0, 1)) and \
                         sh.cell(a + 1, jcol).value is not None:
