@@ -347,3 +347,18 @@ def test_rounds_keep_decisions_typed_values_and_credit_senders(tmp_path: Path) -
     assert "radom_poprawki.xlsx" in rows["Asystent"][H("pochodzenie")]
     assert "radom_poprawki" in rows["Asystent"][H("przeslal")]
     assert "radom_poprawki" not in (rows["Klub"][H("przeslal")] or "")
+
+
+def test_an_old_regional_file_sent_back_unchanged_does_not_undo_a_correction(
+        tmp_path: Path) -> None:
+    g1, out = tmp_path / "g1.xlsx", tmp_path / "region.xlsx"
+    _catalogue_file(g1, [{H("nazwa"): "Klub", H("jst"): "Radom", H("koszt_uczestnika"): 1000}])
+    assert runner.invoke(app, ["katalog", "scal", str(g1), "--wynik", str(out)]).exit_code == 0
+    old = tmp_path / "radom_stary.xlsx"
+    shutil.copy(out, old)  # round 1, kept by a gmina
+    _catalogue_file(g1, [{H("nazwa"): "Klub", H("jst"): "Radom", H("koszt_uczestnika"): 1200}])
+    for files in ([g1], [old], [old, g1]):
+        res = runner.invoke(app, ["katalog", "scal", *map(str, files), "--wynik", str(out)])
+        assert res.exit_code == 0, res.output
+        (row,) = read_register(out, CATALOGUE).rows
+        assert row[H("koszt_uczestnika")] == 1200 and not row[H("konflikty")], files
