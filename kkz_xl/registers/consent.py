@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from kkz_xl.registers.headers import contact_synonym
-from kkz_xl.registers.register import Register, Row
+from kkz_xl.registers.register import Row
 from kkz_xl.registers.schema import (
     CONSENT_CENTRE,
     CONSENT_SHARE,
@@ -122,14 +122,6 @@ def _is_text(schema: RegisterSchema, header: str) -> bool:
     return col is None or col.kind in TEXT_KINDS
 
 
-def has_contacts(schema: RegisterSchema, row: Row) -> bool:
-    """Contact columns filled, or a contact pattern in any text cell."""
-    if any(not is_empty(row.get(h)) for h in contact_headers(schema, row)):
-        return True
-    return any(isinstance(row.get(h), str) and find_contacts(row[h])
-               for h in text_headers(schema, row))
-
-
 def remove_contacts(schema: RegisterSchema, row: Row) -> list[str]:
     """Blank contact columns and mask contacts in text cells of ``row`` (in place); return
     the headers of the cells changed."""
@@ -178,12 +170,3 @@ def contact_problem(schema: RegisterSchema, model: BaseModel,
                                "zamaskowany przy imporcie i scalaniu"))
     return out
 
-
-def strip_unconsented(register: Register, today: dt.date | None = None) -> int:
-    """Remove contacts of rows without a valid consent; return how many rows lost them."""
-    schema = register.schema
-    count = 0
-    for row in register.rows:
-        if not may_keep_contacts(schema, row, today) and remove_contacts(schema, row):
-            count += 1
-    return count

@@ -418,19 +418,6 @@ def _json_cell(value: Any) -> Any:
     return value
 
 
-def read_csv_rows(path: Path) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows of a CSV file (encoding, ``sep=`` and delimiter detected)."""
-    grid = _csv_grid(Path(path))
-    rows = [r for r in grid.cells if not all(is_empty(c) for c in r)]
-    return [str(c) if c is not None else "" for c in rows[0]], rows[1:]
-
-
-def read_json_rows(path: Path) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows of a JSON export (``{"kolumny", "wiersze"}``) or a list of objects."""
-    grid = _json_grid(Path(path))
-    return grid.cells[0], grid.cells[1:]
-
-
 def grids_of(path: Path, *, values: bool = False) -> list[Grid]:
     """Every sheet of ``path`` as a grid; a protected, damaged or unknown file is refused."""
     path = Path(path)

@@ -172,7 +172,6 @@ def import_balance(file: str, registers: list[Register], sent: list[Row], placed
                 balance.cells_placed += 1
             else:
                 balance.lost.append(f"wiersz {i + 1}, kolumna „{h}”")
-    balance.rows_refused += 0
     return balance
 
 
@@ -288,7 +287,3 @@ def merge_balance(files: list[tuple[str, list[Register]]], registers: list[Regis
         out.append(balance)
     return out
 
-
-def add_long_text_notes(balance: FileBalance, notes: list[Note]) -> None:
-    """Notes of texts too long for a cell, kept whole in side files."""
-    balance.notes.extend(notes)
