@@ -172,6 +172,25 @@ def test_rows_typed_under_an_excel_table_are_read(tmp_path: Path) -> None:
     assert any(n.kind == "pod tabelą" for n in reg.notes)
 
 
+def test_a_wrong_sheet_dimension_does_not_hide_rows(tmp_path: Path) -> None:
+    import io
+    import re
+    import zipfile
+
+    path, bad = tmp_path / "g.xlsx", tmp_path / "zly_wymiar.xlsx"
+    _plain(path, [["Nazwa programu", "JST", None, "Uwagi"], ["Klub", "Radom", None, "a"],
+                  ["Asystent", "Radom"]])
+    with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as zin, \
+            zipfile.ZipFile(bad, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):  # as some programs write it
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', data)
+            zout.writestr(info, data)
+    reg = read_register(bad, CATALOGUE)
+    assert [(r[H("nazwa")], r["Uwagi"]) for r in reg.rows] == [("Klub", "a"), ("Asystent", None)]
+
+
 def test_json_with_snake_case_keys(tmp_path: Path) -> None:
     path = tmp_path / "g.json"
     path.write_text(json.dumps([{"nazwa_programu": "Klub", "jst": "Radom",

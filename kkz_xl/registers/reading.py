@@ -217,6 +217,9 @@ def _xlsx_grids(path: Path, values: bool) -> list[Grid]:
     cached: Any = None
     try:
         for ws in wb.worksheets:
+            # Some programs write a wrong <dimension> (e.g. "A1"); streaming mode would stop
+            # there. Without it every row in the file is read.
+            ws.reset_dimensions()
             cells = [[_cell_value(c) for c in row] for row in ws.iter_rows()]
             grid = Grid(ws.title, cells, tables.get(ws.title))
             if values and any(isinstance(v, Formula) for r in cells for v in r):
@@ -234,6 +237,7 @@ def _xlsx_grids(path: Path, values: bool) -> list[Grid]:
 
 def _use_cached(grid: Grid, ws: Any) -> None:
     """A sent file's formulas count by the values the sender saw (their cached results)."""
+    ws.reset_dimensions()
     computed = [list(r) for r in ws.iter_rows(values_only=True)]
     for r, row in enumerate(grid.cells):
         for c, value in enumerate(row):
