@@ -10,8 +10,8 @@ above the header; blank and hidden rows inside the data; a second register sheet
 Instrukcja sheet; merged cells; formulas; a column without a header; header variants and
 typos (``Koszt na uczestnika (zł)``, ``koszt_uczestnika``, ``Email``, ``Tel.``); numbers as
 text (``4 800,50 zł``), dates as Excel serials, Word's curly quotes, non-breaking spaces, a
-vertical tab; a 40 000-character description; CSV in UTF-8 (±BOM), Windows-1250, ISO-8859-2
-or CP852 with a ``sep=`` line or a long first row; JSON with snake_case keys; a JST and a
+vertical tab; a sheet whose dimension says A1; a 40 000-character description; CSV in
+UTF-8 (±BOM), Windows-1250, ISO-8859-2 or CP852 with a ``sep=`` line or a long first row; JSON with snake_case keys; a JST and a
 header ``=HYPERLINK(…)``; contacts in „Uwagi”; consents valid, withdrawn later, dated in the
 future or contradicting each other on one day; damaged, password-protected and fake .xls
 files.
@@ -24,6 +24,7 @@ import datetime as dt
 import io
 import json
 import random
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -296,8 +297,9 @@ class Generator:
                         sh.add_table(table)
         wb.save(sent.path)
         self._recount_merged(sent)
-        if vt:
-            self._escape_vt(sent.path)
+        wrong_dimension = rng.random() < 0.2  # as some programs write it: <dimension ref="A1"/>
+        if vt or wrong_dimension:
+            self._patch(sent.path, vt, wrong_dimension)
         return sent
 
     def _recount_merged(self, sent: Sent) -> None:
@@ -309,13 +311,18 @@ class Generator:
                     rng_.max_col - rng_.min_col + 1) - 1
 
     @staticmethod
-    def _escape_vt(path: Path) -> None:
+    def _patch(path: Path, vt: bool, wrong_dimension: bool) -> None:
+        """Excel's escape of a vertical tab; a sheet dimension that says "A1"."""
         data = io.BytesIO(path.read_bytes())
         with zipfile.ZipFile(data) as zin, zipfile.ZipFile(path, "w",
                                                            zipfile.ZIP_DEFLATED) as zout:
             for info in zin.infolist():
-                zout.writestr(info, zin.read(info.filename).replace(
-                    VT_MARK.encode(), b"_x000B_"))
+                part = zin.read(info.filename)
+                if vt:
+                    part = part.replace(VT_MARK.encode(), b"_x000B_")
+                if wrong_dimension and info.filename.startswith("xl/worksheets/sheet"):
+                    part = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', part)
+                zout.writestr(info, part)
 
     def csv(self, name: str, n: int) -> Sent:
         rng = self.rng
