@@ -11,10 +11,10 @@ Instrukcja sheet; merged cells; formulas; a column without a header; header vari
 typos (``Koszt na uczestnika (zł)``, ``koszt_uczestnika``, ``Email``, ``Tel.``); numbers as
 text (``4 800,50 zł``), dates as Excel serials, Word's curly quotes, non-breaking spaces, a
 vertical tab; a sheet whose dimension says A1; a 40 000-character description; CSV in
-UTF-8 (±BOM), Windows-1250, ISO-8859-2 or CP852 with a ``sep=`` line or a long first row; JSON with snake_case keys; a JST and a
-header ``=HYPERLINK(…)``; contacts in „Uwagi”; consents valid, withdrawn later, dated in the
-future or contradicting each other on one day; damaged, password-protected and fake .xls
-files.
+UTF-8 (±BOM), Windows-1250, ISO-8859-2 or CP852 with a ``sep=`` line or a long first row;
+JSON with snake_case keys; a JST and a header ``=HYPERLINK(…)``; contacts in „Uwagi”;
+consents valid, withdrawn later, dated in the future or contradicting each other on one
+day; damaged, password-protected and fake .xls files.
 """
 
 from __future__ import annotations
