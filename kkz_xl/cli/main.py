@@ -29,6 +29,8 @@ COMMANDS = (
                 "pusty albo wypełniony danymi JST."),
     LazyCommand("raport", "workbook_cmd", "Kopia kalkulatora z samymi wartościami (dla osób "
                 "bez dodatku) i PDF podsumowania."),
+    LazyCommand("porownaj", "workbook_cmd", "Porównaj warianty programów jednej JST (bez "
+                "sumowania wariantów)."),
     LazyCommand("serwer", "addin_cmd", "Serwer funkcji KKZ dla Excela 365 / Excela "
                 "w przeglądarce (dodatek Office.js)."),
     LazyCommand("dodatek", "addin_cmd", "Wpisz do skoroszytu ustawienia xlwings (arkusz "
@@ -39,6 +41,8 @@ COMMANDS = (
                 "skuteczność."),
     LazyCommand("liderzy", "registers_cmd", "Sieć Liderów Innowacji Społecznych (dane "
                 "osobowe: tylko za zgodą)."),
+    LazyCommand("dyfuzor", "dyfuzor_cmd", "Dyfuzor w sieci: tokeny JST i odtwarzanie "
+                "rejestru regionalnego z bazy."),
     LazyCommand("szablon", "documents_cmd", "Szablony dokumentów Word: sprawdzanie po edycji."),
     LazyCommand("szkolenia", "training_cmd", "System Szkoleń KKZ: moduły, sesje, uczestnicy, "
                 "ukończenia."),
