@@ -54,8 +54,9 @@ def to_json(result: ScenarioResult) -> dict:
 def _csv(df: pd.DataFrame) -> str:
     """CSV for Polish Excel; text such as a JST named ``=HYPERLINK(…)`` stays text."""
     safe = df.rename(columns=csv_safe)
-    for name in safe.select_dtypes(include="object").columns:
-        safe[name] = safe[name].map(csv_safe)
+    for name in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[name]):  # numbers keep the decimal comma
+            safe[name] = safe[name].map(csv_safe)
     return safe.to_csv(sep=";", decimal=",", index=False)
 
 
