@@ -70,19 +70,10 @@ UNCOMMENTED_LOCAL_IMPORTS: dict[str, str] = {
     "kkz_xl/cli/cis_cmd.py": "issue 17",
     "kkz_xl/cli/params_cmd.py": "issue 10 (evidence-gains)",
     "kkz_xl/declension.py": "morfeusz2 is optional (its dictionary is large); issue 13",
-    "kkz_xl/registers/consent.py": "issue 11",
-    "kkz_xl/registers/merge.py": "breaks the merge/workbook/reconcile cycle at import; issue 11",
-    "kkz_xl/registers/reading.py": "xlrd only for old .xls files; issue 11",
-    "kkz_xl/registers/workbook.py": "breaks the merge/workbook/reconcile cycle; issue 11",
 }
 
 #: Module cycles still there (kept apart by imports inside functions), with the reason.
-KNOWN_MODULE_CYCLES: dict[frozenset[str], str] = {
-    frozenset({"kkz_xl.registers.merge", "kkz_xl.registers.reconcile",
-               "kkz_xl.registers.workbook"}):
-        "shared helpers (value_digest, _typed, display, COUNTS) belong in one lower module of "
-        "registers/; issue 11 (registers) is reworking these files",
-}
+KNOWN_MODULE_CYCLES: dict[frozenset[str], str] = {}
 
 
 @dataclass(frozen=True)
