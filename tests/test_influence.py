@@ -48,7 +48,7 @@ def test_ranges_widen_with_a_weaker_grade(ranking: list) -> None:
 
 @pytest.mark.parametrize(("code", "field", "key"), [
     ("bezrobocie", "odplyw", "odplyw"),
-    ("choroba", "nawroty", "nawroty"),
+    ("ubostwo", "nawroty", "nawroty"),
     ("bezrobocie", "koszt_uczestnika", "cis.koszt_uczestnika"),
 ])
 def test_a_row_equals_running_the_scenario_at_its_low_and_high(ranking: list, code: str,
@@ -65,10 +65,9 @@ def test_a_row_equals_running_the_scenario_at_its_low_and_high(ranking: list, co
 
 
 def test_a_cost_line_row_equals_scaling_the_line(ranking: list) -> None:
-    row = next(r for r in ranking if r.issue == "sieroctwo"
-               and r.parameter == "piecza_udzial_powiatu")
-    base = load_base()
-    issue = base.issue("sieroctwo")
+    row = next(r for r in ranking if r.issue == "uzaleznienia"
+               and r.parameter == "leczenie_nfz")
+    issue = load_base().issue("uzaleznienia")
     data = Scenario.load(SAMPLE).dump()
     lines = [{"nazwa": c.nazwa, "platnik": c.platnik.value, "kwota": c.wartosc,
               "rozdzial": c.rozdzial, "profil": c.profil} for c in issue.koszty]
@@ -76,10 +75,24 @@ def test_a_cost_line_row_equals_scaling_the_line(ranking: list) -> None:
     for value in (row.low, row.high):
         changed = [dict(line, kwota=value) if c.id == row.parameter else line
                    for c, line in zip(issue.koszty, lines, strict=True)]
-        issues = [dict(i, koszty=changed) if i["kod"] == "sieroctwo" else i
+        issues = [dict(i, koszty=changed) if i["kod"] == "uzaleznienia" else i
                   for i in data["kwestie"]]
         got.append(_total(Scenario.model_validate(data | {"kwestie": issues})))
     assert got == pytest.approx([row.npv_low, row.npv_high], rel=1e-9)
+
+
+def test_the_rate_row_equals_running_every_issue_at_that_rate(ranking: list) -> None:
+    """Both engines: issues on a multi-state model (choroba, sieroctwo…) and two-state ones."""
+    row = next(r for r in ranking if r.parameter == "stopa_dyskontowa")
+    data = Scenario.load(SAMPLE).dump()
+    got = [_total(Scenario.model_validate(data | {"stopa": x})) for x in (row.low, row.high)]
+    assert got == pytest.approx([row.npv_low, row.npv_high], rel=1e-9)
+
+
+def test_multi_state_issues_rank_their_model_values(ranking: list) -> None:
+    rows = [r for r in ranking if r.issue == "choroba"]
+    assert any(r.parameter.startswith("model.") and "→" in r.name for r in rows)
+    assert not any(r.parameter in ("odplyw", "nawroty") for r in rows)
 
 
 def test_the_jst_s_own_figures_are_not_ranked() -> None:

@@ -319,12 +319,15 @@ def run_scenario(
     multi = [uses_state_model(i) for i in scenario.issues]
     where = {n: f"kwestie[{n + 1}]" for n in range(len(scenario.issues))}
     two = [n for n, m in enumerate(multi) if not m]
-    states = {n: resolve_states(scenario.issues[n], base, price_year, where[n])
+    conservative = scenario.conservative_gains
+    states = {n: resolve_states(scenario.issues[n], base, price_year, where[n],
+                                conservative=conservative)
               for n, m in enumerate(multi) if m}
     by_position: dict[int, IssueResult] = {}
     columns: dict[int, Array] = {}
     if two:
-        resolved = [resolve_issue(scenario.issues[n], base, price_year, where[n]) for n in two]
+        resolved = [resolve_issue(scenario.issues[n], base, price_year, where[n],
+                                  conservative=conservative) for n in two]
         items = [r.inputs for r in resolved]
         params, infos = stack(items, years, rate)
         flows, ind = run(params)

@@ -140,8 +140,9 @@ def _programme(model: StateModelParams, own: str | None, field: str,
 
 
 def resolve_states(issue: object, base: ParameterBase, price_year: int,
-                   where: str = "kwestia") -> StateInputs:
-    """The multi-state inputs of a scenario's issue (``IssueScenario``) on its shipped model."""
+                   where: str = "kwestia", *, conservative: bool | None = None) -> StateInputs:
+    """The multi-state inputs of a scenario's issue (``IssueScenario``) on its shipped model;
+    ``conservative``: the variant of the base's derived fiscal gains (None: the base's)."""
     i = issue
     model = shipped_models()[i.code]  # type: ignore[attr-defined]
 
@@ -207,7 +208,7 @@ def resolve_states(issue: object, base: ParameterBase, price_year: int,
     if gains is None:
         from_base.append("korzysci")
         gains = [CostLine(nazwa=g.nazwa, platnik=g.platnik, kwota=money(g.wartosc, g.rok_cen),
-                          rozdzial=g.rozdzial) for g in base.issue(i.code).korzysci]
+                          rozdzial=g.rozdzial) for g in base.gains(i.code, conservative)]
     gain_states = [index[s] for s in model.gain_states()]
     for g in gains:
         if g.profile:
