@@ -94,3 +94,18 @@ def test_libreoffice_leaves_missing_values_out_like_python(tmp_path: Path) -> No
     assert uo[14] == pytest.approx(353_000)  # dotacja: 0,9 × 470 000 − 70 000
     assert uo[16] == pytest.approx(47_000)  # wkład własny realizatora
     assert uo[14] + uo[8] <= 0.9 * uo[7] + 1e-6
+
+
+def test_print_area_stops_at_the_data(outputs: list[Path]) -> None:
+    wb = openpyxl.load_workbook(outputs[0])
+    assert wb["Usługi"].print_area == "'Usługi'!$A$1:$R$6"  # 3 services, not the spare rows
+    assert wb["Karta wyników"].print_area.endswith("$J$6")
+
+
+def test_value_range_rule_in_pomiary(outputs: list[Path]) -> None:
+    wb = openpyxl.load_workbook(outputs[0])
+    rules = [dv for dv in wb["Pomiary"].data_validations.dataValidation if dv.type == "custom"]
+    assert len(rules) == 1 and "C4" in str(rules[0].sqref)
+    assert "VLOOKUP($B4" in rules[0].formula1 and "poza" in rules[0].errorTitle.lower()
+    ind = {r[0]: r for r in wb["Wskaźniki"].iter_rows(min_row=4, values_only=True) if r[0]}
+    assert ind["K1"][8:10] == (0, 100) and ind["F1"][9] == 500 and ind["K2"][9] is None

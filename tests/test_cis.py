@@ -165,3 +165,10 @@ def test_cis_programme_from_calculation_counts_public_payers_only() -> None:
 def test_cis_programme_rejects_bad_success_rate() -> None:
     with pytest.raises(InputError, match="skutecznosc"):
         cis_programme(skutecznosc=1.5)
+
+
+def test_operating_months_default_a_year_or_longer_participation() -> None:
+    assert CisInput(uczestnicy=1, miesiace=11, koszty_biezace_mies=1).miesiace_dzialania == 12
+    assert CisInput(uczestnicy=1, miesiace=18, koszty_biezace_mies=1).miesiace_dzialania == 18
+    assert CisInput(uczestnicy=1, miesiace=4, miesiace_dzialania=6,
+                    koszty_biezace_mies=1).miesiace_dzialania == 6

@@ -108,13 +108,19 @@ def test_success_rate_is_sourced_dated_and_graded(filled: Path) -> None:
     assert rate.zrodlo.startswith("monitoring CIS Przykładowo, 2026-12-03: 2 z 3 absolwentów")
     assert "mała próba" in rate.zrodlo
     prog = cis_programme(wynik_monitoringu=rate)
-    assert prog["skutecznosc"] == pytest.approx(2 / 3)
+    # Net of the issue's spontaneous exit q (base: bezrobocie), as the base treats NIK's 38,2 %.
+    from kkz_xl.params.base import default_base
+
+    q = default_base().issue("bezrobocie").odplyw.wartosc
+    assert prog["skutecznosc_brutto"] == pytest.approx(2 / 3)
+    assert prog["skutecznosc"] == pytest.approx((2 / 3 - q) / (1 - q))
+    assert "netto s = (g − q)/(1 − q)" in prog["zrodlo_skutecznosci"]
     assert prog["data_skutecznosci"] == "2026-12-03"
     fragment = scenario_fragment(prog)
     assert "# Skuteczność – źródło: monitoring CIS Przykładowo, 2026-12-03" in fragment
     issue = yaml.safe_load(fragment)["kwestie"][0]
     parsed = IssueScenario.model_validate({**issue, "osoby": 40})  # a valid scenario entry
-    assert parsed.success == pytest.approx(0.6667, abs=1e-4)
+    assert parsed.success == pytest.approx((2 / 3 - q) / (1 - q), abs=1e-4)
     with pytest.raises(InputError, match="miesiącu 7"):
         success_rate(rows, "X", TODAY, month=7)
 

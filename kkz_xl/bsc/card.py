@@ -64,7 +64,7 @@ def build_card_template(path: Path) -> Path:
                "w", "wskazniki",
                ("{{ w.perspektywa }}", "{{ w.nazwa }}", "{{ w.kierunek }}", "{{ w.cel }}",
                 "{{ w.wartosc }}", "{{ w.wynik }}", "{{ w.swiatlo }}"),
-               widths=(2.6, 5.0, 2.5, 1.8, 1.8, 1.6, 1.7))
+               widths=(2.7, 4.3, 2.3, 2.0, 2.0, 1.9, 1.8))
     doc.add_paragraph()
     doc.add_paragraph("Sporządzono: {{ data }}")
     return save_template(doc, path)

@@ -82,6 +82,7 @@ def _costs(ws: Worksheet, net: Network) -> None:
         ws.cell(row=r, column=2, value=cost)
     st.number_validation(ws, f"B{FIRST}:B{last}", "Koszt na etat", 0, 100_000_000)
     st.a4(ws)
+    _print_data(ws, "B", len(net.koszty_na_etat))
     st.protect(ws)
 
 
@@ -109,6 +110,7 @@ def _indicators(ws: Worksheet, net: Network) -> None:
     st.number_validation(ws, f"I{FIRST}:J{last}", "Zakres wartości", -1e12, 1e12)
     ws.freeze_panes = "C4"
     st.a4(ws, landscape=True, repeat_rows="3:3")
+    _print_data(ws, "J", len(net.wskazniki))
     st.protect(ws)
 
 
@@ -147,6 +149,7 @@ def _services(ws: Worksheet, net: Network, ref: dict[str, str]) -> None:
     st.number_validation(ws, f"H{FIRST}:I{last}", "Kwota", 0, 1e11)
     ws.freeze_panes = "C4"
     st.a4(ws, landscape=True, repeat_rows="3:3")
+    _print_data(ws, "R", len(net.uslugi))
     st.protect(ws)
 
 
@@ -192,6 +195,7 @@ def _measurements(ws: Worksheet, net: Network, ref: dict[str, str]) -> None:
     ws.freeze_panes = "D4"
     ws.auto_filter.ref = f"A3:J{last}"
     st.a4(ws, landscape=True, repeat_rows="3:3")
+    _print_data(ws, "J", len(pairs))
     st.protect(ws)
 
 
@@ -210,6 +214,11 @@ def _value_range_validation(ws: Worksheet, ref: str, ind: str) -> None:
     )
     dv.add(ref)
     ws.add_data_validation(dv)
+
+
+def _print_data(ws: Worksheet, last_col: str, n_rows: int) -> None:
+    """Print the filled rows only, not the spare input rows kept for new entries."""
+    ws.print_area = f"A1:{last_col}{FIRST + max(n_rows, 1) - 1}"
 
 
 def _light_colours(ws: Worksheet, ref: str) -> None:
@@ -259,6 +268,7 @@ def _card(ws: Worksheet, net: Network, ref: dict[str, str]) -> None:
             fill=PatternFill("solid", fgColor=LIGHT_COLOURS[light])))
     ws.freeze_panes = "C4"
     st.a4(ws, landscape=True, repeat_rows="3:3")
+    _print_data(ws, "J", len(net.uslugi))
     st.protect(ws)
 
 

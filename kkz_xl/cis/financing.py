@@ -10,7 +10,8 @@ between the state budget (a share; the Olsztyn 2011 proposal: 80 %) and the gmin
 
 The świadczenie runs for the months each participant takes part (on average ``miesiace``); the
 running costs for the months the centre operates in the period (``miesiace_dzialania``), whatever
-the participants' months: staff and premises are paid while the centre is open.
+the participants' months: staff and premises are paid while the centre is open (default: a
+year, or the average participation if that is longer).
 
 Worked example: 10 participants × 11 months, benefit 1 721,90 zł → świadczenie 2 066,28 zł
 per month, 227 290,80 zł in all; contributions at 36,52 % 83 006,60 zł; running costs 20 000 zł
@@ -22,7 +23,7 @@ Legal amounts default to those in force today in the parameter base (``kkz_xl.ci
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -31,6 +32,7 @@ from kkz_xl.cis.params import cis_params
 from kkz_xl.polish import fmt_number
 
 Share = Annotated[float, Field(ge=0, le=1)]
+DEFAULT_OPERATION_MONTHS = 12
 
 
 class CisInput(BaseModel):
@@ -41,8 +43,9 @@ class CisInput(BaseModel):
     uczestnicy: int = Field(ge=1, le=10_000, description="liczba uczestników")
     miesiace: float = Field(gt=0, le=24, description="średnia liczba miesięcy uczestnictwa")
     miesiace_dzialania: float = Field(
-        default=12, gt=0, le=24, description="miesiące działania CIS w okresie (koszty bieżące)"
-    )
+        default=12, gt=0, le=24,
+        description="miesiące działania CIS w okresie (koszty bieżące); domyślnie rok albo "
+                    "średnie uczestnictwo, gdy dłuższe")
     koszty_biezace_mies: float = Field(
         ge=0, le=1e9, description="koszty bieżące CIS na miesiąc (kadra, lokal, materiały), zł"
     )
@@ -64,6 +67,17 @@ class CisInput(BaseModel):
         default_factory=lambda: cis_params().stopa_skladek.wartosc,
         description="składki od świadczenia (udział świadczenia)",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_operation(cls, data: Any) -> Any:
+        """Not given: a year of operation, or the participants' average months if longer."""
+        if isinstance(data, dict) and data.get("miesiace_dzialania") in (None, ""):
+            data = {k: v for k, v in data.items() if k != "miesiace_dzialania"}
+            months = data.get("miesiace")
+            if isinstance(months, int | float) and months > DEFAULT_OPERATION_MONTHS:
+                data["miesiace_dzialania"] = months
+        return data
 
     @model_validator(mode="after")
     def _participation_within_operation(self) -> CisInput:

@@ -37,6 +37,7 @@ from kkz_xl.cis.labels import (
 from kkz_xl.cis.monitoring import Graduate, Schedule, add_months
 from kkz_xl.errors import InputError
 from kkz_xl.model.validation import polish_validation_message
+from kkz_xl.office.zip_limits import check_archive
 from kkz_xl.polish import fmt_date, fmt_percent, plural
 from kkz_xl.registers.values import parse_date, parse_text
 
@@ -181,8 +182,6 @@ def _read_calculator(ws: Any, where: str) -> CisInput:
 
 def read_monitoring_workbook(path: Path, today: dt.date | None = None) -> FilledMonitoring:
     """Read a ``CIS_Finansowanie.xlsx`` / monitoring workbook filled in by staff."""
-    from kkz_xl.office.zip_limits import check_archive
-
     path = Path(path)
     check_archive(path)
     today = today or dt.date.today()

@@ -62,6 +62,11 @@ class CisValue(CisPeriod):
 
     jednostka: str
 
+    @property
+    def rok(self) -> int:
+        """The year the value is in force from (as the parameter base's other values carry)."""
+        return self.od.year
+
     def expired(self, day: dt.date) -> bool:
         return self.obowiazuje_do is not None and day > self.obowiazuje_do
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import yaml
+
 from kkz_xl.cis.financing import CisResult
 from kkz_xl.cis.labels import CisPayer
 from kkz_xl.errors import InputError
 from kkz_xl.model.payers import PAYER_LABELS, Payer
 from kkz_xl.params.base import default_base
 from kkz_xl.params.schema import Programme
-from kkz_xl.polish import fmt_percent
+from kkz_xl.polish import fmt_number, fmt_percent
 
 DEFAULT_ISSUE = "bezrobocie"
 PROGRAMME_ID = "cis"
@@ -65,6 +67,8 @@ def cis_programme(
     prog = base_cis_programme(kwestia)
     cost = prog.koszt_uczestnika.wartosc
     financing = {str(k): v for k, v in prog.finansowanie.items()}
+    # The base's source of the split (key ``finansowanie_zrodlo``, when the base has it).
+    financing_source = getattr(prog, "finansowanie_zrodlo", None) or "baza parametrów"
     source = prog.koszt_uczestnika.zrodlo
     notes: list[str] = []
     if kalkulacja is not None:
@@ -74,6 +78,7 @@ def cis_programme(
             financing = {str(_MODEL_PAYER[p]): kalkulacja.platnicy[p] / public
                          for p in _MODEL_PAYER if kalkulacja.platnicy[p] > 0}
         source = "Kalkulator finansowania CIS (koszt płatników publicznych na uczestnika)."
+        financing_source = source
     elif Payer.ZUS_FP not in prog.finansowanie:
         notes.append("Baza parametrów przypisuje koszt CIS bez Funduszu Pracy, choć świadczenie "
                      "integracyjne i składki od niego płaci Fundusz Pracy (przez PUP); podział "
@@ -88,9 +93,17 @@ def cis_programme(
     success_source = prog.skutecznosc.zrodlo
     success_grade = prog.skutecznosc.stopien
     success_date: str | None = str(prog.skutecznosc.rok)
+    gross: float | None = None
     if wynik_monitoringu is not None:
-        success = wynik_monitoringu.wartosc
-        success_source = wynik_monitoringu.zrodlo
+        # The model's success rate is net of the spontaneous exit q of the issue (a participant
+        # leaves assistance with q + s·(1 − q)), so the observed gross share g becomes
+        # s = (g − q)/(1 − q), as the base does with NIK's 38,2 %.
+        gross = wynik_monitoringu.wartosc
+        q = default_base().issue(kwestia).odplyw.wartosc
+        success = max(0.0, (gross - q) / (1 - q))
+        success_source = (f"{wynik_monitoringu.zrodlo}; netto s = (g − q)/(1 − q) = "
+                          f"({fmt_number(gross, 3)} − {fmt_number(q, 2)})/{fmt_number(1 - q, 2)}"
+                          f" ≈ {fmt_number(success, 3)}, q – odpływ kwestii z bazy parametrów")
         success_grade = wynik_monitoringu.stopien
         success_date = wynik_monitoringu.data.isoformat()
     if skutecznosc is not None:
@@ -106,12 +119,14 @@ def cis_programme(
         "kwestia": kwestia,
         "koszt_uczestnika": cost,
         "skutecznosc": success,
+        "skutecznosc_brutto": gross,
         "zasieg": prog.zasieg.wartosc,
         "powtarzaj": prog.powtarzaj,
         "finansowanie": financing,
         "finansowanie_platnicy": payer_shares_named(financing),
         "rozdzial": prog.rozdzial,
         "zrodlo_kosztu": source,
+        "zrodlo_finansowania": financing_source,
         "zrodlo_skutecznosci": success_source,
         "stopien_skutecznosci": success_grade,
         "data_skutecznosci": success_date,
@@ -124,8 +139,6 @@ def scenario_fragment(prog: dict[str, Any]) -> str:
     paste the issue entry into a JST scenario's ``kwestie`` (keys of the scenario format:
     ``kod``, ``program``, ``nazwa_programu``, ``koszt_uczestnika``, ``skutecznosc``,
     ``finansowanie``)."""
-    import yaml
-
     entry = {
         "kod": prog["kwestia"], "program": prog["id"], "nazwa_programu": prog["nazwa"],
         "koszt_uczestnika": round(float(prog["koszt_uczestnika"]), 2),
@@ -141,7 +154,7 @@ def scenario_fragment(prog: dict[str, Any]) -> str:
         f"# Skuteczność – źródło: {prog['zrodlo_skutecznosci']}",
         f"# Skuteczność – data: {prog['data_skutecznosci']}, stopień wiarygodności: "
         f"{prog['stopien_skutecznosci']} (1 – statystyka oficjalna … 5 – założenie)",
-        f"# Finansowanie: {shares}",
+        f"# Finansowanie: {shares} – źródło: {' '.join(prog['zrodlo_finansowania'].split())}",
         *(f"# Uwaga: {n}" for n in prog["uwagi"]),
         "kwestie:",
     ]

@@ -25,7 +25,8 @@ def build_report_template(path: Path) -> Path:
         "Usamodzielnieni: zatrudnieni (umowa o pracę lub inna umowa), prowadzący własną "
         "działalność lub pracujący w spółdzielni socjalnej. Udział liczony wśród kontaktów "
         "wpisanych; brak kontaktu liczy się jako brak usamodzielnienia, a kontakty niewpisane "
-        "po terminie są pominięte i podane osobno.")
+        "po terminie są pominięte i podane osobno. Miesiące kontaktu, których termin jeszcze "
+        "nie nadszedł dla nikogo z rocznika, pominięto.")
     loop_table(doc, ("Rocznik", "Miesiąc", "Absolwenci", "Termin minął", "Wpisane",
                      "Zatrudnieni", "Usamodzielnieni", "Udział", "Brak kontaktu",
                      "Niewpisane"), "w", "wiersze",
@@ -44,8 +45,8 @@ def build_report_template(path: Path) -> Path:
 
 
 def report_context(nazwa: str, rows: list[OutcomeRow], n_graduates: int,
-                   rate: SuccessRate | None, problems: list[str], today: dt.date
-                   ) -> dict[str, Any]:
+                   rate: SuccessRate | None, problems: list[str], today: dt.date,
+                   net: float | None = None) -> dict[str, Any]:
     return {
         "nazwa": nazwa, "data": fmt_date(today),
         "liczba_absolwentow": plural(n_graduates, "absolwent", "absolwentów", "absolwentów"),
@@ -55,11 +56,14 @@ def report_context(nazwa: str, rows: list[OutcomeRow], n_graduates: int,
              "zatrudnieni": r.zatrudnieni, "usamodzielnieni": r.usamodzielnieni,
              "udzial": "–" if r.udzial is None else fmt_percent(r.udzial),
              "brak_kontaktu": r.brak_kontaktu, "niewpisane": r.niewpisane}
-            for r in rows
+            for r in rows if r.termin_minal  # contact months not yet due are left out
         ],
         "skutecznosc": (
-            f"{fmt_percent(rate.wartosc)} – {rate.zrodlo}. Stopień wiarygodności {rate.stopien} "
-            "(1 – statystyka oficjalna … 5 – założenie)." if rate is not None
+            f"Usamodzielnieni (brutto): {fmt_percent(rate.wartosc)} – {rate.zrodlo}. Stopień "
+            f"wiarygodności {rate.stopien} (1 – statystyka oficjalna … 5 – założenie)."
+            + ("" if net is None else
+               f" Skuteczność w kalkulatorze (netto, bez odpływu samoistnego): "
+               f"{fmt_percent(net)}.") if rate is not None
             else "Brak wpisanych kontaktów w wybranym miesiącu – skuteczności nie policzono."),
         "brak_uwag": "Brak uwag." if not problems else
         plural(len(problems), "uwaga", "uwagi", "uwag") + ":",
@@ -68,7 +72,8 @@ def report_context(nazwa: str, rows: list[OutcomeRow], n_graduates: int,
 
 
 def write_report(out: Path, nazwa: str, rows: list[OutcomeRow], n_graduates: int,
-                 rate: SuccessRate | None, problems: list[str], today: dt.date) -> Path:
+                 rate: SuccessRate | None, problems: list[str], today: dt.date,
+                 net: float | None = None) -> Path:
     template = template_path(TEMPLATE_NAME, build_report_template)
-    return render_docx(template, report_context(nazwa, rows, n_graduates, rate, problems, today),
-                       out)
+    context = report_context(nazwa, rows, n_graduates, rate, problems, today, net)
+    return render_docx(template, context, out)

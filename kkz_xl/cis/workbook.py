@@ -160,6 +160,7 @@ def _graduates(ws: Worksheet, graduates: list[Graduate], spare_rows: int) -> Non
     st.date_validation(ws, f"C4:C{last}", "Data ukończenia")
     ws.freeze_panes = "A4"
     st.a4(ws, repeat_rows="3:3")
+    ws.print_area = f"A1:C{3 + max(len(graduates), 1)}"  # the graduates, not the spare rows
     st.protect(ws)
 
 

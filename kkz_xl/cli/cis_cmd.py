@@ -87,9 +87,9 @@ def koszt(
     miesiace: Annotated[float, typer.Option(help="Miesiące uczestnictwa (średnio).")],
     koszty_biezace: Annotated[float, typer.Option(
         help="Koszty bieżące CIS na miesiąc (kadra, lokal, materiały), zł.")],
-    miesiace_dzialania: Annotated[float, typer.Option(
-        help="Miesiące działania CIS w okresie (za tyle miesięcy liczą się koszty bieżące).")
-    ] = 12,
+    miesiace_dzialania: Annotated[float | None, typer.Option(
+        help="Miesiące działania CIS w okresie (za tyle miesięcy liczą się koszty bieżące); "
+             "domyślnie 12 albo --miesiace, gdy dłuższe.")] = None,
     przychody_wlasne: Annotated[float, typer.Option(help="Przychody własne w okresie, zł.")] = 0,
     udzial_ue: Annotated[float, typer.Option(help="Udział funduszy UE (0–1).")] = 0,
     udzial_panstwa: Annotated[float | None, typer.Option(
@@ -152,6 +152,13 @@ def program(
                   f"{prog['data_skutecznosci']})")
     shares = ", ".join(f"{k} {fmt_percent(v)}" for k, v in prog["finansowanie_platnicy"].items())
     console.print(f"finansowanie: {shares}")
+    if calc is not None or rate is not None:
+        base = cis_programme(kwestia)
+        base_shares = ", ".join(f"{k} {fmt_percent(v)}"
+                                for k, v in base["finansowanie_platnicy"].items())
+        console.print(f"[dim]dla porównania baza parametrów: {fmt_money(base['koszt_uczestnika'])}"
+                      f" na uczestnika, skuteczność {fmt_percent(base['skutecznosc'])}, "
+                      f"finansowanie: {base_shares}[/]")
     for note in prog["uwagi"]:
         err_console.print(f"[yellow]Uwaga:[/] {note}")
     if fragment is not None:
@@ -264,18 +271,22 @@ def wyniki(
     except InputError as err:
         rate = None
         err_console.print(f"[yellow]Uwaga:[/] {err}")
+    prog = None
     if rate is not None:
-        console.print(f"Skuteczność dla kalkulatora: [bold]{fmt_percent(rate.wartosc)}[/] – "
-                      f"{rate.zrodlo} (stopień {rate.stopien}).")
-    if raport is not None:
-        write_report(raport, name, rows, len(filled.absolwenci), rate, filled.problemy, today)
-        console.print(f"Zapisano raport: {raport}")
-    if fragment is not None:
-        if rate is None:
-            raise InputError("--fragment", "brak skuteczności z monitoringu – fragmentu "
-                                           "scenariusza nie zapisano")
         calc = cis_cost(filled.kalkulator) if filled.kalkulator is not None else None
         prog = cis_programme(kalkulacja=calc, wynik_monitoringu=rate)
+        console.print(f"Usamodzielnieni (brutto): {fmt_percent(rate.wartosc)} – {rate.zrodlo} "
+                      f"(stopień {rate.stopien}).")
+        console.print(f"Skuteczność dla kalkulatora (netto, bez odpływu samoistnego): "
+                      f"[bold]{fmt_percent(prog['skutecznosc'])}[/].")
+    if raport is not None:
+        write_report(raport, name, rows, len(filled.absolwenci), rate, filled.problemy, today,
+                     net=None if prog is None else prog["skutecznosc"])
+        console.print(f"Zapisano raport: {raport}")
+    if fragment is not None:
+        if prog is None:
+            raise InputError("--fragment", "brak skuteczności z monitoringu – fragmentu "
+                                           "scenariusza nie zapisano")
         atomic_write_bytes(fragment, scenario_fragment(prog).encode("utf-8"))
         console.print(f"Zapisano fragment scenariusza: {fragment}")
 

@@ -9,7 +9,10 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.table import Table
 
 from kkz_xl.storage.atomic import atomic_write
 
@@ -49,6 +52,18 @@ def loop_table(doc: DocumentObject, headers: Sequence[str], item: str, items: st
         for row in table.rows:
             for cell, w in zip(row.cells, widths, strict=True):
                 cell.width = Cm(w)
+        fixed_widths(table, widths)
+
+
+def fixed_widths(table: Table, widths: Sequence[float]) -> None:
+    """Column widths (cm) that Word and LibreOffice both honour: a fixed layout and the grid
+    (cell widths alone are overridden by the equal grid python-docx writes)."""
+    table.autofit = False
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    for grid_col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        grid_col.set(qn("w:w"), str(int(Cm(width).twips)))
 
 
 def save_template(doc: DocumentObject, path: Path) -> Path:

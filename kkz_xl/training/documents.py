@@ -7,8 +7,6 @@ from typing import Any
 
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table
 
@@ -48,18 +46,8 @@ def build_attendance_template(path: Path) -> Path:
 
 
 def _fit_for_signing(table: Table) -> None:
-    """Fixed column widths (Word and LibreOffice honour the grid, not only cell widths) and a
-    data row high enough to sign in; docxtpl repeats that row with its height."""
-    table.autofit = False
-    tbl_pr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
-    for col, width in zip(table.columns, ATTENDANCE_WIDTHS, strict=True):
-        col.width = Cm(width)
-    grid = table._tbl.tblGrid
-    for grid_col, width in zip(grid.findall(qn("w:gridCol")), ATTENDANCE_WIDTHS, strict=True):
-        grid_col.set(qn("w:w"), str(int(Cm(width).twips)))
+    """A data row high enough to sign in (docxtpl repeats that row with its height); the
+    column widths are fixed by ``loop_table``."""
     row = table.rows[2]
     row.height = Cm(SIGNING_ROW_CM)
     row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
@@ -84,7 +72,15 @@ def build_certificate_template(path: Path) -> Path:
                       "Liczba godzin: {{ godziny }}.")
     doc.add_paragraph("Nr zaświadczenia: {{ numer }}")
     doc.add_paragraph()
-    doc.add_paragraph("{{ miejsce }}, {{ data }}\t\t……………………………………\n\t\t\t\t\t{{ prowadzacy }}")
+    doc.add_paragraph("{{ miejsce }}, {{ data }}")
+    # The signature block on the right: the line, the trainer's name under it, centred on it.
+    for text, size in (("……………………………………", 11), ("{{ prowadzacy }}", 11),
+                       ("(podpis prowadzącego)", 9)):
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.left_indent = Cm(9)
+        p.paragraph_format.space_after = Pt(0)
+        p.add_run(text).font.size = Pt(size)
     return save_template(doc, path)
 
 
