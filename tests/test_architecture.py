@@ -77,7 +77,6 @@ UNCOMMENTED_LOCAL_IMPORTS: dict[str, str] = {
     "kkz_xl/cli/registers_cmd.py": "issue 11",
     "kkz_xl/cli/workbook_cmd.py": "issue 14",
     "kkz_xl/cli/cis_cmd.py": "issue 17",
-    "kkz_xl/cli/params_cmd.py": "issue 10 (evidence-gains)",
     "kkz_xl/addin/run.py": "xlwings' server mode switched on first; issue 12",
     "kkz_xl/cis/outcomes.py": "issue 17",
     "kkz_xl/cis/programme.py": "issue 17",
