@@ -91,9 +91,14 @@ class ParameterBase:
         return own + derived_gains(issue, self.wages, self.price_year, conservative)
 
     def states(self, code: str) -> list[str]:
-        """Names of the issue's states (the two-state model's D and I)."""
+        """Names of the issue's states: those of its shipped multi-state model (its default
+        form), else the two-state model's D and I."""
         self.issue(code)
-        return list(TWO_STATES)
+        # Imported here: state_models imports this module (the data directory).
+        from kkz_xl.params.state_models import shipped_models
+
+        model = shipped_models().get(code)
+        return model.state_names() if model else list(TWO_STATES)
 
     def mrpips03_reasons(self) -> list[tuple[str, str]]:
         """(reason stem as in the MRPiPS-03 report, issue code), longest stems first so that a
