@@ -143,11 +143,13 @@ def _state_changes(n: int, inp: StateInputs, base: ParameterBase, rel: dict[int,
     """The values an issue on its multi-state model takes from the base, as engine edits."""
     model = shipped_models()[inp.code]
     prog = next(p for p in model.programy if p.id == inp.programme_id)
+    state = {st.id: st.nazwa for st in model.stany}
     for k, t in enumerate(model.przejscia):
         if t.wartosc <= 0:
             continue
         low, high = _range(t.wartosc, rel[t.stopien], (0.0, 1.0))
-        yield _Change(inp.code, f"model.{t.z}-{t.do}", f"przejście: {t.z} → {t.do}", t,
+        yield _Change(inp.code, f"model.{t.z}-{t.do}",
+                      f"przejście: {state[t.z]} → {state[t.do]}", t,
                       t.wartosc, low, high, [("edges", n, k, low, high)])
     for key, field in (("skutecznosc", "success"), ("zasieg", "coverage"),
                        ("koszt_uczestnika", "programme_cost")):
