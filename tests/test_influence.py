@@ -49,6 +49,9 @@ def test_ranges_widen_with_a_weaker_grade(ranking: list) -> None:
 @pytest.mark.parametrize(("code", "field", "key"), [
     ("bezrobocie", "odplyw", "odplyw"),
     ("ubostwo", "nawroty", "nawroty"),
+    # An issue on its multi-state model: the programme's figure from the model file.
+    ("sieroctwo", "skutecznosc", "model.powrot_do_rodziny.skutecznosc"),
+    ("choroba", "zasieg", "model.opieka_domowa_zamiast_dps.zasieg"),
     ("bezrobocie", "koszt_uczestnika", "cis.koszt_uczestnika"),
 ])
 def test_a_row_equals_running_the_scenario_at_its_low_and_high(ranking: list, code: str,
@@ -65,9 +68,10 @@ def test_a_row_equals_running_the_scenario_at_its_low_and_high(ranking: list, co
 
 
 def test_a_cost_line_row_equals_scaling_the_line(ranking: list) -> None:
-    row = next(r for r in ranking if r.issue == "uzaleznienia"
-               and r.parameter == "leczenie_nfz")
-    issue = load_base().issue("uzaleznienia")
+    base = load_base()
+    issue = base.issue("zaklad_karny")  # a two-state issue with yearly profiles
+    row = next(r for r in ranking if r.issue == "zaklad_karny"
+               and r.parameter == issue.koszty[-1].id)
     data = Scenario.load(SAMPLE).dump()
     lines = [{"nazwa": c.nazwa, "platnik": c.platnik.value, "kwota": c.wartosc,
               "rozdzial": c.rozdzial, "profil": c.profil} for c in issue.koszty]
@@ -75,24 +79,21 @@ def test_a_cost_line_row_equals_scaling_the_line(ranking: list) -> None:
     for value in (row.low, row.high):
         changed = [dict(line, kwota=value) if c.id == row.parameter else line
                    for c, line in zip(issue.koszty, lines, strict=True)]
-        issues = [dict(i, koszty=changed) if i["kod"] == "uzaleznienia" else i
+        issues = [dict(i, koszty=changed) if i["kod"] == "zaklad_karny" else i
                   for i in data["kwestie"]]
         got.append(_total(Scenario.model_validate(data | {"kwestie": issues})))
     assert got == pytest.approx([row.npv_low, row.npv_high], rel=1e-9)
 
 
-def test_the_rate_row_equals_running_every_issue_at_that_rate(ranking: list) -> None:
-    """Both engines: issues on a multi-state model (choroba, sieroctwo…) and two-state ones."""
-    row = next(r for r in ranking if r.parameter == "stopa_dyskontowa")
-    data = Scenario.load(SAMPLE).dump()
-    got = [_total(Scenario.model_validate(data | {"stopa": x})) for x in (row.low, row.high)]
-    assert got == pytest.approx([row.npv_low, row.npv_high], rel=1e-9)
-
-
-def test_multi_state_issues_rank_their_model_values(ranking: list) -> None:
-    rows = [r for r in ranking if r.issue == "choroba"]
-    assert any(r.parameter.startswith("model.") and "→" in r.name for r in rows)
-    assert not any(r.parameter in ("odplyw", "nawroty") for r in rows)
+def test_multi_state_issues_are_ranked_by_their_model_values(ranking: list) -> None:
+    """Transitions and costs per state of the shipped models, each with its grade and source;
+    a two-state parameter of such an issue is not what the scenario computes with."""
+    rows = {(r.issue, r.parameter): r for r in ranking}
+    assert ("sieroctwo", "model.placowka_gmina") in rows
+    assert ("bezradnosc", "model.przejscie.wspierana.rodzinna_1") in rows
+    assert ("choroba", "nawroty") not in rows
+    dps = rows[("choroba", "model.przejscie.dom_znaczna.dps")]
+    assert dps.grade == 5 and dps.reason and dps.swing > 0
 
 
 def test_the_jst_s_own_figures_are_not_ranked() -> None:
@@ -144,8 +145,6 @@ def test_parametry_json_shape() -> None:
     for issue in data["kwestie"]:
         assert set(issue) == {"kod", "nazwa", "stany", "wartosci"}
         assert issue["stany"] == base.states(issue["kod"]) and len(issue["stany"]) >= 2
-        if any(v["parametr"].startswith("model.") for v in issue["wartosci"]):
-            assert len(issue["stany"]) > 2  # a multi-state default lists its own states
         for v in issue["wartosci"]:
             assert set(v) == VALUE_KEYS
             assert v["rodzaj"] in {"koszt", "korzysc", "przejscie", "program", "inne"}
@@ -165,12 +164,11 @@ def test_every_value_has_source_year_and_grade() -> None:
 
 
 # The share of assumptions (grade 5) among the base's independent values (issue values, the
-# shipped multi-state models, the general parameters and the pay figures; the derived gain
-# lines and the CPI series not counted). Issue 10's goal is 30 %; the base stands at 95 of 208
-# (46 %) after this round, with every remaining assumption saying why no source exists
-# (test_params_data, the state models' own tests). This bound is a ratchet at what the base has
-# reached: lower it as sources are found, never raise it.
-MAX_GRADE5_SHARE = 0.46
+# general parameters and the pay figures; the derived gain lines and the CPI series not
+# counted). Issue 10's goal is 30 %; the base stands at 51 of 114 (45 %) after this round, with
+# every remaining assumption saying why no source exists (test_params_data). This bound is a
+# ratchet at what the base has reached: lower it as sources are found, never raise it.
+MAX_GRADE5_SHARE = 0.45
 
 
 def test_share_of_assumptions_does_not_grow() -> None:

@@ -4,10 +4,8 @@ range moves the NPV of a scenario (the JST's total and each issue).
 A parameter's plausible range is ± a share of its value that widens with a weaker grade (the
 base's ``zakresy_stopni``), clipped to the input's domain (the tornado's ``DOMAINS``). All
 parameters at their low and high values are evaluated in one batch of the engine (leading axis
-2 × parameters): one call of ``two_state.npv`` for the two-state issues, one of
-``severity.npv`` per issue on a multi-state model (its transitions, cost lines and programme
-from ``params/data/models``). Only values the scenario takes from the base are ranked; a figure
-the JST gave itself is its own.
+2 × parameters, then the scenario's issues): one call of ``two_state.npv``. Only values the
+scenario takes from the base are ranked; a figure the JST gave itself is its own.
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ from kkz_xl.engine.run import stack
 from kkz_xl.engine.tornado import DOMAINS
 from kkz_xl.engine.two_state import npv
 from kkz_xl.model.labels import INPUT_LABELS
-from kkz_xl.model.scenario import ResolvedIssue, Scenario, resolve_issue
+from kkz_xl.model.scenario import ResolvedIssue, Scenario
 from kkz_xl.model.severity import StateInputs, resolve_states, uses_state_model
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.params.gains import DERIVED_PREFIX, derived_gains, wage_year
@@ -138,71 +136,32 @@ def _wages_with(wages: WageParams, path: tuple, value: float) -> WageParams:
     return wages.model_copy(update={group: obj.model_copy(update={key: item})})
 
 
-def _state_changes(n: int, inp: StateInputs, base: ParameterBase, rel: dict[int, float],
-                   conservative: bool | None) -> Iterator[_Change]:
-    """The values an issue on its multi-state model takes from the base, as engine edits."""
-    model = shipped_models()[inp.code]
-    prog = next(p for p in model.programy if p.id == inp.programme_id)
-    state = {st.id: st.nazwa for st in model.stany}
-    for k, t in enumerate(model.przejscia):
-        if t.wartosc <= 0:
-            continue
-        low, high = _range(t.wartosc, rel[t.stopien], (0.0, 1.0))
-        yield _Change(inp.code, f"model.{t.z}-{t.do}",
-                      f"przejście: {state[t.z]} → {state[t.do]}", t,
-                      t.wartosc, low, high, [("edges", n, k, low, high)])
-    for key, field in (("skutecznosc", "success"), ("zasieg", "coverage"),
-                       ("koszt_uczestnika", "programme_cost")):
-        if key not in inp.from_base:
-            continue
-        item = getattr(prog, key)
-        point = float(getattr(inp, field))
-        low, high = _range(point, rel[item.stopien], DOMAINS[field])
-        yield _Change(inp.code, f"model.{prog.id}.{key}", f"{prog.nazwa}: {INPUT_LABELS[field]}",
-                      item, point, low, high, [(field, n, None, low, high)])
-    for j, c in enumerate(model.koszty):
-        lo, hi = _range(1.0, rel[c.stopien], DOMAINS["cost_mult"])
-        yield _Change(inp.code, f"model.{c.id}", c.nazwa, c, c.wartosc, c.wartosc * lo,
-                      c.wartosc * hi, [("line_mult", n, j, lo, hi)])
-    if "korzysci" in inp.from_base:
-        first = len(model.koszty)
-        gains = base.gains(inp.code, conservative)
-        derived = [first + j for j, g in enumerate(gains) if g.id.startswith(DERIVED_PREFIX)]
-        share = base.issue(inp.code).udzial_zatrudnienia
-        if share is not None and derived:
-            low, high = _range(share.wartosc, rel[share.stopien], (0.0, 1.0))
-            yield _Change(inp.code, "udzial_zatrudnienia", "udział pracujących wśród osób "
-                          "samodzielnych", share, share.wartosc, low, high,
-                          [("line_mult", n, line, low / share.wartosc, high / share.wartosc)
-                           for line in derived])
-
-
-def _general_changes(scenario: Scenario, issues: list[tuple[str, list[str], int]],
-                     base: ParameterBase, rel: dict[int, float]) -> Iterator[_Change]:
-    """The discount rate and the pay figures behind the derived gains, for every issue.
-
-    ``issues``: per scenario position (code, values taken from the base, first gain line)."""
+def _general_changes(scenario: Scenario, resolved: list[ResolvedIssue], base: ParameterBase,
+                     rel: dict[int, float]) -> Iterator[_Change]:
+    """The discount rate and the pay figures behind the derived gains, for every issue."""
     g = base.general.stopa_dyskontowa
     if scenario.rate is None:
         low, high = _range(g.wartosc, rel[g.stopien], DOMAINS["rate"])
         yield _Change(None, "stopa_dyskontowa", INPUT_LABELS["rate"], g, g.wartosc, low, high,
-                      [("rate", n, None, low, high) for n in range(len(issues))])
+                      [("rate", n, None, low, high) for n in range(len(resolved))])
     year = wage_year(base.wages, base.price_year)
-    conservative = scenario.conservative_gains
-    variant = base.conservative_gains if conservative is None else conservative
-    users = [(n, code, first) for n, (code, from_base, first) in enumerate(issues)
-             if "korzysci" in from_base and base.issue(code).udzial_zatrudnienia]
+    users = [(n, r) for n, r in enumerate(resolved)
+             if "korzysci" in r.from_base and base.issue(r.code).udzial_zatrudnienia]
     for parameter, name, item, path in _wage_items(base.wages, year):
         low, high = _range(item.wartosc, rel[item.stopien], (0.0, None))
         edits: list[tuple[str, int, int | None, float, float]] = []
-        for n, code, first in users:
-            issue = base.issue(code)
+        for n, r in users:
+            issue = base.issue(r.code)
+            conservative = scenario.conservative_gains
+            variant = base.conservative_gains if conservative is None else conservative
+            gains = base.gains(r.code, conservative)
+            first = len(issue.koszty)
             at = {
                 v: {d.id: d.wartosc for d in derived_gains(
                     issue, _wages_with(base.wages, path, v), base.price_year, variant)}
                 for v in (low, high)
             }
-            for j, line in enumerate(base.gains(code, conservative)):
+            for j, line in enumerate(gains):
                 if line.id.startswith(DERIVED_PREFIX) and line.wartosc:
                     edits.append(("gain_mult", n, first + j,
                                   at[low].get(line.id, 0.0) / line.wartosc,
@@ -211,91 +170,140 @@ def _general_changes(scenario: Scenario, issues: list[tuple[str, list[str], int]
             yield _Change(None, parameter, name, item, item.wartosc, low, high, edits)
 
 
-# Two-state engine inputs → the multi-state engine's overrides (severity.cohort).
-STATE_FIELDS = {"gain_mult": "line_mult", "cost_mult": "line_mult"}
+def _state_issues(scenario: Scenario, base: ParameterBase) -> list[StateInputs]:
+    """The scenario's issues computed on their shipped multi-state models (as ``run_scenario``
+    computes them)."""
+    price_year, _, _ = scenario.settings(base)
+    return [resolve_states(i, base, price_year, f"kwestie[{n + 1}]",
+                           conservative=scenario.conservative_gains, runner=scenario.jst.kind)
+            for n, i in enumerate(scenario.issues) if uses_state_model(i)]
+
+
+def _state_general(change: _Change, inp: StateInputs, scenario: Scenario, base: ParameterBase,
+                   years: int, rate: float) -> tuple[float, float] | None:
+    """A multi-state issue's NPV with a general parameter (discount rate, a pay figure behind
+    the derived gains) at its low and high values; None when it does not use it."""
+    if change.parameter == "stopa_dyskontowa":
+        values = severity.npv(inp, years, np.array([change.low, change.high]))
+        return float(values[0]), float(values[1])
+    path = next((p for name, _, _, p in _wage_items(base.wages, wage_year(
+        base.wages, base.price_year)) if name == change.parameter), None)
+    if path is None or "korzysci" not in inp.from_base:
+        return None
+    issue = base.issue(inp.code)
+    conservative = scenario.conservative_gains
+    variant = base.conservative_gains if conservative is None else conservative
+    gains = base.gains(inp.code, conservative)
+    first = len(inp.lines) - len(gains)
+    mult = np.ones((2, len(inp.lines)))
+    for v, x in enumerate((change.low, change.high)):
+        at = {d.id: d.wartosc for d in derived_gains(
+            issue, _wages_with(base.wages, path, x), base.price_year, variant)}
+        for j, line in enumerate(gains):
+            if line.id.startswith(DERIVED_PREFIX) and line.wartosc:
+                mult[v, first + j] = at.get(line.id, 0.0) / line.wartosc
+    values = severity.npv(inp, years, rate, line_mult=mult)
+    return float(values[0]), float(values[1])
 
 
 def influence(scenario: Scenario, base: ParameterBase | None = None) -> list[Influence]:
-    """Every base parameter the scenario uses, ranked by the swing of the total NPV."""
+    """Every base parameter the scenario uses, ranked by the swing of the total NPV.
+
+    Issues on a shipped multi-state model are ranked by their model's values (transitions,
+    costs per state, the programme's figures); the two-state issues by the base's."""
     base = base or default_base()
     rel = dict(base.general.zakresy_stopni.wartosc)
-    price_year, years, rate = scenario.settings(base)
-    conservative = scenario.conservative_gains
-    issues = scenario.issues
-    multi = {n: resolve_states(i, base, price_year, f"kwestie[{n + 1}]",
-                               conservative=conservative)
-             for n, i in enumerate(issues) if uses_state_model(i)}
-    two = [n for n in range(len(issues)) if n not in multi]
-    resolved = {n: resolve_issue(issues[n], base, price_year, f"kwestie[{n + 1}]",
-                                 conservative=conservative) for n in two}
-    changes: list[_Change] = []
-    for n in range(len(issues)):
-        if n in multi:
-            changes += _state_changes(n, multi[n], base, rel, conservative)
-        else:
-            changes += _issue_changes(n, resolved[n], base, rel, conservative)
-    summary = [(multi[n].code, list(multi[n].from_base), len(shipped_models()[multi[n].code]
-                                                              .koszty))
-               if n in multi else (resolved[n].code, resolved[n].from_base,
-                                   len(base.issue(resolved[n].code).koszty))
-               for n in range(len(issues))]
-    changes += list(_general_changes(scenario, summary, base, rel))
+    _, years, rate = scenario.settings(base)
+    two = [n for n, i in enumerate(scenario.issues) if not uses_state_model(i)]
+    states = _state_issues(scenario, base)
+    resolved = scenario.resolve(base, two)
+    state_point = {inp.code: float(severity.npv(inp, years, rate)) for inp in states}
+    point_states = sum(state_point.values())
+    state_rows = _state_rows(scenario, states, base, years, rate, rel)
+    if not resolved:
+        return sorted(_with_states([], state_rows, states, scenario, base, years, rate,
+                                   state_point), key=lambda row: row.swing, reverse=True)
+    params, _ = stack([r.inputs for r in resolved], years, rate)
+    changes = [c for n, r in enumerate(resolved)
+               for c in _issue_changes(n, r, base, rel, scenario.conservative_gains)]
+    changes += list(_general_changes(scenario, resolved, base, rel))
     if not changes:
-        return []
+        point_two = float(npv(params).sum())
+        return sorted([replace(row, npv_low=row.npv_low + point_two,
+                               npv_high=row.npv_high + point_two) for row in state_rows],
+                      key=lambda row: row.swing, reverse=True)
+    # One batch: axis 0 = the 2·P variants (each parameter low, then high), axis 1 = issues.
     variants = 2 * len(changes)
-    out = np.zeros((variants, len(issues)))  # NPV of each issue in each variant
-    if two:
-        params, _ = stack([resolved[n].inputs for n in two], years, rate)
-        column = {n: k for k, n in enumerate(two)}
-        # One batch: axis 0 = the 2·P variants (each parameter low, then high), axis 1 = issues.
-        arrays = {f.name: np.array(np.broadcast_to(
-            np.asarray(getattr(params, f.name), float),
-            (variants, *np.shape(getattr(params, f.name)))))
-            for f in fields(params) if f.name != "repeat"}
-        for k, change in enumerate(changes):
-            for field, n, line, low, high in change.edits:
-                if n not in column:
-                    continue
-                for v, x in ((2 * k, low), (2 * k + 1, high)):
-                    if line is None:
-                        arrays[field][v, column[n]] = x
-                    else:
-                        arrays[field][v, column[n], line] = x
-        batch = replace(params, **arrays,
-                        repeat=np.broadcast_to(params.repeat, (variants, len(two))))
-        out[:, two] = npv(batch)
-    for n, inp in multi.items():
-        over = {"edges": np.tile(inp.edge_values, (variants, 1)),
-                "success": np.full(variants, inp.success),
-                "coverage": np.full(variants, inp.coverage),
-                "programme_cost": np.full(variants, inp.programme_cost),
-                "line_mult": np.ones((variants, len(inp.lines)))}
-        rates = np.full(variants, rate)
-        for k, change in enumerate(changes):
-            for field, m, line, low, high in change.edits:
-                if m != n:
-                    continue
-                field = STATE_FIELDS.get(field, field)
-                for v, x in ((2 * k, low), (2 * k + 1, high)):
-                    if field == "rate":
-                        rates[v] = x
-                    elif line is None:
-                        over[field][v] = x
-                    else:
-                        over[field][v, line] = x
-        out[:, n] = severity.npv(inp, years, rates, **over)
-    out = out.reshape(len(changes), 2, len(issues))  # (P, low/high, issues)
-    codes = [i.code for i in issues]
+    arrays = {f.name: np.array(np.broadcast_to(np.asarray(getattr(params, f.name), float),
+                                               (variants, *np.shape(getattr(params, f.name)))))
+              for f in fields(params) if f.name != "repeat"}
+    for k, change in enumerate(changes):
+        for field, n, line, low, high in change.edits:
+            for v, x in ((2 * k, low), (2 * k + 1, high)):
+                if line is None:
+                    arrays[field][v, n] = x
+                else:
+                    arrays[field][v, n, line] = x
+    batch = replace(params, **arrays,
+                    repeat=np.broadcast_to(params.repeat, (variants, len(resolved))))
+    out = npv(batch).reshape(len(changes), 2, len(resolved))  # (P, low/high, issues)
     rows = [
         Influence(
             issue=c.issue, parameter=c.parameter, name=c.name, grade=c.item.stopien,
-            source=c.item.zrodlo, reason=getattr(c.item, "uzasadnienie_zalozenia", None),
-            value=c.value, low=c.low, high=c.high, npv_low=float(out[k, 0].sum()),
-            npv_high=float(out[k, 1].sum()),
-            by_issue={code: float(abs(out[k, 1, n] - out[k, 0, n]))
-                      for n, code in enumerate(codes)},
+            source=c.item.zrodlo, reason=c.item.uzasadnienie_zalozenia, value=c.value,
+            low=c.low, high=c.high, npv_low=float(out[k, 0].sum()) + point_states,
+            npv_high=float(out[k, 1].sum()) + point_states,
+            by_issue={r.code: float(abs(out[k, 1, n] - out[k, 0, n]))
+                      for n, r in enumerate(resolved)},
         )
         for k, c in enumerate(changes)
     ]
+    point_two = float(npv(params).sum())
+    rows = _with_states([(c, row) for c, row in zip(changes, rows, strict=True)],
+                        [replace(row, npv_low=row.npv_low + point_two,
+                                 npv_high=row.npv_high + point_two) for row in state_rows],
+                        states, scenario, base, years, rate, state_point)
     rows.sort(key=lambda row: row.swing, reverse=True)
     return rows
+
+
+def _state_rows(scenario: Scenario, states: list[StateInputs], base: ParameterBase,
+                years: int, rate: float, rel: dict[int, float]) -> list[Influence]:
+    """The multi-state issues' own values; their totals hold the other multi-state issues at
+    their point NPVs (the two-state issues' point total is added by the caller)."""
+    point = {inp.code: float(severity.npv(inp, years, rate)) for inp in states}
+    rows: list[Influence] = []
+    for inp in states:
+        model = shipped_models()[inp.code]
+        gains = ([g for g in base.gains(inp.code, scenario.conservative_gains)
+                  if not g.id.startswith(DERIVED_PREFIX)] if "korzysci" in inp.from_base
+                 else [])
+        others = sum(v for code, v in point.items() if code != inp.code)
+        for v in severity.value_changes(inp, model, years, rate, rel, gains):
+            rows.append(Influence(
+                issue=inp.code, parameter=v.parameter, name=v.name, grade=v.item.stopien,
+                source=v.item.zrodlo, reason=getattr(v.item, "uzasadnienie_zalozenia", None),
+                value=v.value, low=v.low, high=v.high, npv_low=v.npv_low + others,
+                npv_high=v.npv_high + others,
+                by_issue={inp.code: abs(v.npv_high - v.npv_low)}))
+    return rows
+
+
+def _with_states(two_rows: list[tuple[_Change, Influence]], state_rows: list[Influence],
+                 states: list[StateInputs], scenario: Scenario, base: ParameterBase,
+                 years: int, rate: float, state_point: dict[str, float]) -> list[Influence]:
+    """The two-state rows with the multi-state issues' response to the general parameters
+    (the rate, the pay figures) folded in, then the multi-state issues' own rows."""
+    out: list[Influence] = []
+    for change, row in two_rows:
+        low, high, by_issue = row.npv_low, row.npv_high, dict(row.by_issue)
+        if change.issue is None:
+            for inp in states:
+                moved = _state_general(change, inp, scenario, base, years, rate)
+                if moved is None:
+                    continue
+                low += moved[0] - state_point[inp.code]
+                high += moved[1] - state_point[inp.code]
+                by_issue[inp.code] = abs(moved[1] - moved[0])
+        out.append(replace(row, npv_low=low, npv_high=high, by_issue=by_issue))
+    return out + state_rows

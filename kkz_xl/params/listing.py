@@ -10,6 +10,7 @@ from typing import Any, Literal
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.params.gains import DERIVED_PREFIX
 from kkz_xl.params.schema import IssueParams
+from kkz_xl.params.state_models import model_values, shipped_models
 
 Kind = Literal["koszt", "korzysc", "przejscie", "program", "inne"]
 
@@ -37,23 +38,6 @@ def issue_values(issue: IssueParams) -> Iterator[dict[str, Any]]:
             yield _value(f"{p.id}.{field}", "program", getattr(p, field))
 
 
-def model_values(code: str) -> Iterator[dict[str, Any]]:
-    """The values of the issue's shipped multi-state model, if it has one (``model.`` names)."""
-    # Imported here: state_models imports the base (see ParameterBase.states).
-    from kkz_xl.params.state_models import shipped_models
-
-    model = shipped_models().get(code)
-    if model is None:
-        return
-    for t in model.przejscia:
-        yield _value(f"model.{t.z}-{t.do}", "przejscie", t)
-    for c in model.koszty:
-        yield _value(f"model.{c.id}", "koszt", c, c.platnik.value)
-    for p in model.programy:
-        for field in ("koszt_uczestnika", "skutecznosc", "zasieg"):
-            yield _value(f"model.{p.id}.{field}", "program", getattr(p, field))
-
-
 def general_values(base: ParameterBase) -> Iterator[dict[str, Any]]:
     """The general parameters and the pay figures behind the fiscal gains."""
     g = base.general
@@ -74,10 +58,17 @@ def base_listing(base: ParameterBase | None = None) -> dict[str, Any]:
     base = base or default_base()
     return {
         "kwestie": [{"kod": code, "nazwa": issue.nazwa, "stany": base.states(code),
-                     "wartosci": [*issue_values(issue), *model_values(code)]}
+                     "wartosci": list(issue_values(issue)) + _model_values(code)}
                     for code, issue in base.issues.items()],
         "ogolne": list(general_values(base)),
     }
+
+
+def _model_values(code: str) -> list[dict[str, Any]]:
+    """The values of the issue's shipped multi-state model (its default form), named
+    ``model.…``; the two-state values above stay (``model: dwustanowy``)."""
+    model = shipped_models().get(code)
+    return model_values(model) if model else []
 
 
 def graded_values(base: ParameterBase | None = None, *, derived: bool = False
