@@ -41,6 +41,7 @@ def parametry(
     if wplyw:
         _influence(cel, jako_json, zrodla, ile)
     elif jako_json:
+        # Imported on use: `kkz --help` stays fast (the listing loads the whole base).
         from kkz_xl.params.listing import base_listing
 
         listing = base_listing()
@@ -53,6 +54,7 @@ def parametry(
 
 
 def _influence(path: str | None, as_json: bool, sources: bool, limit: int) -> None:
+    # Imported on use: the engine and the scenario reader are not needed for `kkz --help`.
     from kkz_xl.cli.calc import SAMPLE
     from kkz_xl.engine.influence import influence
     from kkz_xl.model.scenario_files import load_scenario
