@@ -62,23 +62,14 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
 
 #: Files whose function-level imports carry no comment yet, with why they are tolerated.
 UNCOMMENTED_LOCAL_IMPORTS: dict[str, str] = {
-    "kkz_xl/workbook/context.py": "openpyxl helpers; workbook/ is being reworked (issue 14)",
-    "kkz_xl/workbook/sheets_detail.py": "openpyxl helpers; issue 14",
-    "kkz_xl/workbook/sheets_report.py": "openpyxl helpers; issue 14",
-    "kkz_xl/workbook/report.py": "issue 14",
-    "kkz_xl/workbook/scenario.py": "reads the workbook only when asked; issue 14",
-    "kkz_xl/workbook/verify.py": "test helper (formulas) to move under tests/; issue 15 item 4",
     "kkz_xl/documents/batch.py": "engine and text folding; documents/ is issue 13's",
     "kkz_xl/documents/strategy.py": "registers' schema; issue 13",
     "kkz_xl/documents/template_check.py": "cycle avoidance with strategy.py; issue 13",
     "kkz_xl/documents/lo_convert.py": "LibreOffice's own Python (uno) exists only there",
-    "kkz_xl/cli/addin_cmd.py": "issue 12",
     "kkz_xl/cli/documents_cmd.py": "issue 13",
     "kkz_xl/cli/registers_cmd.py": "issue 11",
-    "kkz_xl/cli/workbook_cmd.py": "issue 14",
     "kkz_xl/cli/cis_cmd.py": "issue 17",
     "kkz_xl/cli/params_cmd.py": "issue 10 (evidence-gains)",
-    "kkz_xl/addin/run.py": "xlwings' server mode switched on first; issue 12",
     "kkz_xl/cis/outcomes.py": "issue 17",
     "kkz_xl/cis/programme.py": "issue 17",
     "kkz_xl/declension.py": "morfeusz2 is optional (its dictionary is large); issue 13",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import multiprocessing
 import re
 import threading
 from pathlib import Path
@@ -329,3 +330,32 @@ def test_a_jst_sees_only_its_own_submissions_and_not_the_centre(site) -> None:
     assert "Gmina Jeden" not in page
     r = other.post(f"{ROOT}/centrum/zgloszenia/1", data={"decyzja": "odrzuc"})
     assert r.status_code == 400 and "decyduje centrum" in r.text
+
+
+def _accept_in_process(folder: str, sub_id: int) -> str:
+    """Accept one submission from a separate process, as one server worker would."""
+    from kkz_xl.dyfuzor.regional import accept
+    from kkz_xl.dyfuzor.settings import make_settings
+    from kkz_xl.dyfuzor.store import Identity
+
+    settings = make_settings(Path(folder) / "katalog.xlsx", Path(folder) / "liderzy.xlsx",
+                             Path(folder) / "baza")
+    assert settings is not None
+    accept(Store(settings.database), settings, sub_id, Identity("Centrum", "centrum"))
+    return "ok"
+
+
+def test_two_worker_processes_merge_one_at_a_time(site) -> None:
+    _, store, settings = site
+    ids = []
+    for g in range(4):
+        member = client_for(site, store.issue_token(f"Gmina Proces {g}"))
+        rows = [programme(f"Program P{g}-{k}", f"Gmina Proces {g}") for k in range(3)]
+        r = upload(member, submission_xlsx(rows))
+        ids.append(int(r.headers["location"].split("/")[-1].split("?")[0]))
+    before = len(read_register(settings.katalog, CATALOGUE).rows)
+    folder = str(settings.katalog.parent)
+    context = multiprocessing.get_context("spawn")  # fresh interpreters, like server workers
+    with context.Pool(2) as pool:
+        assert pool.starmap(_accept_in_process, [(folder, i) for i in ids]) == ["ok"] * 4
+    assert len(read_register(settings.katalog, CATALOGUE).rows) == before + 4 * 3
