@@ -60,7 +60,7 @@ def _source_notes() -> dict[str, str]:
               "stopa_skladek": p.stopa_skladek, "udzial_panstwa": p.udzial_panstwa_propozycja}
     out = {}
     for field, v in values.items():
-        note = f"{v.zrodlo} Wartość {v.validity()}."
+        note = f"{v.validity()[:1].upper()}{v.validity()[1:]}. {v.zrodlo}"
         if v.expired(p.dzien):
             note = f"UWAGA: termin obowiązywania minął – sprawdź nową kwotę. {note}"
         out[field] = note
@@ -83,7 +83,8 @@ def _calculator(ws: Worksheet, data: CisInput) -> None:
         st.number_validation(ws, target.coordinate, INPUT_LABELS[field], low, high,
                              whole=whole, percent=percent)
         if field in notes:
-            st.note(ws, row, 4, notes[field], height=36)
+            # 9-point notes in a 60-wide column: about 75 characters a line, 12 points each.
+            st.note(ws, row, 4, notes[field], height=12 * (len(notes[field]) // 75 + 1))
         cell[field] = target.coordinate
     row = FIRST_INPUT_ROW + len(_INPUTS) + 1
     st.header_row(ws, row, ("Wyniki", "Kwota", "", ""))
