@@ -7,7 +7,11 @@ Starts ``kkz serwer``'s app (the real ``udfs/kkz_udfs.py``) in a child process o
   keep-alive client, sequentially: p50, p99 (target p50 ≤ 5 ms);
 - throughput with 20 concurrent clients for 10 s (bounded; every answer checked, so a wrong
   figure counts as a failure);
-- the same function called in-process (no HTTP, no JSON), for the overhead the server adds.
+- a regional centre's load: 50 concurrent clients for 30 s against ``--workers 2``, every
+  answer checked, p50 and p99 of the calls (target: 0 failed calls);
+- the same function called in-process (no HTTP, no JSON), for the overhead the server adds,
+  with and without the argument checks of ``kkz_xl.excel.convert`` side by side, and the
+  engine's share (target ≤ 0.2 ms per call).
 
 Run: ``python -m benchmarks.bench_addin`` (prints JSON).
 """
@@ -35,6 +39,11 @@ WARMUP_CALLS = 200
 CLIENTS = 20
 DURATION_S = 10.0
 TIMEOUT_S = 5.0
+LOAD_CLIENTS = 50
+LOAD_DURATION_S = 30.0
+LOAD_WORKERS = 2
+#: Under load a call may queue; one that takes longer than this counts as failed.
+LOAD_TIMEOUT_S = 30.0
 
 
 def office_body() -> dict[str, object]:
@@ -137,25 +146,78 @@ async def _throughput(url: str) -> dict[str, float | int]:
     }
 
 
+async def _load(url: str) -> dict[str, float | int]:
+    """LOAD_CLIENTS clients calling as fast as answers come, for LOAD_DURATION_S."""
+    body = office_body()
+    deadline = time.perf_counter() + LOAD_DURATION_S
+    times: list[float] = []
+    counts = {"ok": 0, "failed": 0}
+
+    async def one_client() -> None:
+        async with httpx.AsyncClient(base_url=url, timeout=LOAD_TIMEOUT_S) as client:
+            while time.perf_counter() < deadline:
+                start = time.perf_counter()
+                try:
+                    answer = await client.post(CALL, json=body)
+                    ok = _ok(answer)
+                except httpx.HTTPError:
+                    ok = False
+                times.append((time.perf_counter() - start) * 1000)
+                counts["ok" if ok else "failed"] += 1
+
+    start = time.perf_counter()
+    await asyncio.gather(*(one_client() for _ in range(LOAD_CLIENTS)))
+    elapsed = time.perf_counter() - start
+    times.sort()
+    return {
+        "clients": LOAD_CLIENTS,
+        "workers": LOAD_WORKERS,
+        "seconds": round(elapsed, 2),
+        "calls_ok": counts["ok"],
+        "calls_failed": counts["failed"],
+        "calls_per_s": round(counts["ok"] / elapsed, 1),
+        "p50_ms": round(_percentile(times, 0.50), 2),
+        "p99_ms": round(_percentile(times, 0.99), 2),
+        "max_ms": round(times[-1], 2),
+    }
+
+
+def _median_ms(func: object, args: list[object], repeats: int) -> float:
+    for _ in range(WARMUP_CALLS):
+        func(*args)  # type: ignore[operator]
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        func(*args)  # type: ignore[operator]
+        times.append((time.perf_counter() - start) * 1000)
+    return round(statistics.median(times), 4)
+
+
 def measure_in_process(repeats: int = LATENCY_CALLS) -> dict[str, float]:
-    """The UDF called directly (its body: argument conversion and the engine)."""
+    """The UDF called directly, side by side in one run: with the argument and result checks
+    (what Excel calls), without them (the function as it was before the checks), and the
+    engine alone (validated inputs → NPV)."""
+    from kkz_xl.engine.run import run_inputs
+    from kkz_xl.excel.calculator import model_inputs
+
     folder = str(default_udfs_dir())
     if folder not in sys.path:
         sys.path.insert(0, folder)
     udf = importlib.import_module(UDF_MODULE).kkz_koszt_zaniechania
     args = list(EXAMPLE)
-    for _ in range(WARMUP_CALLS):
-        udf(*args)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        value = udf(*args)
-        times.append((time.perf_counter() - start) * 1000)
-    assert abs(float(value) - EXPECTED) < 1e-6
-    times.sort()
+    assert abs(float(udf(*args)) - EXPECTED) < 1e-6
+    inputs, horizon = model_inputs(*args)
+    checked = _median_ms(udf, args, repeats)
+    unchecked = _median_ms(udf.__wrapped__, args, repeats)
+    engine = _median_ms(run_inputs, [inputs, horizon.years, horizon.rate], repeats)
+    convert = _median_ms(model_inputs, args, repeats)
     return {
-        "p50_ms": round(_percentile(times, 0.5), 4),
-        "p99_ms": round(_percentile(times, 0.99), 4),
+        "p50_ms": checked,
+        "p50_without_checks_ms": unchecked,
+        "checks_overhead_ms": round(checked - unchecked, 4),
+        "p50_convert_and_validate_ms": convert,
+        "p50_engine_ms": engine,
+        "target_ms": 0.2,
     }
 
 
@@ -166,17 +228,21 @@ def run() -> dict[str, object]:
         baseline = measure_baseline(server.url)
         latency = measure_latency(server.url)
         throughput = asyncio.run(_throughput(server.url))
+    with running_server({"KKZ_SERVER_WORKERS": str(LOAD_WORKERS)}) as server:
+        load = asyncio.run(_load(server.url))
     return {
         "server_stack": server_stack(),
         "http_latency": latency,
         "http_empty_round_trip": baseline,
         "http_throughput": throughput,
+        "http_load_regional_centre": load,
         "in_process": in_process,
         "http_overhead_p50_ms": round(latency["p50_ms"] - in_process["p50_ms"], 3),
         "target_p50_ms": 5.0,
         "meets_target": latency["p50_ms"] <= 5.0
         and latency["failed"] == 0
-        and throughput["calls_failed"] == 0,
+        and throughput["calls_failed"] == 0
+        and load["calls_failed"] == 0,
     }
 
 

@@ -76,7 +76,7 @@ def _wait_until_up(server: RunningServer, timeout: float) -> None:
 @contextmanager
 def running_server(
     env: dict[str, str] | None = None, timeout: float = 60.0,
-    command: list[str] | None = None,
+    command: list[str] | None = None, cwd: str | None = None,
 ) -> Iterator[RunningServer]:
     """``python -m kkz_xl.addin`` (or ``command``) on 127.0.0.1, port 0, with ``env`` added;
     stopped on exit.
@@ -93,6 +93,7 @@ def running_server(
             env=child_env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            cwd=cwd,
             start_new_session=True,  # a worker supervisor and its workers stop together
         )
         server = RunningServer(url="", process=process, log=log)

@@ -1,4 +1,5 @@
-"""Shared fixtures: the worked example of ``model.md`` and the UDF module on the path."""
+"""Shared fixtures: the worked example of ``docs/metoda.md`` ("Przykład do sprawdzenia
+ręcznie") and the UDF module on the path."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from kkz_xl.engine.run import stack  # noqa: E402
 from kkz_xl.engine.two_state import TwoStateParams  # noqa: E402
 from kkz_xl.model.inputs import IssueInputs  # noqa: E402
 
-# model.md's worked example: N=100, c=10 000, q=0.1, s=0.3, c_p=5 000, e=1, r=0, a=0, T=3, rho=0.
+# docs/metoda.md's worked example:
+# N=100, c=10 000, q=0.1, s=0.3, c_p=5 000, e=1, r=0, a=0, T=3, rho=0.
 WORKED = dict(osoby=100.0, koszty=[{"platnik": "gmina", "kwota": 10_000.0}], odplyw=0.1,
               skutecznosc=0.3, koszt_uczestnika=5_000.0)
 WORKED_ARGS = (100, 10_000, 0.1, 0.3, 5_000, 3, 0)

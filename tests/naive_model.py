@@ -1,4 +1,4 @@
-"""A straightforward scalar implementation of the two-state model, written from ``model.md``
+"""A straightforward scalar implementation of the two-state model, written from ``docs/metoda.md``
 independently of the engine: the oracle of property tests and the per-draw baseline of the
 Monte Carlo benchmark. Deliberately plain Python, one person-group and one year at a time."""
 

@@ -8,11 +8,14 @@ contract table of ``shared/spec/excel-functions.md``.
 from __future__ import annotations
 
 import ast
+import math
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kkz_xl.addin.locations import default_udfs_dir
 from tests.addin_server import RunningServer, running_server
@@ -166,3 +169,92 @@ def test_fifty_concurrent_calls_all_answer_right(server: RunningServer) -> None:
     with ThreadPoolExecutor(max_workers=50) as pool:
         answers = list(pool.map(one, range(1, 51)))
     assert answers == [(200, pytest.approx(130.0 * n)) for n in range(1, 51)]
+
+
+# ------------------------------------------------------------------ hostile requests (Office.js)
+
+JSON_CELLS = st.one_of(
+    st.none(), st.booleans(), st.text(max_size=8),
+    st.sampled_from(["#N/A", "#DIV/0!", "", "bezrobocie", "0,3"]),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([0.0, 1.0, 0.3, 100.0, 1e15, 1e16, 1e300, -1.0, 45_839.0]),
+    st.integers(-(10**30), 10**30),
+    st.fixed_dictionaries({"type": st.just("Error"),
+                           "errorType": st.sampled_from(["NotAvailable", "Div0", "Value"])}),
+    st.fixed_dictionaries({"type": st.just("Double"),
+                           "basicValue": st.floats(allow_nan=False, allow_infinity=False)}),
+)
+JSON_ARGS = st.one_of(
+    JSON_CELLS.map(lambda c: [[c]]),
+    st.lists(st.lists(JSON_CELLS, min_size=1, max_size=4), min_size=1, max_size=4),
+    JSON_CELLS,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_junk_requests_get_a_finite_result_or_a_400_naming_an_argument(
+    client: httpx.Client, meta: dict[str, dict], data: st.DataObject
+) -> None:
+    """What Office.js can post (JSON cells, error objects, ragged ranges, any count of
+    arguments) to every function: 200 with finite numbers, or 400 whose message starts with
+    an argument's name; never a 500 (an internal exception) or a hang."""
+    name = data.draw(st.sampled_from(sorted(meta)))
+    params = [p["name"] for p in meta[name]["parameters"]]
+    args = data.draw(st.lists(JSON_ARGS, min_size=0, max_size=len(params) + 1))
+    answer = client.post(CALL, json=office_body(name.lower(), *args), timeout=60)
+    assert answer.status_code in (200, 400), (name, args, answer.text)
+    if answer.status_code == 400:
+        detail = answer.json()["detail"]
+        first = detail.split(":", 1)[0].split(" (")[0].split("[")[0]
+        assert first in {*params, "argumenty", "wynik", name, "kwestia"} or \
+            detail.startswith(("żądanie", name)), (name, args, detail)
+        return
+
+    def finite(v: object) -> None:
+        if isinstance(v, list):
+            for x in v:
+                finite(x)
+        else:
+            assert not isinstance(v, dict) or v.get("type") == "FormattedNumber", v
+            assert not (isinstance(v, float) and not math.isfinite(v))
+
+    finite(answer.json()["result"])
+
+
+def test_register_dates_come_back_as_dates_not_bare_serials(client: httpx.Client) -> None:
+    """Office.js sends a date cell as its serial number; KKZ_KATALOG answers a date (xlwings:
+    a number with the workbook's date format), as classic Excel shows a date."""
+    import datetime as dt
+
+    from tests.test_excel_hostile import CATALOGUE_TABLE
+
+    header = CATALOGUE_TABLE[0]
+    column = header.index("Data aktualizacji")
+    table = [list(header)]
+    for row in CATALOGUE_TABLE[1:]:
+        cells = [(v - dt.date(1899, 12, 30)).days if isinstance(v, dt.date) else v for v in row]
+        cells[column] = 45_718  # 2025-03-01 as a serial
+        table.append(cells)
+    rows = call(client, "kkz_katalog", table, "bezrobocie")
+    assert len(rows) > 1
+    for row in rows[1:]:
+        assert row[column] == {"type": "FormattedNumber", "basicValue": 45_718,
+                               "numberFormat": "dd.MM.yyyy"}, row[column]
+
+
+def test_an_error_cell_reads_the_same_in_both_runtimes(client: httpx.Client) -> None:
+    """Office.js sends error objects; the message is the one classic xlwings users see."""
+    import kkz_udfs  # the classic path: error cells arrive as text (err_to_str)
+
+    from kkz_xl.errors import InputError
+
+    error = {"type": "Error", "errorType": "Div0"}
+    args = [*EXAMPLE]
+    args[1] = [[10000, error]]
+    answer = client.post(CALL, json=office_body("kkz_koszt_zaniechania", *args))
+    assert answer.status_code == 400
+    with pytest.raises(InputError) as classic:
+        kkz_udfs.kkz_koszt_zaniechania(100, [[10000.0, "#DIV/0!"]], 0.1, 0.3, 5000, 3, 0)
+    assert answer.json()["detail"] == str(classic.value) == (
+        "koszt_roczny: komórka w wierszu 1, kolumnie 2 zakresu zawiera błąd #DZIEL/0!")

@@ -105,3 +105,42 @@ def test_cli_rejects_bad_settings_in_polish(tmp_path: Path) -> None:
                                       str(tmp_path / "m.xml")])
     assert result.exit_code == 2
     assert "port" in result.output and "65" in result.output
+
+
+def test_plain_http_other_than_localhost_is_refused() -> None:
+    """Office loads add-ins only over HTTPS (localhost excepted, for sideloading)."""
+    import pytest
+
+    from kkz_xl.addin.settings import load_settings
+    from kkz_xl.errors import InputError
+
+    with pytest.raises(InputError, match=r"Office ładuje dodatki tylko po HTTPS: oczekiwano "
+                                         r"https://kkz\.gmina\.pl/kkz"):
+        load_settings(environ={}, public_url="http://kkz.gmina.pl/kkz")
+    assert load_settings(environ={}, public_url="http://localhost:8000").base_url == (
+        "http://localhost:8000")
+    # No address given and listening on the network: the manifest is refused by name.
+    lan = load_settings(environ={}, host="10.0.0.5")
+    assert lan.insecure_address and "Office go nie wczyta" in lan.insecure_address
+    with pytest.raises(InputError, match=r"^adres: adres dodatku http://10\.0\.0\.5:8000"):
+        render_manifest(lan)
+
+
+def test_cli_refuses_an_http_manifest_loudly(tmp_path: Path) -> None:
+    out = tmp_path / "manifest.xml"
+    result = CliRunner().invoke(app, ["serwer", "--adres", "http://kkz.gmina.pl",
+                                      "--manifest", str(out)])
+    assert result.exit_code != 0
+    assert "HTTPS" in result.output and not out.exists()
+    lan = CliRunner().invoke(app, ["serwer", "--host", "10.0.0.5", "--manifest", str(out)])
+    assert lan.exit_code != 0 and "Office go nie wczyta" in lan.output
+
+
+def test_a_path_prefix_reaches_every_url_and_the_app_domain_is_the_origin() -> None:
+    settings = AddinSettings(public_url="https://uslugi.powiat.pl/kkz/")
+    assert settings.path_prefix == "/kkz"
+    root = _root(settings)
+    urls = _resources(root)
+    assert urls["Functions.Script.Url"] == (
+        "https://uslugi.powiat.pl/kkz/xlwings/custom-functions-code.js")
+    assert root.findtext("o:AppDomains/o:AppDomain", namespaces=NS) == "https://uslugi.powiat.pl"

@@ -79,12 +79,17 @@ FIXTURE_MODULE = textwrap.dedent(
 
 
     @xw.func
-    @xw.arg("sekundy", doc="czas liczenia w sekundach")
-    def fx_wolna(sekundy):
-        """Długie obliczenie (jak duża analiza Monte Carlo)."""
+    @xw.arg("folder", doc="folder z plikami sterującymi testu")
+    def fx_wolna(folder):
+        """Długie obliczenie (jak duża analiza Monte Carlo): trwa, aż test pozwoli skończyć."""
+        import pathlib
         import time
-        time.sleep(sekundy)
-        return sekundy
+        flags = pathlib.Path(folder)
+        (flags / "trwa").touch()
+        deadline = time.monotonic() + 30
+        while not (flags / "koniec").exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return 3.0
 
 
     def pomocnicza(x):
@@ -249,21 +254,25 @@ def test_fifty_concurrent_calls_all_answer_right(server: RunningServer) -> None:
     assert answers == [(200, {"result": [[6.0 * i]]}) for i in range(1, 51)]
 
 
-def test_a_long_calculation_does_not_hold_up_other_cells(server: RunningServer) -> None:
+def test_a_long_calculation_does_not_hold_up_other_cells(server: RunningServer,
+                                                         tmp_path: Path) -> None:
+    """A call that runs until the test releases it; meanwhile another cell is answered.
+    No timing: the order of events proves it."""
     def slow() -> httpx.Response:
-        with httpx.Client(base_url=server.url, timeout=30) as c:
-            return c.post(CALL, json=office_body("fx_wolna", 3.0))
+        with httpx.Client(base_url=server.url, timeout=60) as c:
+            return c.post(CALL, json=office_body("fx_wolna", str(tmp_path)))
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = pool.submit(slow)
-        time.sleep(0.3)  # the slow call is running on the server now
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "trwa").exists():  # the slow call is running on the server
+            assert time.monotonic() < deadline and not pending.done(), "slow call not started"
+            time.sleep(0.01)
         with httpx.Client(base_url=server.url, timeout=30) as c:
-            start = time.perf_counter()
             quick = c.post(CALL, json=office_body("fx_koszt", 1.0, 2.0, 3.0))
-            waited = time.perf_counter() - start
         assert quick.json() == {"result": [[6.0]]}
-        assert waited < 1.5
-        assert not pending.done()
+        assert not pending.done()  # answered while the long one still runs
+        (tmp_path / "koniec").touch()
         assert pending.result().json() == {"result": [[3.0]]}
 
 
@@ -316,6 +325,20 @@ def test_token_required_when_configured(udfs_dir: Path) -> None:
         assert good.json() == {"result": [[6.0]]}
         # Office fetches metadata and script itself, without the header.
         assert c.get(META).status_code == 200
+        c.get("/wp-login.php?user=jan.kowalski@gmina.example")  # a scanner's probe
+        personal = office_body("fx_koszt", 1.0, 2.0, 3.0)
+        personal["caller_address"] = "[Budżet Jana Kowalskiego.xlsx]Arkusz1!B2"
+        c.post(CALL, json=personal, headers={"Authorization": "Bearer tajne-123"})
+        log = srv.log_text()
+    # The access log: a line per request, without the token, the arguments, the caller's
+    # workbook, the client's address, the query string or an unknown path.
+    lines = [line for line in log.splitlines() if "kkz_xl.addin.dostep" in line]
+    assert any("POST /xlwings/custom-functions-call 401" in line for line in lines)
+    assert any("POST /xlwings/custom-functions-call 200" in line for line in lines)
+    assert any("GET inny 404" in line for line in lines)
+    for secret in ("tajne-123", "zle", "127.0.0.1", "Kowalsk", "wp-login", "user=", "Budżet",
+                   "fx_koszt"):
+        assert secret not in log, secret
 
 
 def test_manifest_urls_are_served(client: httpx.Client, server: RunningServer) -> None:

@@ -98,3 +98,22 @@ def test_unexpected_errors_are_short_and_polish(monkeypatch: pytest.MonkeyPatch)
     assert "Traceback" not in result.output
     debug = runner.invoke(app, ["oblicz", str(SAMPLE)], env={"KKZ_DEBUG": "1"})
     assert isinstance(debug.exception, ZeroDivisionError)
+
+
+def test_oblicz_shows_the_npv_at_the_base_sensitivity_rates() -> None:
+    from kkz_xl.engine.run import run_scenario
+    from kkz_xl.model.scenario import Scenario
+    from kkz_xl.params.base import default_base
+    from kkz_xl.polish import fmt_money, fmt_percent
+
+    result = runner.invoke(app, ["oblicz", str(SAMPLE), "--losowania", "0"],
+                           env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "przy stopach" in result.output and "stopa dyskontowa" in result.output
+    scenario = Scenario.load(SAMPLE)
+    rates = default_base().sensitivity_rates
+    for rate in rates:
+        at_rate = run_scenario(scenario.model_copy(update={"rate": rate}), monte_carlo_draws=0,
+                               with_tornado=False).totals.npv
+        assert fmt_percent(rate, 1) in result.output
+        assert fmt_money(at_rate, 0) in result.output, rate

@@ -1,4 +1,4 @@
-"""The method of model.md through the engine: worked example, properties, general form."""
+"""The method of docs/metoda.md through the engine: worked example, properties, general form."""
 
 from __future__ import annotations
 
@@ -152,7 +152,7 @@ def test_npv_rises_with_success(data: dict, years: int, rho: float, s1: float,
 @given(inputs_strategy, horizon, rate)
 def test_general_form_with_two_states_equals_two_state_model(data: dict, years: int,
                                                              rho: float) -> None:
-    """Build M^Z, M^A and costs by hand from model.md's general form; compare."""
+    """Build M^Z, M^A and costs by hand from docs/metoda.md's general form; compare."""
     item = IssueInputs.model_validate(data)
     params, _ = stack([item], years, rho)
     p = first(params)

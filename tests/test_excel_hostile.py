@@ -58,6 +58,7 @@ GOOD: dict[str, list[Any]] = {
     "KKZ_BSC_WYNIK": [[[1.0, 2.0]], [[2.0, 2.0]], [[1.0, 1.0]], None],
     "KKZ_BSC_SWIATLO": [0.8, 0.9, 0.7],
     "KKZ_DOTACJA": [2.0, 100_000.0, 10_000.0, 300_000.0, "A", 0.9, 0.5],
+    "KKZ_ANALIZA_STANY": ["bezdomnosc", 40.0, 5.0, 0.03, 2.0, None, 0.5, 0.3],
 }
 ERROR_TEXTS = ["#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#N/D!",
                "#ARG!", "#SPILL!"]

@@ -159,3 +159,15 @@ def test_npv_rises_with_the_employment_share(a: float, b: float) -> None:
     assert npv[1] >= npv[0] - 1e-6
     if hi - lo > 0.05:
         assert npv[1] > npv[0]  # the programme adds self-reliant persons: gains count
+
+
+def test_gains_are_looked_up_by_payer_like_costs() -> None:
+    from kkz_xl.params.lookup import parameter_value
+
+    lines = {g.platnik: g for g in _derived("bezrobocie")}
+    assert parameter_value("bezrobocie", "korzysc_nfz") == pytest.approx(
+        lines[Payer.NFZ].wartosc)
+    # First-year amounts: the JST's PIT shares arrive from the third year.
+    assert parameter_value("bezrobocie", "korzysc_gmina") == 0.0
+    assert parameter_value("bezrobocie", "korzysc_roczna") == pytest.approx(
+        lines[Payer.NFZ].wartosc + lines[Payer.ZUS_FP].wartosc)

@@ -3,8 +3,12 @@ summaries consistent, independent of batch composition."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kkz_xl.engine.montecarlo import beta_draws, gamma_draws, monte_carlo
 from kkz_xl.engine.run import stack
@@ -12,6 +16,7 @@ from kkz_xl.engine.tornado import tornado
 from kkz_xl.engine.two_state import TwoStateParams, run
 from kkz_xl.model.inputs import IssueInputs
 from tests.conftest import WORKED, first
+from tests.test_engine import _magnitude, horizon, inputs_strategy, rate
 
 
 def test_same_seed_same_figures(worked_params: TwoStateParams) -> None:
@@ -89,7 +94,47 @@ def test_chunking_does_not_change_the_figures(worked_params: TwoStateParams,
     import kkz_xl.engine.montecarlo as mc
 
     whole = monte_carlo(worked_params, 3_000, 0.2, seed=4, keep_draws=True)
-    monkeypatch.setattr(mc, "CHUNK_RUN_YEARS", 1_000)  # slices of 333 draws
+    monkeypatch.setattr(mc, "CHUNK_RUNS", 333)  # slices of 333 draws
     sliced = monte_carlo(worked_params, 3_000, 0.2, seed=4, keep_draws=True)
     assert sliced.draws == pytest.approx(whole.draws, rel=1e-12)
     assert sliced.p95[0] == pytest.approx(whole.p95[0], rel=1e-12)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(inputs_strategy, min_size=1, max_size=3), horizon, rate,
+       st.integers(1, 6), st.integers(0, 2**16))
+def test_two_state_draw_path_equals_the_general_cohort_model(
+        data: list[dict], years: int, rho: float, n: int, seed: int) -> None:
+    """Monte Carlo's specialised two-state path (payer_npv_draws) is the general cohort model
+    (payer_npv_direct of to_cohort) draw by draw, for any inputs and any drawn values."""
+    from kkz_xl.engine.cohort import payer_npv_direct
+    from kkz_xl.engine.montecarlo import UNCERTAIN, _broadcast_batch, _draw_buffers, _draw_into
+    from kkz_xl.engine.two_state import payer_npv_draws, to_cohort
+
+    items = [IssueInputs.model_validate(d) for d in data]
+    params = _broadcast_batch(stack(items, years, rho)[0])
+    b = len(items)
+    drawn = _draw_buffers(b, params.cost.shape[-1], n)
+    for i in range(b):
+        _draw_into(params, i, seed, dict.fromkeys(UNCERTAIN, 0.3), drawn, i)
+    fast = payer_npv_draws(params, drawn)  # (b, K, n)
+    per_draw = {k: np.moveaxis(v, -1, 0) for k, v in drawn.items()}  # draw axis first
+    general = payer_npv_direct(to_cohort(replace(params, **per_draw)))  # (n, b, K)
+    scale = max(_magnitude(item, years) for item in items)
+    assert np.moveaxis(fast, -1, 0) == pytest.approx(general, rel=1e-10, abs=1e-9 * scale)
+
+
+def test_threads_do_not_change_the_figures(worked_params: TwoStateParams,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import kkz_xl.engine.montecarlo as mc
+
+    monkeypatch.setattr(mc, "CHUNK_RUNS", 500)  # many chunks of one scenario
+    batch = replace(worked_params, **{f: np.repeat(np.asarray(getattr(worked_params, f)), 6, 0)
+                                      for f in worked_params.__dataclass_fields__})
+    monkeypatch.setattr(mc, "WORKERS", 1)
+    serial = monte_carlo(batch, 1_000, 0.2, seed=2, keep_draws=True)
+    monkeypatch.setattr(mc, "WORKERS", 4)
+    threaded = monte_carlo(batch, 1_000, 0.2, seed=2, keep_draws=True)
+    assert np.array_equal(serial.draws, threaded.draws)
+    assert np.array_equal(serial.payer_p95, threaded.payer_p95)
+    assert len(set(serial.mean.round(6))) == 6  # each scenario its own stream

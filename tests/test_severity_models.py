@@ -8,6 +8,7 @@ import math
 import sys
 from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -176,8 +177,8 @@ def test_delaying_dps_changes_only_the_transition_to_dps() -> None:
     inp = _inputs("choroba", 100.0)
     trans_z, trans_a = severity.matrices(inp, inp.edge_values, np.asarray(inp.success),
                                          np.asarray(inp.coverage))
-    home, dps = inp.state_ids.index("dom"), inp.state_ids.index("dps")
-    assert trans_a[home, dps] == pytest.approx(trans_z[home, dps] * (1 - 0.3 * 0.3))
+    home, dps = inp.state_ids.index("dom_znaczna"), inp.state_ids.index("dps")
+    assert trans_a[home, dps] == pytest.approx(trans_z[home, dps] * (1 - 0.3 * 0.5))
     changed = np.argwhere(~np.isclose(trans_z, trans_a))
     assert {tuple(x) for x in changed} == {(home, dps), (home, home)}
     np.testing.assert_allclose(trans_a.sum(-1), 1.0)
@@ -234,6 +235,9 @@ def test_the_two_state_form_stays_available() -> None:
                                 "model": "wielostanowy"}]}
     with pytest.raises(InputError, match=r"kwestie\[1\]\.odplyw: pole postaci dwustanowej"):
         run_scenario(Scenario.model_validate(bad), monte_carlo_draws=0)
+    no_model = {**data, "kwestie": [{"kod": "bezrobocie", "osoby": 20, "model": "wielostanowy"}]}
+    with pytest.raises(InputError, match=r"kwestie\[1\]\.model: kwestia 'bezrobocie' nie ma"):
+        run_scenario(Scenario.model_validate(no_model), monte_carlo_draws=0)
     unknown = {**data, "kwestie": [{"kod": "sieroctwo", "osoby": 20,
                                     "program": "usamodzielnienie"}]}
     with pytest.raises(InputError, match=r"kwestie\[1\]\.program: .*model: dwustanowy"):
@@ -249,7 +253,7 @@ def test_break_even_success_is_where_npv_turns() -> None:
 
 # ---------------------------------------------------------------- the Excel function
 
-def _udfs():  # noqa: ANN202
+def _udfs() -> ModuleType:
     sys.path.insert(0, str(ROOT / "udfs"))
     try:
         import kkz_udfs
@@ -324,8 +328,58 @@ def test_working_of_a_shipped_model_is_shown(tmp_path: Path) -> None:
     for text in ("Macierz przejść – bez działania", "M.P. 2024 poz. 230", "art. 191",
                  "Osoby w stanach – działanie", "koszt zaniechania (NPV)"):
         assert text in result.output
+    book = tmp_path / "w.xlsx"
+    written = CliRunner().invoke(app, ["model-ogolny", "-k", "choroba", "-w", str(book)])
+    assert written.exit_code == 0, written.output
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book)
+    assert {"Wartości i źródła", "Macierz – zaniechanie", "Macierz – rok programu",
+            "Koszty na osobę w stanie", "Stany – działanie"} <= set(wb.sheetnames)
+    grades = [r[7] for r in wb["Wartości i źródła"].iter_rows(min_row=2, values_only=True)]
+    assert grades and all(g in (1, 2, 3, 4, 5) for g in grades)
     again = CliRunner().invoke(app, ["model-ogolny", str(out)], env={"COLUMNS": "250"})
     assert again.exit_code == 0, again.output
     assert math.isfinite(float(severity.npv(_inputs("sieroctwo", 40.0), 7, 0.03)))
     bad = CliRunner().invoke(app, ["model-ogolny", "--kwestia", "bezrobocie"])
     assert bad.exit_code != 0 and "nie ma wbudowanego modelu" in bad.output
+
+
+def test_working_of_a_scenario_issue_is_what_the_runner_computes(tmp_path: Path) -> None:
+    from kkz_xl.cli.general_cmd import _shipped
+    from kkz_xl.engine.general import run_general
+
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "jst: {nazwa: Gmina Testowa, teryt: '1401011'}\nhoryzont: 10\nstopa: 0.04\nkwestie:\n"
+        "  - {kod: sieroctwo, osoby: 12, naplyw: 2, program: rodzinna_zamiast_placowki,\n"
+        "     osoby_wg_stanow: {rodzinna_1: 2, rodzinna_2: 2, rodzinna_3: 6, placowka_3: 2}}\n",
+        encoding="utf-8")
+    expected = run_scenario(Scenario.load(path), monte_carlo_draws=0, with_tornado=False)
+    spec = _shipped("sieroctwo", None, None, None, path)
+    assert spec.horizon == 10 and spec.rate == 0.04
+    assert float(run_general(spec).indicators.npv) == pytest.approx(
+        expected.issue("sieroctwo").npv, rel=1e-12)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_monte_carlo_without_spread_is_the_point_run(code: str) -> None:
+    inp = _inputs(code, 30.0, naplyw=2.0)
+    draws = severity.monte_carlo_draws(inp, 7, 0.03, 50, 0.0, 1, 0)
+    point = severity.run_point(inp, 7, 0.03).indicators
+    np.testing.assert_allclose(draws, np.broadcast_to(point.npv_by_payer, draws.shape),
+                               rtol=1e-9, atol=1e-6)
+
+
+def test_one_sourced_transition_is_one_parameter() -> None:
+    """The exits from each year in care are one figure: drawn together, one tornado row."""
+    inp = _inputs("sieroctwo", 40.0)
+    groups = inp.groups()
+    returns = [k for k in range(len(groups)) if inp.state_ids[inp.edge_to[k]] == "powrot"
+               and inp.state_ids[inp.edge_from[k]].startswith("rodzinna")]
+    assert len(returns) == 3 and len({groups[k] for k in returns}) == 1
+    label = inp.group_label(groups[returns[0]])
+    assert label.endswith("(i 2 inne)")
+    rows = [t for t in severity.tornado(inp, 7, 0.03) if t.name.startswith("transition[")]
+    assert len(rows) == max(groups) + 1 - sum(  # programme-only transitions have no value
+        1 for g in range(max(groups) + 1) if inp.edge_values[inp.group_edges(g)[0]] == 0)

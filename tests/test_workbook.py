@@ -164,15 +164,20 @@ def test_scenario_fill_keeps_own_values_and_defaults(sample: Scenario) -> None:
     assert data.jst_name == "Gmina Przykładowa" and data.horizon == 7
     assert data.issue("bezrobocie").persons == 120
     assert data.issue("bezrobocie").inflow == 10
-    # Defaults from the base: one row per cost line, bezrobocie's gmina cost their sum.
+    # Defaults from the base: one row per cost line and per gain line (a gain is added to its
+    # payer's cost, from the year its profile starts), bezrobocie's gmina cost their sum.
     base = default_base()
-    items = base.issue("bezrobocie").koszty
+    issue = base.issue("bezrobocie")
+    items = issue.koszty + issue.korzysci
     rows = data.issue("bezrobocie").lines
     assert [r.source for r in rows] == [c.zrodlo.strip() for c in items]
     assert all(r.own is None for r in rows)
-    gmina = sum(c.wartosc for c in items if c.platnik == "gmina")
+    gmina = sum(c.wartosc for c in issue.koszty if c.platnik == "gmina")
+    gain = sum(c.wartosc * (c.profil or [1.0])[-1] for c in issue.korzysci
+               if c.platnik == "gmina")
+    assert gain > 0
     table = data.issue("bezrobocie").yearly_costs(1.0)
-    assert table[0][0] == pytest.approx(gmina) and table[-1][0] == pytest.approx(gmina)
+    assert table[0][0] == pytest.approx(gmina) and table[-1][0] == pytest.approx(gmina + gain)
 
 
 def test_costs_that_change_by_year_follow_their_profile() -> None:

@@ -7,6 +7,7 @@ import math
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 
@@ -83,9 +84,13 @@ def test_key_results_against_the_engine_built_by_hand(filled) -> None:
     for c in issue.koszty:
         per_payer[Payer(c.platnik)] += c.wartosc  # 2025 prices, no profiles in this issue
     prog = issue.programy[0]
+    # The base's gains as the engine's own gain lines (the workbook adds them to the costs).
+    gains = [CostLine(platnik=Payer(c.platnik), kwota=c.wartosc, profil=c.profil)
+             for c in issue.korzysci]
+    assert gains
     inputs = IssueInputs(
         osoby=120.0, naplyw=10.0, odplyw=issue.odplyw.wartosc, nawroty=issue.nawroty.wartosc,
-        koszty=[CostLine(platnik=p, kwota=v) for p, v in per_payer.items()],
+        koszty=[CostLine(platnik=p, kwota=v) for p, v in per_payer.items()], korzysci=gains,
         skutecznosc=prog.skutecznosc.wartosc, koszt_uczestnika=prog.koszt_uczestnika.wartosc,
         zasieg=prog.zasieg.wartosc, powtarzaj=prog.powtarzaj,
     )
@@ -147,7 +152,9 @@ def test_every_issue_equals_the_engine_scenario_run(filled) -> None:
     Monte Carlo is not compared: a batch run draws every issue from one random stream, a
     KKZ_MONTE_CARLO call from its own."""
     _, book, _, _, _ = filled
-    scenario = Scenario.load(SAMPLE)
+    # The workbook computes the two-state form (until it calls KKZ_ANALIZA_STANY for the
+    # issues with a multi-state model).
+    scenario = Scenario.load(SAMPLE).in_two_state_form()
     result = run_scenario(scenario, monte_carlo_draws=0, with_tornado=False)
     profiled = {i.code for i in result.issues if any(c.profile for c in i.inputs.costs)}
     assert {"sieroctwo", "cudzoziemcy", "zaklad_karny"} <= profiled
@@ -182,9 +189,14 @@ def test_every_issue_equals_the_engine_scenario_run(filled) -> None:
         for cell, value in expected:
             if not _engine_same(got[cell], value):
                 bad.append((issue.code, cell, got[cell], value))
+        # The workbook adds a self-reliant person's gain g_t to the dependent person's cost:
+        # the same NPV, but each future's PV is higher by the gains of everyone in the group,
+        # Σ_t DF_t·(D_t + I_t)·g_t (D + I is the same in both futures).
+        g = np.sum([line.series(issue.years) for line in issue.inputs.gains], axis=0)
+        everyone = float(np.sum(issue.discount * (issue.dependent_z + issue.independent_z) * g))
         for label, value in (("koszt zaniechania (NPV)", issue.npv),
-                             ("PV kosztów zaniechania", issue.pv_z),
-                             ("PV kosztów działania", issue.pv_a),
+                             ("PV kosztów zaniechania", issue.pv_z + everyone),
+                             ("PV kosztów działania", issue.pv_a + everyone),
                              ("PV kosztu programu", issue.pv_programme)):
             if not _engine_same(ind[label], value):
                 bad.append((issue.code, label, ind[label], value))

@@ -344,6 +344,7 @@ def kkz_dotacja(etaty, koszt_na_etat, oplaty, koszty, kategoria=None, limit_udzi
 @xw.arg("program", doc="Identyfikator programu modelu; domyślnie pierwszy.")
 @xw.arg("zasieg", doc="Udział osób objętych programem (0–1); domyślnie z modelu.")
 @xw.arg("skutecznosc", doc="Skuteczność programu (0–1); domyślnie z modelu.")
+@_checked
 def kkz_analiza_stany(kwestia, osoby, horyzont=None, stopa=None, naplyw=None, program=None,
                       zasieg=None, skutecznosc=None):
     """Wskaźniki (jak KKZ_WSKAZNIKI) kwestii liczonej wbudowanym modelem wielostanowym

@@ -33,6 +33,8 @@ from kkz_xl.addin.manifest import render_manifest
 from kkz_xl.addin.pages import ICON_SIZES, icon_png, taskpane_html
 from kkz_xl.addin.registry import UdfRegistry
 from kkz_xl.addin.settings import OFFICE_ORIGIN_REGEX, AddinSettings, load_settings
+from kkz_xl.dyfuzor.settings import load_dyfuzor_settings
+from kkz_xl.dyfuzor.web import mount_dyfuzor
 
 logger = logging.getLogger("kkz_xl.addin")
 access_logger = logging.getLogger("kkz_xl.addin.dostep")
@@ -54,19 +56,26 @@ def error_response(status: int, message: str) -> JSONResponse:
 
 
 class BodyLimit:
-    """Refuse request bodies above ``limit`` bytes (413) before any of it is parsed."""
+    """Refuse request bodies above ``limit`` bytes (413) before any of it is parsed; paths
+    under a prefix of ``limits`` have their own limit (the Dyfuzor's uploads)."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, limits: dict[str, int] | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.limits = limits or {}
+
+    def _limit_for(self, path: str) -> int:
+        return next((n for prefix, n in self.limits.items() if path.startswith(prefix)),
+                    self.limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        too_big = error_response(413, f"{HTTP_MESSAGES[413]} (najwyżej {self.limit} bajtów)")
+        limit = self._limit_for(scope.get("path", ""))
+        too_big = error_response(413, f"{HTTP_MESSAGES[413]} (najwyżej {limit} bajtów)")
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await too_big(scope, receive, send)
             return
         chunks: list[bytes] = []
@@ -77,7 +86,7 @@ class BodyLimit:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.limit:
+            if size > limit:
                 await too_big(scope, receive, send)
                 return
             chunks.append(chunk)
@@ -119,7 +128,8 @@ class NoSniff:
 class RootPath:
     """Serve under ``prefix`` whatever the ASGI server: sets ``root_path`` so that Starlette
     routes ``/kkz/xlwings/…`` and ``/xlwings/…`` alike (a proxy may keep or strip the
-    prefix)."""
+    prefix). The path gets the prefix too, as ASGI expects (``path`` includes ``root_path``):
+    without it a mounted app (the Dyfuzor) would not find its routes."""
 
     def __init__(self, app: ASGIApp, prefix: str) -> None:
         self.app = app
@@ -127,7 +137,10 @@ class RootPath:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket") and not scope.get("root_path"):
-            scope = {**scope, "root_path": self.prefix}
+            path = scope["path"]
+            if path != self.prefix and not path.startswith(self.prefix + "/"):
+                path = self.prefix + path
+            scope = {**scope, "root_path": self.prefix, "path": path}
         await self.app(scope, receive, send)
 
 
@@ -293,6 +306,9 @@ def create_app(settings: AddinSettings | None = None) -> FastAPI:
             return error_response(404, HTTP_MESSAGES[404])
         return Response(icon_png(size), media_type="image/png")
 
+    dyfuzor = load_dyfuzor_settings()
+    mount_dyfuzor(app, dyfuzor)
+
     @app.get("/zdrowie")
     @app.get("/health")
     async def _health() -> dict[str, object]:
@@ -307,7 +323,10 @@ def create_app(settings: AddinSettings | None = None) -> FastAPI:
         max_age=600,
     )
     # Outermost, so an oversized body is refused before anything else reads it.
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    # Multipart overhead on top of the largest register file a gmina may send.
+    upload_limits = ({f"{prefix}/dyfuzor/": dyfuzor.max_upload_bytes + 65_536
+                      for prefix in {"", settings.path_prefix}} if dyfuzor else {})
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, limits=upload_limits)
     app.add_middleware(NoSniff)
     if settings.access_log:
         app.add_middleware(AccessLog, prefix=settings.path_prefix)

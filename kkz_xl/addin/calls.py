@@ -141,12 +141,19 @@ def check_args(udf: Udf, args: list[Any]) -> list[Any]:
     for position, arg in enumerate(args):
         name = udf.params[min(position, len(udf.params) - 1)].name
         rows = arg if isinstance(arg, list) else [[arg]]
-        for row in rows:
+        single = len(rows) == 1 and isinstance(rows[0], list) and len(rows[0]) == 1
+        for i, row in enumerate(rows, start=1):
             if not isinstance(row, list):
                 raise CallRejectedError(f"{name}: oczekiwano zakresu komórek (listy wierszy)")
-            for cell in row:
+            for j, cell in enumerate(row, start=1):
                 problem = _cell_problem(cell)
                 if problem:
+                    # Worded as kkz_xl.excel.convert words it for classic xlwings.
+                    where = "" if single else f" w wierszu {i}, kolumnie {j} zakresu"
+                    if problem.startswith("komórka"):
+                        problem = problem.replace("komórka", f"komórka{where}", 1)
+                    elif where:
+                        problem = f"komórka{where}: {problem}"
                     raise CallRejectedError(f"{name}: {problem}")
     padded = [
         [[_as_excel_number(c) for c in row] for row in arg] if isinstance(arg, list)

@@ -17,6 +17,7 @@ import sys
 from typing import Any
 
 import uvicorn
+from uvicorn.supervisors import Multiprocess
 
 from kkz_xl.addin.settings import AddinSettings, load_settings
 
@@ -72,6 +73,7 @@ def serve(settings: AddinSettings | None = None) -> int:
     configure_logging()
     sock, settings = _bind(settings)
     if settings.workers == 1:
+        # Imported here: importing the app switches xlwings into server mode.
         from kkz_xl.addin.app import create_app
 
         server = uvicorn.Server(_uvicorn_config(settings, create_app(settings)))
@@ -79,7 +81,6 @@ def serve(settings: AddinSettings | None = None) -> int:
         return 0 if server.started else 1
     os.environ.update(settings.to_env())
     config = _uvicorn_config(settings, "kkz_xl.addin.run:worker_app")
-    from uvicorn.supervisors import Multiprocess
 
     with contextlib.suppress(KeyboardInterrupt):
         Multiprocess(config, sockets=[sock]).run()

@@ -16,6 +16,8 @@ from kkz_xl.addin.locations import UDF_MODULE
 from kkz_xl.addin.server_mode import enable_server_mode, server_mode_possible
 from kkz_xl.addin.settings import AddinSettings, load_settings
 from kkz_xl.cli.common import console, err_console, user_errors
+from kkz_xl.dyfuzor.settings import make_settings
+from kkz_xl.dyfuzor.settings import settings_env as dyfuzor_env
 from kkz_xl.errors import InputError
 from kkz_xl.polish import plural
 
@@ -54,6 +56,13 @@ def serwer(
         Path | None,
         typer.Option("--manifest", help="Zapisz manifest.xml do pliku i zakończ (bez serwera)."),
     ] = None,
+    katalog: Annotated[Path | None, typer.Option(
+        help="Regionalny Katalog Innowacji (.xlsx): strona Dyfuzora pod /dyfuzor.")] = None,
+    liderzy: Annotated[Path | None, typer.Option(
+        help="Regionalna Sieć Liderów (.xlsx) dla strony Dyfuzora.")] = None,
+    dane: Annotated[Path | None, typer.Option(
+        help="Folder bazy Dyfuzora (historia zgłoszeń, tokeny); domyślnie obok katalogu.")
+    ] = None,
 ) -> None:
     """Serwer funkcji KKZ dla Excela 365 / Excela w przeglądarce (dodatek Office.js).
 
@@ -61,6 +70,9 @@ def serwer(
     """
     settings = load_settings(konfiguracja, host=host, port=port, public_url=adres,
                              workers=workers)
+    dyfuzor = make_settings(katalog, liderzy, dane)
+    if dyfuzor is not None:
+        os.environ.update(dyfuzor_env(dyfuzor))  # read by the server process's create_app
     if manifest is not None:
         from kkz_xl.addin.manifest import render_manifest
 
@@ -78,6 +90,8 @@ def serwer(
         + f"; manifest dodatku: [bold]{settings.base_url}/manifest.xml[/]"
         + ("; wymagany token dostępu" if settings.token else "")
     )
+    if dyfuzor is not None:
+        console.print(f"Dyfuzor: [bold]{settings.base_url}/dyfuzor[/] (baza: {dyfuzor.database})")
     if settings.insecure_address:
         err_console.print(f"[bold red]UWAGA:[/] {settings.insecure_address}.")
     console.print("Zatrzymanie: Ctrl+C.")

@@ -90,6 +90,14 @@ def print_result(result: ScenarioResult, budget: bool = False) -> None:
         mc = t.monte_carlo
         console.print(f"Monte Carlo (razem): średnia {_fmt(mc.mean)}, 90 % przedział "
                       f"{_fmt(mc.p5)} … {_fmt(mc.p95)}")
+    if t.npv_by_rate:  # the rates of public appraisal, from the parameter base
+        rates = Table(title="Koszt zaniechania (razem) przy stopach dyskontowych oceny "
+                      "projektów publicznych", title_justify="left")
+        rates.add_column("stopa dyskontowa", justify="right")
+        rates.add_column("koszt zaniechania", justify="right")
+        for r, v in t.npv_by_rate.items():
+            rates.add_row(fmt_percent(r, 1), f"[{'green' if v >= 0 else 'red'}]{_fmt(v)}[/]")
+        console.print(rates)
     who = Table(title="Kto płaci, kto oszczędza (NPV według płatnika)", title_justify="left")
     who.add_column("płatnik")
     who.add_column("koszt zaniechania", justify="right")

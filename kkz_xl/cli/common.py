@@ -8,7 +8,6 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import ParamSpec, TypeVar
 
-import click
 import typer
 from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
@@ -52,8 +51,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
             err_console.print("[bold red]Błąd:[/] plik jest uszkodzony albo nie jest skoroszytem "
                               "Excela (otwórz go w Excelu i zapisz ponownie)")
             raise typer.Exit(2) from None
-        except (typer.Exit, click.exceptions.Exit, click.exceptions.ClickException,
-                click.exceptions.Abort):
+        except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
             raise  # the command's own exit codes and typer's usage errors
         except Exception as err:
             if os.environ.get("KKZ_DEBUG"):

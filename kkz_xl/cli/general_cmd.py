@@ -61,22 +61,32 @@ def tables(result: GeneralResult) -> dict[str, pd.DataFrame]:
 
 
 def _shipped(code: str, persons: float | None, inflow: float | None,
-             programme: str | None) -> GeneralIssue:
+             programme: str | None, scenario_file: Path | None = None) -> GeneralIssue:
     """The shipped multi-state model of ``code`` as a general-form issue, with its sources
-    printed: what each state, transition and cost is, where it comes from, its grade."""
+    printed: what each state, transition and cost is, where it comes from, its grade. The
+    issue's inputs come from ``scenario_file`` (or the embedded sample), the options win."""
     models = shipped_models()
     if code not in models:
         raise InputError("--kwestia", f"kwestia {code!r} nie ma wbudowanego modelu "
                          f"wielostanowego; modele: {', '.join(models)}")
     base = default_base()
-    sample = {i.code: i for i in Scenario.load(Path(str(SAMPLE_SCENARIO))).issues}
-    own = sample.get(code)
-    issue = IssueScenario.model_validate({
-        "kod": code, "model": "wielostanowy", "program": programme,
-        "osoby": float(persons if persons is not None else (own.persons if own else 100.0)),
-        "naplyw": float(inflow if inflow is not None else (own.inflow if own else 0.0)),
-    })
-    inp = resolve_states(issue, base, base.price_year, "kwestia")
+    scenario = Scenario.load(scenario_file or Path(str(SAMPLE_SCENARIO)))
+    price_year, years, rate = scenario.settings(base)
+    own = next((i for i in scenario.issues if i.code == code), None)
+    if own is None and scenario_file is not None:
+        raise InputError("--kwestia", f"scenariusz {scenario_file} nie zawiera kwestii {code!r}")
+    if own is None:
+        own = IssueScenario.model_validate({"kod": code, "osoby": 100.0})
+    update: dict[str, object] = {"model": "wielostanowy"}
+    if persons is not None:
+        update |= {"persons": float(persons), "persons_by_state": None}
+    if inflow is not None:
+        update["inflow"] = float(inflow)
+    if programme is not None:
+        update["programme"] = programme
+    issue = IssueScenario.model_validate(
+        own.model_copy(update=update).model_dump(by_alias=True, exclude_none=True))
+    inp = resolve_states(issue, base, price_year, "kwestia")
     params = models[code]
     console.print(f"[bold]{params.nazwa}[/] (jednostka: {params.jednostka})\n{params.opis}")
     names = dict(zip(params.state_ids(), params.state_names(), strict=True))
@@ -110,7 +120,7 @@ def _shipped(code: str, persons: float | None, inflow: float | None,
         f"{fmt_money(prog.koszt_uczestnika.wartosc, 0)} (stopień "
         f"{prog.koszt_uczestnika.stopien}); finansowanie: {prog.finansowanie_zrodlo}")
     console.print(f"Podział grupy: {params.podzial.zrodlo} (stopień {params.podzial.stopien})")
-    spec = to_general(inp, base.horizon, base.discount_rate)
+    spec = to_general(inp, years, rate)
     for label, m in (("bez działania", spec.trans_z), ("w roku programu", spec.trans_a)):
         mt = Table(title=f"Macierz przejść – {label} (wiersz: z, kolumna: do)",
                    title_justify="left")
@@ -121,6 +131,24 @@ def _shipped(code: str, persons: float | None, inflow: float | None,
             mt.add_row(state, *[fmt_number(v, 4) for v in row])
         console.print(mt)
     return spec
+
+
+def working_tables(code: str, spec: GeneralIssue) -> dict[str, pd.DataFrame]:
+    """A shipped model's sourced values and both matrices, as sheets of the working."""
+    from kkz_xl.params.state_models import model_values
+
+    values = pd.DataFrame(model_values(shipped_models()[code]))
+    values["wartosc"] = values["wartosc"].map(str)
+    values = values.rename(columns={"platnik": "płatnik", "wartosc": "wartość",
+                                    "zrodlo": "źródło", "stopien": "stopień"})
+    out = {"Wartości i źródła": values}
+    for label, m in (("Macierz – zaniechanie", spec.trans_z),
+                     ("Macierz – rok programu", spec.trans_a)):
+        out[label] = pd.DataFrame(m, columns=spec.states).assign(**{"z \\ do": spec.states})[
+            ["z \\ do", *spec.states]]
+    costs = pd.DataFrame({c.name: c.amounts for c in spec.costs}, index=spec.states)
+    out["Koszty na osobę w stanie"] = costs.reset_index(names="stan")
+    return out
 
 
 def _nan(x: np.ndarray) -> float | None:
@@ -143,13 +171,16 @@ def model_ogolny(
         "--naplyw", help="Nowe osoby rocznie (z --kwestia); domyślnie jak w przykładzie.")] = None,
     program: Annotated[str | None, typer.Option(
         "--program", help="Program modelu (z --kwestia); domyślnie pierwszy.")] = None,
+    scenariusz: Annotated[Path | None, typer.Option(
+        "--scenariusz", "-s", help="Z --kwestia: weź osoby, napływ, program, horyzont i stopę "
+                                   "tej kwestii ze scenariusza (YAML/JSON).")] = None,
     zapisz_model: Annotated[Path | None, typer.Option(
         "--zapisz-model", help="Zapisz model kwestii w postaci ogólnej (YAML) do własnych "
                                "zmian.")] = None,
 ) -> None:
     """Postać ogólna metody: poziomy nasilenia i problemy powiązane, z pełnym wyliczeniem."""
     if kwestia is not None:
-        spec = _shipped(kwestia, osoby, naplyw, program)
+        spec = _shipped(kwestia, osoby, naplyw, program, scenariusz)
         if zapisz_model is not None:
             data = spec.model_dump(by_alias=True, mode="json", exclude_none=True)
             text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
@@ -186,7 +217,10 @@ def model_ogolny(
     if wynik is not None:
         def write(tmp: Path) -> None:
             with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-                for name, df in tables(result).items():
+                sheets = tables(result)
+                if kwestia is not None:
+                    sheets |= working_tables(kwestia, spec)
+                for name, df in sheets.items():
                     df.to_excel(writer, sheet_name=name, index=False)
         atomic_write(wynik, write)
         err_console.print(f"Zapisano: {wynik}")

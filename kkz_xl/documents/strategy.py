@@ -441,6 +441,8 @@ def _tornado_label(row: Any, issue: IssueResult) -> str:
     label = INPUT_LABELS.get(base, row.name)
     if row.line is not None and row.line < len(issue.lines):
         label = f"{label}: {issue.lines[row.line].name}"
+    elif base == "transition" and issue.states is not None:  # a multi-state model's transition
+        label = f"{label}: {issue.states.edge_labels[int(row.name[len(base) + 1:-1])]}"
     return label if len(label) <= 48 else label[:47] + "…"
 
 

@@ -1,4 +1,5 @@
-"""The cohort state-transition model: the one engine of the method (``model.md``, general form).
+"""The cohort state-transition model: the one engine of the method (``docs/metoda.md``,
+"Postać ogólna").
 
 States ``j = 1…S`` of one issue (severity levels, linked problems, self-reliance). Each future
 has a yearly transition matrix; ``n(t+1) = n(t)·M(t) + a(t+1)``. Costs of the obligatory

@@ -37,7 +37,9 @@ class Indicators:
 _NO_COST = 1e-9
 
 
-def _ratio(num: Array, den: Array) -> Array:
+def ratio(num: Array, den: Array) -> Array:
+    """``num / den`` where the programme has a cost (BCR, ROI), NaN elsewhere."""
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
     defined = np.abs(den) > _NO_COST
     return np.where(defined, num / np.where(defined, den, 1.0), np.nan)
 
@@ -48,7 +50,7 @@ def payer_npv(flows: Flows) -> Array:
 
 
 def indicators(flows: Flows) -> Indicators:
-    """All indicators of ``model.md`` from the yearly flows."""
+    """All indicators of ``docs/metoda.md`` from the yearly flows."""
     df = flows.discount
     z, a = flows.cost_z, flows.cost_a
     pv_z = (df * z).sum(-1)
@@ -57,7 +59,28 @@ def indicators(flows: Flows) -> Indicators:
     by_payer = payer_npv(flows)
     npv = by_payer.sum(-1)
     cumulative = np.cumsum(df * (z - a), axis=-1)
-    scale = np.maximum(np.abs(pv_z), 1.0)[..., None]
+    break_even_year, payback = break_even(cumulative, pv_z)
+    return Indicators(
+        pv_z=pv_z,
+        pv_a=pv_a,
+        pv_programme=pv_programme,
+        npv=npv,
+        gross_benefit=npv + pv_programme,
+        bcr=ratio(npv + pv_programme, pv_programme),
+        roi=ratio(npv, pv_programme),
+        cumulative=cumulative,
+        break_even_year=break_even_year,
+        payback=payback,
+        npv_by_payer=by_payer,
+    )
+
+
+def break_even(cumulative: Array, pv_z: Array | float) -> tuple[NDArray[np.int64], Array]:
+    """Break-even year (1-based, 0 when none within the horizon) and payback (fractional
+    years, NaN when none) of cumulative discounted savings ``(..., T)``; sums within
+    ``_TOLERANCE`` of the scale (the PV of inaction) count as zero."""
+    cumulative = np.asarray(cumulative, dtype=float)
+    scale = np.maximum(np.abs(np.asarray(pv_z, dtype=float)), 1.0)[..., None]
     reached = cumulative >= -_TOLERANCE * scale
     any_reached = reached.any(-1)
     t_star = np.argmax(reached, axis=-1)
@@ -71,16 +94,4 @@ def indicators(flows: Flows) -> Indicators:
     step = cum_at - prev
     fraction = np.where(step > 0, -prev / np.where(step > 0, step, 1.0), 0.0)
     payback = np.where(any_reached, t_star + fraction, np.nan)
-    return Indicators(
-        pv_z=pv_z,
-        pv_a=pv_a,
-        pv_programme=pv_programme,
-        npv=npv,
-        gross_benefit=npv + pv_programme,
-        bcr=_ratio(npv + pv_programme, pv_programme),
-        roi=_ratio(npv, pv_programme),
-        cumulative=cumulative,
-        break_even_year=break_even_year,
-        payback=payback,
-        npv_by_payer=by_payer,
-    )
+    return break_even_year, payback

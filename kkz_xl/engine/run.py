@@ -4,22 +4,30 @@ workbook, the Excel functions, the CLI and the documents all read the same way."
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from kkz_xl.engine import severity
 from kkz_xl.engine.cohort import Array, Flows
-from kkz_xl.engine.indicators import Indicators
+from kkz_xl.engine.indicators import Indicators, break_even, ratio
 from kkz_xl.engine.montecarlo import MonteCarloSummary, monte_carlo
 from kkz_xl.engine.threshold import break_even_success
 from kkz_xl.engine.tornado import TornadoRow, tornado
 from kkz_xl.engine.two_state import TwoStateParams, run
+from kkz_xl.errors import InputError
 from kkz_xl.model.inputs import CostLine, IssueInputs
 from kkz_xl.model.payers import N_PAYERS, Payer, payer_index
 from kkz_xl.model.scenario import IssueScenario, Scenario, resolve_issue
-from kkz_xl.model.severity import StateInputs, resolve_states, uses_state_model
+from kkz_xl.model.severity import (
+    MULTI_STATE,
+    StateInputs,
+    has_state_model,
+    resolve_states,
+    uses_state_model,
+)
 from kkz_xl.params.base import ParameterBase, default_base
+from kkz_xl.params.state_models import shipped_models
 
 
 @dataclass(frozen=True)
@@ -101,7 +109,7 @@ class StateBreakdown:
     self_reliant: tuple[bool, ...]
     counts_z: Array  # (T, S)
     counts_a: Array
-    edge_labels: tuple[str, ...]
+    edge_labels: tuple[str, ...]  # per transition group (tornado rows "transition[g]")
 
 
 @dataclass(frozen=True)
@@ -250,11 +258,20 @@ class Totals:
     break_even_year: int | None
     monte_carlo: MonteCarloStats | None
     npv_gains_by_payer: list[float] = field(default_factory=list)
+    #: Total NPV at each discount rate of public appraisal (the base's stopy_wrazliwosci).
+    npv_by_rate: dict[float, float] = field(default_factory=dict)
 
     @property
     def npv_gains(self) -> float:
         """The part of the total NPV that comes from fiscal gains."""
         return float(sum(self.npv_gains_by_payer))
+
+
+def npv_at_rates(params: TwoStateParams, rates: Sequence[float]) -> Array:
+    """NPV of every issue of the batch at each discount rate ``(R, B)``, in one run."""
+    r = np.asarray(rates, dtype=float).reshape(-1, *([1] * np.ndim(params.rate)))
+    return run(params.lead_axis().with_value("rate", np.broadcast_to(
+        r, (r.shape[0], *np.shape(params.rate)))))[1].npv
 
 
 @dataclass(frozen=True)
@@ -274,8 +291,9 @@ def _totals(issues: list[IssueResult], draws: Array | None) -> Totals:
     """``draws``: the NPV of every Monte Carlo draw per issue ``(n, B)``, or None."""
     npv = sum(i.npv for i in issues)
     c = sum(i.pv_programme for i in issues)
+    pv_z = sum(i.pv_z for i in issues)
     cumulative = np.sum([i.cumulative for i in issues], axis=0)
-    reached = np.flatnonzero(cumulative >= -1e-9 * max(1.0, abs(sum(i.pv_z for i in issues))))
+    year, _ = break_even(cumulative, pv_z)
     stats = None
     if draws is not None:
         total = draws.sum(axis=1)
@@ -285,13 +303,13 @@ def _totals(issues: list[IssueResult], draws: Array | None) -> Totals:
                                 float(pct[2]), float((total > 0).mean()), payer_mean.tolist(),
                                 [], [])
     return Totals(
-        npv=npv, pv_z=sum(i.pv_z for i in issues), pv_a=sum(i.pv_a for i in issues),
-        pv_programme=c, bcr=(npv + c) / c if c else None, roi=npv / c if c else None,
+        npv=npv, pv_z=pv_z, pv_a=sum(i.pv_a for i in issues),
+        pv_programme=c, bcr=_opt(ratio(npv + c, c)), roi=_opt(ratio(npv, c)),
         npv_by_payer=np.sum([i.npv_by_payer for i in issues], axis=0).tolist(),
         cost_z=np.sum([i.cost_z for i in issues], axis=0),
         cost_a=np.sum([i.cost_a for i in issues], axis=0),
         cumulative=cumulative,
-        break_even_year=int(reached[0]) + 1 if reached.size else None,
+        break_even_year=int(year) or None,
         monte_carlo=stats,
         npv_gains_by_payer=np.sum([i.npv_gains_by_payer for i in issues], axis=0).tolist(),
     )
@@ -316,8 +334,12 @@ def run_scenario(
     price_year, years, rate = scenario.settings(base)
     settings = scenario.monte_carlo
     draws = settings.draws if monte_carlo_draws is None else monte_carlo_draws
-    multi = [uses_state_model(i) for i in scenario.issues]
     where = {n: f"kwestie[{n + 1}]" for n in range(len(scenario.issues))}
+    for n, i in enumerate(scenario.issues):
+        if i.model == MULTI_STATE and not has_state_model(i.code):
+            raise InputError(f"{where[n]}.model", f"kwestia {i.code!r} nie ma modelu "
+                             f"wielostanowego; modele: {', '.join(shipped_models())}")
+    multi = [uses_state_model(i) for i in scenario.issues]
     two = [n for n, m in enumerate(multi) if not m]
     states = {n: resolve_states(scenario.issues[n], base, price_year, where[n])
               for n, m in enumerate(multi) if m}
@@ -352,7 +374,15 @@ def run_scenario(
     issues = [by_position[n] for n in range(len(scenario.issues))]
     matrix = (np.column_stack([columns[n] for n in range(len(issues))])
               if draws and len(columns) == len(issues) else None)
-    return ScenarioResult(scenario, price_year, years, rate, issues, _totals(issues, matrix))
+    rates = base.sensitivity_rates
+    by_rate = np.zeros(len(rates))
+    if two:
+        by_rate += npv_at_rates(params, rates).sum(-1)
+    for inp in states.values():
+        by_rate += [float(severity.run_point(inp, years, r).indicators.npv) for r in rates]
+    totals = replace(_totals(issues, matrix),
+                     npv_by_rate=dict(zip(rates, by_rate.tolist(), strict=True)))
+    return ScenarioResult(scenario, price_year, years, rate, issues, totals)
 
 
 def _stats_of(by_payer: Array) -> MonteCarloStats:
@@ -378,7 +408,8 @@ def run_states(inp: StateInputs, years: int, rate: float, *, draws: int = 0,
     by_payer = (severity.monte_carlo_draws(inp, years, rate, draws, spread, seed, index)
                 if draws else None)
     result = IssueResult(
-        code=inp.code, name=inp.name, inputs=inp, from_base=list(inp.from_base), lines=lines,
+        code=inp.code, name=inp.issue_name or inp.name, inputs=inp,
+        from_base=list(inp.from_base), lines=lines,
         discount=f.discount, dependent_z=f.counts_z[:, ~mask].sum(-1),
         dependent_a=f.counts_a[:, ~mask].sum(-1), independent_z=f.counts_z[:, mask].sum(-1),
         independent_a=f.counts_a[:, mask].sum(-1), participants=f.participants,
@@ -393,8 +424,8 @@ def run_states(inp: StateInputs, years: int, rate: float, *, draws: int = 0,
         monte_carlo=_stats_of(by_payer) if by_payer is not None else None,
         tornado=severity.tornado(inp, years, rate) if with_tornado else [],
         states=StateBreakdown(inp.state_ids, inp.state_names, inp.self_reliant, f.counts_z,
-                              f.counts_a, tuple(inp.edge_label(k)
-                                                for k in range(len(inp.edge_values)))),
+                              f.counts_a, tuple(inp.group_label(g)
+                                                for g in range(max(inp.groups()) + 1))),
     )
     return result, (by_payer.sum(-1) if by_payer is not None else None)
 

@@ -13,12 +13,12 @@ import numpy as np
 from kkz_xl.engine.cohort import Array, CohortModel, payer_npv_direct
 from kkz_xl.engine.general import GeneralResult, run_general
 from kkz_xl.engine.montecarlo import CHUNK_RUN_YEARS, beta_draws, gamma_draws
-from kkz_xl.engine.threshold import BISECTIONS, first_crossing
+from kkz_xl.engine.threshold import first_crossing
 from kkz_xl.engine.tornado import MONEY_SEARCH_FACTOR, SWITCH_GRID, TornadoRow
 from kkz_xl.model.general import GeneralIssue
 from kkz_xl.model.severity import StateInputs, matrices
 
-TRANSITION = "transition"  # tornado rows of transition k: "transition[k]"
+TRANSITION = "transition"  # tornado rows of transition group g: "transition[g]"
 
 
 def to_general(inp: StateInputs, years: int, rate: float) -> GeneralIssue:
@@ -113,8 +113,11 @@ def monte_carlo_draws(inp: StateInputs, years: int, rate: float, n: int,
     spread = (lambda k: float(cv)) if not isinstance(cv, Mapping) else (
         lambda k: float(cv.get(k, 0.2)))
     rng = np.random.default_rng([seed, index, 2])
-    edges = np.stack([beta_draws(rng, float(v), spread("exit_rate"), n)
-                      for v in inp.edge_values], axis=-1)
+    groups = inp.groups()
+    drawn = np.stack([beta_draws(rng, float(inp.edge_values[inp.group_edges(g)[0]]),
+                                 spread("exit_rate"), n)
+                      for g in range(max(groups) + 1)], axis=-1)
+    edges = drawn[:, list(groups)]
     success = beta_draws(rng, inp.success, spread("success"), n)
     coverage = beta_draws(rng, inp.coverage, spread("coverage"), n)
     cost = gamma_draws(rng, inp.programme_cost, spread("programme_cost"), n)
@@ -130,9 +133,15 @@ def monte_carlo_draws(inp: StateInputs, years: int, rate: float, n: int,
     return np.concatenate(parts, axis=0)
 
 
+REFINE_POINTS = 33
+REFINE_ROUNDS = 5  # each round narrows a bracket 32×: 32^5 ≈ 3·10^7 of the grid's step
+
+
 def _switching(f: Callable[[Array], Array], point: float, lo: float, hi: float
                ) -> float | None:
-    """Where NPV changes sign nearest ``point`` within ``[lo, hi]`` (grid, then bisection)."""
+    """Where NPV changes sign nearest ``point`` within ``[lo, hi]``: a grid finds the brackets,
+    finer grids (one batched model run each) narrow them; a multi-state model run costs too
+    much for a bisection's fifty sequential runs."""
     xs = np.union1d(np.linspace(lo, hi, SWITCH_GRID), [point])
     ys = f(xs)
     keep = ys != 0
@@ -141,10 +150,13 @@ def _switching(f: Callable[[Array], Array], point: float, lo: float, hi: float
     found = []
     for i in brackets:
         a, b, fa = xs[i], xs[i + 1], ys[i]
-        for _ in range(BISECTIONS):
-            mid = 0.5 * (a + b)
-            fm = float(f(np.array([mid]))[0])
-            a, fa, b = (mid, fm, b) if np.sign(fm) == np.sign(fa) else (a, fa, mid)
+        for _ in range(REFINE_ROUNDS):
+            grid = np.linspace(a, b, REFINE_POINTS)
+            values = f(grid)
+            flip = np.flatnonzero(np.sign(values) != np.sign(fa))
+            k = int(flip[0]) if flip.size else REFINE_POINTS - 1
+            a, b = grid[max(k - 1, 0)], grid[k]
+            fa = float(values[max(k - 1, 0)])
         found.append(float(0.5 * (a + b)))
     return min(found, key=lambda v: abs(v - point)) if found else None
 
@@ -166,16 +178,18 @@ def tornado(inp: StateInputs, years: int, rate: float, spread: float = 0.2
         rows.append(TornadoRow(name, line, point, low, high, float(values[0]),
                                float(values[1]), _switching(f, point, 0.0, search_top)))
 
-    for k, value in enumerate(inp.edge_values):
+    for g in range(max(inp.groups(), default=-1) + 1):
+        members = inp.group_edges(g)
+        value = float(inp.edge_values[members[0]])
         if value <= 0:
             continue
 
-        def f_edge(x: Array, k: int = k) -> Array:
+        def f_edge(x: Array, members: list[int] = members) -> Array:
             edges = np.broadcast_to(inp.edge_values, (len(x), len(inp.edge_values))).copy()
-            edges[:, k] = x
+            edges[:, members] = np.asarray(x)[:, None]
             return npv(inp, years, rate, edges=edges)
 
-        add(f"{TRANSITION}[{k}]", None, float(value), 1.0, f_edge)
+        add(f"{TRANSITION}[{g}]", None, value, 1.0, f_edge)
     scalars = (("success", inp.success, 1.0), ("coverage", inp.coverage, 1.0),
                ("programme_cost", inp.programme_cost, None), ("inflow", inp.inflow, None))
     for name, value, top in scalars:

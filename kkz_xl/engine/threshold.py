@@ -13,6 +13,22 @@ GRID = 65
 BISECTIONS = 52  # the bracket shrinks below 1e-15 of its width
 
 
+def refine(f: Callable[[Array], Array], a: Array, b: Array) -> Array:
+    """Bisection of brackets ``[a, b]`` (arrays, one per element) where ``f`` changes sign;
+    returns the end of each bracket on ``b``'s side after ``BISECTIONS`` halvings. A zero at a
+    midpoint counts as the far side, so the result is where ``f`` leaves ``a``'s sign. All
+    brackets move together: one vectorised call of ``f`` per halving."""
+    a, b = np.broadcast_arrays(np.asarray(a, float), np.asarray(b, float))
+    a, b = a.copy(), b.copy()
+    side = np.sign(f(a[None])[0])
+    for _ in range(BISECTIONS):
+        mid = 0.5 * (a + b)
+        same = np.sign(f(mid[None])[0]) == side
+        a = np.where(same, mid, a)
+        b = np.where(same, b, mid)
+    return b
+
+
 def first_crossing(f: Callable[[Array], Array], lo: Array, hi: Array) -> Array:
     """Smallest ``x`` in ``[lo, hi]`` with ``f(x) ≥ 0``, per batch element; NaN where none.
 
@@ -29,12 +45,27 @@ def first_crossing(f: Callable[[Array], Array], lo: Array, hi: Array) -> Array:
     upper = np.take_along_axis(xs, first[None], 0)[0]
     lower = np.take_along_axis(xs, np.maximum(first - 1, 0)[None], 0)[0]
     at_start = first == 0
-    for _ in range(BISECTIONS):
-        mid = 0.5 * (lower + upper)
-        good = f(mid[None])[0] >= 0
-        upper = np.where(good, mid, upper)
-        lower = np.where(good, lower, mid)
+    # f(lower) < 0 ≤ f(upper) where a crossing was found after the start; the rest are
+    # refined harmlessly (their result is replaced below).
+    upper = refine(f, lower, upper)
     return np.where(found, np.where(at_start, lo, upper), np.nan)
+
+
+def sign_changes(f: Callable[[Array], Array], lo: float, hi: float, grid: int,
+                 also: float | None = None) -> Array:
+    """Every value in ``[lo, hi]`` where the scalar function ``f`` changes sign, found on a
+    grid of ``grid`` points (plus ``also``) and refined by :func:`refine`. A zero that is not
+    a change of sign (``f`` only touching 0, e.g. at the domain's edge) is none."""
+    xs = np.linspace(lo, hi, grid)
+    if also is not None:
+        xs = np.union1d(xs, [also])
+    ys = f(xs)
+    keep = ys != 0
+    xs, ys = xs[keep], ys[keep]
+    brackets = np.flatnonzero(np.sign(ys[:-1]) * np.sign(ys[1:]) < 0)
+    if brackets.size == 0:
+        return np.empty(0)
+    return refine(f, xs[brackets], xs[brackets + 1])
 
 
 def break_even_success(p: TwoStateParams) -> Array:

@@ -1,21 +1,29 @@
 """One-way sensitivity (tornado) with switching values.
 
-Each input is set to its low and its high value (a given range, or ±20 % of the point value
-clipped to the input's domain) with the others at their point values; rows are sorted by the
-swing of the NPV. The switching value is the input's value at which NPV crosses zero (searched
-over the input's whole domain), or none.
+Each input is set to its low and its high value (a given range, or ± the parameter base's
+``zakres_tornado`` of the point value, clipped to the input's domain) with the others at
+their point values; rows are sorted by the swing of the NPV. The switching value is the
+input's value at which NPV crosses zero (searched over the input's whole domain by
+``threshold.sign_changes``), or none. Cost and gain lines are varied one by one or, grouped
+by payer, all lines of one payer together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
 from kkz_xl.engine.cohort import Array
-from kkz_xl.engine.threshold import BISECTIONS
+from kkz_xl.engine.threshold import sign_changes
 from kkz_xl.engine.two_state import TwoStateParams, npv
+from kkz_xl.model.payers import PAYERS, Payer
+from kkz_xl.params.base import default_base
+
+Grouping = Literal["line", "payer"]
+SCALARS = ("exit_rate", "success", "relapse", "coverage", "programme_cost", "inflow", "rate")
 
 # Input → (domain low, domain high); money scales up to 100× its value.
 DOMAINS: dict[str, tuple[float, float | None]] = {
@@ -35,98 +43,108 @@ SWITCH_GRID = 201
 
 @dataclass(frozen=True)
 class TornadoRow:
-    """One input of one scenario: NPV at its low and high values and the switching value."""
+    """One input of one scenario: NPV at its low and high values and the switching value.
+
+    ``line``: the cost/gain line of a multiplier row (grouped by line); ``payer``: the payer
+    whose lines move together (grouped by payer), ``None`` otherwise.
+    """
 
     name: str
-    line: int | None  # cost/gain line index for the multipliers
+    line: int | None
     point: float
     low: float
     high: float
     npv_low: float
     npv_high: float
     switching: float | None
+    payer: Payer | None = None
 
     @property
     def swing(self) -> float:
         return abs(self.npv_high - self.npv_low)
 
 
-def _value(p: TwoStateParams, name: str, line: int | None) -> float:
-    arr = np.asarray(getattr(p, name), dtype=float)
-    return float(arr[..., line] if line is not None else arr)
+@dataclass(frozen=True)
+class _Input:
+    key: str
+    name: str
+    lines: tuple[int, ...] | None = None
+    line: int | None = None
+    payer: Payer | None = None
 
 
-def _set(p: TwoStateParams, name: str, line: int | None, x: Array) -> TwoStateParams:
-    """``p`` with a leading axis along which input ``name`` (line ``line``) takes values ``x``."""
+def _value(p: TwoStateParams, item: _Input) -> float:
+    arr = np.asarray(getattr(p, item.name), dtype=float)
+    return float(arr[..., item.lines[0]] if item.lines else arr)
+
+
+def _set(p: TwoStateParams, item: _Input, x: Array) -> TwoStateParams:
+    """``p`` with a leading axis along which the input takes the values ``x`` (every line of
+    a group at once)."""
     lead = p.lead_axis()
-    if line is None:
-        return lead.with_value(name, x)
-    base = np.asarray(getattr(lead, name), dtype=float)
+    if item.lines is None:
+        return lead.with_value(item.name, x)
+    base = np.asarray(getattr(lead, item.name), dtype=float)
     shape = np.broadcast_shapes(base.shape, (len(x), *base.shape[1:]))
     arr = np.array(np.broadcast_to(base, shape))
-    arr[..., line] = np.asarray(x).reshape(-1, *([1] * (arr.ndim - 2)))
-    return lead.with_value(name, arr)
+    arr[..., list(item.lines)] = np.asarray(x).reshape(-1, *([1] * (arr.ndim - 1)))
+    return lead.with_value(item.name, arr)
+
+
+def _inputs(p: TwoStateParams, by: Grouping) -> list[_Input]:
+    items = [_Input(n, n) for n in SCALARS]
+    for name, amounts in (("cost_mult", p.cost), ("gain_mult", p.gain)):
+        used = np.asarray(amounts).reshape(-1, np.shape(amounts)[-1]).any(axis=0)
+        if by == "line":
+            items += [_Input(f"{name}[{j}]", name, (j,), line=j) for j in np.flatnonzero(used)]
+            continue
+        owner = np.asarray(p.line_payer).reshape(-1, *np.shape(p.line_payer)[-2:])[0]
+        for k, payer in enumerate(PAYERS):
+            lines = tuple(int(j) for j in np.flatnonzero(used & (owner[:, k] > 0)))
+            # Every payer has its cost row (a fixed layout for sheets); gains only where given.
+            if lines or name == "cost_mult":
+                items.append(_Input(f"{name}[{payer.value}]", name, lines, payer=payer))
+    return items
 
 
 def tornado(
     p: TwoStateParams,
-    spread: float = 0.2,
+    spread: float | None = None,
     ranges: Mapping[str, tuple[float, float]] | None = None,
+    *,
+    by: Grouping = "line",
 ) -> list[TornadoRow]:
-    """Tornado rows of one scenario (scalar batch), sorted by swing, largest first."""
+    """Tornado rows of one scenario (scalar batch), sorted by swing, largest first.
+
+    ``by="line"``: one row per cost and gain line's multiplier; ``by="payer"``: the lines
+    of each payer move together (one row per payer, as a budget holder sees it).
+    ``spread``: the one-way range (default: the parameter base's ``zakres_tornado``).
+    """
+    spread = default_base().tornado_spread if spread is None else spread
     ranges = ranges or {}
-    inputs: list[tuple[str, int | None]] = [
-        (n, None) for n in ("exit_rate", "success", "relapse", "coverage", "programme_cost",
-                            "inflow", "rate")
-    ]
-    cost_lines = np.asarray(p.cost).reshape(-1, np.shape(p.cost)[-1])
-    gain_lines = np.asarray(p.gain).reshape(-1, np.shape(p.gain)[-1])
-    inputs += [("cost_mult", j) for j in range(cost_lines.shape[-1]) if cost_lines[:, j].any()]
-    inputs += [("gain_mult", j) for j in range(gain_lines.shape[-1]) if gain_lines[:, j].any()]
     rows: list[TornadoRow] = []
-    for name, line in inputs:
-        point = _value(p, name, line)
-        lo_dom, hi_dom = DOMAINS[name]
-        key = f"{name}[{line}]" if line is not None else name
-        low, high = ranges.get(key, (point * (1 - spread), point * (1 + spread)))
+    for item in _inputs(p, by):
+        point = 1.0 if item.lines == () else _value(p, item)
+        lo_dom, hi_dom = DOMAINS[item.name]
+        low, high = ranges.get(item.key, (point * (1 - spread), point * (1 + spread)))
         low = max(low, lo_dom)
         high = min(high, hi_dom) if hi_dom is not None else high
+        if item.lines == ():  # a payer without lines: the NPV does not move
+            base = float(npv(p))
+            rows.append(TornadoRow(item.key, None, point, low, high, base, base, None,
+                                   item.payer))
+            continue
         if low == high == point:
             continue
-        values = npv(_set(p, name, line, np.array([low, high])))
+        values = npv(_set(p, item, np.array([low, high])))
         top = hi_dom if hi_dom is not None else max(point, 1.0) * MONEY_SEARCH_FACTOR
 
-        def f(x: Array, name: str = name, line: int | None = line) -> Array:
-            return npv(_set(p, name, line, x.reshape(-1))).reshape(x.shape)
+        def f(x: Array, item: _Input = item) -> Array:
+            return npv(_set(p, item, x.reshape(-1))).reshape(x.shape)
 
-        switching = _switching(f, point, lo_dom, top)
-        rows.append(TornadoRow(key, line, point, low, high, float(values[0]),
-                               float(values[1]), switching))
+        found = sign_changes(f, lo_dom, top, SWITCH_GRID, also=point)
+        switching = float(found[np.argmin(np.abs(found - point))]) if found.size else None
+        rows.append(TornadoRow(item.key, item.line, point, low, high, float(values[0]),
+                               float(values[1]), switching, item.payer))
     rows.sort(key=lambda r: r.swing, reverse=True)
     return rows
-
-
-def _switching(f: Callable[[Array], Array], point: float, lo: float, hi: float) -> float | None:
-    """The value where NPV changes sign nearest ``point`` within ``[lo, hi]``, or None."""
-    xs = np.union1d(np.linspace(lo, hi, SWITCH_GRID), [point])
-    ys = f(xs)
-    # A zero that is not a change of sign (NPV only touching 0 at the domain's edge) is no
-    # switching value; zeros inside a real change of sign are found by the bisection.
-    keep = ys != 0
-    xs, ys = xs[keep], ys[keep]
-    brackets = np.flatnonzero(np.sign(ys[:-1]) * np.sign(ys[1:]) < 0)
-    if brackets.size == 0:
-        return None
-    candidates: list[float] = []
-    for i in brackets:
-        a, b = xs[i], xs[i + 1]
-        fa = ys[i]
-        for _ in range(BISECTIONS):
-            mid = 0.5 * (a + b)
-            fm = float(f(np.array([mid]))[0])
-            if np.sign(fm) == np.sign(fa):
-                a, fa = mid, fm
-            else:
-                b = mid
-        candidates.append(float(0.5 * (a + b)))
-    return min(candidates, key=lambda v: abs(v - point))

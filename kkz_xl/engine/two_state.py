@@ -6,11 +6,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
 from kkz_xl.engine.cohort import Array, CohortModel, Flows, simulate
+from kkz_xl.engine.discount import discount_factors
 from kkz_xl.engine.indicators import Indicators, indicators
 
 
@@ -111,3 +113,56 @@ def run(p: TwoStateParams) -> tuple[Flows, Indicators]:
 def npv(p: TwoStateParams) -> Array:
     """Cost of inaction (NPV) only."""
     return run(p)[1].npv
+
+
+def payer_npv_draws(p: TwoStateParams, draws: Mapping[str, Array]) -> Array:
+    """Per-payer NPV ``(B, K, n)`` of ``n`` draws of each of ``B`` scenarios: Monte Carlo's
+    path, the same method as ``payer_npv_direct(to_cohort(p))`` specialised to two states.
+
+    ``p`` is a 1-D batch (``(B, …)``, as ``montecarlo._broadcast_batch`` gives); ``draws``
+    holds ``(B, n)`` for the drawn scalars (q, s, r, e, c_p) and ``(B, L, n)`` for the cost and
+    gain multipliers; the draw axis is last so every operation runs over contiguous memory.
+
+    Two facts make it short: both futures keep ``D_t + I_t = N + a·t`` (inflow joins D,
+    transitions move persons), so ``I_t`` follows from ``D_t`` and one recursion per future
+    remains, ``D_{t+1} = D_t·(1 − q_t − r) + r·(N + a·t) + a``; and ``I^Z − I^A = −(D^Z − D^A)``,
+    so a line's discounted saving is ``Σ_t DF_t·(D^Z_t − D^A_t)·(cost_t·m_c + gain_t·m_g)``.
+    """
+    q, s, r, e, cp = (np.asarray(draws[k], dtype=float) for k in
+                      ("exit_rate", "success", "relapse", "coverage", "programme_cost"))
+    years = p.years
+    n0 = np.asarray(p.persons, dtype=float)[:, None]
+    a = np.asarray(p.inflow, dtype=float)[:, None]
+    repeat = np.asarray(p.repeat, dtype=bool)
+    df = discount_factors(p.rate, years)  # (B, T)
+    lam_z = 1.0 - q - r
+    lam_first = lam_z - e * s * (1.0 - q)  # a programme year: q + e·s·(1 − q) leave D
+    if repeat.all():
+        lam_later, e_later = lam_first, e
+    elif not repeat.any():
+        lam_later, e_later = lam_z, None
+    else:
+        lam_later = np.where(repeat[:, None], lam_first, lam_z)
+        e_later = e * repeat[:, None]
+    d_z = np.repeat(n0, q.shape[-1], axis=-1)
+    d_a = d_z.copy()
+    saved = np.zeros((q.shape[0], years, q.shape[-1]))  # DF_t·(D^Z_t − D^A_t), t = 0 is 0
+    enrolled_pv = e * d_a * df[:, :1]  # DF_t·e_t·D^A_t summed over t
+    for t in range(1, years):
+        carry = r * (n0 + a * (t - 1)) + a
+        d_z *= lam_z
+        d_z += carry
+        d_a *= lam_first if t == 1 else lam_later
+        d_a += carry
+        np.subtract(d_z, d_a, out=saved[:, t])
+        saved[:, t] *= df[:, t, None]
+        if e_later is not None:
+            enrolled_pv += e_later * d_a * df[:, t, None]
+    amounts = np.concatenate([p.cost, p.gain], axis=-1)  # (B, T, 2L)
+    mult = np.concatenate([draws["cost_mult"], draws["gain_mult"]], axis=-2)  # (B, 2L, n)
+    per_line = np.matmul(np.swapaxes(amounts, -1, -2), saved)  # (B, 2L, n)
+    per_line *= mult
+    payers = np.swapaxes(np.concatenate([p.line_payer, p.line_payer], axis=-2), -1, -2)
+    obligatory = np.matmul(payers, per_line)  # (B, K, n)
+    programme = enrolled_pv * cp  # (B, n)
+    return obligatory - np.asarray(p.financing, dtype=float)[:, :, None] * programme[:, None, :]

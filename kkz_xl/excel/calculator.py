@@ -9,8 +9,9 @@ import numpy as np
 
 from kkz_xl.engine.discount import npv
 from kkz_xl.engine.montecarlo import monte_carlo
-from kkz_xl.engine.run import IssueResult, run_inputs, stack
+from kkz_xl.engine.run import IssueResult, run_inputs, run_state_issue, stack
 from kkz_xl.engine.threshold import break_even_success
+from kkz_xl.engine.two_state import npv as two_state_npv
 from kkz_xl.errors import InputError
 from kkz_xl.excel.convert import (
     as_float_if_integral,
@@ -34,8 +35,10 @@ from kkz_xl.model.labels import (
 )
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
 from kkz_xl.model.scenario import IssueScenario, MonteCarloSettings, resolve_issue
+from kkz_xl.model.severity import has_state_model
 from kkz_xl.params.base import default_base
 from kkz_xl.params.lookup import parameter_value
+from kkz_xl.params.state_models import shipped_models
 from kkz_xl.polish import fmt_plain
 
 Cell = float | int | str
@@ -189,8 +192,12 @@ def flow_table(r: IssueResult) -> Table:
 
 
 def koszt_zaniechania(*args: Any) -> float:
-    """1. KKZ_KOSZT_ZANIECHANIA."""
-    return _result(*args).npv
+    """1. KKZ_KOSZT_ZANIECHANIA: the engine's NPV alone (the most called function: no result
+    object with every year, line and payer is built for one number)."""
+    model, _, gains = _split(args, 0)
+    inputs, horizon = model_inputs(*model, korzysc_roczna=gains)
+    params, _ = stack([inputs], horizon.years, horizon.rate)
+    return float(two_state_npv(params)[0])
 
 
 def wskazniki(*args: Any) -> Table:
@@ -299,10 +306,6 @@ def analiza_stany(kwestia: Any, osoby: Any, horyzont: Any = None, stopa: Any = N
                   skutecznosc: Any = None) -> Table:
     """KKZ_ANALIZA_STANY: the rows of KKZ_WSKAZNIKI for an issue on its shipped multi-state
     model (severity levels, duration states), computed as ``kkz oblicz`` computes it."""
-    from kkz_xl.engine.run import run_state_issue
-    from kkz_xl.model.severity import has_state_model
-    from kkz_xl.params.state_models import shipped_models
-
     base = default_base()
     code = _text(kwestia, "kwestia")
     base.issue(code)  # a Polish error for an unknown code
@@ -317,7 +320,7 @@ def analiza_stany(kwestia: Any, osoby: Any, horyzont: Any = None, stopa: Any = N
         "zasieg": scalar(zasieg, "zasieg"), "skutecznosc": scalar(skutecznosc, "skutecznosc"),
     })
     horizon = validated(Horizon, {
-        "horyzont": as_float_if_integral(scalar(horyzont, "horyzont")) or base.horizon,
+        "horyzont": _default_horizon(as_float_if_integral(scalar(horyzont, "horyzont"))),
         "stopa": _default_rate(scalar(stopa, "stopa")),
     })
     return indicator_table(run_state_issue(issue, horizon.years, horizon.rate, base))

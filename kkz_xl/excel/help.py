@@ -29,11 +29,11 @@ def rate() -> str:
 
 def monte_carlo() -> dict[str, str]:
     fields = MonteCarloSettings.model_fields
-    draws = int(fields["draws"].default)
+    draws = int(fields["draws"].get_default(call_default_factory=True))
     return {
         "losowania": f"Liczba losowań (100–1 000 000); domyślnie {fmt_number(draws, 0)}.",
         "zmiennosc": ("Współczynnik zmienności niepewnych parametrów; domyślnie "
-                      f"{_share(fields['spread'].default)}."),
+                      f"{_share(fields['spread'].get_default(call_default_factory=True))}."),
         "ziarno": ("Ziarno losowania: to samo ziarno daje te same wyniki; domyślnie "
                    f"{fields['seed'].default}."),
     }
@@ -58,7 +58,7 @@ def cis() -> dict[str, str]:
                           f"{_share(p.stopa_skladek.wartosc)})."),
         "udzial_panstwa": (
             "Udział budżetu państwa w pozostałych kosztach bieżących, 0–1 (domyślnie 0; "
-            f"propozycja regionalna z {p.udzial_panstwa_propozycja.rok}: "
+            f"propozycja regionalna z {p.udzial_panstwa_propozycja.od.year}: "
             f"{_share(p.udzial_panstwa_propozycja.wartosc)})."),
     }
 

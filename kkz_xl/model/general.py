@@ -23,6 +23,7 @@ from kkz_xl.model.inputs import (
     _Model,
 )
 from kkz_xl.model.payers import Payer
+from kkz_xl.params.base import default_base
 from kkz_xl.polish import fmt_plain
 from kkz_xl.storage.datafile import load_user_file
 
@@ -59,8 +60,8 @@ class GeneralIssue(_Model):
     repeat: bool = Field(False, alias="powtarzaj")
     financing: dict[Payer, Probability] = Field(
         default_factory=lambda: {Payer.GMINA: 1.0}, alias="finansowanie")
-    horizon: Years = Field(7, alias="horyzont")
-    rate: Rate = Field(0.03, alias="stopa")
+    horizon: Years = Field(default_factory=lambda: default_base().horizon, alias="horyzont")
+    rate: Rate = Field(default_factory=lambda: default_base().discount_rate, alias="stopa")
 
     _financing = field_validator("financing")(_check_financing)
 

@@ -1,4 +1,4 @@
-"""Validated inputs of the two-state model for one social issue (``model.md``).
+"""Validated inputs of the two-state model for one social issue (``docs/metoda.md``).
 
 Attributes are English; the Polish aliases are the names users see (the Excel functions'
 arguments, the scenario file's keys).
@@ -12,6 +12,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, field_validator
 
 from kkz_xl.model.payers import Payer
+from kkz_xl.params.base import default_base
 from kkz_xl.polish import fmt_plain
 
 MAX_HORIZON = 50
@@ -107,5 +108,5 @@ class IssueInputs(_Model):
 class Horizon(_Model):
     """Horizon and discount rate shared by all issues of a calculation."""
 
-    years: Years = Field(7, alias="horyzont")
+    years: Years = Field(default_factory=lambda: default_base().horizon, alias="horyzont")
     rate: Rate = Field(alias="stopa")

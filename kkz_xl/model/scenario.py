@@ -46,8 +46,12 @@ class Jst(_Model):
 
 
 class MonteCarloSettings(_Model):
-    draws: int = Field(10_000, alias="losowania", ge=100, le=1_000_000)
-    spread: float = Field(0.2, alias="zmiennosc", ge=0, le=2)
+    """Monte Carlo settings; omitted ones come from the parameter base (general.yaml)."""
+
+    draws: int = Field(default_factory=lambda: default_base().monte_carlo_draws,
+                       alias="losowania", ge=100, le=1_000_000)
+    spread: float = Field(default_factory=lambda: default_base().monte_carlo_spread,
+                          alias="zmiennosc", ge=0, le=2)
     seed: int = Field(1, alias="ziarno", ge=0)
 
 
@@ -144,6 +148,12 @@ class Scenario(_Model):
         except ValidationError as err:
             field, message = polish_errors(err)[0]
             raise InputError(field, message) from None
+
+    def in_two_state_form(self) -> Scenario:
+        """A copy whose every issue is computed in the two-state form (``model: dwustanowy``):
+        what the calculator workbook computes until it calls KKZ_ANALIZA_STANY."""
+        return self.model_copy(update={"issues": [
+            i.model_copy(update={"model": "dwustanowy"}) for i in self.issues]})
 
     # ---------------------------------------------------------------- resolution
 

@@ -28,6 +28,7 @@ from kkz_xl.model.inputs import CostLine
 from kkz_xl.model.payers import N_PAYERS, Payer, payer_index
 from kkz_xl.params.base import ParameterBase
 from kkz_xl.params.state_models import StateModelParams, StateProgramme, shipped_models
+from kkz_xl.polish import plural
 
 Array = NDArray[np.float64]
 MULTI_STATE = "wielostanowy"
@@ -58,7 +59,7 @@ class StateInputs:
     """
 
     code: str
-    name: str
+    name: str  # the model's title (the general form's name)
     unit: str
     state_ids: tuple[str, ...]
     state_names: tuple[str, ...]
@@ -83,6 +84,24 @@ class StateInputs:
     repeat: bool
     financing: dict[Payer, float]
     from_base: tuple[str, ...]
+    issue_name: str = ""  # the issue's name in the parameter base (results, documents)
+    # Transitions that are one sourced parameter (the same value and source, e.g. the exits
+    # from each year in care) form a group: drawn together in Monte Carlo, one tornado row.
+    edge_group: tuple[int, ...] = ()
+
+    def groups(self) -> tuple[int, ...]:
+        """The group of every edge (each edge its own group when none are given)."""
+        return self.edge_group or tuple(range(len(self.edge_values)))
+
+    def group_edges(self, g: int) -> list[int]:
+        return [k for k, grp in enumerate(self.groups()) if grp == g]
+
+    def group_label(self, g: int) -> str:
+        edges = self.group_edges(g)
+        more = len(edges) - 1
+        if not more:
+            return self.edge_label(edges[0])
+        return f"{self.edge_label(edges[0])} (i {plural(more, 'inne', 'inne', 'innych')})"
 
     @property
     def persons(self) -> float:
@@ -185,13 +204,17 @@ def resolve_states(issue: object, base: ParameterBase, price_year: int,
     prog = _programme(model, i.programme, field("program"), base)
     pairs = [(index[t.z], index[t.do]) for t in model.przejscia]
     values = [t.wartosc for t in model.przejscia]
+    keys: list[object] = [(t.wartosc, t.zrodlo) for t in model.przejscia]
     effects: list[tuple[int, str]] = []
     for eff in prog.zmienia:
         pair = (index[eff.z], index[eff.do])
         if pair not in pairs:
             pairs.append(pair)
             values.append(0.0)
+            keys.append(pair)
         effects.append((pairs.index(pair), eff.rodzaj))
+    order = list(dict.fromkeys(keys))
+    group = tuple(order.index(key) for key in keys)
     next_state = tuple(index[s.nastepny] if s.nastepny else k for k, s in enumerate(model.stany))
 
     # Cost lines per state, then gain lines (negative) on the gain states.
@@ -244,7 +267,7 @@ def resolve_states(issue: object, base: ParameterBase, price_year: int,
         coverage=float(pick("zasieg", i.coverage, prog.zasieg.wartosc)),  # type: ignore[arg-type]
         repeat=bool(pick("powtarzaj", i.repeat, prog.powtarzaj)),
         financing=dict(pick("finansowanie", i.financing, dict(prog.finansowanie))),  # type: ignore[arg-type]
-        from_base=tuple(from_base),
+        from_base=tuple(from_base), issue_name=base.issue(model.kod).nazwa, edge_group=group,
     )
 
 

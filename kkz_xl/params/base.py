@@ -44,6 +44,25 @@ class ParameterBase:
     def horizon(self) -> int:
         return int(self.general.horyzont.wartosc)
 
+    @property
+    def monte_carlo_draws(self) -> int:
+        return int(self.general.losowania.wartosc)
+
+    @property
+    def monte_carlo_spread(self) -> float:
+        """Coefficient of variation of every uncertain input in Monte Carlo."""
+        return float(self.general.zmiennosc.wartosc)
+
+    @property
+    def tornado_spread(self) -> float:
+        """One-way range of the tornado: ± this share of each input's point value."""
+        return float(self.general.zakres_tornado.wartosc)
+
+    @property
+    def sensitivity_rates(self) -> list[float]:
+        """Discount rates of public project appraisal, for the NPV's sensitivity to the rate."""
+        return [float(r) for r in self.general.stopy_wrazliwosci.wartosc]
+
     def issue(self, code: str) -> IssueParams:
         """The issue with ``code``, or a Polish error listing the known codes."""
         try:

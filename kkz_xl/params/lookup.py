@@ -9,11 +9,12 @@ from kkz_xl.params.schema import IssueParams, Programme
 
 PROGRAMME_FIELDS = ("koszt_uczestnika", "skutecznosc", "zasieg")
 PAYER_COSTS = {f"koszt_{p.value}": p for p in Payer}
+PAYER_GAINS = {f"korzysc_{p.value}": p for p in Payer}
 
 
 def parameter_names(issue: IssueParams) -> list[str]:
     """Every name ``parameter_value`` accepts for ``issue``."""
-    names = ["odplyw", "nawroty", "koszt_roczny", "korzysc_roczna", *PAYER_COSTS]
+    names = ["odplyw", "nawroty", "koszt_roczny", "korzysc_roczna", *PAYER_COSTS, *PAYER_GAINS]
     names += [*PROGRAMME_FIELDS]
     names += [c.id for c in issue.koszty + issue.korzysci]
     names += [f"{p.id}.{f}" for p in issue.programy for f in PROGRAMME_FIELDS]
@@ -48,6 +49,8 @@ def parameter_value(code: str, name: str, price_year: int | None = None,
         return first_year(issue.korzysci)
     if key in PAYER_COSTS:
         return first_year([c for c in issue.koszty if c.platnik == PAYER_COSTS[key]])
+    if key in PAYER_GAINS:
+        return first_year([c for c in issue.korzysci if c.platnik == PAYER_GAINS[key]])
     for item in issue.koszty + issue.korzysci:
         if item.id == key:
             return first_year([item])

@@ -166,6 +166,7 @@ class GeneralParams(_Strict):
     rok_cen: Sourced
     zmiennosc: Sourced
     losowania: Sourced
+    zakres_tornado: Sourced
     korzysci_ostrozne: SourcedFlag
     zakresy_stopni: GradeRanges
     indeksacja: Sourced  # yearly price growth turning constant prices into each year's prices

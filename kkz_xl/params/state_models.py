@@ -183,3 +183,29 @@ def shipped_models() -> dict[str, StateModelParams]:
             raise DataError(f"Plik models/{f.name}: kod {model.kod!r} różny od nazwy pliku")
         out[model.kod] = model
     return out
+
+
+def model_values(model: StateModelParams) -> list[dict[str, object]]:
+    """Every sourced value of a model as flat records (the keys of ``kkz parametry --json``:
+    parametr, rodzaj, platnik, wartosc, jednostka, rok, zrodlo, stopien)."""
+    names = dict(zip(model.state_ids(), model.state_names(), strict=True))
+
+    def record(name: str, kind: str, payer: str | None, value: object, unit: str, year: int,
+               source: str, grade: int) -> dict[str, object]:
+        return {"parametr": name, "rodzaj": kind, "platnik": payer, "wartosc": value,
+                "jednostka": unit, "rok": year, "zrodlo": source, "stopien": grade}
+
+    out = [record(f"przejscie.{t.z}.{t.do}", "przejscie", None, t.wartosc, t.jednostka,
+                  t.rok, f"{names[t.z]} → {names[t.do]}: {t.zrodlo}", t.stopien)
+           for t in model.przejscia]
+    for label, shares in (("podzial", model.podzial), ("naplyw_do", model.naplyw_do)):
+        out.append(record(label, "inne", None, dict(shares.wartosc), shares.jednostka,
+                          shares.rok, shares.zrodlo, shares.stopien))
+    out += [record(c.id, "koszt", c.platnik.value, c.wartosc, c.jednostka, c.rok_cen,
+                   c.zrodlo, c.stopien) for c in model.koszty]
+    for p in model.programy:
+        for field in ("koszt_uczestnika", "skutecznosc", "zasieg"):
+            v = getattr(p, field)
+            out.append(record(f"{p.id}.{field}", "program", None, v.wartosc, v.jednostka,
+                              getattr(v, "rok", None) or v.rok_cen, v.zrodlo, v.stopien))
+    return out
