@@ -46,8 +46,6 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
         "the template sandbox (documents/render.py) moves to office/ (issue 15 item 1)",
     ("kkz_xl.bsc.card", "kkz_xl.documents.render"):
         "the template sandbox (documents/render.py) moves to office/ (issue 15 item 1)",
-    ("kkz_xl.cis.report", "kkz_xl.documents.render"):
-        "the CIS outcome report uses the same template sandbox (issue 15 item 1)",
     ("kkz_xl.documents.batch", "kkz_xl.training.schema"):
         "the strategy's training chapter reads the training register; its schema belongs on "
         "the registers' floor (issue 17, companions)",
@@ -79,8 +77,6 @@ UNCOMMENTED_LOCAL_IMPORTS: dict[str, str] = {
     "kkz_xl/cli/cis_cmd.py": "issue 17",
     "kkz_xl/cli/params_cmd.py": "issue 10 (evidence-gains)",
     "kkz_xl/addin/run.py": "xlwings' server mode switched on first; issue 12",
-    "kkz_xl/cis/outcomes.py": "issue 17",
-    "kkz_xl/cis/programme.py": "issue 17",
     "kkz_xl/declension.py": "morfeusz2 is optional (its dictionary is large); issue 13",
     "kkz_xl/excel/calculator.py": "issue 12 / 10 part 2 (multi-state functions)",
     "kkz_xl/registers/consent.py": "issue 11",
