@@ -12,7 +12,7 @@ from pathlib import Path
 def run() -> dict[str, object]:
     from kkz_xl.model.scenario import Scenario
     from kkz_xl.workbook import blank_inputs, from_scenario, write_workbook
-    from kkz_xl.workbook.verify import evaluate
+    from tests.workbook_verify import evaluate  # test-only helper (formulas)
 
     sample = Path(__file__).resolve().parents[1] / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
     data = from_scenario(Scenario.load(sample))

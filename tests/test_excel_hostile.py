@@ -63,10 +63,12 @@ GOOD: dict[str, list[Any]] = {
 ERROR_TEXTS = ["#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#N/D!",
                "#ARG!", "#SPILL!"]
 
+# 1e5, not 1e6: a million Monte Carlo draws over 50 years is a legitimate call that takes
+# seconds by design, and would only test the deadline.
 numbers = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, 1e-300, 1e15, 1e16, 1e300, 1e308, -1e308,
-                     45_838.0, 2_958_465.0, 7.5, 50.0, 51.0, 1e6, 100.0]),
+                     45_838.0, 2_958_465.0, 7.5, 50.0, 51.0, 1e5, 100.0]),
     st.integers(-(10**20), 10**20),
     st.sampled_from([-2146826246, -2146826281, 10**400]),
 )
@@ -113,7 +115,7 @@ def _check_finite(value: Any) -> None:
 
 
 @pytest.mark.parametrize("excel_name", sorted(CONTRACT))
-@settings(max_examples=150, deadline=3000, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=150, deadline=10_000, suppress_health_check=[HealthCheck.too_slow,
                                                                    HealthCheck.data_too_large])
 @given(data=st.data())
 def test_junk_arguments_give_finite_answers_or_refusals_by_name(excel_name: str,

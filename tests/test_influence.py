@@ -48,7 +48,10 @@ def test_ranges_widen_with_a_weaker_grade(ranking: list) -> None:
 
 @pytest.mark.parametrize(("code", "field", "key"), [
     ("bezrobocie", "odplyw", "odplyw"),
-    ("choroba", "nawroty", "nawroty"),
+    ("ubostwo", "nawroty", "nawroty"),
+    # An issue on its multi-state model: the programme's figure from the model file.
+    ("sieroctwo", "skutecznosc", "model.powrot_do_rodziny.skutecznosc"),
+    ("choroba", "zasieg", "model.opieka_domowa_zamiast_dps.zasieg"),
     ("bezrobocie", "koszt_uczestnika", "cis.koszt_uczestnika"),
 ])
 def test_a_row_equals_running_the_scenario_at_its_low_and_high(ranking: list, code: str,
@@ -65,10 +68,10 @@ def test_a_row_equals_running_the_scenario_at_its_low_and_high(ranking: list, co
 
 
 def test_a_cost_line_row_equals_scaling_the_line(ranking: list) -> None:
-    row = next(r for r in ranking if r.issue == "sieroctwo"
-               and r.parameter == "piecza_udzial_powiatu")
     base = load_base()
-    issue = base.issue("sieroctwo")
+    issue = base.issue("zaklad_karny")  # a two-state issue with yearly profiles
+    row = next(r for r in ranking if r.issue == "zaklad_karny"
+               and r.parameter == issue.koszty[-1].id)
     data = Scenario.load(SAMPLE).dump()
     lines = [{"nazwa": c.nazwa, "platnik": c.platnik.value, "kwota": c.wartosc,
               "rozdzial": c.rozdzial, "profil": c.profil} for c in issue.koszty]
@@ -76,10 +79,21 @@ def test_a_cost_line_row_equals_scaling_the_line(ranking: list) -> None:
     for value in (row.low, row.high):
         changed = [dict(line, kwota=value) if c.id == row.parameter else line
                    for c, line in zip(issue.koszty, lines, strict=True)]
-        issues = [dict(i, koszty=changed) if i["kod"] == "sieroctwo" else i
+        issues = [dict(i, koszty=changed) if i["kod"] == "zaklad_karny" else i
                   for i in data["kwestie"]]
         got.append(_total(Scenario.model_validate(data | {"kwestie": issues})))
     assert got == pytest.approx([row.npv_low, row.npv_high], rel=1e-9)
+
+
+def test_multi_state_issues_are_ranked_by_their_model_values(ranking: list) -> None:
+    """Transitions and costs per state of the shipped models, each with its grade and source;
+    a two-state parameter of such an issue is not what the scenario computes with."""
+    rows = {(r.issue, r.parameter): r for r in ranking}
+    assert ("sieroctwo", "model.placowka_gmina") in rows
+    assert ("bezradnosc", "model.przejscie.wspierana.rodzinna_1") in rows
+    assert ("choroba", "nawroty") not in rows
+    dps = rows[("choroba", "model.przejscie.dom_znaczna.dps")]
+    assert dps.grade == 5 and dps.reason and dps.swing > 0
 
 
 def test_the_jst_s_own_figures_are_not_ranked() -> None:

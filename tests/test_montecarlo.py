@@ -122,6 +122,11 @@ def test_two_state_draw_path_equals_the_general_cohort_model(
     general = payer_npv_direct(to_cohort(replace(params, **per_draw)))  # (n, b, K)
     scale = max(_magnitude(item, years) for item in items)
     assert np.moveaxis(fast, -1, 0) == pytest.approx(general, rel=1e-10, abs=1e-9 * scale)
+    # Lines carrying a cost and a gain at once (not built by stack, but allowed).
+    mixed = params.with_value("gain", params.gain + 0.25 * params.cost)
+    general = payer_npv_direct(to_cohort(replace(mixed, **per_draw)))
+    assert np.moveaxis(payer_npv_draws(mixed, drawn), -1, 0) == pytest.approx(
+        general, rel=1e-10, abs=1e-9 * scale)
 
 
 def test_threads_do_not_change_the_figures(worked_params: TwoStateParams,

@@ -185,11 +185,13 @@ def test_delaying_dps_changes_only_the_transition_to_dps() -> None:
 
 
 def test_a_self_reliant_person_keeps_the_costs_that_continue() -> None:
-    inp = _inputs("niepelnosprawnosc", 10.0)
-    work = inp.state_ids.index("praca")
-    assert inp.amounts[work].sum() > 0  # zasiłek pielęgnacyjny continues in work
-    homeless = _inputs("bezdomnosc", 10.0)
-    assert homeless.amounts[homeless.state_ids.index("samodzielna")].sum() > 0
+    def continuing(inp: StateInputs, state: str) -> float:
+        costs = [j for j, line in enumerate(inp.lines) if not line.gain]
+        return float(inp.amounts[inp.state_ids.index(state), costs].sum())
+
+    # The zasiłek pielęgnacyjny continues in work; the housing allowance after homelessness.
+    assert continuing(_inputs("niepelnosprawnosc", 10.0), "praca") > 0
+    assert continuing(_inputs("bezdomnosc", 10.0), "samodzielna") > 0
 
 
 # ---------------------------------------------------------------- the scenario runner
@@ -383,3 +385,15 @@ def test_one_sourced_transition_is_one_parameter() -> None:
     rows = [t for t in severity.tornado(inp, 7, 0.03) if t.name.startswith("transition[")]
     assert len(rows) == max(groups) + 1 - sum(  # programme-only transitions have no value
         1 for g in range(max(groups) + 1) if inp.edge_values[inp.group_edges(g)[0]] == 0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(root=st.floats(0.01, 0.99), scale=st.floats(0.1, 10))
+def test_grid_refinement_finds_what_bisection_finds(root: float, scale: float) -> None:
+    from kkz_xl.engine.threshold import refine, refine_grid
+
+    def f(x: np.ndarray) -> np.ndarray:
+        return scale * (x - root) ** 3
+
+    a, b = np.array([0.0]), np.array([1.0])
+    assert refine_grid(f, a, b)[0] == pytest.approx(refine(f, a, b)[0], abs=1e-7)

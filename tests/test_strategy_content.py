@@ -20,12 +20,13 @@ from kkz_xl.documents.render import render_docx
 from kkz_xl.documents.strategy import StrategyData, strategy_context
 from kkz_xl.documents.template_check import check_template
 from kkz_xl.documents.templates_build import ANNEX_TITLE
-from kkz_xl.engine.budget import yearly_budget
-from kkz_xl.engine.run import run_scenario
+from kkz_xl.engine.budget import cost_line_payers, yearly_budget
+from kkz_xl.engine.run import LineInfo, run_scenario
 from kkz_xl.model.payers import Payer
 from kkz_xl.model.scenario import Scenario
+from kkz_xl.model.scenario_files import load_scenario
+from kkz_xl.params.base import default_base
 from kkz_xl.polish import MINUS, NBSP, fmt_money, fmt_number, fmt_signed, quote, shown_difference
-from kkz_xl.workbook.scenario import load_scenario
 
 SAMPLE = Path(__file__).resolve().parents[1] / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
 START = 2027
@@ -94,9 +95,15 @@ def test_nested_quotes() -> None:
 
 def test_yearly_budget_splits_by_payer_and_indexes_by_calendar_year() -> None:
     programme = np.array([100.0, 50.0, 0.0])
-    zeros = np.zeros((3, 5))
-    b = yearly_budget(programme, {Payer.GMINA: 0.3, Payer.NFZ: 0.7}, zeros, zeros,
-                      first_year=2027, price_year=2025, indexation=0.025)
+    lines = [LineInfo("zasiłek", Payer.GMINA, None, False),
+             LineInfo("składki", Payer.POWIAT, None, True)]  # a gain line: not a task's cost
+    line_z = np.array([[10.0, 4.0], [10.0, 4.0], [10.0, 4.0]])
+    b = yearly_budget(programme, {Payer.GMINA: 0.3, Payer.NFZ: 0.7}, line_z, line_z / 2,
+                      cost_line_payers(lines), first_year=2027, price_year=2025,
+                      indexation=0.025)
+    assert b.obligatory_z_nominal[0].tolist() == pytest.approx(
+        [10 * 1.025 ** 2, 0, 0, 0, 0])  # the gain line never enters the cost
+    assert b.obligatory_a_nominal[2, 0] == pytest.approx(5 * 1.025 ** 4)
     assert b.years.tolist() == [2027, 2028, 2029]
     assert b.programme.sum(1) == pytest.approx(programme)
     assert b.programme[:, 0] == pytest.approx(0.3 * programme)
@@ -190,8 +197,21 @@ def test_financial_frame_is_a_budget_by_calendar_year(gmina: tuple) -> None:
         for col in range(1, len(table[0])):  # every total is the sum of its column
             def value(cell: str) -> int:
                 return 0 if cell == "–" else int(re.sub(r"\D", "", cell))
-            assert value(table[-1][col]) == pytest.approx(
-                sum(value(r[col]) for r in table[1:-1]), abs=len(years))
+            assert value(table[-1][col]) == sum(value(r[col]) for r in table[1:-1])
+        for row in table[1:]:  # and every row's total the sum of its sources
+            assert value(row[-1]) == sum(value(c) for c in row[1:-1])
+
+
+def test_obligatory_tasks_total_adds_up(gmina: tuple, powiat: tuple) -> None:
+    def value(cell: str) -> int:
+        return 0 if cell == "–" else int(re.sub(r"\D", "", cell))
+
+    for path, _ in (gmina, powiat):
+        _, tables, _ = _text(path)
+        table = next(t for t in tables if t[0][:2] == ["Kwestia społeczna", "Podstawa prawna"])
+        assert table[-1][0] == "Razem"
+        assert value(table[-1][-1]) == sum(value(r[-1]) for r in table[1:-1])
+        assert all(MINUS not in r[-1] for r in table[1:])  # a task's cost is never negative
 
 
 def test_goals_follow_the_results(gmina: tuple) -> None:
@@ -200,8 +220,10 @@ def test_goals_follow_the_results(gmina: tuple) -> None:
     goals = [p for p in paragraphs if re.match(r"Cel strategiczny \d+\. ", p)]
     assert goals[0] == "Cel strategiczny 1. Zapewnienie pomocy wymaganej prawem"
     for r in results.issues:
-        named = [g for g in goals if g.split(". ", 1)[1].startswith(f"{r.name}:")]
-        assert bool(named) == (round(r.npv) > 0), r.name
+        name = default_base().issue(r.code).nazwa  # the issue's own name, not a model's
+        assert name in "\n".join(paragraphs)
+        named = [g for g in goals if g.split(". ", 1)[1].startswith(f"{name}:")]
+        assert bool(named) == (round(r.npv) > 0), name
     text = "\n".join(paragraphs)
     assert "koszt zaniechania: −" not in text and f"koszt zaniechania: {MINUS}" not in text
     not_paying = [r for r in results.issues if round(r.npv) <= 0]
@@ -233,6 +255,10 @@ def test_no_jargon_outside_the_annex(gmina: tuple, powiat: tuple) -> None:
         found = JARGON.findall(council)
         assert not found, found
         assert ANNEX_TITLE in paragraphs and "Słowniczek" in paragraphs
+        # Headings make the table of contents, which the council reads first.
+        headings = [p.text for p in docx.Document(str(path)).paragraphs
+                    if p.style.name.startswith("Heading")]
+        assert not [h for h in headings if JARGON.search(h)]
 
 
 def test_powiat_without_data_shows_no_placeholders(powiat: tuple) -> None:
@@ -281,14 +307,23 @@ def test_word_quotes_inside_tags_are_repaired(tmp_path: Path) -> None:
 
 
 def test_damaged_docx_is_a_polish_error(tmp_path: Path) -> None:
-    from kkz_xl.errors import DataError
+    from kkz_xl.errors import KKZError
 
     fake = tmp_path / "szablon.docx"
     fake.write_text("to nie jest dokument", encoding="utf-8")
-    with pytest.raises(DataError) as err:
+    with pytest.raises(KKZError) as err:
         check_template(fake)
-    assert "nie jest poprawnym dokumentem Word" in str(err.value)
+    assert "szablon.docx" in str(err.value) and "nie jest" in str(err.value)
     assert "Package" not in str(err.value)
+    # A zip that is not a Word document passes the archive check and still gets Polish.
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "zip.docx", "w") as z:
+        z.writestr("a.txt", "x")
+    with pytest.raises(KKZError) as err:
+        check_template(tmp_path / "zip.docx")
+    assert "nie jest poprawnym dokumentem Word" in str(err.value)
+    assert "Package" not in str(err.value) and "not found" not in str(err.value)
 
 
 def test_batch_reports_every_error_and_names_every_jst(tmp_path: Path) -> None:
@@ -306,3 +341,56 @@ def test_batch_reports_every_error_and_names_every_jst(tmp_path: Path) -> None:
         assert part in first.error, (part, first.error)
     assert not first.error.startswith(bad.name) and not first.error.startswith(str(bad))
     assert "while parsing" not in second.error and "wiersz" in second.error
+
+
+def test_footer_page_numbers_have_the_text_size_and_a_cell_of_their_own() -> None:
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(template_for("gmina")))
+    table = document.sections[0].footer.tables[0]
+    left, right = table.rows[0].cells
+    assert "{{ jst.nazwa_dopelniacz }}" in left.text and "Strona" not in left.text
+    sizes = {r.find(qn("w:rPr")).find(qn("w:sz")).get(qn("w:val"))
+             for r in right._tc.iter(qn("w:r"))}
+    assert len(sizes) == 1  # "Strona", the page digits and "z" in one size
+
+
+def test_missing_fields_wait_for_broken_tags(tmp_path: Path) -> None:
+    report = check_template(_edited(tmp_path, "zepsuty.docx", "Akapit {{ jst.nazwa „ }}"),
+                            template_for("gmina"))
+    assert report.broken and not report.missing and report.missing_unknown
+    assert any("po poprawieniu" in line for line in report.lines())
+
+
+def test_an_over_compressed_docx_is_refused_before_it_is_opened(tmp_path: Path) -> None:
+    import zipfile
+
+    from kkz_xl.errors import KKZError
+
+    bomb = tmp_path / "bomba.docx"
+    with zipfile.ZipFile(template_for("gmina")) as zin, \
+            zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item, zin.read(item.filename))
+        zout.writestr("word/media/zera.bin", b"\0" * (20 * 1024 * 1024))
+    for action in (lambda: check_template(bomb),
+                   lambda: render_docx(bomb, {}, tmp_path / "wynik.docx")):
+        with pytest.raises(KKZError) as err:
+            action()
+        assert "bomba.docx" in str(err.value) and "razy" in str(err.value)
+    assert not (tmp_path / "wynik.docx").exists()
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("'dict object' has no attribute 'nazwa_pelna'", "brak pola „nazwa_pelna”"),
+    ("unexpected char '„' at 4566", "niedozwolony znak „„” w znaczniku"),
+    ("expected token 'end of print statement', got 'x'", "oczekiwano „}}”, a jest „x”"),
+    ("no loader for this environment specified", "polecenia include"),
+    ("unsupported operand type(s) for /: 'int' and 'str'", "liczba i tekst"),
+    ("Something nobody translated", "szczegóły techniczne"),
+])
+def test_jinja_messages_in_polish_without_offsets(message: str, expected: str) -> None:
+    from kkz_xl.documents.render import polish_message
+
+    text = polish_message(message)
+    assert expected in text and "4566" not in text

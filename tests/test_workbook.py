@@ -18,18 +18,20 @@ from kkz_xl.params.base import default_base
 from kkz_xl.workbook import (
     blank_inputs,
     fill_from_table,
+    formats,
     from_scenario,
     read_inputs,
     values_report,
     write_workbook,
 )
 from kkz_xl.workbook import layout as L  # noqa: N812
+from kkz_xl.workbook.context import COL_NPV
 from kkz_xl.workbook.values import Figures
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "workbooks" / L.WORKBOOK_NAME
 SAMPLE = ROOT / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
-MONEY = '#,##0.00 "zł"'
+MONEY = formats.MONEY
 
 
 def _content(path: Path) -> dict[str, object]:
@@ -129,18 +131,31 @@ def test_excel_craft(blank: Path) -> None:
                for d in flows.data_validations.dataValidation)
 
 
-def test_kkz_functions_are_array_formulas_never_plain(blank: Path) -> None:
-    """A plain formula would show in Excel 365 as @KKZ_… with one value."""
+def _formula_text(value: object) -> str | None:
+    if isinstance(value, ArrayFormula):
+        return value.text
+    return value if isinstance(value, str) and value.startswith("=") else None
+
+
+def test_spilled_kkz_results_are_array_formulas(blank: Path) -> None:
+    """A spilled result written plainly would show in Excel 365 as @KKZ_… with one value;
+    one-value results are plain formulas (LibreOffice keeps their cached values)."""
     wb = openpyxl.load_workbook(blank)
-    found = 0
+    arrays = plain = 0
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for c in row:
-                if isinstance(c.value, ArrayFormula) and "KKZ_" in c.value.text:
-                    found += 1
-                assert not (isinstance(c.value, str) and "KKZ_" in c.value
-                            and c.value.startswith("=")), (ws.title, c.coordinate)
-    assert found > 50
+                text = _formula_text(c.value) or ""
+                spilled = any(f in text for f in ("KKZ_PRZEPLYWY", "KKZ_PLATNICY",
+                                                  "KKZ_MONTE_CARLO", "(KKZ_WSKAZNIKI"))
+                if isinstance(c.value, ArrayFormula) and "KKZ_" in text:
+                    arrays += 1
+                    top, _, bottom = c.value.ref.partition(":")
+                    assert bottom and bottom != top, (ws.title, c.coordinate)
+                elif "KKZ_" in text:
+                    plain += 1
+                    assert not spilled or "INDEX(KKZ_" in text, (ws.title, c.coordinate)
+    assert arrays > 20 and plain > 50
     flows = wb[L.FLOWS]
     spills = [c.value for row in flows.iter_rows() for c in row
               if isinstance(c.value, ArrayFormula) and "KKZ_PRZEPLYWY" in c.value.text]
@@ -164,20 +179,22 @@ def test_scenario_fill_keeps_own_values_and_defaults(sample: Scenario) -> None:
     assert data.jst_name == "Gmina Przykładowa" and data.horizon == 7
     assert data.issue("bezrobocie").persons == 120
     assert data.issue("bezrobocie").inflow == 10
-    # Defaults from the base: one row per cost line and per gain line (a gain is added to its
-    # payer's cost, from the year its profile starts), bezrobocie's gmina cost their sum.
+    # Defaults from the base: one row per cost line, bezrobocie's gmina cost their sum.
     base = default_base()
-    issue = base.issue("bezrobocie")
-    items = issue.koszty + issue.korzysci
-    rows = data.issue("bezrobocie").lines
+    items = base.issue("bezrobocie").koszty
+    rows = [r for r in data.issue("bezrobocie").lines if not r.gain]
     assert [r.source for r in rows] == [c.zrodlo.strip() for c in items]
     assert all(r.own is None for r in rows)
-    gmina = sum(c.wartosc for c in issue.koszty if c.platnik == "gmina")
-    gain = sum(c.wartosc * (c.profil or [1.0])[-1] for c in issue.korzysci
-               if c.platnik == "gmina")
-    assert gain > 0
+    gmina = sum(c.wartosc for c in items if c.platnik == "gmina")
     table = data.issue("bezrobocie").yearly_costs(1.0)
-    assert table[0][0] == pytest.approx(gmina) and table[-1][0] == pytest.approx(gmina + gain)
+    assert table[0][0] == pytest.approx(gmina) and table[-1][0] == pytest.approx(gmina)
+    # The fiscal gains are lines of their own, in a table of their own (korzysc_roczna).
+    gains = base.issue("bezrobocie").korzysci
+    assert [r.source for r in data.issue("bezrobocie").lines if r.gain] == [
+        c.zrodlo.strip() for c in gains]
+    gain_table = data.issue("bezrobocie").yearly_costs(1.0, gains=True)
+    assert gain_table[-1][0] == pytest.approx(sum(c.wartosc for c in gains
+                                                  if c.platnik == "gmina"))
 
 
 def test_costs_that_change_by_year_follow_their_profile() -> None:
@@ -205,8 +222,8 @@ def test_workbook_shows_the_yearly_costs_and_no_averages(blank: Path) -> None:
     headers = [c.value for c in costs[L.costs_first_row(0) - 1]]
     assert headers[:6] == ["Rok", "gmina", "powiat", "budżet państwa", "NFZ", "ZUS/Fundusz Pracy"]
     # Every KKZ_ call of an issue takes its 50 × 5 block.
-    calls = [c.value.text for ws in wb.worksheets for row in ws.iter_rows() for c in row
-             if isinstance(c.value, ArrayFormula) and "KKZ_" in c.value.text]
+    calls = [t for ws in wb.worksheets for row in ws.iter_rows() for c in row
+             if "KKZ_" in (t := _formula_text(c.value) or "")]
     first = L.costs_first_row(0)
     block = f"'{L.COSTS}'!$B${first}:$F${first + L.MAX_YEARS - 1}"
     assert sum(block in t for t in calls) >= 8
@@ -306,6 +323,6 @@ def test_values_report_has_engine_numbers_and_no_formulas(sample: Scenario,
                 assert not isinstance(c.value, ArrayFormula)
                 assert not (isinstance(c.value, str) and c.value.startswith("="))
     expected = run_inputs(back.model_inputs("bezrobocie"), back.horizon, back.rate).npv
-    assert out[L.CALC].cell(row=row, column=17).value == pytest.approx(expected)
+    assert out[L.CALC].cell(row=row, column=COL_NPV).value == pytest.approx(expected)
     assert out[L.CHARTS]._charts
     assert Figures(back).issue("bezrobocie").result.npv == pytest.approx(expected)

@@ -28,8 +28,6 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_read_back_gives_the_same_figures(filled: Path) -> None:
-    # The workbook computes the two-state form (until it calls KKZ_ANALIZA_STANY for the
-    # issues with a multi-state model); its read-back keeps that form.
     original = run_scenario(Scenario.load(SAMPLE).in_two_state_form(), monte_carlo_draws=0,
                             with_tornado=False)
     scenario = read_scenario(filled)

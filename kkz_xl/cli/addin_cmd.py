@@ -74,6 +74,7 @@ def serwer(
     if dyfuzor is not None:
         os.environ.update(dyfuzor_env(dyfuzor))  # read by the server process's create_app
     if manifest is not None:
+        # Only for --manifest: keeps `kkz serwer` start-up free of the manifest template.
         from kkz_xl.addin.manifest import render_manifest
 
         manifest.write_text(render_manifest(settings), encoding="utf-8")
@@ -97,6 +98,7 @@ def serwer(
     console.print("Zatrzymanie: Ctrl+C.")
     if server_mode_possible():
         enable_server_mode()
+        # After enable_server_mode(): the server's modules import xlwings in server mode.
         from kkz_xl.addin.run import serve
 
         raise typer.Exit(serve(settings))

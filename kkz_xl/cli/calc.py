@@ -164,6 +164,17 @@ def compute_many(paths: list[Path], draws: int | None
     return results, failures
 
 
+def same_jst(results: list[ScenarioResult]) -> list[str]:
+    """The JSTs (TERYT, else name) that more than one result describes."""
+    seen: dict[str, int] = {}
+    for res in results:
+        jst = res.scenario.jst
+        key = jst.teryt or jst.name.strip().lower()
+        if key:
+            seen[key] = seen.get(key, 0) + 1
+    return [key for key, n in seen.items() if n > 1]
+
+
 def print_many(results: list[ScenarioResult], failures: list[tuple[Path, str]]) -> None:
     """One row per JST, the region's total, and which files failed and why."""
     table = Table(title="Koszt zaniechania według JST (NPV > 0: działanie się opłaca)",
@@ -178,11 +189,16 @@ def print_many(results: list[ScenarioResult], failures: list[tuple[Path, str]]) 
                       f"[{'green' if t.npv >= 0 else 'red'}]{_fmt(t.npv)}[/]", _fmt(t.bcr, "num"),
                       str(t.break_even_year) if t.break_even_year else "brak",
                       _fmt(t.monte_carlo.prob_positive, "pct") if t.monte_carlo else "–")
-    if results:
+    twins = same_jst(results)
+    if results and not twins:
         table.add_section()
         table.add_row("[bold]Razem[/]", "", f"[bold]{_fmt(sum(r.totals.npv for r in results))}[/]",
                       "", "", "")
     console.print(table)
+    for jst in twins:
+        err_console.print(f"[yellow]Uwaga: kilka plików opisuje tę samą JST ({jst}) – to "
+                          "warianty jednej JST, nie różne JST, więc sumy „Razem” nie podano. "
+                          "Warianty porównuje polecenie: kkz porownaj A.yaml B.yaml[/]")
     if failures:
         err_console.print(f"[bold red]Nie udało się: {len(failures)} z "
                           f"{len(failures) + len(results)}.[/]")

@@ -21,7 +21,7 @@ from kkz_xl.model.payers import PAYER_LABELS, PAYERS
 from kkz_xl.model.scenario import IssueScenario, Scenario
 from kkz_xl.model.severity import resolve_states
 from kkz_xl.params.base import default_base
-from kkz_xl.params.state_models import shipped_models
+from kkz_xl.params.state_models import model_values, shipped_models
 from kkz_xl.polish import fmt_money, fmt_number
 from kkz_xl.storage.atomic import atomic_write, atomic_write_bytes
 
@@ -135,8 +135,6 @@ def _shipped(code: str, persons: float | None, inflow: float | None,
 
 def working_tables(code: str, spec: GeneralIssue) -> dict[str, pd.DataFrame]:
     """A shipped model's sourced values and both matrices, as sheets of the working."""
-    from kkz_xl.params.state_models import model_values
-
     values = pd.DataFrame(model_values(shipped_models()[code]))
     values["wartosc"] = values["wartosc"].map(str)
     values = values.rename(columns={"platnik": "płatnik", "wartosc": "wartość",

@@ -29,6 +29,8 @@ COMMANDS = (
                 "pusty albo wypełniony danymi JST."),
     LazyCommand("raport", "workbook_cmd", "Kopia kalkulatora z samymi wartościami (dla osób "
                 "bez dodatku) i PDF podsumowania."),
+    LazyCommand("porownaj", "workbook_cmd", "Porównaj warianty programów jednej JST (bez "
+                "sumowania wariantów)."),
     LazyCommand("serwer", "addin_cmd", "Serwer funkcji KKZ dla Excela 365 / Excela "
                 "w przeglądarce (dodatek Office.js)."),
     LazyCommand("dodatek", "addin_cmd", "Wpisz do skoroszytu ustawienia xlwings (arkusz "

@@ -55,7 +55,7 @@ def parametry(
 def _influence(path: str | None, as_json: bool, sources: bool, limit: int) -> None:
     from kkz_xl.cli.calc import SAMPLE
     from kkz_xl.engine.influence import influence
-    from kkz_xl.workbook.scenario import load_scenario
+    from kkz_xl.model.scenario_files import load_scenario
 
     scenario = load_scenario(Path(path) if path else Path(str(SAMPLE)))
     rows = influence(scenario)

@@ -20,7 +20,6 @@ from kkz_xl.registers.reading import read_register, read_registers
 from kkz_xl.registers.reconcile import (
     ACCEPTED,
     COUNTS,
-    LABELS,
     REFUSED,
     Reconciliation,
     import_balance,

@@ -43,7 +43,7 @@ WIDTH_IN = 6.3  # figure width; the document shows it 160 mm wide (1:1)
 WIDTH_MM = 160.0
 TORNADO_PANELS = 6  # panels per tornado figure: three rows of two fit half a page
 LABEL_WIDTH = 30  # characters per line of a bar label; longer issue names wrap
-TORNADO_LABEL_WIDTH = 22  # the same in a tornado panel (half the page wide)
+TORNADO_LABEL_WIDTH = 26  # the same in a tornado panel (half the page wide)
 TITLE_WIDTH = 50  # characters per line of a panel title (it spans the tick labels too)
 
 P = ParamSpec("P")
@@ -251,7 +251,8 @@ def tornado(panels: Sequence[TornadoPanel]) -> Chart:
     """One-way sensitivity, a panel per issue: NPV at each input's low (light) and high (dark)
     value around the issue's NPV (the vertical line, given in the panel's title)."""
     titles = [textwrap.fill(p.title, TITLE_WIDTH) for p in panels]
-    labels = [[textwrap.fill(label, TORNADO_LABEL_WIDTH, max_lines=3, placeholder="…")
+    # Two lines fit a row of 7.5 pt; a longer label ends with "…" rather than overlap.
+    labels = [[textwrap.fill(label, TORNADO_LABEL_WIDTH, max_lines=2, placeholder=" …")
                for label in p.labels] for p in panels]
     title_lines = max((_lines(t) for t in titles), default=1) + 1
     rows = max((len(ls) for ls in labels), default=1)

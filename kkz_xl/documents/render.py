@@ -45,6 +45,7 @@ from kkz_xl.documents.tags import Tag, tags_in, tags_on_line, unbalanced_blocks
 from kkz_xl.errors import DataError
 from kkz_xl.office.libreoffice import clean_env, soffice_path
 from kkz_xl.office.libreoffice import run as run_office
+from kkz_xl.office.zip_limits import check_archive
 from kkz_xl.storage.atomic import atomic_write
 
 MAX_TEXT_LENGTH = 100_000  # longest string/list a template expression may build
@@ -61,6 +62,17 @@ _UNSAFE_FILTERS = ("center", "format", "indent", "wordwrap", "filesizeformat", "
 _UNSAFE_GLOBALS = ("lipsum",)
 
 
+def _n(value: int) -> str:
+    """A count the Polish way: ``100 000``."""
+    return polish.fmt_number(value, 0)
+
+
+def _count(n: int) -> str:
+    """``1 powtórzenie``, ``3 powtórzenia``, ``1 000 000 000 powtórzeń``."""
+    return polish.plural(n, "powtórzenie", "powtórzenia", "powtórzeń").replace(
+        str(n), _n(n), 1)
+
+
 class TemplateRenderError(DataError):
     """A template could not be rendered; ``tag`` and ``paragraph`` say where, in Polish."""
 
@@ -70,11 +82,11 @@ class TemplateRenderError(DataError):
         self.tags = list(tags)
         where = ""
         if self.tags:
-            shown = ", ".join(f"„{t.text}”" for t in self.tags[:3])
+            shown = ", ".join(f"„{t.text}”" for t in self.tags[:3])  # code, as written
             paragraph = self.tags[0].paragraph
             if len(paragraph) > 120:
                 paragraph = paragraph[:117] + "…"
-            where = f" Znacznik {shown} w akapicie „{paragraph}”."
+            where = f" Znacznik {shown} w akapicie {polish.quote(paragraph)}."
         super().__init__(f"Szablon {template}: {reason}.{where}")
 
 
@@ -133,7 +145,7 @@ class KKZSandbox(ImmutableSandboxedEnvironment):
             size += len(chunk)
             if size > MAX_OUTPUT_CHARS:
                 raise TemplateLimitError(
-                    f"wynik miałby ponad {MAX_OUTPUT_CHARS} znaków (pętla powielająca tekst?)"
+                    f"wynik miałby ponad {_n(MAX_OUTPUT_CHARS)} znaków (pętla powielająca tekst?)"
                 )
             if len(parts) % 1024 == 0:
                 self._check_time()
@@ -161,7 +173,8 @@ class KKZSandbox(ImmutableSandboxedEnvironment):
         numbers = range(*args)
         if len(numbers) > self._range_budget:
             raise TemplateLimitError(
-                f"range() dałoby {len(numbers)} powtórzeń; dozwolone łącznie {MAX_RANGE_ITEMS}"
+                f"pętla range() dałaby {_count(len(numbers))}; dozwolone łącznie "
+                f"{_n(MAX_RANGE_ITEMS)}"
             )
         self._range_budget -= len(numbers)
         return iter(numbers)
@@ -207,7 +220,8 @@ def _check_size(value: Any, what: str) -> None:
     size = _weight(value)
     if size is not None and size > MAX_TEXT_LENGTH:
         raise TemplateLimitError(
-            f"{what} dałoby {size} znaków/elementów; dozwolone najwyżej {MAX_TEXT_LENGTH}"
+            f"{what} dałoby {_n(size)} znaków lub elementów; dozwolone najwyżej "
+            f"{_n(MAX_TEXT_LENGTH)}"
         )
 
 
@@ -216,8 +230,8 @@ def _check_product(left: Any, right: Any) -> None:
         size = _weight(seq)
         if size is not None and isinstance(count, int) and size * count > MAX_TEXT_LENGTH:
             raise TemplateLimitError(
-                f"powtórzenie dałoby {size * count} znaków/elementów; "
-                f"dozwolone najwyżej {MAX_TEXT_LENGTH}"
+                f"powtórzenie dałoby {_n(size * count)} znaków lub elementów; "
+                f"dozwolone najwyżej {_n(MAX_TEXT_LENGTH)}"
             )
     if isinstance(left, int) and isinstance(right, int):
         digits = (abs(left).bit_length() + abs(right).bit_length()) * math.log10(2)
@@ -239,7 +253,7 @@ def _checked_join(join: Callable[..., str]) -> Callable[..., str]:
         items = list(value)
         size = sum(_weight(v) or len(str(v)) for v in items) + len(d) * len(items)
         if size > MAX_TEXT_LENGTH * 10:
-            raise TemplateLimitError(f"join dałby ponad {MAX_TEXT_LENGTH * 10} znaków")
+            raise TemplateLimitError(f"join dałby ponad {_n(MAX_TEXT_LENGTH * 10)} znaków")
         return join(eval_ctx, items, d, attribute)
 
     apply.jinja_pass_arg = join.jinja_pass_arg  # type: ignore[attr-defined]
@@ -253,7 +267,7 @@ def _checked_replace(replace: Callable[..., str]) -> Callable[..., str]:
         text, old, new = str(s), str(old), str(new)
         hits = len(text) + 1 if old == "" else text.count(old)
         if len(text) + hits * max(len(new) - len(old), 0) > MAX_TEXT_LENGTH * 10:
-            raise TemplateLimitError(f"replace dałby ponad {MAX_TEXT_LENGTH * 10} znaków")
+            raise TemplateLimitError(f"replace dałby ponad {_n(MAX_TEXT_LENGTH * 10)} znaków")
         return replace(eval_ctx, s, old, new, count)
 
     apply.jinja_pass_arg = replace.jinja_pass_arg  # type: ignore[attr-defined]
@@ -345,7 +359,10 @@ def polish_message(message: str) -> str:
         match = pattern.fullmatch(message) or pattern.search(message)
         if match:
             return replace(match)
-    return message
+    # A message no pattern knows: Polish ones pass, anything else is labelled as a detail.
+    if re.search(r"[ąćęłńóśźż]|przekroczono|dozwolon", message, re.IGNORECASE):
+        return message
+    return f"szczegóły techniczne: {message}" if message else "bez opisu"
 
 
 def polish_reason(err: BaseException) -> str:
@@ -427,7 +444,9 @@ def repair_tags(xml: str) -> str:
 
 
 def open_template(path: Path) -> _SafeTemplate:
-    """A Word template opened for rendering; a file that is not a .docx is a Polish error."""
+    """A Word template opened for rendering; a file that is not a .docx, is damaged or
+    would unpack to more than the limits allow is a Polish error (nothing is unpacked)."""
+    check_archive(Path(path))
     tpl = _SafeTemplate(Path(path))
     try:
         tpl.init_docx()

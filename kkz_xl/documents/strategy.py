@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kkz_xl.declension import jst_names
 from kkz_xl.documents import charts
-from kkz_xl.engine.budget import YearlyBudget, yearly_budget
+from kkz_xl.engine.budget import YearlyBudget, cost_line_payers, yearly_budget
 from kkz_xl.model.labels import INPUT_LABELS, NO_BREAK_EVEN, UNDEFINED
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS, Payer, payer_index
 from kkz_xl.polish import (
@@ -167,6 +167,7 @@ DEFAULT_TRAININGS = (
     Training(temat="Monitoring i ewaluacja strategii: wskaźniki, sprawozdawczość",
              adresaci="zespół ds. strategii", termin="II rok"),
 )
+ROMAN = ("I", "II", "III", "IV", "V")  # "II rok" of the strategy → its calendar year
 MONITORING_RULES = (
     "coroczny raport z realizacji strategii, przedstawiany radzie wraz z oceną zasobów pomocy "
     "społecznej (do 30 kwietnia)",
@@ -297,6 +298,12 @@ def _money0(value: float) -> str:
     return fmt_money(value, 0)
 
 
+def _zl(amounts: np.ndarray) -> np.ndarray:
+    """Amounts rounded to whole złoty before they are added up, so that every total of the
+    financial frame is the sum of the numbers shown (a treasurer adds them up)."""
+    return np.round(np.asarray(amounts, float))
+
+
 def _money_or_dash(value: float) -> str:
     """Whole złoty, or a dash for nothing (a column a source does not finance)."""
     return _money0(value) if round(value) else "–"
@@ -363,7 +370,8 @@ def _grade(r: IssueResult, name: str, line: int | None) -> int | None:
         return getattr(params, field).stopien
     if field in ("koszty", "korzysci"):
         items = params.koszty if field == "koszty" else params.korzysci
-        index = line if field == "koszty" else (line or 0) - len(params.koszty)
+        # Gain lines follow the issue's cost lines in the engine's line order.
+        index = line if field == "koszty" else (line or 0) - len(r.inputs.costs)
         return items[index].stopien if line is not None and 0 <= index < len(items) else None
     prog = _base_programme(r.code, r.inputs.programme_name)
     return getattr(prog, field).stopien if prog is not None else None
@@ -392,48 +400,73 @@ def evidence_words(grade: int | None) -> str:
     return "słabe (szacunki i założenia do sprawdzenia)"
 
 
+# The verb agrees with the input's noun (skuteczność wynosiła, przejście wynosiło …).
+_VERBS = {"success": "wynosiła", "rate": "wynosiła", "relapse": "wynosiły",
+          "gain_mult": "wynosiła", "transition": "wynosiło"}
+
+
 def _switch_text(t: Any, r: IssueResult) -> str | None:
-    """„gdyby skuteczność wynosiła co najmniej 31,5 % (przyjęto 20,0 %)” for a tornado row."""
+    """„koszt uczestnika wynosił najwyżej 670,36 zł (przyjęto 3 000,00 zł)” for a tornado
+    row with a switching value (where the result changes sign)."""
     if t.switching is None:
         return None
     base = t.name.split("[", 1)[0]
-    label = plain_label(_tornado_label(t, r))
-    if base in ("exit_rate", "success", "relapse", "coverage", "rate"):
+    label = plain_label(INPUT_LABELS.get(base, t.name))
+    if t.line is not None and t.line < len(r.lines):
+        label = f"{label} {quote(_BRACKETS_RE.sub('', r.lines[t.line].name))}"
+    elif (edge := _transition(t, r)) is not None:
+        label = f"{label} {quote(edge)}"
+    if base in ("exit_rate", "success", "relapse", "coverage", "rate", "transition"):
         value, point = fmt_percent(t.switching, 1), fmt_percent(t.point, 1)
     elif base == "programme_cost":
         value, point = money(t.switching), money(t.point)
     elif base == "inflow":
         value, point = fmt_number(t.switching, 1), fmt_number(t.point, 1)
     else:
-        value, point = f"{fmt_percent(t.switching, 0)} przyjętej", "100 %"
+        value, point = f"{fmt_percent(t.switching, 0)} przyjętej kwoty", "100 %"
     direction = "co najmniej" if t.npv_high > t.npv_low else "najwyżej"
-    return f"{label}: {direction} {value} (przyjęto {point})"
+    return f"{label} {_VERBS.get(base, 'wynosił')} {direction} {value} (przyjęto {point})"
 
 
 def threshold_text(r: IssueResult) -> str:
     """What would have to be true for the programme to pay (from the engine's thresholds)."""
     inp = r.inputs
-    parts = []
-    if r.break_even_success is None:
-        parts.append("program nie zwróciłby się nawet wtedy, gdyby usamodzielniał wszystkich "
-                     "uczestników")
-    else:
-        parts.append(f"program zwróciłby się, gdyby usamodzielniał co najmniej "
-                     f"{fmt_percent(r.break_even_success, 1)} uczestników (przyjęto "
-                     f"{fmt_percent(inp.success, 1)})")
     switches = [x for t in _drivers(r) if t.name.split("[", 1)[0] != "success"
                 for x in [_switch_text(t, r)] if x]
-    if switches:
-        parts.append("albo – przy pozostałych założeniach bez zmian – gdyby: "
-                     + "; ".join(switches))
-    return "; ".join(parts) + "."
+    others = " albo gdyby ".join(switches)
+    if r.break_even_success is None:
+        text = ("Program nie zwróciłby się nawet wtedy, gdyby usamodzielniał wszystkich "
+                "uczestników")
+        if others:
+            text += f"; zwróciłby się, gdyby {others}"
+    else:
+        text = (f"Program zwróciłby się, gdyby usamodzielniał co najmniej "
+                f"{fmt_percent(r.break_even_success, 1)} uczestników (przyjęto "
+                f"{fmt_percent(inp.success, 1)})")
+        if others:
+            text += f" albo gdyby {others}"
+    if others:
+        text += " – przy pozostałych założeniach bez zmian"
+    return text + "."
 
 
 # --- the context ------------------------------------------------------------------------------
 
-def _payer_rows(npvs: Sequence[float]) -> list[dict]:
+def _payer_rows(npvs: Sequence[float], *, skip_zero: bool = False) -> list[dict]:
+    """Who pays and who saves; ``skip_zero`` leaves out payers the issue does not touch."""
     return [{"platnik": PAYER_LABELS[p], "npv": money(v), "ocena": verdict(v)}
-            for p, v in zip(PAYERS, npvs, strict=True)]
+            for p, v in zip(PAYERS, npvs, strict=True) if not skip_zero or round(v, 2)]
+
+
+def _transition(row: Any, issue: IssueResult) -> str | None:
+    """A multi-state model's transition (``transition[k]``) by its states' names."""
+    states = getattr(issue, "states", None)
+    if not row.name.startswith("transition[") or states is None:
+        return None
+    try:
+        return str(states.edge_labels[int(row.name[len("transition["):-1])])
+    except (ValueError, IndexError, AttributeError):
+        return None
 
 
 def _tornado_label(row: Any, issue: IssueResult) -> str:
@@ -441,19 +474,34 @@ def _tornado_label(row: Any, issue: IssueResult) -> str:
     label = INPUT_LABELS.get(base, row.name)
     if row.line is not None and row.line < len(issue.lines):
         label = f"{label}: {issue.lines[row.line].name}"
-    elif base == "transition" and issue.states is not None:  # a multi-state model's transition
-        label = f"{label}: {issue.states.edge_labels[int(row.name[len(base) + 1:-1])]}"
+    elif (edge := _transition(row, issue)) is not None:
+        label = f"{label}: {edge}"
     return label if len(label) <= 48 else label[:47] + "…"
 
 
 def chart_label(row: Any, issue: IssueResult) -> str:
-    """A tornado chart's label: the input's plain name, a cost line's name without its
-    explanation in brackets (``koszt: Zasiłek okresowy``), so labels need no cutting."""
-    label = plain_label(INPUT_LABELS.get(row.name.split("[", 1)[0], row.name))
+    """A tornado chart's label: the input's plain name, a cost line's own name without its
+    explanation in brackets (``Zasiłek okresowy``), short enough for two lines."""
+    base = row.name.split("[", 1)[0]
+    label = plain_label(INPUT_LABELS.get(base, row.name))
     if row.line is not None and row.line < len(issue.lines):
         name = _BRACKETS_RE.sub("", issue.lines[row.line].name)
-        label = f"{label}: {name}"
+        # A cost line is named by itself (it reads as a cost); a gain keeps its prefix.
+        label = name if base == "cost_mult" else f"{label}: {name}"
+    elif (edge := _transition(row, issue)) is not None:
+        label = f"{label}: {_BRACKETS_RE.sub('', edge)}"
     return label
+
+
+def _name(r: IssueResult) -> str:
+    """The issue's name as the law and the base call it (a model variant's name, such as
+    „… – model wielostanowy”, is a technical detail for the annex, not the council)."""
+    from kkz_xl.params.base import default_base
+
+    try:
+        return default_base().issue(r.code).nazwa
+    except Exception:  # an issue the base does not know keeps the engine's name
+        return r.name
 
 
 def _pays(r: IssueResult) -> bool:
@@ -466,7 +514,15 @@ def _own_npv(r: IssueResult, kind: str) -> float:
 
 
 def _chance(r: IssueResult) -> str:
-    return fmt_percent(r.monte_carlo.prob_positive, 0) if r.monte_carlo else "nie badano"
+    """The chance that the programme pays, never a false certainty: 99,96 % is „ponad 99 %”."""
+    if not r.monte_carlo:
+        return "nie badano"
+    p = r.monte_carlo.prob_positive
+    if 0.99 < p < 1:
+        return f"ponad 99{NBSP}%"
+    if 0 < p < 0.01:
+        return f"poniżej 1{NBSP}%"
+    return fmt_percent(p, 0)
 
 
 def _issue(number: int, r: IssueResult, programmes: list[dict], kind: str, start: int,
@@ -486,16 +542,21 @@ def _issue(number: int, r: IssueResult, programmes: list[dict], kind: str, start
             summary += (f" Oszczędności trafiają jednak do innych płatników, a {own_label} "
                         f"dopłaca {money(-own)}.")
     else:
-        summary = (f"się nie zwraca: kosztuje o {money(-r.npv)} więcej, niż oszczędza. "
-                   f"Uzasadnieniem jego realizacji mogą być tylko korzyści spoza rachunku "
-                   f"finansowego. {threshold_text(r).capitalize()}")
+        chance = (f" Szansa, że mimo to się opłaci (przy niepewnych założeniach): "
+                  f"{_chance(r)}." if r.monte_carlo else "")
+        # Less than 1 zł either way is "as much as it saves", never "o −0,30 zł więcej".
+        cost = (f"kosztuje o {money(-r.npv)} więcej, niż oszczędza" if r.npv <= -0.5 else
+                "kosztuje mniej więcej tyle, ile oszczędza")
+        summary = (f"się nie zwraca: {cost}."
+                   f"{chance} Uzasadnieniem jego realizacji mogą być tylko korzyści spoza "
+                   f"rachunku finansowego. {threshold_text(r)}")
     summary = f"Program {quote(inp.programme_name)} {summary}"
     difference = shown_difference(end_a, end_z)
     item: dict[str, Any] = {
         "numer": number,
         "cel": "",  # the goal's number when the programme is a goal of the strategy
         "kod": r.code,
-        "nazwa": r.name,
+        "nazwa": _name(r),
         "program": inp.programme_name,
         "program_cytat": quote(inp.programme_name),
         "osoby": persons(inp.persons),
@@ -524,10 +585,12 @@ def _issue(number: int, r: IssueResult, programmes: list[dict], kind: str, start
         "prognoza_opis": (
             f"bez programu liczba osób korzystających z pomocy zmieni się z "
             f"{persons(inp.persons)} do {persons(end_z)} w {start + r.years - 1} r., "
-            + (f"a z programem – do {persons(end_a)}." if difference else
-               "z programem – tak samo (program nie zmienia tej liczby w widocznym stopniu).")
+            f"a z programem – do {persons(end_a)}." if difference else
+            f"liczba osób korzystających z pomocy zmieni się z {persons(inp.persons)} do "
+            f"{persons(end_z)} w {start + r.years - 1} r.; program nie zmienia jej w widocznym "
+            "stopniu."
         ),
-        "platnicy": _payer_rows(r.npv_by_payer),
+        "platnicy": _payer_rows(r.npv_by_payer, skip_zero=True),
         "przeplywy": [
             {"rok": start + y, "osoby_z": persons(dz), "osoby_a": persons(da),
              "koszt_z": money(cz), "koszt_a": money(ca), "koszt_programu": money(cp),
@@ -551,12 +614,19 @@ def _issue(number: int, r: IssueResult, programmes: list[dict], kind: str, start
         "programy": programmes,
         "budzet": {
             "lata": [_budget_row(int(y), row, kind)
-                     for y, row in zip(budget.years, budget.programme_nominal, strict=True)],
-            "razem": _budget_row("Razem", budget.programme_nominal.sum(0), kind),
+                     for y, row in zip(budget.years, _zl(budget.programme_nominal),
+                                       strict=True)],
+            "razem": _budget_row("Razem", _zl(budget.programme_nominal).sum(0), kind),
         },
         "obowiazkowe_wlasne": _money_or_dash(float(sum(
-            budget.obligatory_z_nominal[:, payer_index(p)].sum() for p in own_payers(kind)))),
+            _zl(budget.obligatory_z_nominal)[:, payer_index(p)].sum()
+            for p in own_payers(kind)))),
         "podstawa": _legal_basis(r.code),
+        "rozdzial": inp.programme_rozdzial or "",
+        "nabor": (f"Program przyjmuje uczestników co roku (w latach {start}–"
+                  f"{start + r.years - 1})." if inp.repeat else
+                  f"Program przyjmuje jeden nabór uczestników, w {start} r.; kolejny nabór to "
+                  "nowa decyzja i nowe wydatki."),
     }
     return item
 
@@ -583,7 +653,7 @@ def _issue_charts(results: ScenarioResult, with_charts: bool, start: int
     yearly: Any = ""
     if with_charts and numbered:
         yearly = charts.yearly_costs([
-            charts.YearlyPanel(f"{n}. {r.name}", list(range(start, start + r.years)),
+            charts.YearlyPanel(f"{n}. {_name(r)}", list(range(start, start + r.years)),
                                list(r.cost_z), list(r.cost_a))
             for n, r in numbered])
     with_rows = [(n, r) for n, r in numbered if _tornado_rows(r)]
@@ -598,7 +668,7 @@ def _issue_charts(results: ScenarioResult, with_charts: bool, start: int
         if with_charts:
             item["wykres"] = charts.tornado([
                 charts.TornadoPanel(
-                    f"{n}. {r.name}", [chart_label(t, r) for t in rows],
+                    f"{n}. {_name(r)}", [chart_label(t, r) for t in rows],
                     [t.npv_low for t in rows], [t.npv_high for t in rows], r.npv)
                 for n, r in members for rows in [_tornado_rows(r)]])
         tornado.append(item)
@@ -613,8 +683,10 @@ def _priority(r: IssueResult, kind: str) -> tuple:
     return (round(_own_npv(r, kind)) < 0, -round(chance, 2), grade or 0, -r.npv)
 
 
-def _goal(number: int, r: IssueResult, item: dict, programmes: list[dict], kind: str,
-          jst_gen: str) -> dict:
+def _goal(number: int, r: IssueResult, item: dict, programmes: list[dict], kind: str
+          ) -> dict:
+    """A strategic goal for a programme that pays: its name, its case in plain words (the
+    saving, the JST's own balance, the chance, the evidence, who finances) and directions."""
     inp = r.inputs
     own = _own_npv(r, kind)
     own_label = _budget_label(kind, True)
@@ -631,10 +703,12 @@ def _goal(number: int, r: IssueResult, item: dict, programmes: list[dict], kind:
               if r.monte_carlo else "")
     return {
         "numer": number,
-        "nazwa": f"{r.name}: wdrożenie programu {quote(inp.programme_name)}",
+        "nazwa": f"{_name(r)}: wdrożenie programu {quote(inp.programme_name)}",
         "opis": (f"Program zmniejsza koszty publiczne o {money(r.npv)} w okresie analizy "
                  f"(w dzisiejszych pieniądzach); {budget_words}{chance}. "
-                 f"Siła dowodów: {item['dowody']}. Finansowanie: {item['finansowanie']}."),
+                 f"Siła dowodów: {item['dowody']}. Finansowanie: {item['finansowanie']}."
+                 + ("" if sum(inp.financing.get(p, 0.0) for p in own_payers(kind)) > 0 else
+                    " Program finansują inni płatnicy, więc cel wymaga uzgodnienia z nimi.")),
         "kierunki": directions,
     }
 
@@ -659,7 +733,7 @@ def _indicators(goal: str, r: IssueResult, end_year: int, *, optional: bool) -> 
         note = ("liczba rośnie mimo programu (napływ nowych osób); bez programu byłoby "
                 f"{persons(end_z)}" if optional else
                 "prognoza: liczba rośnie przez napływ nowych osób")
-    rows = [_indicator(goal, f"Osoby korzystające z pomocy z powodu: {r.name.lower()}",
+    rows = [_indicator(goal, f"Osoby korzystające z pomocy z powodu: {_name(r).lower()}",
                        start, target, end_year, source, note)]
     if optional:
         first_year = float(r.participants[0])
@@ -671,7 +745,7 @@ def _indicators(goal: str, r: IssueResult, end_year: int, *, optional: bool) -> 
         if helped > 0:
             rows.append(_indicator(
                 goal, "Osoby, które dzięki programowi nie korzystają już z pomocy – "
-                f"{r.name.lower()}", 0, helped, end_year,
+                f"{_name(r).lower()}", 0, helped, end_year,
                 "dane realizatora, MRPiPS-03", "różnica prognoz bez programu i z programem"))
     return [row for row in rows if row is not None]
 
@@ -766,9 +840,10 @@ def strategy_context(
     end = start + results.horizon - 1
     indexation = base.indexation
     programmes = _programmes(katalog_rows)
-    budgets = [yearly_budget(r.programme, r.inputs.financing, r.payer_z, r.payer_a,
-                             first_year=start, price_year=results.price_year,
-                             indexation=indexation) for r in results.issues]
+    budgets = [yearly_budget(r.programme, r.inputs.financing, r.line_z, r.line_a,
+                             cost_line_payers(r.lines), first_year=start,
+                             price_year=results.price_year, indexation=indexation)
+               for r in results.issues]
     issues = [_issue(n, r, programmes.get(r.code, []), kind, start, b)
               for n, (r, b) in enumerate(zip(results.issues, budgets, strict=True), start=1)]
     # Goals: the obligatory tasks first (goal 1), then the programmes that pay, best first.
@@ -776,7 +851,7 @@ def strategy_context(
                     key=lambda i: _priority(results.issues[i], kind))
     not_paying = [i for i, r in enumerate(results.issues) if not _pays(r)]
     goals = [_goal(n, results.issues[i], issues[i], programmes.get(results.issues[i].code, []),
-                   kind, names.genitive)
+                   kind)
              for n, i in enumerate(paying, start=2)]
     for n, i in enumerate(paying, start=2):
         issues[i]["cel"] = n
@@ -784,7 +859,7 @@ def strategy_context(
                   for row in _indicators("1", r, end, optional=False)]
     indicators += [row for n, i in enumerate(paying, start=2)
                    for row in _indicators(str(n), results.issues[i], end, optional=True)]
-    frame_years = sum((budgets[i].programme_nominal for i in paying),
+    frame_years = sum((_zl(budgets[i].programme_nominal) for i in paying),
                       np.zeros((results.horizon, len(PAYERS))))
     totals = results.totals
     mc = totals.monte_carlo
@@ -849,6 +924,10 @@ def strategy_context(
         "kwestie": issues,
         "cele": goals,
         "obowiazkowe": [issues[i] for i in range(len(issues))],
+        "obowiazkowe_kreska": any(i["obowiazkowe_wlasne"] == "–" for i in issues),
+        "obowiazkowe_razem": _money_or_dash(float(sum(
+            _zl(b.obligatory_z_nominal)[:, payer_index(p)].sum()
+            for b in budgets for p in own_payers(kind)))),
         "nieoplacalne": [issues[i] for i in not_paying],
         "wskazniki_realizacji": indicators,
         "ramy": {
@@ -857,7 +936,7 @@ def strategy_context(
             "razem": _budget_row("Razem", frame_years.sum(0), kind),
             "programy": [issues[i] for i in paying],
             "naglowek_wlasny": _budget_label(kind, True).capitalize(),
-            "naglowek_inne": (_budget_label(kind, False) or "inne JST").capitalize(),
+            "naglowek_inne": (_budget_label(kind, False) or "inne samorządy").capitalize(),
             "fundusze_ue": EU_NOTE,
         },
         "uslugi_spoleczne": [s.model_dump() for s in data.uslugi_spoleczne],
@@ -882,7 +961,9 @@ def strategy_context(
             "wykresy_tornado": tornado_charts,
         },
         "liderzy": _leaders(liderzy_rows, jst.name, jst.teryt),
-        "szkolenia": [t.model_dump() for t in (data.szkolenia or planned or DEFAULT_TRAININGS)],
+        "szkolenia": [t.model_dump() for t in (data.szkolenia or planned or [
+            t.model_copy(update={"termin": str(start + ROMAN.index(t.termin.split()[0]))})
+            if t.termin.split()[0] in ROMAN else t for t in DEFAULT_TRAININGS])],
         "przeszkoleni": trained,
         "monitoring": {
             "opis": data.monitoring or (
@@ -894,7 +975,7 @@ def strategy_context(
     }
     if with_charts:
         context["razem"]["wykres_kwestie"] = charts.npv_by_issue(
-            [r.name for r in results.issues], [r.npv for r in results.issues])
+            [_name(r) for r in results.issues], [r.npv for r in results.issues])
         context["razem"]["wykres_platnicy"] = charts.npv_by_payer(
             [PAYER_LABELS[p] for p in PAYERS], totals.npv_by_payer)
     return context

@@ -40,6 +40,7 @@ from kkz_xl.documents.tags import (
     unbalanced_blocks,
 )
 from kkz_xl.errors import DataError
+from kkz_xl.polish import quote
 
 LOOP_ITEM = "[]"
 Path_ = tuple[str, ...]
@@ -59,7 +60,9 @@ class Finding:
         paragraph = self.tag.paragraph
         if len(paragraph) > 90:
             paragraph = paragraph[:87] + "…"
-        return f"{self.message} – znacznik „{self.tag.text}” ({self.part}, akapit „{paragraph}”)"
+        # The tag as written (its quotes are code); the paragraph with nested quotes.
+        return (f"{self.message} – znacznik „{self.tag.text}” ({self.part}, akapit "
+                f"{quote(paragraph)})")
 
 
 @dataclass
@@ -283,7 +286,7 @@ def _specimen() -> tuple[dict[str, Any], Any]:
     for key in ("obowiazkowe", "nieoplacalne"):
         tree[key] = tree["kwestie"]
     tree["ramy"]["programy"] = tree["kwestie"]
-    goal = _goal(1, results.issues[0], context["kwestie"][0], [], "gmina", "Gminy Wzorcowej")
+    goal = _goal(1, results.issues[0], context["kwestie"][0], [], "gmina")
     tree["cele"] = {LOOP_ITEM: field_tree(goal)}
     # Lists filled only from registers: their items' fields, from the code that fills them.
     tree["liderzy"] = {LOOP_ITEM: dict.fromkeys(

@@ -97,6 +97,14 @@ def _shade(cell: object, fill: str) -> None:
     tc_pr.append(shd)
 
 
+def _cant_split(row: object) -> None:
+    """Keep a row on one page (a row cut between pages reads as two rows)."""
+    tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
 def _repeat_header(row: object) -> None:
     tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
     el = OxmlElement("w:tblHeader")
@@ -207,6 +215,8 @@ class _Builder:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         header, opener, body, closer = table.rows[:4]
         _repeat_header(header)
+        _cant_split(header)
+        _cant_split(body)
         _fix_widths(table, [c.width_cm for c in columns])
         for i, col in enumerate(columns):
             cell = header.cells[i]
@@ -287,7 +297,7 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
     b.p(
         "Strategia Rozwiązywania Problemów Społecznych {{ jst.nazwa_dopelniacz }} na lata "
         "{{ dokument.okres }} jest dokumentem, którego przyjęcie należy do zadań własnych "
-        f"{'gminy' if kind == 'gmina' else 'powiatu'} (art. 16b ustawy z dnia 12 marca "
+        "{{ jst.dopelniacz }} (art. 16b ustawy z dnia 12 marca "
         "2004\u00a0r. "
         "o pomocy społecznej). Zawiera diagnozę sytuacji społecznej, prognozę zmian, cele "
         "strategiczne, kierunki niezbędnych działań, sposób realizacji strategii i jej ramy "
@@ -302,10 +312,12 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
         "i szczegóły obliczeń zawiera załącznik wraz ze słowniczkiem."
     )
     if kind == "powiat":
+        b.tag('if jst.rodzaj == "powiat"')  # a city with powiat rights consults no gminas
         b.p(
             "Zgodnie z art. 19 pkt 1 ustawy o pomocy społecznej projekt strategii powiatowej "
             "konsultuje się z gminami z obszaru powiatu."
         )
+        b.tag("endif")
     b.p("Strategię przyjmuje w drodze uchwały {{ jst.rada }}.")
 
     b.h("Diagnoza sytuacji społecznej")
@@ -376,12 +388,14 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
                2.4, right=True),
         Column("Koszt dla {{ jst.budzet_dopelniacz }}", "{{ k.obowiazkowe_wlasne }}", 3,
                right=True),
-    ])
+    ], total=["Razem", "", "", "", "{{ obowiazkowe_razem }}"])
+    b.tag("if obowiazkowe_kreska")
     b.p("Kreska oznacza, że zadania obowiązkowe w danej kwestii nie obciążają "
         "{{ jst.budzet_dopelniacz }}: finansują je inne jednostki samorządu lub budżet "
         "państwa.")
+    b.tag("endif")
     b.tag("for c in cele")
-    b.p("Cel strategiczny {{ c.numer }}. {{ c.nazwa }}", bold=True)
+    b.p("Cel strategiczny {{ c.numer }}. {{ c.nazwa }}", bold=True, keep=True)
     b.p("{{ c.opis }}")
     b.tag("endfor")
     b.tag("if not cele")
@@ -395,7 +409,7 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
         "publicznym. Rada może go mimo to przyjąć ze względu na korzyści społeczne, których "
         "rachunek nie obejmuje – wtedy jako decyzję świadomą kosztu.")
     b.tag("for k in nieoplacalne")
-    b.p("{{ k.nazwa }}", bold=True)
+    b.p("{{ k.nazwa }}", bold=True, keep=True)
     b.p("{{ k.podsumowanie }}")
     b.tag("endfor")
     b.tag("endif")
@@ -417,9 +431,11 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
         "partnerami."
     )
     if kind == "powiat":
+        b.tag('if jst.rodzaj == "powiat"')
         b.p("Działania powiatu są uzgadniane z gminami, których mieszkańców dotyczą; gminy "
             "współfinansują m.in. pieczę zastępczą (art. 191 ust. 8–9 ustawy o wspieraniu "
             "rodziny i systemie pieczy zastępczej).")
+        b.tag("endif")
     b.h("Ramy finansowe według lat i źródeł finansowania", 2)
     b.p("Ramy finansowe obejmują programy przyjęte jako cele strategii (cele od 2.). Kwoty "
         "podano w złotych w cenach każdego roku: koszty z obliczeń (w cenach roku "
@@ -435,6 +451,8 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
     b.tag("for k in ramy.programy")
     b.p("Cel {{ k.cel }}. {{ k.nazwa }} – program {{ k.program_cytat }} (finansowanie: "
         "{{ k.finansowanie }})", bold=True, keep=True)
+    b.p("{{ k.nabor }}{% if k.rozdzial %} Klasyfikacja budżetowa: rozdział {{ k.rozdzial }}."
+        "{% endif %}", keep=True)
     b.table("r in k.budzet.lata", FRAME_COLUMNS, total=[
         "Razem", "{{ k.budzet.razem.wlasny }}", "{{ k.budzet.razem.inne_jst }}",
         "{{ k.budzet.razem.dotacje }}", "{{ k.budzet.razem.fp }}", "{{ k.budzet.razem.nfz }}",
@@ -505,11 +523,11 @@ def _kkz_chapters(b: _Builder) -> None:
         "publiczne, ujemna – że kosztuje więcej, niż oszczędza."
     )
     b.table("k in kwestie", [
-        Column("Kwestia społeczna", "{{ k.nazwa }}", 5),
-        Column("Oszczędność (+) lub dopłata (−)", "{{ k.npv }}", 3.3, right=True),
+        Column("Kwestia społeczna", "{{ k.nazwa }}", 4.6),
+        Column("Oszczędność (+) lub dopłata (−)", "{{ k.npv }}", 3.2, right=True),
         Column("Koszt programu", "{{ k.koszt_programu }}", 3.1, right=True),
-        Column("Zwrot z 1 zł programu", "{{ k.zwrot_zlotowki }}", 2.2, right=True),
-        Column("Rok zwrotu", "{{ k.rok_zwrotu }}", 3, right=True),
+        Column("Zwrot z 1 zł programu", "{{ k.zwrot_zlotowki }}", 2.0, right=True),
+        Column("Rok zwrotu", "{{ k.rok_zwrotu }}", 3.7, right=True),
     ], total=["Razem", "{{ razem.npv }}", "{{ razem.koszt_programu }}", "", ""])
     b.chart("razem.wykres_kwestie", "Koszt zaniechania według kwestii społecznych")
     b.chart("razem.wykres_koszty",
@@ -581,10 +599,10 @@ def _kkz_chapters(b: _Builder) -> None:
     b.tag("for k in kwestie")
     b.h("{{ k.nazwa }}", 2)
     b.table("pr in k.programy", [
-        Column("Program", "{{ pr.nazwa }}", 5),
-        Column("Opis", "{{ pr.opis }}", 6.5),
-        Column("Siła dowodów", "{{ pr.dowody }}", 2.5),
-        Column("Źródło", "{{ pr.zrodlo }}", 2.5),
+        Column("Program", "{{ pr.nazwa }}", 4.0),
+        Column("Opis", "{{ pr.opis }}", 5.6),
+        Column("Siła dowodów", "{{ pr.dowody }}", 4.2),
+        Column("Źródło", "{{ pr.zrodlo }}", 2.8),
     ], empty="Katalog nie zawiera jeszcze programów dla tej kwestii.")
     b.tag("endfor")
 
@@ -622,25 +640,26 @@ def _kkz_chapters(b: _Builder) -> None:
         "strategii; ich znaczenie wyjaśnia słowniczek na końcu.")
     b.h("Wskaźniki ekonomiczne programów", 2)
     b.table("k in kwestie", [
-        Column("Kwestia społeczna", "{{ k.nazwa }}", 4.2),
-        Column("NPV", "{{ k.npv }}", 2.6, right=True),
-        Column("PV kosztu programu", "{{ k.koszt_programu }}", 2.6, right=True),
-        Column("BCR", "{{ k.bcr }}", 1.5, right=True),
-        Column("ROI", "{{ k.roi }}", 1.9, right=True),
+        Column("Kwestia społeczna", "{{ k.nazwa }}", 3.6),
+        Column("NPV", "{{ k.npv }}", 2.9, right=True),
+        Column("PV kosztu programu", "{{ k.koszt_programu }}", 2.7, right=True),
+        Column("BCR", "{{ k.bcr }}", 1.2, right=True),
+        Column("ROI", "{{ k.roi }}", 1.6, right=True),
         Column("Próg skuteczności", "{{ k.prog_skutecznosci }}", 2.0, right=True),
-        Column("Okres zwrotu", "{{ k.okres_zwrotu }}", 1.8, right=True),
+        Column("Okres zwrotu", "{{ k.okres_zwrotu }}", 2.6, right=True),
     ], total=["Razem", "{{ razem.npv }}", "{{ razem.koszt_programu }}", "{{ razem.bcr }}",
               "", "", ""])
     b.tag("if parametry.mc")
-    b.h("Analiza Monte Carlo", 2)
-    b.p("Liczba losowań: {{ parametry.losowania }}, ziarno: {{ parametry.ziarno }}.")
+    b.h("Analiza niepewności – szczegóły", 2)
+    b.p("Analiza Monte Carlo; liczba losowań: {{ parametry.losowania }}, ziarno: "
+        "{{ parametry.ziarno }}.")
     b.table("k in kwestie", [
-        Column("Kwestia społeczna", "{{ k.nazwa }}", 4.2),
-        Column("Średnia", "{{ k.mc.srednia }}", 2.6, right=True),
-        Column("5. percentyl", "{{ k.mc.p5 }}", 2.6, right=True),
-        Column("Mediana", "{{ k.mc.p50 }}", 2.6, right=True),
-        Column("95. percentyl", "{{ k.mc.p95 }}", 2.6, right=True),
-        Column("P(NPV > 0)", "{{ k.mc.p_dodatni }}", 1.8, right=True),
+        Column("Kwestia społeczna", "{{ k.nazwa }}", 3.6),
+        Column("Średnia", "{{ k.mc.srednia }}", 2.9, right=True),
+        Column("5. percentyl", "{{ k.mc.p5 }}", 2.9, right=True),
+        Column("Mediana", "{{ k.mc.p50 }}", 2.9, right=True),
+        Column("95. percentyl", "{{ k.mc.p95 }}", 2.9, right=True),
+        Column("P(NPV > 0)", "{{ k.mc.p_dodatni }}", 1.4, right=True),
     ])
     b.tag("endif")
     b.h("Założenia obliczeń", 2)

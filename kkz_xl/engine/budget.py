@@ -9,13 +9,16 @@ programme cost into that table:
 * ``nominal[t, k] = by_payer[t, k] · (1 + i)^(year_t − price_year)``, ``i`` the indexation
   assumption of the parameter base (``general.yaml: indeksacja``).
 
-The JST's obligatory costs (the benefits and services the law requires whatever it decides)
-get the same treatment, for both futures, so a document never computes a figure itself.
+The JST's obligatory costs (the benefits and services the law requires whatever it decides:
+the issue's cost lines, not its gain lines) get the same treatment, for both futures, so a
+document never computes a figure itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +34,7 @@ class YearlyBudget:
     index: Array  # (T,) price index relative to the price year
     programme: Array  # (T, K) programme cost by financing payer, constant prices
     programme_nominal: Array  # (T, K) the same in prices of each year
-    obligatory_z_nominal: Array  # (T, K) costs of assistance without the programme, nominal
+    obligatory_z_nominal: Array  # (T, K) cost lines without the programme, nominal (no gains)
     obligatory_a_nominal: Array  # (T, K) the same with the programme (programme excluded)
 
 
@@ -49,19 +52,32 @@ def price_index(first_year: int, years: int, price_year: int, indexation: float)
     return (1.0 + indexation) ** (calendar - price_year)
 
 
-def yearly_budget(programme: Array, financing: dict[Payer, float], payer_z: Array,
-                  payer_a: Array, *, first_year: int, price_year: int,
+def cost_line_payers(lines: Sequence[Any]) -> Array:
+    """``(L, K)``: each cost line's payer as a one-hot row; gain lines (revenue, not the
+    cost of a task) get a zero row, so ``line_costs @ cost_line_payers`` is the cost by payer."""
+    out = np.zeros((len(lines), N_PAYERS))
+    for j, line in enumerate(lines):
+        if not line.gain:
+            out[j, payer_index(line.payer)] = 1.0
+    return out
+
+
+def yearly_budget(programme: Array, financing: dict[Payer, float], line_z: Array,
+                  line_a: Array, line_payers: Array, *, first_year: int, price_year: int,
                   indexation: float) -> YearlyBudget:
-    """The yearly budget of one issue (``programme`` (T,), ``payer_z``/``payer_a`` (T, K))."""
+    """The yearly budget of one issue: ``programme`` (T,), the cost lines of both futures
+    ``line_z``/``line_a`` (T, L) and their payers ``line_payers`` (L, K) from
+    :func:`cost_line_payers`."""
     programme = np.asarray(programme, float)
     years = programme.shape[0]
     index = price_index(first_year, years, price_year, indexation)
     by_payer = programme[:, None] * financing_vector(financing)[None, :]
+    payers = np.asarray(line_payers, float)
     return YearlyBudget(
         years=first_year + np.arange(years),
         index=index,
         programme=by_payer,
         programme_nominal=by_payer * index[:, None],
-        obligatory_z_nominal=np.asarray(payer_z, float) * index[:, None],
-        obligatory_a_nominal=(np.asarray(payer_a, float) - by_payer) * index[:, None],
+        obligatory_z_nominal=(np.asarray(line_z, float) @ payers) * index[:, None],
+        obligatory_a_nominal=(np.asarray(line_a, float) @ payers) * index[:, None],
     )

@@ -15,14 +15,17 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
+from kkz_xl.engine import severity
 from kkz_xl.engine.run import stack
 from kkz_xl.engine.tornado import DOMAINS
 from kkz_xl.engine.two_state import npv
 from kkz_xl.model.labels import INPUT_LABELS
 from kkz_xl.model.scenario import ResolvedIssue, Scenario
+from kkz_xl.model.severity import StateInputs, resolve_states, uses_state_model
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.params.gains import DERIVED_PREFIX, derived_gains, wage_year
 from kkz_xl.params.schema import Sourced, WageParams
+from kkz_xl.params.state_models import shipped_models
 
 
 @dataclass(frozen=True)
@@ -167,18 +170,68 @@ def _general_changes(scenario: Scenario, resolved: list[ResolvedIssue], base: Pa
             yield _Change(None, parameter, name, item, item.wartosc, low, high, edits)
 
 
+def _state_issues(scenario: Scenario, base: ParameterBase) -> list[StateInputs]:
+    """The scenario's issues computed on their shipped multi-state models (as ``run_scenario``
+    computes them)."""
+    price_year, _, _ = scenario.settings(base)
+    return [resolve_states(i, base, price_year, f"kwestie[{n + 1}]",
+                           conservative=scenario.conservative_gains, runner=scenario.jst.kind)
+            for n, i in enumerate(scenario.issues) if uses_state_model(i)]
+
+
+def _state_general(change: _Change, inp: StateInputs, scenario: Scenario, base: ParameterBase,
+                   years: int, rate: float) -> tuple[float, float] | None:
+    """A multi-state issue's NPV with a general parameter (discount rate, a pay figure behind
+    the derived gains) at its low and high values; None when it does not use it."""
+    if change.parameter == "stopa_dyskontowa":
+        values = severity.npv(inp, years, np.array([change.low, change.high]))
+        return float(values[0]), float(values[1])
+    path = next((p for name, _, _, p in _wage_items(base.wages, wage_year(
+        base.wages, base.price_year)) if name == change.parameter), None)
+    if path is None or "korzysci" not in inp.from_base:
+        return None
+    issue = base.issue(inp.code)
+    conservative = scenario.conservative_gains
+    variant = base.conservative_gains if conservative is None else conservative
+    gains = base.gains(inp.code, conservative)
+    first = len(inp.lines) - len(gains)
+    mult = np.ones((2, len(inp.lines)))
+    for v, x in enumerate((change.low, change.high)):
+        at = {d.id: d.wartosc for d in derived_gains(
+            issue, _wages_with(base.wages, path, x), base.price_year, variant)}
+        for j, line in enumerate(gains):
+            if line.id.startswith(DERIVED_PREFIX) and line.wartosc:
+                mult[v, first + j] = at.get(line.id, 0.0) / line.wartosc
+    values = severity.npv(inp, years, rate, line_mult=mult)
+    return float(values[0]), float(values[1])
+
+
 def influence(scenario: Scenario, base: ParameterBase | None = None) -> list[Influence]:
-    """Every base parameter the scenario uses, ranked by the swing of the total NPV."""
+    """Every base parameter the scenario uses, ranked by the swing of the total NPV.
+
+    Issues on a shipped multi-state model are ranked by their model's values (transitions,
+    costs per state, the programme's figures); the two-state issues by the base's."""
     base = base or default_base()
     rel = dict(base.general.zakresy_stopni.wartosc)
     _, years, rate = scenario.settings(base)
-    resolved = scenario.resolve(base)
+    two = [n for n, i in enumerate(scenario.issues) if not uses_state_model(i)]
+    states = _state_issues(scenario, base)
+    resolved = scenario.resolve(base, two)
+    state_point = {inp.code: float(severity.npv(inp, years, rate)) for inp in states}
+    point_states = sum(state_point.values())
+    state_rows = _state_rows(scenario, states, base, years, rate, rel)
+    if not resolved:
+        return sorted(_with_states([], state_rows, states, scenario, base, years, rate,
+                                   state_point), key=lambda row: row.swing, reverse=True)
     params, _ = stack([r.inputs for r in resolved], years, rate)
     changes = [c for n, r in enumerate(resolved)
                for c in _issue_changes(n, r, base, rel, scenario.conservative_gains)]
     changes += list(_general_changes(scenario, resolved, base, rel))
     if not changes:
-        return []
+        point_two = float(npv(params).sum())
+        return sorted([replace(row, npv_low=row.npv_low + point_two,
+                               npv_high=row.npv_high + point_two) for row in state_rows],
+                      key=lambda row: row.swing, reverse=True)
     # One batch: axis 0 = the 2·P variants (each parameter low, then high), axis 1 = issues.
     variants = 2 * len(changes)
     arrays = {f.name: np.array(np.broadcast_to(np.asarray(getattr(params, f.name), float),
@@ -198,12 +251,59 @@ def influence(scenario: Scenario, base: ParameterBase | None = None) -> list[Inf
         Influence(
             issue=c.issue, parameter=c.parameter, name=c.name, grade=c.item.stopien,
             source=c.item.zrodlo, reason=c.item.uzasadnienie_zalozenia, value=c.value,
-            low=c.low, high=c.high, npv_low=float(out[k, 0].sum()),
-            npv_high=float(out[k, 1].sum()),
+            low=c.low, high=c.high, npv_low=float(out[k, 0].sum()) + point_states,
+            npv_high=float(out[k, 1].sum()) + point_states,
             by_issue={r.code: float(abs(out[k, 1, n] - out[k, 0, n]))
                       for n, r in enumerate(resolved)},
         )
         for k, c in enumerate(changes)
     ]
+    point_two = float(npv(params).sum())
+    rows = _with_states([(c, row) for c, row in zip(changes, rows, strict=True)],
+                        [replace(row, npv_low=row.npv_low + point_two,
+                                 npv_high=row.npv_high + point_two) for row in state_rows],
+                        states, scenario, base, years, rate, state_point)
     rows.sort(key=lambda row: row.swing, reverse=True)
     return rows
+
+
+def _state_rows(scenario: Scenario, states: list[StateInputs], base: ParameterBase,
+                years: int, rate: float, rel: dict[int, float]) -> list[Influence]:
+    """The multi-state issues' own values; their totals hold the other multi-state issues at
+    their point NPVs (the two-state issues' point total is added by the caller)."""
+    point = {inp.code: float(severity.npv(inp, years, rate)) for inp in states}
+    rows: list[Influence] = []
+    for inp in states:
+        model = shipped_models()[inp.code]
+        gains = ([g for g in base.gains(inp.code, scenario.conservative_gains)
+                  if not g.id.startswith(DERIVED_PREFIX)] if "korzysci" in inp.from_base
+                 else [])
+        others = sum(v for code, v in point.items() if code != inp.code)
+        for v in severity.value_changes(inp, model, years, rate, rel, gains):
+            rows.append(Influence(
+                issue=inp.code, parameter=v.parameter, name=v.name, grade=v.item.stopien,
+                source=v.item.zrodlo, reason=getattr(v.item, "uzasadnienie_zalozenia", None),
+                value=v.value, low=v.low, high=v.high, npv_low=v.npv_low + others,
+                npv_high=v.npv_high + others,
+                by_issue={inp.code: abs(v.npv_high - v.npv_low)}))
+    return rows
+
+
+def _with_states(two_rows: list[tuple[_Change, Influence]], state_rows: list[Influence],
+                 states: list[StateInputs], scenario: Scenario, base: ParameterBase,
+                 years: int, rate: float, state_point: dict[str, float]) -> list[Influence]:
+    """The two-state rows with the multi-state issues' response to the general parameters
+    (the rate, the pay figures) folded in, then the multi-state issues' own rows."""
+    out: list[Influence] = []
+    for change, row in two_rows:
+        low, high, by_issue = row.npv_low, row.npv_high, dict(row.by_issue)
+        if change.issue is None:
+            for inp in states:
+                moved = _state_general(change, inp, scenario, base, years, rate)
+                if moved is None:
+                    continue
+                low += moved[0] - state_point[inp.code]
+                high += moved[1] - state_point[inp.code]
+                by_issue[inp.code] = abs(moved[1] - moved[0])
+        out.append(replace(row, npv_low=low, npv_high=high, by_issue=by_issue))
+    return out + state_rows

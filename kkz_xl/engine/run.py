@@ -18,7 +18,7 @@ from kkz_xl.engine.two_state import TwoStateParams, run
 from kkz_xl.errors import InputError
 from kkz_xl.model.inputs import CostLine, IssueInputs
 from kkz_xl.model.payers import N_PAYERS, Payer, payer_index
-from kkz_xl.model.scenario import IssueScenario, Scenario, resolve_issue
+from kkz_xl.model.scenario import IssueScenario, Scenario
 from kkz_xl.model.severity import (
     MULTI_STATE,
     StateInputs,
@@ -341,12 +341,14 @@ def run_scenario(
                              f"wielostanowego; modele: {', '.join(shipped_models())}")
     multi = [uses_state_model(i) for i in scenario.issues]
     two = [n for n, m in enumerate(multi) if not m]
-    states = {n: resolve_states(scenario.issues[n], base, price_year, where[n])
+    states = {n: resolve_states(scenario.issues[n], base, price_year, where[n],
+                                conservative=scenario.conservative_gains,
+                                runner=scenario.jst.kind)
               for n, m in enumerate(multi) if m}
     by_position: dict[int, IssueResult] = {}
     columns: dict[int, Array] = {}
     if two:
-        resolved = [resolve_issue(scenario.issues[n], base, price_year, where[n]) for n in two]
+        resolved = scenario.resolve(base, two)
         items = [r.inputs for r in resolved]
         params, infos = stack(items, years, rate)
         flows, ind = run(params)

@@ -6,17 +6,22 @@ break-even success rate.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from kkz_xl.engine.cohort import Array, CohortModel, payer_npv_direct
 from kkz_xl.engine.general import GeneralResult, run_general
 from kkz_xl.engine.montecarlo import CHUNK_RUN_YEARS, beta_draws, gamma_draws
-from kkz_xl.engine.threshold import first_crossing
+from kkz_xl.engine.threshold import first_crossing, refine_grid, sign_changes
 from kkz_xl.engine.tornado import MONEY_SEARCH_FACTOR, SWITCH_GRID, TornadoRow
 from kkz_xl.model.general import GeneralIssue
+from kkz_xl.model.labels import INPUT_LABELS
 from kkz_xl.model.severity import StateInputs, matrices
+from kkz_xl.params.base import default_base
+from kkz_xl.params.state_models import MODEL_PREFIX, StateModelParams
 
 TRANSITION = "transition"  # tornado rows of transition group g: "transition[g]"
 
@@ -133,38 +138,12 @@ def monte_carlo_draws(inp: StateInputs, years: int, rate: float, n: int,
     return np.concatenate(parts, axis=0)
 
 
-REFINE_POINTS = 33
-REFINE_ROUNDS = 5  # each round narrows a bracket 32×: 32^5 ≈ 3·10^7 of the grid's step
-
-
-def _switching(f: Callable[[Array], Array], point: float, lo: float, hi: float
-               ) -> float | None:
-    """Where NPV changes sign nearest ``point`` within ``[lo, hi]``: a grid finds the brackets,
-    finer grids (one batched model run each) narrow them; a multi-state model run costs too
-    much for a bisection's fifty sequential runs."""
-    xs = np.union1d(np.linspace(lo, hi, SWITCH_GRID), [point])
-    ys = f(xs)
-    keep = ys != 0
-    xs, ys = xs[keep], ys[keep]
-    brackets = np.flatnonzero(np.sign(ys[:-1]) * np.sign(ys[1:]) < 0)
-    found = []
-    for i in brackets:
-        a, b, fa = xs[i], xs[i + 1], ys[i]
-        for _ in range(REFINE_ROUNDS):
-            grid = np.linspace(a, b, REFINE_POINTS)
-            values = f(grid)
-            flip = np.flatnonzero(np.sign(values) != np.sign(fa))
-            k = int(flip[0]) if flip.size else REFINE_POINTS - 1
-            a, b = grid[max(k - 1, 0)], grid[k]
-            fa = float(values[max(k - 1, 0)])
-        found.append(float(0.5 * (a + b)))
-    return min(found, key=lambda v: abs(v - point)) if found else None
-
-
-def tornado(inp: StateInputs, years: int, rate: float, spread: float = 0.2
+def tornado(inp: StateInputs, years: int, rate: float, spread: float | None = None
             ) -> list[TornadoRow]:
-    """One-way sensitivity: every transition with a probability, the programme's inputs, the
-    inflow, the rate and every line, each at ±``spread``; sorted by swing."""
+    """One-way sensitivity (``engine.tornado``'s rows and switching-value search): every
+    transition with a probability, the programme's inputs, the inflow, the rate and every
+    line, each at ±``spread`` (default: the base's ``zakres_tornado``); sorted by swing."""
+    spread = default_base().tornado_spread if spread is None else spread
     rows: list[TornadoRow] = []
 
     def add(name: str, line: int | None, point: float, top: float | None,
@@ -175,8 +154,15 @@ def tornado(inp: StateInputs, years: int, rate: float, spread: float = 0.2
             return
         values = f(np.array([low, high]))
         search_top = top if top is not None else max(point, 1.0) * MONEY_SEARCH_FACTOR
+        def flat(x: Array) -> Array:  # the search hands in arrays of any shape
+            return f(np.asarray(x, dtype=float).reshape(-1)).reshape(np.shape(x))
+
+        # A multi-state run costs milliseconds: grids, not fifty halvings, narrow the bracket.
+        found = sign_changes(flat, 0.0, search_top, SWITCH_GRID, also=point,
+                             refiner=refine_grid)
+        switching = float(found[np.argmin(np.abs(found - point))]) if found.size else None
         rows.append(TornadoRow(name, line, point, low, high, float(values[0]),
-                               float(values[1]), _switching(f, point, 0.0, search_top)))
+                               float(values[1]), switching))
 
     for g in range(max(inp.groups(), default=-1) + 1):
         members = inp.group_edges(g)
@@ -208,3 +194,88 @@ def tornado(inp: StateInputs, years: int, rate: float, spread: float = 0.2
         add(f"{'gain_mult' if line.gain else 'cost_mult'}[{j}]", j, 1.0, None, f_line)
     rows.sort(key=lambda r: r.swing, reverse=True)
     return rows
+
+
+@dataclass(frozen=True)
+class ValueChange:
+    """One sourced value of a multi-state model at the ends of its plausible range, with the
+    issue's NPV there (for ``kkz parametry --wplyw``)."""
+
+    parameter: str  # as in ``params.state_models.model_values`` ("model.…")
+    name: str  # Polish, for people
+    item: Any  # the sourced value (wartosc, zrodlo, stopien, uzasadnienie_zalozenia)
+    value: float
+    low: float
+    high: float
+    npv_low: float
+    npv_high: float
+
+
+def value_changes(inp: StateInputs, model: StateModelParams, years: int, rate: float,
+                  rel: Mapping[int, float], gain_items: Sequence[Any] = ()
+                  ) -> list[ValueChange]:
+    """Every base value the issue takes (transitions, costs, the programme's figures, gains)
+    at ± ``rel[grade]`` of its value, probabilities clipped to [0, 1]."""
+    out: list[ValueChange] = []
+
+    def add(parameter: str, name: str, item: Any, value: float, top: float | None,
+            f: Callable[[Array], Array], scale: float = 1.0) -> None:
+        low = max(0.0, value * (1 - rel[item.stopien]))
+        high = value * (1 + rel[item.stopien])
+        high = min(high, top) if top is not None else high
+        npvs = f(np.array([low, high]) / scale)
+        out.append(ValueChange(MODEL_PREFIX + parameter, name, item, value * 1.0, low, high,
+                               float(npvs[0]), float(npvs[1])))
+
+    seen: set[int] = set()
+    for t, k in zip(model.przejscia, range(len(model.przejscia)), strict=True):
+        g = inp.groups()[k]
+        if g in seen:
+            continue
+        seen.add(g)
+        members = inp.group_edges(g)
+
+        def f_edge(x: Array, members: list[int] = members) -> Array:
+            edges = np.broadcast_to(inp.edge_values, (len(x), len(inp.edge_values))).copy()
+            edges[:, members] = x[:, None]
+            return npv(inp, years, rate, edges=edges)
+
+        add(f"przejscie.{t.z}.{t.do}", f"przejście: {inp.group_label(g)}", t, t.wartosc, 1.0,
+            f_edge)
+    line = {c.id: j for j, c in enumerate(model.koszty)}
+    gain_first = len(model.koszty)
+    for c in model.koszty:
+
+        def f_line(x: Array, j: int = line[c.id]) -> Array:
+            mult = np.ones((len(x), len(inp.lines)))
+            mult[:, j] = x
+            return npv(inp, years, rate, line_mult=mult)
+
+        add(c.id, c.nazwa, c, c.wartosc, None, f_line, scale=c.wartosc or 1.0)
+    for j, g in enumerate(gain_items):
+
+        def f_gain(x: Array, j: int = gain_first + j) -> Array:
+            mult = np.ones((len(x), len(inp.lines)))
+            mult[:, j] = x
+            return npv(inp, years, rate, line_mult=mult)
+
+        add(g.id, g.nazwa, g, g.wartosc, None, f_gain, scale=g.wartosc or 1.0)
+    prog = next(p for p in model.programy if p.id == inp.programme_id)
+    for key, field, top in (("koszt_uczestnika", "programme_cost", None),
+                            ("skutecznosc", "success", 1.0), ("zasieg", "coverage", 1.0)):
+        if key not in inp.from_base:
+            continue
+        item = getattr(prog, key)
+        point = float(getattr(inp, field))
+
+        def f_prog(x: Array, field: str = field) -> Array:
+            return npv(inp, years, rate, **{field: x})
+
+        low = max(0.0, point * (1 - rel[item.stopien]))
+        high = point * (1 + rel[item.stopien])
+        high = min(high, top) if top is not None else high
+        npvs = f_prog(np.array([low, high]))
+        out.append(ValueChange(f"{MODEL_PREFIX}{prog.id}.{key}",
+                               f"{prog.nazwa}: {INPUT_LABELS[field]}", item,
+                               point, low, high, float(npvs[0]), float(npvs[1])))
+    return out

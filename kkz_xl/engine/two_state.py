@@ -158,11 +158,18 @@ def payer_npv_draws(p: TwoStateParams, draws: Mapping[str, Array]) -> Array:
         saved[:, t] *= df[:, t, None]
         if e_later is not None:
             enrolled_pv += e_later * d_a * df[:, t, None]
-    amounts = np.concatenate([p.cost, p.gain], axis=-1)  # (B, T, 2L)
-    mult = np.concatenate([draws["cost_mult"], draws["gain_mult"]], axis=-2)  # (B, 2L, n)
-    per_line = np.matmul(np.swapaxes(amounts, -1, -2), saved)  # (B, 2L, n)
-    per_line *= mult
-    payers = np.swapaxes(np.concatenate([p.line_payer, p.line_payer], axis=-2), -1, -2)
-    obligatory = np.matmul(payers, per_line)  # (B, K, n)
+    # Contractions in numpy's own loops (einsum), not BLAS: these matrices are tiny (T, L, K
+    # under 20), and BLAS threads only compete with the chunks' threads for the cores.
+    cost, gain = np.asarray(p.cost, dtype=float), np.asarray(p.gain, dtype=float)
+    is_gain = gain.any(axis=-2)
+    if not (cost.any(axis=-2) & is_gain).any():
+        # Each line is a cost or a gain (as ``run.stack`` builds them): one contraction, and
+        # each line scaled by its own kind's multiplier.
+        per_line = np.einsum("btl,btn->bln", cost + gain, saved)
+        per_line *= np.where(is_gain[..., None], draws["gain_mult"], draws["cost_mult"])
+    else:
+        per_line = np.einsum("btl,btn->bln", cost, saved) * draws["cost_mult"]
+        per_line += np.einsum("btl,btn->bln", gain, saved) * draws["gain_mult"]
+    obligatory = np.einsum("blk,bln->bkn", np.asarray(p.line_payer, dtype=float), per_line)
     programme = enrolled_pv * cp  # (B, n)
     return obligatory - np.asarray(p.financing, dtype=float)[:, :, None] * programme[:, None, :]

@@ -3,28 +3,50 @@ documents all use these (the Excel ones are part of the functions' contract)."""
 
 from __future__ import annotations
 
-# KKZ_WSKAZNIKI / KKZ_ANALIZA rows, in contract order.
-INDICATOR_ROWS = (
-    "koszt zaniechania (NPV)",
-    "PV kosztów zaniechania",
-    "PV kosztów działania",
-    "PV kosztu programu",
-    "korzyści brutto",
-    "BCR",
-    "ROI",
-    "rok zwrotu",
-)
+# KKZ_WSKAZNIKI / KKZ_ANALIZA rows, in contract order (look a row up by its name, never
+# by a counted position: ``INDICATOR_ROWS.index(BCR)``).
+NPV = "koszt zaniechania (NPV)"
+PV_INACTION = "PV kosztów zaniechania"
+PV_ACTION = "PV kosztów działania"
+PV_PROGRAMME = "PV kosztu programu"
+GROSS_BENEFIT = "korzyści brutto"
+BCR = "BCR"
+ROI = "ROI"
+BREAK_EVEN_YEAR = "rok zwrotu"
+INDICATOR_ROWS = (NPV, PV_INACTION, PV_ACTION, PV_PROGRAMME, GROSS_BENEFIT, BCR, ROI,
+                  BREAK_EVEN_YEAR)
 
+# What a councillor reads: the NPV named by the way its sign runs (the functions' names and
+# the spilled labels above are the contract and stay). Positive: acting is cheaper.
+NET_SAVING = "Oszczędność netto z działania (NPV)"
+NET_SAVING_NOTE = ("Oszczędność netto z działania (NPV) = koszty zaniechania minus koszty "
+                   "działania z programem, w wartości bieżącej. Dodatnia: działanie jest "
+                   "tańsze niż zaniechanie (program się opłaca); ujemna: program kosztuje "
+                   "więcej, niż oszczędza w horyzoncie analizy.")
+NET_SAVING_TOTAL = "Oszczędność netto z działania – wszystkie kwestie (NPV)"
+NET_SAVING_BY_PAYER = "Oszczędność netto płatnika (NPV)"
+PROGRAMME_COST_PV = "Koszt programu (wartość bieżąca)"
+PROGRAMME_COST_YEAR1 = "Koszt programu w 1. roku"
+GMINA_YEAR1 = "w tym gmina w 1. roku"
+GMINA_PAYS_YEAR1 = "Gmina płaci w 1. roku (programy, ceny stałe)"
+CHOSEN_PROGRAMME = "Wybrany program"
+YES_TEXT, NO_TEXT = "tak", "nie"  # one style for yes/no in every sheet
+OWN_PROGRAMME = "własny"
+
+FLOW_COST_Z = "koszt – zaniechanie"
+FLOW_COST_A = "koszt – działanie"
+FLOW_PROGRAMME = "w tym koszt programu"
+FLOW_CUMULATIVE = "różnica zdyskontowana narastająco"
 # KKZ_PRZEPLYWY header, in contract order.
 FLOW_COLUMNS = (
     "rok",
     "osoby w systemie – zaniechanie",
     "osoby w systemie – działanie",
-    "koszt – zaniechanie",
-    "koszt – działanie",
-    "w tym koszt programu",
+    FLOW_COST_Z,
+    FLOW_COST_A,
+    FLOW_PROGRAMME,
     "różnica",
-    "różnica zdyskontowana narastająco",
+    FLOW_CUMULATIVE,
 )
 # KKZ_PRZEPLYWY's last columns (added to the contract after FLOW_COLUMNS): the fiscal gains
 # from self-reliant persons (korzysc_roczna), already netted in the costs above.
@@ -34,7 +56,8 @@ FLOW_GAIN_COLUMNS = (
 )
 
 # KKZ_MONTE_CARLO rows.
-MONTE_CARLO_ROWS = ("średnia", "p5", "p50", "p95", "prawdopodobieństwo NPV > 0")
+PROBABILITY = "prawdopodobieństwo NPV > 0"
+MONTE_CARLO_ROWS = ("średnia", "p5", "p50", "p95", PROBABILITY)
 
 PAYERS_HEADER = ("płatnik", "koszt zaniechania")
 ISSUES_HEADER = ("kod", "nazwa")

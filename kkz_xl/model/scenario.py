@@ -7,6 +7,7 @@ the parameter base (money indexed to the scenario's price year); ``resolve`` say
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -165,13 +166,16 @@ class Scenario(_Model):
             base.discount_rate if self.rate is None else self.rate,
         )
 
-    def resolve(self, base: ParameterBase | None = None) -> list[ResolvedIssue]:
-        """Each issue's full inputs, with the fields that came from the parameter base."""
+    def resolve(self, base: ParameterBase | None = None,
+                only: Sequence[int] | None = None) -> list[ResolvedIssue]:
+        """Each issue's full inputs (two-state form), with the fields that came from the
+        parameter base; ``only``: the positions of the issues to resolve (default: all)."""
         base = base or default_base()
         price_year, _, _ = self.settings(base)
-        resolved = [resolve_issue(i, base, price_year, f"kwestie[{index + 1}]",
+        positions = range(len(self.issues)) if only is None else only
+        resolved = [resolve_issue(self.issues[index], base, price_year, f"kwestie[{index + 1}]",
                                   conservative=self.conservative_gains)
-                    for index, i in enumerate(self.issues)]
+                    for index in positions]
         if self.jst.kind == "powiat":
             resolved = [_run_by_powiat(r) for r in resolved]
         return resolved

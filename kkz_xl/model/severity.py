@@ -159,8 +159,14 @@ def _programme(model: StateModelParams, own: str | None, field: str,
 
 
 def resolve_states(issue: object, base: ParameterBase, price_year: int,
-                   where: str = "kwestia") -> StateInputs:
-    """The multi-state inputs of a scenario's issue (``IssueScenario``) on its shipped model."""
+                   where: str = "kwestia", *, conservative: bool | None = None,
+                   runner: str = "gmina") -> StateInputs:
+    """The multi-state inputs of a scenario's issue (``IssueScenario``) on its shipped model.
+
+    ``conservative``: the variant of the base's derived fiscal gains (None: the base's
+    default); ``runner``: the JST's kind – in a powiat's scenario the powiat runs the
+    programme, so the base's gmina share of its financing is the powiat's (as in the
+    two-state form)."""
     i = issue
     model = shipped_models()[i.code]  # type: ignore[attr-defined]
 
@@ -230,7 +236,7 @@ def resolve_states(issue: object, base: ParameterBase, price_year: int,
     if gains is None:
         from_base.append("korzysci")
         gains = [CostLine(nazwa=g.nazwa, platnik=g.platnik, kwota=money(g.wartosc, g.rok_cen),
-                          rozdzial=g.rozdzial) for g in base.issue(i.code).korzysci]
+                          rozdzial=g.rozdzial) for g in base.gains(i.code, conservative)]
     gain_states = [index[s] for s in model.gain_states()]
     for g in gains:
         if g.profile:
@@ -247,6 +253,10 @@ def resolve_states(issue: object, base: ParameterBase, price_year: int,
             return default
         return own
 
+    financing = dict(pick("finansowanie", i.financing, dict(prog.finansowanie)))  # type: ignore[arg-type]
+    if runner == "powiat" and i.financing is None and Payer.GMINA in financing:
+        share = financing.pop(Payer.GMINA)
+        financing[Payer.POWIAT] = financing.get(Payer.POWIAT, 0.0) + share
     enrollable = np.zeros(n)
     enrollable[[index[s] for s in prog.objeci]] = 1.0
     return StateInputs(
@@ -266,7 +276,7 @@ def resolve_states(issue: object, base: ParameterBase, price_year: int,
         success=float(pick("skutecznosc", i.success, prog.skutecznosc.wartosc)),  # type: ignore[arg-type]
         coverage=float(pick("zasieg", i.coverage, prog.zasieg.wartosc)),  # type: ignore[arg-type]
         repeat=bool(pick("powtarzaj", i.repeat, prog.powtarzaj)),
-        financing=dict(pick("finansowanie", i.financing, dict(prog.finansowanie))),  # type: ignore[arg-type]
+        financing=financing,
         from_base=tuple(from_base), issue_name=base.issue(model.kod).nazwa, edge_group=group,
     )
 

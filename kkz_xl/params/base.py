@@ -12,6 +12,7 @@ from kkz_xl.model.labels import TWO_STATES
 from kkz_xl.params.gains import DERIVED_PREFIX, derived_gains
 from kkz_xl.params.prices import price_factor
 from kkz_xl.params.schema import CostItem, CpiSeries, GeneralParams, IssueParams, WageParams
+from kkz_xl.params.state_models import shipped_models
 from kkz_xl.storage.datafile import load_shipped
 
 DATA = resources.files("kkz_xl.params") / "data"
@@ -91,9 +92,11 @@ class ParameterBase:
         return own + derived_gains(issue, self.wages, self.price_year, conservative)
 
     def states(self, code: str) -> list[str]:
-        """Names of the issue's states (the two-state model's D and I)."""
+        """Names of the issue's states in its default form: the shipped multi-state model's
+        where one exists (kkz_xl/params/data/models), else the two-state model's D and I."""
         self.issue(code)
-        return list(TWO_STATES)
+        model = shipped_models().get(code)
+        return model.state_names() if model else list(TWO_STATES)
 
     def mrpips03_reasons(self) -> list[tuple[str, str]]:
         """(reason stem as in the MRPiPS-03 report, issue code), longest stems first so that a

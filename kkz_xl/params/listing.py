@@ -10,6 +10,7 @@ from typing import Any, Literal
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.params.gains import DERIVED_PREFIX
 from kkz_xl.params.schema import IssueParams
+from kkz_xl.params.state_models import model_values, shipped_models
 
 Kind = Literal["koszt", "korzysc", "przejscie", "program", "inne"]
 
@@ -57,10 +58,17 @@ def base_listing(base: ParameterBase | None = None) -> dict[str, Any]:
     base = base or default_base()
     return {
         "kwestie": [{"kod": code, "nazwa": issue.nazwa, "stany": base.states(code),
-                     "wartosci": list(issue_values(issue))}
+                     "wartosci": list(issue_values(issue)) + _model_values(code)}
                     for code, issue in base.issues.items()],
         "ogolne": list(general_values(base)),
     }
+
+
+def _model_values(code: str) -> list[dict[str, Any]]:
+    """The values of the issue's shipped multi-state model (its default form), named
+    ``model.…``; the two-state values above stay (``model: dwustanowy``)."""
+    model = shipped_models().get(code)
+    return model_values(model) if model else []
 
 
 def graded_values(base: ParameterBase | None = None, *, derived: bool = False

@@ -11,17 +11,18 @@ turns a model and a scenario's inputs into the matrices of the general form.
 from __future__ import annotations
 
 from functools import cache
+from importlib import resources
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from kkz_xl.errors import DataError
 from kkz_xl.model.payers import Payer
-from kkz_xl.params.base import DATA
-from kkz_xl.params.schema import Grade, Money, Probability, _Strict
+from kkz_xl.params.schema import Grade, Money, Probability, Reason, _Strict
 from kkz_xl.storage.datafile import load_shipped
 
-MODELS = DATA / "models"
+MODELS = resources.files("kkz_xl.params") / "data" / "models"
+MODEL_PREFIX = "model."  # names of a model's values beside the two-state ones
 Share = Annotated[float, Field(ge=0)]
 
 
@@ -49,6 +50,7 @@ class SourcedShares(_Strict):
     rok: int = Field(ge=1990, le=2100)
     zrodlo: str = Field(min_length=3)
     stopien: Grade
+    uzasadnienie_zalozenia: Reason = None
 
     @field_validator("wartosc")
     @classmethod
@@ -192,8 +194,9 @@ def model_values(model: StateModelParams) -> list[dict[str, object]]:
 
     def record(name: str, kind: str, payer: str | None, value: object, unit: str, year: int,
                source: str, grade: int) -> dict[str, object]:
-        return {"parametr": name, "rodzaj": kind, "platnik": payer, "wartosc": value,
-                "jednostka": unit, "rok": year, "zrodlo": source, "stopien": grade}
+        return {"parametr": f"{MODEL_PREFIX}{name}", "rodzaj": kind, "platnik": payer,
+                "wartosc": value, "jednostka": unit, "rok": year, "zrodlo": source,
+                "stopien": grade}
 
     out = [record(f"przejscie.{t.z}.{t.do}", "przejscie", None, t.wartosc, t.jednostka,
                   t.rok, f"{names[t.z]} → {names[t.do]}: {t.zrodlo}", t.stopien)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import xml.etree.ElementTree as ET
+from dataclasses import replace
 from importlib import resources
 from io import BytesIO
 from pathlib import Path
@@ -12,6 +14,7 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 import openpyxl
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.writer.excel import ExcelWriter
 
@@ -19,11 +22,14 @@ from kkz_xl.addin.classic import CONF_SHEET, INACTIVE_CONF_SHEET, ClassicSetting
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.storage.atomic import atomic_write
 from kkz_xl.workbook import layout as L  # noqa: N812
+from kkz_xl.workbook.cached import CALC_ID, fill_sheet
 from kkz_xl.workbook.cells import Writer, quoted
 from kkz_xl.workbook.context import Context
 from kkz_xl.workbook.inputs import WorkbookInputs, blank_inputs
+from kkz_xl.workbook.sheet_budget import budget
 from kkz_xl.workbook.sheet_calculator import calculator
 from kkz_xl.workbook.sheet_costs import yearly_costs
+from kkz_xl.workbook.sheet_programmes import place, programmes
 from kkz_xl.workbook.sheets_detail import flows, payers, uncertainty
 from kkz_xl.workbook.sheets_inputs import guide, jst, params
 from kkz_xl.workbook.sheets_report import charts, summary
@@ -63,7 +69,8 @@ def build(data: WorkbookInputs | None = None, *, values: bool = False,
     for name in L.SHEETS[1:]:
         wb.create_sheet(name)
     writer = Writer(values=values)
-    ctx = Context(wb=wb, data=data, figures=Figures(data, full=values), base=base, w=writer)
+    data = _computable_picks(data)
+    ctx = Context(wb=wb, data=data, figures=Figures(data, base=base), base=base, w=writer)
     n = len(data.issues)
     for i, issue in enumerate(data.issues):
         ctx.calc_rows[issue.code] = L.CALC_FIRST_ROW + i
@@ -73,6 +80,7 @@ def build(data: WorkbookInputs | None = None, *, values: bool = False,
     wb.defined_names[L.NAME_ISSUE_CODES] = DefinedName(
         L.NAME_ISSUE_CODES,
         attr_text=f"{quoted(L.CALC)}!$A${L.CALC_FIRST_ROW}:$A${L.CALC_FIRST_ROW + n - 1}")
+    place(ctx)
     guide(ctx, wb[L.GUIDE])
     jst(ctx, wb[L.JST])
     params(ctx, wb[L.PARAMS])
@@ -81,10 +89,22 @@ def build(data: WorkbookInputs | None = None, *, values: bool = False,
     flows(ctx, wb[L.FLOWS])
     payers(ctx, wb[L.PAYERS])
     uncertainty(ctx, wb[L.UNCERTAINTY])
+    budget(ctx, wb[L.BUDGET])
     charts(ctx, wb[L.CHARTS])
     summary(ctx, wb[L.SUMMARY])
+    programmes(ctx, wb[L.PROGRAMMES])
     if values:
         _values_notes(wb)
+        # For the council: the summary first; of the year-by-year helper table only its
+        # title prints (LibreOffice prints hidden sheets too), the table stays in the file.
+        wb.move_sheet(L.SUMMARY, offset=-wb.sheetnames.index(L.SUMMARY))
+        costs = wb[L.COSTS]
+        costs.print_area = f"A1:{get_column_letter(L.COSTS_PROFILE_COL - 2)}3"
+        costs.row_breaks.brk = []
+        # A concise print for the council: the guide on one page, the budget on two, the
+        # parameters (every figure with its source) on five.
+        for name, pages in ((L.GUIDE, 1), (L.BUDGET, 2), (L.PARAMS, 5)):
+            wb[name].page_setup.fitToHeight = pages
     else:
         code_name = (wb[INACTIVE_CONF_SHEET].sheet_properties.codeName
                      if INACTIVE_CONF_SHEET in wb.sheetnames else None)
@@ -94,15 +114,30 @@ def build(data: WorkbookInputs | None = None, *, values: bool = False,
             conf.sheet_properties.codeName = code_name
         wb.move_sheet(conf, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(CONF_SHEET))
         conf.sheet_state = "visible"
-        wb.calculation.fullCalcOnLoad = True
+        # Keep the cached results on opening (no add-in: no #NAZWA?); see cached.py.
+        wb.calculation.fullCalcOnLoad = False
+        wb.calculation.calcId = CALC_ID
     wb.active = 0
     for ws in wb.worksheets:
-        ws.sheet_view.tabSelected = ws.title == L.GUIDE
+        ws.sheet_view.tabSelected = ws is wb.worksheets[0]
     props = wb.properties
     props.creator = props.lastModifiedBy = "kkz-xl"
     props.title = "Kalkulator Kosztów Zaniechania"
     props.created = props.modified = DOC_TIME
     return wb, writer
+
+
+def _computable_picks(data: WorkbookInputs) -> WorkbookInputs:
+    """The issues shown on Przepływy and Niepewność: the chosen ones if they can be computed,
+    else the first that can (an unknown programme has no figures to show)."""
+    ok = [i.code for i in data.issues if i.programme_problem is None]
+    fallback = ok[0] if ok else data.issues[0].code
+
+    def pick(code: str) -> str:
+        return code if code in ok else fallback
+
+    return replace(data, flow_issue=pick(data.flow_issue or fallback),
+                   tornado_issue=pick(data.tornado_issue or fallback))
 
 
 def _values_notes(wb: Workbook) -> None:
@@ -116,24 +151,52 @@ def _values_notes(wb: Workbook) -> None:
         ws.data_validations.dataValidation = []
 
 
-def _write_fixed(wb: Workbook, path: Path) -> None:
+def _sheet_files(archive: ZipFile) -> dict[str, str]:
+    """Sheet title → its XML part, from the workbook's relationships."""
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+          "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+    book = ET.fromstring(archive.read("xl/workbook.xml"))
+    rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("p:Relationship", ns)}
+    out = {}
+    for sheet in book.findall("m:sheets/m:sheet", ns):
+        target = targets[sheet.get(f"{{{ns['r']}}}id")].lstrip("/")
+        out[sheet.get("name", "")] = target if target.startswith("xl/") else f"xl/{target}"
+    return out
+
+
+def _write_fixed(wb: Workbook, path: Path, cached: dict[tuple[str, str], object] | None = None
+                 ) -> None:
     """openpyxl's save without its "modified now" stamp, then every zip entry dated
-    ``DOC_TIME``: the same workbook gives the same bytes."""
+    ``DOC_TIME`` and the formula cells' ``cached`` values ((sheet, A1) → value) filled in:
+    the same workbook gives the same bytes."""
     with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).save()
     data = path.read_bytes()
+    by_part: dict[str, dict[str, object]] = {}
     with ZipFile(BytesIO(data)) as src, ZipFile(path, "w", ZIP_DEFLATED) as out:
+        if cached:
+            files = _sheet_files(src)
+            for (sheet, cell), value in cached.items():
+                by_part.setdefault(files[sheet], {})[cell] = value
         for info in src.infolist():
             fixed = ZipInfo(info.filename, date_time=DOC_TIME.timetuple()[:6])
             fixed.compress_type = ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            out.writestr(fixed, src.read(info.filename))
+            content = src.read(info.filename)
+            if info.filename in by_part:
+                content = fill_sheet(content.decode("utf-8"), by_part[info.filename]).encode(
+                    "utf-8")
+            out.writestr(fixed, content)
 
 
-def save(wb: Workbook, path: Path) -> Path:
-    """Save atomically (temporary file, backup of the previous version, rename)."""
+def save(wb: Workbook, path: Path, writer: Writer | None = None) -> Path:
+    """Save atomically (temporary file, backup of the previous version, rename); with the
+    ``writer`` of a formula workbook, its formula cells carry their computed values."""
     path = Path(path)
-    atomic_write(path, lambda tmp: _write_fixed(wb, tmp))
+    cached = writer.cached if writer is not None and not writer.values else None
+    atomic_write(path, lambda tmp: _write_fixed(wb, tmp, cached))
     umask = os.umask(0)
     os.umask(umask)
     path.chmod(0o666 & ~umask)  # the temporary file was private; a workbook is shared
@@ -143,4 +206,4 @@ def save(wb: Workbook, path: Path) -> Path:
 def write_workbook(path: Path, data: WorkbookInputs | None = None, *,
                    values: bool = False) -> tuple[Path, Writer]:
     wb, writer = build(data, values=values)
-    return save(wb, path), writer
+    return save(wb, path, writer), writer

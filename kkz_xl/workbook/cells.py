@@ -17,6 +17,7 @@ from kkz_xl.office.xlsx_style import BORDER
 
 Value = float | int | str | bool | None
 LINK_FONT = Font(color="1F4E78")
+NOT_AVAILABLE = "#N/A"  # what Excel shows in an array's cells past its result
 
 
 def ref(row: int, col: int, *, absolute: bool = False) -> str:
@@ -37,6 +38,8 @@ class Writer:
     formula_cells: list[tuple[str, str]] = field(default_factory=list)  # (sheet, A1)
     udf_cells: set[tuple[str, str]] = field(default_factory=set)
     padding: set[tuple[str, str]] = field(default_factory=set)
+    # Formula cells' engine values, written into the file as cached results (``cached.py``).
+    cached: dict[tuple[str, str], Value] = field(default_factory=dict)
 
     def _style(self, cell: Cell, fmt: str | None, bold: bool) -> None:
         cell.border = BORDER
@@ -51,20 +54,19 @@ class Writer:
         """A native Excel formula (``formula`` without the leading ``=``)."""
         cell = ws.cell(row=row, column=col)
         cell.value = _plain(value) if self.values else f"={formula}"
-        self._note(ws, cell, udf=depends_on_udf)
+        self._note(ws, cell, udf=depends_on_udf, value=value)
         self._style(cell, fmt, bold)
         return cell
 
     def udf(self, ws: Worksheet, row: int, col: int, formula: str, value: Value,
             fmt: str | None = None, *, bold: bool = False) -> Cell:
-        """A single-cell formula calling a ``KKZ_`` function: written as an array formula so
-        Excel 365 evaluates it whole and never shows it with a leading ``@``."""
+        """A single-cell formula calling a ``KKZ_`` function. Written plainly (not as an
+        array formula): LibreOffice and viewers then show its cached value (they recompute
+        array formulas, and without the add-in get #NAZWA?); Excel 365 shows it with a
+        leading ``@`` in the formula bar, the value is the same (the function returns one)."""
         cell = ws.cell(row=row, column=col)
-        if self.values:
-            cell.value = _plain(value)
-        else:
-            cell.value = ArrayFormula(cell.coordinate, f"={formula}")
-        self._note(ws, cell, udf=True)
+        cell.value = _plain(value) if self.values else f"={formula}"
+        self._note(ws, cell, udf=True, value=value)
         self._style(cell, fmt, bold)
         cell.alignment = Alignment(horizontal="right")
         return cell
@@ -86,12 +88,14 @@ class Writer:
                     cell.value = _plain(table[i][j]) if inside else None
                 if not inside:
                     self.padding.add((ws.title, cell.coordinate))
-                self._note(ws, cell, udf=True)
+                self._note(ws, cell, udf=True,
+                           value=table[i][j] if inside else NOT_AVAILABLE)
                 self._style(cell, formats[j] if formats else None, False)
 
-    def _note(self, ws: Worksheet, cell: Cell, *, udf: bool) -> None:
+    def _note(self, ws: Worksheet, cell: Cell, *, udf: bool, value: Any) -> None:
         key = (ws.title, cell.coordinate)
         self.formula_cells.append(key)
+        self.cached[key] = _plain(value)
         if udf:
             self.udf_cells.add(key)
 

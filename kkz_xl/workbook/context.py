@@ -6,20 +6,40 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
+from kkz_xl.model.payers import PAYERS
 from kkz_xl.params.base import ParameterBase
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.cells import Writer, quoted
-from kkz_xl.workbook.inputs import WorkbookInputs
+from kkz_xl.workbook.inputs import PROGRAMME_KEYS, YES, WorkbookInputs
 from kkz_xl.workbook.values import Figures
 
-# Kalkulator columns, defined once (1-based).
-COL_CODE, COL_NAME, COL_PERSONS, COL_INFLOW = 1, 2, 3, 4
-COL_COST0 = 5  # five payers: 5..9
+# Kalkulator columns, derived from the payers list (1-based): a new payer adds a cost column
+# and moves everything right of it.
+CALC_KEYS: tuple[str, ...] = (
+    "code", "name", "persons", "inflow", *[f"cost_{p.value}" for p in PAYERS],
+    "exit", "relapse", "programme", "coverage", "pcost", "success", "repeat",
+    "npv", "pv_prog", "prog_y1", "gmina_y1", "bcr", "roi", "be_year", "payback", "threshold",
+    "prob",
+)
+CALC_COL: dict[str, int] = {k: i + 1 for i, k in enumerate(CALC_KEYS)}
+COL_CODE, COL_NAME, COL_PERSONS, COL_INFLOW = (CALC_COL[k] for k in
+                                               ("code", "name", "persons", "inflow"))
+COL_COST0 = CALC_COL[f"cost_{PAYERS[0].value}"]  # payers: COL_COST0 .. + N_PAYERS - 1
 COL_EXIT, COL_RELAPSE, COL_PROGRAMME, COL_COVERAGE, COL_PCOST, COL_SUCCESS, COL_REPEAT = (
-    10, 11, 12, 13, 14, 15, 16)
+    CALC_COL[k] for k in ("exit", "relapse", "programme", "coverage", "pcost", "success",
+                          "repeat"))
 COL_NPV, COL_PV_PROG, COL_BCR, COL_ROI, COL_BE_YEAR, COL_PAYBACK, COL_THRESHOLD, COL_PROB = (
-    17, 18, 19, 20, 21, 22, 23, 24)
+    CALC_COL[k] for k in ("npv", "pv_prog", "bcr", "roi", "be_year", "payback", "threshold",
+                          "prob"))
+COL_PROG_Y1, COL_GMINA_Y1 = CALC_COL["prog_y1"], CALC_COL["gmina_y1"]
+COL_LAST = len(CALC_KEYS)
+
+# Programy (hidden): one row per programme option of an issue.
+PROG_KEYS: tuple[str, ...] = ("klucz", "kod", "id", "nazwa", *PROGRAMME_KEYS, "rozdzial",
+                               "paragraf")
+PROG_COL: dict[str, int] = {k: i + 1 for i, k in enumerate(PROG_KEYS)}
 
 
 @dataclass
@@ -35,8 +55,12 @@ class Context:
     mc_rows: dict[str, int] = field(default_factory=dict)  # Niepewność summary row per issue
     payer_rows: dict[str, int] = field(default_factory=dict)  # Płatnicy summary row per issue
     picked_names: dict[str, str] = field(default_factory=dict)  # picker name → name cell
+    programme_rows: dict[str, tuple[int, int]] = field(default_factory=dict)  # Programy rows
+    programme_ok: dict[str, str] = field(default_factory=dict)  # Parametry flag cell (1: ok)
     flow_first_row: int = 0
     tornado_sorted_first_row: int = 0
+    tornado_sorted_col: int = 0  # Niepewność: the sorted tornado's label column
+    chart_anchors: list[tuple[int, int]] = field(default_factory=list)  # Wykresy: (row, rows)
     totals_row: int = 0
     payer_totals_row: int = 0
 
@@ -50,27 +74,42 @@ class Context:
 
     def calc(self, code: str, col: int, *, absolute: bool = True) -> str:
         """A Kalkulator cell of issue ``code`` as seen from another sheet."""
-        from openpyxl.utils import get_column_letter
-
         c = get_column_letter(col)
         r = self.calc_rows[code]
         return f"{quoted(L.CALC)}!${c}${r}" if absolute else f"{quoted(L.CALC)}!{c}{r}"
 
-    def cost_table(self, code: str) -> str:
-        """Issue ``code``'s years × payers cost table on Koszty w latach (absolute)."""
-        from openpyxl.utils import get_column_letter
+    def active(self, code: str) -> str:
+        """The condition (formula text) under which issue ``code`` is computed: persons given
+        and a programme the workbook can compute."""
+        return f"AND(N({self.calc(code, COL_PERSONS)})>0,{self.programme_ok[code]}=1)"
 
+    def cost_table(self, code: str, *, gains: bool = False) -> str:
+        """Issue ``code``'s years × payers cost (or ``gains``) table on Koszty w latach
+        (absolute)."""
         first = self.cost_rows[code]
-        a = get_column_letter(L.COSTS_PAYER_COL)
-        b = get_column_letter(L.COSTS_PAYER_COL + 4)
+        start = L.COSTS_GAIN_COL if gains else L.COSTS_PAYER_COL
+        a = get_column_letter(start)
+        b = get_column_letter(start + len(PAYERS) - 1)
         return f"{quoted(L.COSTS)}!${a}${first}:${b}${first + L.MAX_YEARS - 1}"
+
+    def gains_arg(self, code: str) -> list[str]:
+        """The trailing ``korzysc_roczna`` argument: the gains table, if the issue has gain
+        lines (none: the argument is left out)."""
+        return [self.cost_table(code, gains=True)] if self.data.issue(code).has_gains else []
+
+    def call(self, function: str, code: str, *extra: str, without_success: bool = False
+             ) -> str:
+        """``function``'s call for issue ``code``: the model arguments, the function's own
+        ``extra`` ones, then ``korzysc_roczna`` (the contract puts it last)."""
+        args = [self.model_args(code, without_success=without_success), *extra,
+                *self.gains_arg(code)]
+        return f"{function}({','.join(args)})"
 
     def model_args(self, code: str, *, without_success: bool = False) -> str:
         """The contract's eleven model arguments of issue ``code``: its Kalkulator row (persons
         through N() so an empty row gives zeros, never an error) and its years × payers cost
-        table."""
-        from openpyxl.utils import get_column_letter
-
+        table. A multi-state issue would route here (one place per issue) to its own
+        function's arguments."""
         r = self.calc_rows[code]
         s = quoted(L.CALC)
 
@@ -81,5 +120,5 @@ class Context:
         if not without_success:
             parts.append(c(COL_SUCCESS))
         parts += [c(COL_PCOST), L.NAME_HORIZON, L.NAME_RATE, c(COL_COVERAGE), c(COL_RELAPSE),
-                  f"N({c(COL_INFLOW)})", c(COL_REPEAT)]
+                  f"N({c(COL_INFLOW)})", f'{c(COL_REPEAT)}="{YES}"']
         return ",".join(parts)

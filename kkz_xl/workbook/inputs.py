@@ -4,9 +4,9 @@ parameter rows (default from the parameter base, the user's own value where give
 Every cost line of an issue is a parameter row of its own (amount, source, grade) and keeps its
 yearly profile (``profil``, e.g. the gmina's 10 % / 30 % / 50 % share of foster care). The
 workbook hands the Excel functions a years × payers table: row t, payer k = the sum over the
-payer's lines of amount × multiplier of year t – exactly the engine's c_k(t). A fiscal gain of a
-self-reliant person is added to the payer's cost: that changes no NPV, BCR, ROI, break-even or
-per-payer figure (D + I is the same in both futures), only the PV of each future.
+payer's lines of amount × multiplier of year t – exactly the engine's c_k(t). The fiscal gains
+of a self-reliant person (``korzysci`` lines) are a table of their own, handed over as the
+functions' last argument ``korzysc_roczna``.
 """
 
 from __future__ import annotations
@@ -15,16 +15,24 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from kkz_xl.model.inputs import MAX_HORIZON, CostLine, IssueInputs
+from kkz_xl.model.labels import NO_TEXT, OWN_PROGRAMME, YES_TEXT
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS, Payer
 from kkz_xl.model.scenario import IssueScenario, Jst, Scenario, resolve_issue
 from kkz_xl.params.base import ParameterBase, default_base
-from kkz_xl.params.schema import IssueParams
+from kkz_xl.params.schema import IssueParams, Programme
 
-Kind = Literal["money", "probability", "share", "flag", "text"]
+Kind = Literal["money", "probability", "share", "flag", "text", "choice"]
 # A cost line as the builder needs it: name, payer, amount (base price year), gain?, profile,
 # source, grade, budget rozdział.
 LineSpec = tuple[str, Payer, float, bool, tuple[float, ...] | None, str, int | None, str | None]
-YES, NO = "TAK", "NIE"
+YES, NO = YES_TEXT, NO_TEXT
+
+
+def is_yes(value: object) -> bool:
+    """A yes/no cell as typed: "tak" (any case; "TAK" of older workbooks), True or 1."""
+    if isinstance(value, str):
+        return value.strip().lower() in (YES, "t", "prawda", "true", "1")
+    return bool(value)
 
 
 @dataclass(frozen=True)
@@ -42,10 +50,13 @@ class ParamRow:
     payer: Payer | None = None  # a cost line: who pays it
     profile: tuple[float, ...] | None = None  # a cost line: yearly multipliers, last repeats
     rozdzial: str | None = None  # a cost line: its place in the budget classification
+    from_programme: bool = False  # the default follows the chosen programme (Programy sheet)
+    gain: bool = False  # a line of fiscal gains of a self-reliant person (korzysc_roczna)
 
     def default(self, factor: float) -> float | str:
-        """The default at the workbook's price year (``factor``: base price year → it)."""
-        if self.kind == "money":
+        """The default at the workbook's price year (``factor``: base price year → it); ""
+        where the chosen programme gives none (a programme of one's own)."""
+        if self.kind == "money" and self.base_value != "":
             return float(self.base_value) * factor
         return self.base_value
 
@@ -65,20 +76,60 @@ class IssueRow:
     persons: float | None
     inflow: float
     params: list[ParamRow]
+    options: tuple[str, ...] = ()  # the programmes to choose from (base ones, then "własny")
 
     def param(self, key: str) -> ParamRow:
         return next(p for p in self.params if p.key == key)
+
+    @property
+    def programme(self) -> str:
+        """The name of the programme chosen (a base programme, "własny" or a typed name)."""
+        return str(self.param("program").used(1.0))
+
+    @property
+    def programme_problem(self) -> str | None:
+        """Why the chosen programme cannot be computed (a Polish sentence), or None."""
+        name = self.programme
+        if name not in self.options:
+            return (f"nieznany program „{name}” – wybierz program z listy albo „{OWN_PROGRAMME}” "
+                    "i wpisz jego wartości")
+        missing = [p.label for p in self.params if p.from_programme and p.used(1.0) == ""]
+        if missing:
+            return f"program {OWN_PROGRAMME}: wpisz w kolumnie „Twoja wartość”: " + ", ".join(
+                m[0].lower() + m[1:] for m in missing)
+        return None
+
+    @property
+    def programme_label(self) -> str:
+        """The programme as results name it: the base's name, or the own programme's."""
+        if self.programme == OWN_PROGRAMME:
+            own = str(self.param("nazwa_wlasna").used(1.0) or "")
+            return own or f"program {OWN_PROGRAMME}"
+        return self.programme
+
+    @property
+    def active(self) -> bool:
+        """Computed: persons given and a programme the workbook can compute."""
+        return bool(self.persons) and self.programme_problem is None
 
     @property
     def lines(self) -> list[ParamRow]:
         """The cost lines (and gains added to costs) in Parametry order."""
         return [p for p in self.params if p.payer is not None]
 
-    def yearly_costs(self, factor: float, years: int = MAX_HORIZON) -> list[list[float]]:
+    @property
+    def has_gains(self) -> bool:
+        return any(p.gain for p in self.lines)
+
+    def yearly_costs(self, factor: float, years: int = MAX_HORIZON, *, gains: bool = False
+                     ) -> list[list[float]]:
         """The years × payers table the workbook computes on "Koszty w latach" (summed in
-        line order, as its formulas do)."""
+        line order, as its formulas do): of the cost lines, or with ``gains`` of the gain
+        lines."""
         table = [[0.0] * len(PAYERS) for _ in range(years)]
         for line in self.lines:
+            if line.gain != gains:
+                continue
             k = PAYERS.index(line.payer)  # type: ignore[arg-type]
             amount = float(line.used(factor))
             for t in range(years):
@@ -95,15 +146,28 @@ class WorkbookInputs:
     kind: str = "gmina"
     voivodeship: str = "mazowieckie"
     residents: int | None = None
-    price_year: int = 2025
-    horizon: int = 7
-    rate: float = 0.03
-    draws: int = 10_000
-    spread: float = 0.2
+    # Defaults from the parameter base (general.yaml), never literals here.
+    price_year: int = field(default_factory=lambda: default_base().price_year)
+    horizon: int = field(default_factory=lambda: default_base().horizon)
+    rate: float = field(default_factory=lambda: default_base().discount_rate)
+    draws: int = field(default_factory=lambda: int(default_base().general.losowania.wartosc))
+    spread: float = field(default_factory=lambda: default_base().general.zmiennosc.wartosc)
     seed: int = 1
     issues: list[IssueRow] = field(default_factory=list)
     flow_issue: str = ""
     tornado_issue: str = ""
+    start_year: int = 0  # the first budget year of the programmes (0: the year after prices)
+    indexation: float | None = None  # constant → current prices per year (None: the base's)
+
+    @property
+    def first_year(self) -> int:
+        return self.start_year or self.price_year + 1
+
+    def index_rate(self, base: ParameterBase | None = None) -> float:
+        if self.indexation is not None:
+            return self.indexation
+        general = (base or default_base()).general
+        return general.indeksacja.wartosc
 
     def issue(self, code: str) -> IssueRow:
         return next(i for i in self.issues if i.code == code)
@@ -120,16 +184,19 @@ class WorkbookInputs:
         def v(key: str) -> float | str:
             return row.param(key).used(f)
 
-        table = row.yearly_costs(f)
+        def lines(table: list[list[float]]) -> list[CostLine]:
+            # As the Excel functions read a years × payers table: amount 1, the years'
+            # amounts as the profile.
+            return [CostLine(nazwa=PAYER_LABELS[p], platnik=p, kwota=1.0,
+                             profil=[r[k] for r in table]) for k, p in enumerate(PAYERS)]
+
         return IssueInputs(
             osoby=float(row.persons or 0.0),
-            # As the Excel functions read a years × payers table: amount 1, the years' amounts
-            # as the profile.
-            koszty=[CostLine(nazwa=PAYER_LABELS[p], platnik=p, kwota=1.0,
-                             profil=[r[k] for r in table]) for k, p in enumerate(PAYERS)],
+            koszty=lines(row.yearly_costs(f)),
+            korzysci=lines(row.yearly_costs(f, gains=True)) if row.has_gains else [],
             odplyw=float(v("odplyw")), nawroty=float(v("nawroty")), naplyw=float(row.inflow),
             skutecznosc=float(v("skutecznosc")), koszt_uczestnika=float(v("koszt_uczestnika")),
-            zasieg=float(v("zasieg")), powtarzaj=v("powtarzaj") == YES,
+            zasieg=float(v("zasieg")), powtarzaj=is_yes(v("powtarzaj")),
             finansowanie={p: float(v(share_key(p))) for p in PAYERS},
         )
 
@@ -151,7 +218,7 @@ def line_rows(lines: list[LineSpec], unit: str) -> list[ParamRow]:
     rows: list[ParamRow] = []
     seen: set[str] = set()
     for n, (name, payer, amount, gain, profile, source, grade, rozdzial) in enumerate(lines):
-        kind = "Korzyść fiskalna (doliczona do kosztu)" if gain else "Koszt roczny"
+        kind = "Korzyść fiskalna roczna" if gain else "Koszt roczny"
         label = f"{kind} – {PAYER_LABELS[payer]}: {name or 'kwota JST'}"
         if label in seen:
             label += f" ({n + 1})"
@@ -161,7 +228,7 @@ def line_rows(lines: list[LineSpec], unit: str) -> list[ParamRow]:
             line_unit += f"; w kolejnych latach × {profile_text(profile)}"
         rows.append(ParamRow(f"{LINE_PREFIX}{n}", label, "money", amount, line_unit, source,
                              grade, payer=payer, profile=tuple(profile) if profile else None,
-                             rozdzial=rozdzial))
+                             rozdzial=rozdzial, gain=gain))
     return rows
 
 
@@ -173,13 +240,49 @@ def _base_lines(params: IssueParams, base: ParameterBase) -> list[LineSpec]:
             for c in items]
 
 
+# The programme's figures, in Parametry order, each row's default looked up on Programy.
+PROGRAMME_FIGURES = ("koszt_uczestnika", "skutecznosc", "zasieg")  # "własny": the user's
+PROGRAMME_KEYS = (*PROGRAMME_FIGURES, "powtarzaj", *[f"fin_{p.value}" for p in PAYERS])
+
+
+def programme_options(params: IssueParams) -> tuple[str, ...]:
+    """The names a user picks from: the base's programmes of the issue, then "własny"."""
+    return (*[p.nazwa for p in params.programy], OWN_PROGRAMME)
+
+
+def programme_values(prog: Programme | None, base: ParameterBase) -> dict[str, float | str]:
+    """A programme's figures keyed as its Parametry rows (money at the base's price year);
+    ``None`` (a programme of one's own): no cost, success or coverage, not repeated, paid by
+    the gmina."""
+    if prog is None:
+        return {"koszt_uczestnika": "", "skutecznosc": "", "zasieg": "", "powtarzaj": NO,
+                **{share_key(p): 1.0 if p is Payer.GMINA else 0.0 for p in PAYERS}}
+    cp = prog.koszt_uczestnika
+    return {"koszt_uczestnika": cp.wartosc * base.price_factor(cp.rok_cen, base.price_year),
+            "skutecznosc": prog.skutecznosc.wartosc, "zasieg": prog.zasieg.wartosc,
+            "powtarzaj": YES if prog.powtarzaj else NO,
+            **{share_key(p): float(prog.finansowanie.get(p, 0.0)) for p in PAYERS}}
+
+
+def find_programme(params: IssueParams, name: str) -> Programme | None:
+    """The base programme called ``name`` (exactly as in the list), else None."""
+    return next((p for p in params.programy if p.nazwa == name), None)
+
+
 def issue_rows(params: IssueParams, base: ParameterBase,
                programme_id: str | None = None,
-               lines: list[ParamRow] | None = None) -> list[ParamRow]:
+               lines: list[ParamRow] | None = None, *,
+               chosen: str | None = None) -> list[ParamRow]:
     """The Parametry rows of one issue, defaults from the parameter base at its price year;
-    ``lines``: cost line rows to use instead of the base's (a scenario's own lines)."""
+    ``lines``: cost line rows to use instead of the base's (a scenario's own lines);
+    ``chosen``: the programme's name as picked in the workbook (default: ``programme_id``'s,
+    else the issue's first programme)."""
     progs = {p.id: p for p in params.programy}
-    prog = progs[programme_id] if programme_id else params.programy[0]
+    default = params.programy[0]
+    if chosen is None:
+        chosen = progs[programme_id].nazwa if programme_id else default.nazwa
+    prog = find_programme(params, chosen)
+    figures = programme_values(prog, base)
     money_unit = f"zł/{params.jednostka}/rok (ceny {base.price_year})"
     rows: list[ParamRow] = list(lines) if lines is not None else line_rows(
         _base_lines(params, base), money_unit)
@@ -187,33 +290,46 @@ def issue_rows(params: IssueParams, base: ParameterBase,
         p = getattr(params, key)
         rows.append(ParamRow(key, label, "probability", p.wartosc, "udział rocznie",
                              p.zrodlo.strip(), p.stopien))
-    rows.append(ParamRow("program", "Program aktywizujący", "text", prog.nazwa, "",
-                         f"Program domyślny bazy parametrów (id: {prog.id}).", None))
-    cp = prog.koszt_uczestnika
+    names = ", ".join(f"{p.nazwa} (id: {p.id})" for p in params.programy)
+    rows.append(ParamRow(
+        "program", "Program aktywizujący (wybierz z listy)", "choice", default.nazwa, "",
+        f"Programy bazy parametrów: {names}; albo „{OWN_PROGRAMME}” – wtedy wpisz koszt, "
+        "skuteczność i zasięg w kolumnie „Twoja wartość”.", None,
+        own=None if chosen == default.nazwa else chosen))
+    rows.append(ParamRow("nazwa_wlasna", f"Nazwa programu własnego (gdy wybrano "
+                         f"„{OWN_PROGRAMME}”)", "text", "", "",
+                         "Nazwa, którą pokażą wyniki zamiast słowa „własny”.", None))
+
+    def source(p: object) -> tuple[str, int | None]:
+        if prog is None:
+            return (f"Program {OWN_PROGRAMME} lub spoza bazy: wartość wpisuje JST.", None)
+        return (p.zrodlo.strip(), p.stopien)  # type: ignore[attr-defined]
+
+    cp = prog.koszt_uczestnika if prog else None
     rows.append(ParamRow("koszt_uczestnika", "Koszt programu na uczestnika", "money",
-                         cp.wartosc * base.price_factor(cp.rok_cen, base.price_year),
-                         f"zł/uczestnika (ceny {base.price_year})", cp.zrodlo.strip(),
-                         cp.stopien))
+                         figures["koszt_uczestnika"], f"zł/uczestnika (ceny {base.price_year})",
+                         *source(cp), from_programme=True))
     for key, label in (("skutecznosc", "Skuteczność programu (s, netto)"),
                        ("zasieg", "Zasięg programu (e)")):
-        p = getattr(prog, key)
-        rows.append(ParamRow(key, label, "probability", p.wartosc, p.jednostka,
-                             p.zrodlo.strip(), p.stopien))
-    rows.append(ParamRow("powtarzaj", "Program co roku (TAK) czy tylko w 1. roku (NIE)", "flag",
-                         YES if prog.powtarzaj else NO, "TAK/NIE",
-                         "Założenie programu w bazie parametrów.", None))
+        p = getattr(prog, key) if prog else None
+        rows.append(ParamRow(key, label, "probability", figures[key],
+                             p.jednostka if p else "udział", *source(p),
+                             from_programme=True))
+    rows.append(ParamRow("powtarzaj", f"Program co roku ({YES}) czy tylko w 1. roku ({NO})",
+                         "flag", figures["powtarzaj"], f"{YES}/{NO}",
+                         "Założenie programu w bazie parametrów.", None, from_programme=True))
     for payer in PAYERS:
         rows.append(ParamRow(share_key(payer), f"Udział w finansowaniu programu – "
-                             f"{PAYER_LABELS[payer]}", "share",
-                             float(prog.finansowanie.get(payer, 0.0)), "udział",
-                             "Założenie programu w bazie parametrów.", None))
+                             f"{PAYER_LABELS[payer]}", "share", figures[share_key(payer)],
+                             "udział", "Założenie programu w bazie parametrów.", None,
+                             from_programme=True))
     return rows
 
 
 def blank_inputs(base: ParameterBase | None = None) -> WorkbookInputs:
     """An empty calculator: every issue of the base, no persons, base defaults."""
     base = base or default_base()
-    issues = [IssueRow(code, p.nazwa, None, 0.0, issue_rows(p, base))
+    issues = [IssueRow(code, p.nazwa, None, 0.0, issue_rows(p, base), programme_options(p))
               for code, p in base.issues.items()]
     first = next(iter(base.issues), "")
     return WorkbookInputs(price_year=base.price_year, horizon=base.horizon,
@@ -250,20 +366,32 @@ def _own_lines(i: IssueScenario, params: IssueParams, base: ParameterBase,
             for r, v in zip(line_rows(lines, unit), own, strict=True)]
 
 
-def _own_values(i: IssueScenario, base: ParameterBase, price_year: int) -> dict[str, object]:
+def _chosen(i: IssueScenario, params: IssueParams) -> tuple[str, str | None]:
+    """The programme a scenario picks, as the workbook's list names it, and the own
+    programme's name when it is not one of the base's."""
+    if i.programme_name and find_programme(params, i.programme_name) is None:
+        return OWN_PROGRAMME, i.programme_name
+    if i.programme_name:
+        return i.programme_name, None
+    prog = next(p for p in params.programy if p.id == i.programme) if i.programme else None
+    return (prog or params.programy[0]).nazwa, None
+
+
+def _own_values(i: IssueScenario, base: ParameterBase, price_year: int,
+                own_programme: bool) -> dict[str, object]:
     """The scenario's own figures of one issue (other than cost lines), keyed as the Parametry
-    rows."""
+    rows; a programme of its own carries all its figures (the base has none for it)."""
     resolved = resolve_issue(i, base, price_year)
     own: dict[str, object] = {}
     inputs = resolved.inputs
     for key, attr in (("odplyw", "exit_rate"), ("nawroty", "relapse"),
                       ("skutecznosc", "success"), ("zasieg", "coverage"),
                       ("koszt_uczestnika", "programme_cost")):
-        if key not in resolved.from_base:
+        if key not in resolved.from_base or (own_programme and key in PROGRAMME_KEYS):
             own[key] = getattr(inputs, attr)
-    if "powtarzaj" not in resolved.from_base:
+    if "powtarzaj" not in resolved.from_base or own_programme:
         own["powtarzaj"] = YES if inputs.repeat else NO
-    if "finansowanie" not in resolved.from_base:
+    if "finansowanie" not in resolved.from_base or own_programme:
         for payer in PAYERS:
             own[share_key(payer)] = float(inputs.financing.get(payer, 0.0))
     return own
@@ -280,12 +408,15 @@ def from_scenario(scenario: Scenario, base: ParameterBase | None = None) -> Work
     for code, params in base.issues.items():
         sc = given.get(code)
         lines = _own_lines(sc, params, base, price_year) if sc else None
-        rows = issue_rows(params, base, sc.programme if sc else None, lines)
+        chosen, own_name = _chosen(sc, params) if sc else (params.programy[0].nazwa, None)
+        rows = issue_rows(params, base, None, lines, chosen=chosen)
         if sc is not None:
-            own = _own_values(sc, base, price_year)
+            own = _own_values(sc, base, price_year, own_name is not None)
+            if own_name:
+                own["nazwa_wlasna"] = own_name
             rows = [replace(r, own=own[r.key]) if r.key in own else r for r in rows]
         issues.append(IssueRow(code, params.nazwa, sc.persons if sc else None,
-                               sc.inflow if sc else 0.0, rows))
+                               sc.inflow if sc else 0.0, rows, programme_options(params)))
     first = scenario.issues[0].code
     jst: Jst = scenario.jst
     mc = scenario.monte_carlo

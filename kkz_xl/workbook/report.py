@@ -6,14 +6,16 @@ from __future__ import annotations
 import shutil
 import tempfile
 import zipfile
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
 from kkz_xl.errors import DataError, InputError
-from kkz_xl.model.payers import PAYER_LABELS
+from kkz_xl.model.payers import PAYER_LABELS, Payer
+from kkz_xl.model.scenario import Scenario
 from kkz_xl.office.libreoffice import convert, soffice_path
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.workbook import layout as L  # noqa: N812
@@ -27,7 +29,10 @@ from kkz_xl.workbook.inputs import (
     from_scenario,
     issue_rows,
 )
-from kkz_xl.workbook.sheet_costs import profile_header
+from kkz_xl.workbook.sheet_budget import write_wpf_csv
+from kkz_xl.workbook.sheet_costs import PROFILE_PREFIX, profile_header
+from kkz_xl.workbook.sheets_inputs import GAIN_MARK
+from kkz_xl.workbook.values import Figures
 
 PDF_FIRST_PAGE = 'pdf:calc_pdf_Export:{"PageRange":{"type":"string","value":"1"}}'
 
@@ -65,16 +70,11 @@ def read_inputs(path: Path, base: ParameterBase | None = None) -> WorkbookInputs
     horizon = int(num(L.NAME_HORIZON, blank.horizon))
     fresh = replace(blank, horizon=horizon)
     params = wb[L.PARAMS]
-    own: dict[tuple[str, str], object] = {}
-    defaults: dict[tuple[str, str], object] = {}  # column D: the programme chosen at filling
-    sheet_rows: dict[str, list[tuple]] = {}
-    for row in params.iter_rows(min_row=L.PARAMS_FIRST_ROW, max_col=10, values_only=True):
-        if row[0]:
-            sheet_rows.setdefault(str(row[0]), []).append(row)
-        if row[0] and row[5] not in (None, ""):
-            own[(str(row[0]), str(row[2]))] = row[5]
-        if row[0] and row[3] not in (None, ""):
-            defaults[(str(row[0]), str(row[2]))] = row[3]
+    sheet_rows: dict[str, list[SheetRow]] = {}
+    for cells in params.iter_rows(min_row=L.PARAMS_FIRST_ROW, max_col=L.PARAMS_PAYER_COL,
+                                  values_only=True):
+        if cells[0]:
+            sheet_rows.setdefault(str(cells[0]), []).append(SheetRow(cells))
     calc = wb[L.CALC]
     people: dict[str, tuple[object, object]] = {}
     for row in calc.iter_rows(min_row=L.CALC_FIRST_ROW, max_col=4, values_only=True):
@@ -82,14 +82,21 @@ def read_inputs(path: Path, base: ParameterBase | None = None) -> WorkbookInputs
             people[str(row[0])] = (row[2], row[3])
     issues = []
     for index, issue in enumerate(fresh.issues):
-        rows = issue_rows(base.issues[issue.code], base)
-        lines = _sheet_lines(wb, index, sheet_rows.get(issue.code, []))
+        params_ = base.issues[issue.code]
+        found = sheet_rows.get(issue.code, [])
+        labels = {r.label: r.key for r in issue.params}
+        keyed = {(r.key or labels.get(r.label, "")): r for r in found}  # old files: labels
+        pick = keyed.get("program")
+        chosen = None
+        if pick is not None:
+            chosen = str(pick.own if pick.own not in (None, "") else pick.base or "") or None
+        rows = issue_rows(params_, base, chosen=chosen)
+        lines = _sheet_lines(wb, index, [r for k, r in keyed.items()
+                                         if k.startswith(LINE_PREFIX)])
         if lines is not None and [r.label for r in lines] != [r.label for r in rows
                                                                if r.payer is not None]:
             rows = lines + [r for r in rows if r.payer is None]  # a scenario's own lines
-        rows = [replace(r, own=own.get((issue.code, r.label)),
-                        base_value=defaults.get((issue.code, r.label), r.base_value))
-                for r in rows]
+        rows = [_with_sheet(r, keyed.get(r.key)) for r in rows]
         persons, inflow = people.get(issue.code, (None, 0.0))
         issues.append(replace(issue, params=rows,
                               persons=float(persons) if persons not in (None, "") else None,
@@ -104,36 +111,104 @@ def read_inputs(path: Path, base: ParameterBase | None = None) -> WorkbookInputs
         rate=num(L.NAME_RATE, blank.rate), draws=int(num(L.NAME_DRAWS, blank.draws)),
         spread=num(L.NAME_SPREAD, blank.spread), seed=int(num(L.NAME_SEED, blank.seed)),
         issues=issues, flow_issue=str(flow or blank.flow_issue),
+        start_year=int(num(L.NAME_START_YEAR, 0)), indexation=_named_number(wb, L.NAME_INDEXATION),
         tornado_issue=_tornado_pick(wb) or str(flow or blank.tornado_issue),
     )
 
 
-def _sheet_lines(wb: openpyxl.Workbook, index: int, rows: list[tuple]) -> list[ParamRow] | None:
-    """The cost line rows of the ``index``-th issue as written in the workbook (Parametry
-    rows whose label names a payer; profiles from its block on Koszty w latach)."""
+@dataclass(frozen=True)
+class SheetRow:
+    """One Parametry row as the workbook holds it (columns A–L, keys in the hidden ones)."""
+
+    cells: tuple[Any, ...]
+
+    def at(self, col: int) -> Any:
+        return self.cells[col - 1] if len(self.cells) >= col else None
+
+    @property
+    def label(self) -> str:
+        return str(self.at(3) or "")
+
+    @property
+    def key(self) -> str:
+        return str(self.at(L.PARAMS_KEY_COL) or "")
+
+    @property
+    def base(self) -> Any:
+        """Column D: the base's value (a formula's text where it follows the programme)."""
+        v = self.at(4)
+        return None if isinstance(v, str) and v.startswith("=") else v
+
+    @property
+    def own(self) -> Any:
+        return self.at(6)
+
+    @property
+    def gain(self) -> bool:
+        if self.key:
+            return self.at(L.PARAMS_OK_COL) == GAIN_MARK
+        return self.label.startswith("Korzyść")  # older files: the label says it
+
+    @property
+    def payer(self) -> Payer | None:
+        if self.key:  # a keyed row: the payer's code beside it (older files have neither)
+            code = self.at(L.PARAMS_PAYER_COL)
+            return Payer(str(code)) if code else None
+        # Older workbooks without key columns: the payer named in the label.
+        return next((p for p, name in PAYER_LABELS.items() if f" – {name}: " in self.label),
+                    None)
+
+
+def _with_sheet(row: ParamRow, found: SheetRow | None) -> ParamRow:
+    """``row`` with the user's value of the sheet (and a fixed default where the sheet
+    keeps one)."""
+    if found is None:
+        return row
+    own = None if found.own in (None, "") else found.own
+    if row.from_programme or row.key == "program" or found.base in (None, ""):
+        return replace(row, own=own)
+    return replace(row, own=own, base_value=found.base)
+
+
+def _sheet_lines(wb: openpyxl.Workbook, index: int, rows: list[SheetRow]
+                 ) -> list[ParamRow] | None:
+    """The cost line rows of the ``index``-th issue as written in the workbook (rows keyed as
+    lines, or in older files whose label names a payer; profiles from its block on Koszty w
+    latach)."""
     if L.COSTS not in wb.sheetnames:
         return None
     costs = wb[L.COSTS]
     first = L.costs_first_row(index)
     profiles: dict[str, tuple[float, ...]] = {}
-    col = L.COSTS_PROFILE_COL
-    while header := costs.cell(row=first - 1, column=col).value:
-        profiles[str(header)] = tuple(float(costs.cell(row=first + t, column=col).value or 0)
-                                      for t in range(L.MAX_YEARS))
-        col += 1
+    # The multipliers' columns by their headers (older files put them elsewhere).
+    for col in range(L.COSTS_PAYER_COL, costs.max_column + 1):
+        header = costs.cell(row=first - 1, column=col).value
+        if isinstance(header, str) and header.startswith(PROFILE_PREFIX):
+            profiles[header] = tuple(float(costs.cell(row=first + t, column=col).value or 0)
+                                     for t in range(L.MAX_YEARS))
     out: list[ParamRow] = []
     for row in rows:
-        label = str(row[2])
-        payer = next((p for p, name in PAYER_LABELS.items() if f" – {name}: " in label), None)
+        payer = row.payer
         if payer is None:
             continue
-        profile = profiles.get(profile_header(label))
-        out.append(ParamRow(f"{LINE_PREFIX}{len(out)}", label, "money", float(row[3] or 0.0),
-                            str(row[7] or ""), str(row[9] or ""),
-                            int(row[8]) if row[8] else None,
-                            own=None if row[5] in (None, "") else row[5], payer=payer,
-                            profile=profile))
+        profile = profiles.get(profile_header(row.label))
+        out.append(ParamRow(f"{LINE_PREFIX}{len(out)}", row.label, "money",
+                            float(row.base or 0.0), str(row.at(8) or ""), str(row.at(10) or ""),
+                            int(row.at(9)) if row.at(9) else None,
+                            own=None if row.own in (None, "") else row.own, payer=payer,
+                            profile=profile, gain=row.gain))
     return out
+
+
+def _named_number(wb: openpyxl.Workbook, name: str) -> float | None:
+    """The number in the cell a defined name points at (None: no such name or no number)."""
+    defined = wb.defined_names.get(name)
+    if defined is None:
+        return None
+    for sheet, cell in defined.destinations:
+        value = wb[sheet][cell.replace("$", "")].value
+        return float(value) if isinstance(value, int | float) else None
+    return None
 
 
 def _tornado_pick(wb: openpyxl.Workbook) -> str | None:
@@ -153,6 +228,18 @@ def values_report(source: Path, output: Path | None = None) -> Path:
         raise InputError("plik wynikowy", "raport z wartościami zapisuje się jako .xlsx")
     path, _ = write_workbook(output, read_inputs(source), values=True)
     return path
+
+
+def wpf_csv(source: Path, output: Path) -> Path:
+    """The WPF's list of przedsięwzięcia of a filled calculator, as CSV (engine figures)."""
+    if Path(output).suffix.lower() != ".csv":
+        raise InputError("--wpf", "wykaz przedsięwzięć WPF zapisuje się jako .csv")
+    base = default_base()
+    data = read_inputs(source, base)
+    figures = Figures(data, base=base, full=False)
+    results = {i.code: figures.issue(i.code).result for i in data.issues if i.active}
+    write_wpf_csv(output, data, results, base)
+    return Path(output)
 
 
 def soffice_available() -> bool:
@@ -182,11 +269,29 @@ def summary_pdf(report: Path, output: Path | None = None, *, timeout: int = 180)
     return output
 
 
+def report_pdf(report: Path, output: Path | None = None, *, timeout: int = 300) -> Path:
+    """A PDF of the whole values-only report (summary first, every sheet's print area; the
+    helper tables are hidden and not printed)."""
+    report = Path(report)
+    output = Path(output) if output else report.with_suffix(".pdf")
+    if not soffice_available():
+        raise InputError("pdf", "brak programu LibreOffice (soffice) – zainstaluj go, aby "
+                                "utworzyć PDF raportu")
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / f"{output.stem}.xlsx"
+        shutil.copyfile(report, src)
+        try:
+            pdf = convert(src, "pdf", Path(tmp) / "pdf", timeout=timeout)
+        except DataError as err:
+            raise InputError("pdf", f"LibreOffice nie utworzył PDF: {err}") from None
+        output.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(pdf, output)
+    return output
+
+
 def demo(out_dir: Path) -> list[Path]:
     """The sample gmina's filled calculator, its values-only report and (with LibreOffice)
     the summary PDF, in ``out_dir``."""
-    from kkz_xl.model.scenario import Scenario
-
     out_dir = Path(out_dir)
     sample = Path(__file__).resolve().parents[1] / "sample" / "gmina_przykladowa.yaml"
     data = from_scenario(Scenario.load(sample))

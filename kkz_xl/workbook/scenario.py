@@ -12,11 +12,17 @@ from pydantic import ValidationError
 from kkz_xl.errors import InputError
 from kkz_xl.model.payers import PAYERS
 from kkz_xl.model.scenario import Scenario
-from kkz_xl.model.scenario_files import register_reader
+from kkz_xl.model.scenario_files import load_scenario, register_reader
+from kkz_xl.model.severity import TWO_STATE
 from kkz_xl.model.validation import polish_errors
 from kkz_xl.params.base import ParameterBase, default_base
-from kkz_xl.workbook.inputs import YES, WorkbookInputs, share_key
+from kkz_xl.workbook.inputs import WorkbookInputs, find_programme, is_yes, share_key
 from kkz_xl.workbook.layout import CALC, JST, PARAMS
+
+
+def _line(line: Any, factor: float) -> dict[str, Any]:
+    return {"nazwa": line.label, "platnik": line.payer, "kwota": float(line.used(factor)),
+            "rozdzial": line.rozdzial, "profil": list(line.profile) if line.profile else None}
 
 
 def scenario_of(data: WorkbookInputs, base: ParameterBase | None = None) -> Scenario:
@@ -33,18 +39,21 @@ def scenario_of(data: WorkbookInputs, base: ParameterBase | None = None) -> Scen
         def used(key: str, row: Any = row) -> Any:
             return row.param(key).used(factor)
 
+        if row.programme_problem:
+            raise InputError(f"{PARAMS}: {row.code}", row.programme_problem)
+        prog = find_programme(base.issue(row.code), row.programme)
+
         issues.append({
-            "kod": row.code, "osoby": float(row.persons), "naplyw": float(row.inflow),
-            "koszty": [{"nazwa": line.label, "platnik": line.payer,
-                        "kwota": float(line.used(factor)), "rozdzial": line.rozdzial,
-                        "profil": list(line.profile) if line.profile else None}
-                       for line in row.lines],
-            "korzysci": [],  # the workbook adds gains to the payers' costs
+            # The workbook computes the two-state form (a multi-state model's issue too).
+            "kod": row.code, "model": TWO_STATE, "osoby": float(row.persons),
+            "naplyw": float(row.inflow),
+            "koszty": [_line(line, factor) for line in row.lines if not line.gain],
+            "korzysci": [_line(line, factor) for line in row.lines if line.gain],
             "odplyw": float(used("odplyw")), "nawroty": float(used("nawroty")),
-            "nazwa_programu": str(used("program")),
+            "program": prog.id if prog else None, "nazwa_programu": row.programme_label,
             "koszt_uczestnika": float(used("koszt_uczestnika")),
             "skutecznosc": float(used("skutecznosc")), "zasieg": float(used("zasieg")),
-            "powtarzaj": used("powtarzaj") == YES,
+            "powtarzaj": is_yes(used("powtarzaj")),
             "finansowanie": {p.value: float(used(share_key(p))) for p in PAYERS
                              if float(used(share_key(p)))},
         })
@@ -69,6 +78,8 @@ def scenario_of(data: WorkbookInputs, base: ParameterBase | None = None) -> Scen
 
 def read_scenario(path: Path, base: ParameterBase | None = None) -> Scenario:
     """The scenario of a filled calculator workbook (``.xlsm`` or ``.xlsx``)."""
+    # Local: openpyxl and the sheet builders load only when a workbook is read (start-up time
+    # of every command that registers this reader).
     from kkz_xl.workbook.report import read_inputs
 
     return scenario_of(read_inputs(path, base), base)
@@ -76,3 +87,5 @@ def read_scenario(path: Path, base: ParameterBase | None = None) -> Scenario:
 
 WORKBOOK_SUFFIXES = (".xlsm", ".xlsx")
 register_reader(WORKBOOK_SUFFIXES, read_scenario)
+
+__all__ = ["load_scenario", "read_scenario", "scenario_of"]  # load_scenario: older imports

@@ -3,17 +3,34 @@ results of the KKZ_ functions; totals."""
 
 from __future__ import annotations
 
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter as col_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kkz_xl.model.labels import NO_BREAK_EVEN, NOT_REACHABLE, UNDEFINED
+from kkz_xl.model.labels import (
+    BCR,
+    FLOW_COLUMNS,
+    FLOW_PROGRAMME,
+    GMINA_YEAR1,
+    INDICATOR_ROWS,
+    MONTE_CARLO_ROWS,
+    NET_SAVING,
+    NET_SAVING_NOTE,
+    NO_BREAK_EVEN,
+    NOT_REACHABLE,
+    OWN_PROGRAMME,
+    PROBABILITY,
+    PROGRAMME_COST_PV,
+    PROGRAMME_COST_YEAR1,
+    PV_PROGRAMME,
+    ROI,
+    UNDEFINED,
+)
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
 from kkz_xl.office.xlsx_style import (
     BOLD_FONT,
-    MONEY,
-    PERCENT,
     a4,
     as_input,
     header_row,
@@ -26,19 +43,23 @@ from kkz_xl.office.xlsx_style import (
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.cells import quoted
 from kkz_xl.workbook.context import (
+    CALC_KEYS,
     COL_BCR,
     COL_BE_YEAR,
     COL_CODE,
     COL_COST0,
     COL_COVERAGE,
     COL_EXIT,
+    COL_GMINA_Y1,
     COL_INFLOW,
+    COL_LAST,
     COL_NAME,
     COL_NPV,
     COL_PAYBACK,
     COL_PCOST,
     COL_PERSONS,
     COL_PROB,
+    COL_PROG_Y1,
     COL_PROGRAMME,
     COL_PV_PROG,
     COL_RELAPSE,
@@ -48,11 +69,11 @@ from kkz_xl.workbook.context import (
     COL_THRESHOLD,
     Context,
 )
-from kkz_xl.workbook.inputs import YES
+from kkz_xl.workbook.formats import INTEGER, MONEY, MONEY_ZL, PERCENT, PERSONS, RATIO, YEARS
+from kkz_xl.workbook.inputs import IssueRow, share_key
+from kkz_xl.workbook.sheets_detail import MC_FIRST_COL
+from kkz_xl.workbook.sheets_inputs import PROBLEM_FILL
 
-RATIO = "0.00"
-PERSONS = "#,##0.0"
-YEARS = '0.00 "lat"'
 TOTAL_LABEL = "Razem"
 
 HEADERS = {
@@ -63,17 +84,32 @@ HEADERS = {
     COL_EXIT: "Odpływ bez programu (q)", COL_RELAPSE: "Nawroty (r)",
     COL_PROGRAMME: "Program", COL_COVERAGE: "Zasięg programu (e)",
     COL_PCOST: "Koszt na uczestnika", COL_SUCCESS: "Skuteczność (s)",
-    COL_REPEAT: "Program co roku",
-    COL_NPV: "Koszt zaniechania (NPV)", COL_PV_PROG: "Koszt programu (PV)",
+    COL_REPEAT: "Program co roku (tak/nie)",
+    COL_NPV: NET_SAVING, COL_PV_PROG: PROGRAMME_COST_PV,
+    COL_PROG_Y1: PROGRAMME_COST_YEAR1, COL_GMINA_Y1: GMINA_YEAR1,
     COL_BCR: "Korzyści / koszty (BCR)", COL_ROI: "ROI", COL_BE_YEAR: "Rok zwrotu",
     COL_PAYBACK: "Okres zwrotu", COL_THRESHOLD: "Próg skuteczności",
     COL_PROB: "P(NPV > 0)",
 }
 LINKED = {
     COL_EXIT: ("odplyw", PERCENT), COL_RELAPSE: ("nawroty", PERCENT),
-    COL_PROGRAMME: ("program", None), COL_COVERAGE: ("zasieg", PERCENT),
+    COL_COVERAGE: ("zasieg", PERCENT),
     COL_PCOST: ("koszt_uczestnika", MONEY), COL_SUCCESS: ("skutecznosc", PERCENT),
 }
+
+
+# Column widths by key (cost columns: the default 13).
+COLUMN_WIDTHS = {
+    "code": 17, "name": 30, "persons": 11, "inflow": 11, "exit": 10, "relapse": 10,
+    "programme": 26, "coverage": 10, "pcost": 13, "success": 10, "repeat": 9, "npv": 16,
+    "pv_prog": 15, "prog_y1": 14, "gmina_y1": 14, "bcr": 13, "roi": 11, "be_year": 14,
+    "payback": 14, "threshold": 13, "prob": 9,
+}
+
+
+def indicator(label: str) -> int:
+    """The 1-based row of ``label`` in KKZ_WSKAZNIKI's result (the contract's order)."""
+    return INDICATOR_ROWS.index(label) + 1
 
 
 def calculator(ctx: Context, ws: Worksheet) -> None:
@@ -85,9 +121,8 @@ def calculator(ctx: Context, ws: Worksheet) -> None:
     ws.cell(row=3, column=COL_PERSONS, value="Dane JST").font = BOLD_FONT
     ws.cell(row=3, column=COL_COST0, value="Parametry (z arkusza Parametry)").font = BOLD_FONT
     ws.cell(row=3, column=COL_NPV, value="Wyniki (funkcje KKZ_)").font = BOLD_FONT
-    header_row(ws, L.CALC_HEADER_ROW, [HEADERS[c] for c in range(1, COL_PROB + 1)], height=48)
-    widths(ws, [17, 30, 11, 11, 13, 13, 13, 11, 13, 10, 10, 26, 10, 13, 10, 9,
-                16, 15, 13, 11, 14, 14, 13, 9])
+    header_row(ws, L.CALC_HEADER_ROW, [HEADERS[c] for c in range(1, COL_LAST + 1)], height=48)
+    widths(ws, [COLUMN_WIDTHS.get(k, 13) for k in CALC_KEYS])
     first = L.CALC_FIRST_ROW
     for n, issue in enumerate(ctx.data.issues):
         ctx.calc_rows[issue.code] = first + n
@@ -96,8 +131,8 @@ def calculator(ctx: Context, ws: Worksheet) -> None:
         ws.cell(row=r, column=COL_CODE, value=issue.code)
         ws.cell(row=r, column=COL_NAME, value=issue.name).alignment = Alignment(wrap_text=True)
         ws.row_dimensions[r].height = 30 if len(issue.name) <= 50 else 45
-        as_input(ws.cell(row=r, column=COL_PERSONS, value=issue.persons), "#,##0")
-        as_input(ws.cell(row=r, column=COL_INFLOW, value=issue.inflow), "#,##0.0")
+        as_input(ws.cell(row=r, column=COL_PERSONS, value=issue.persons), INTEGER)
+        as_input(ws.cell(row=r, column=COL_INFLOW, value=issue.inflow), PERSONS)
         for col, (key, fmt) in LINKED.items():
             pr = ctx.param_rows[(issue.code, key)]
             w.native(ws, r, col, f"{quoted(L.PARAMS)}!$G${pr}", issue.param(key).used(f), fmt)
@@ -107,27 +142,52 @@ def calculator(ctx: Context, ws: Worksheet) -> None:
             src = f"{quoted(L.COSTS)}!${c}${ctx.cost_rows[issue.code]}"
             w.native(ws, r, COL_COST0 + k, src, year1[k], MONEY)
         pr = ctx.param_rows[(issue.code, "powtarzaj")]
-        w.native(ws, r, COL_REPEAT, f'{quoted(L.PARAMS)}!$G${pr}="{YES}"',
-                 issue.param("powtarzaj").used(f) == YES)
+        w.native(ws, r, COL_REPEAT, f"{quoted(L.PARAMS)}!$G${pr}",
+                 issue.param("powtarzaj").used(f))
+        ws.cell(row=r, column=COL_REPEAT).alignment = Alignment(horizontal="center")
+        _programme(ctx, ws, issue, r)
         _results(ctx, ws, issue.code, r)
     last = first + len(ctx.data.issues) - 1
     number_validation(ws, f"C{first}:C{last}", "Osoby", 0, 10_000_000)
     number_validation(ws, f"D{first}:D{last}", "Napływ rocznie", 0, 1_000_000)
     _totals(ctx, ws, first, last)
-    note(ws, last + 3, 1,
+    # One note per printed page (inputs | results), so none runs across the page break.
+    note(ws, last + 3, COL_PERSONS,
          "Koszt osoby w 1. roku: z arkusza Koszty w latach – funkcje KKZ_ liczą z kosztami "
-         "każdego roku (np. udział gminy w pieczy zastępczej rośnie z 10 % do 50 %). Okres "
-         "zwrotu: zdyskontowany, w latach (np. 2,95). Próg skuteczności: najmniejsza "
-         "skuteczność, przy której NPV ≥ 0. P(NPV > 0): z analizy Monte Carlo (arkusz "
-         "Niepewność). Pusta liczba osób – kwestia pominięta.", merge_to=COL_PROB, height=30)
+         "każdego roku (np. udział gminy w pieczy zastępczej rośnie z 10 % do 50 %). Pusta "
+         "liczba osób – kwestia pominięta.", merge_to=COL_REPEAT, height=30)
+    note(ws, last + 3, COL_NPV,
+         f"{NET_SAVING_NOTE} Okres zwrotu: zdyskontowany, w latach (np. 2,95). Próg "
+         "skuteczności: najmniejsza skuteczność, przy której NPV ≥ 0. P(NPV > 0): z analizy "
+         "Monte Carlo (arkusz Niepewność).", merge_to=COL_LAST, height=45)
+    # The title and its note fit the repeated columns A:B (printed on both pages).
+    for row, height in ((1, 40), (2, 64)):
+        ws.merge_cells(start_row=row, start_column=COL_CODE, end_row=row, end_column=COL_NAME)
+        ws.cell(row=row, column=COL_CODE).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[row].height = height
     ws.freeze_panes = ws.cell(row=first, column=COL_PERSONS)
     a4(ws, landscape=True, repeat_rows=f"{L.CALC_HEADER_ROW}:{L.CALC_HEADER_ROW}")
     ws.page_setup.fitToWidth = 2  # inputs on page 1, results on page 2; A:B repeat
     ws.page_setup.fitToHeight = 1
     ws.print_title_cols = "A:B"
     ws.col_breaks.append(Break(id=COL_REPEAT))
-    ws.print_area = f"A1:{col_letter(COL_PROB)}{last + 3}"
+    ws.print_area = f"A1:{col_letter(COL_LAST)}{last + 3}"
     protect(ws)
+
+
+def _programme(ctx: Context, ws: Worksheet, issue: IssueRow, r: int) -> None:
+    """The programme's name as results name it (an own programme by its own name); red when
+    the choice cannot be computed (the Parametry row says why)."""
+    p = quoted(L.PARAMS)
+    pick = f"{p}!$G${ctx.param_rows[(issue.code, 'program')]}"
+    own = f"{p}!$G${ctx.param_rows[(issue.code, 'nazwa_wlasna')]}"
+    cell = ctx.w.native(
+        ws, r, COL_PROGRAMME,
+        f'IF({pick}="{OWN_PROGRAMME}",IF({own}="","program {OWN_PROGRAMME}",{own}),{pick})',
+        issue.programme_label)
+    cell.alignment = Alignment(wrap_text=True, vertical="center")
+    ws.conditional_formatting.add(cell.coordinate, FormulaRule(
+        formula=[f"{ctx.programme_ok[issue.code]}<>1"], fill=PROBLEM_FILL))
 
 
 def _results(ctx: Context, ws: Worksheet, code: str, r: int) -> None:
@@ -135,8 +195,7 @@ def _results(ctx: Context, ws: Worksheet, code: str, r: int) -> None:
     active = ctx.figures.active(code)
     fig = ctx.figures.issue(code) if active else None
     res = fig.result if fig else None
-    args = ctx.model_args(code)
-    cond = f"N($C{r})>0"
+    cond = ctx.active(code)
 
     def udf(col: int, call: str, value: object, fmt: str | None) -> None:
         w.udf(ws, r, col, f'IF({cond},{call},"")', value if active else "", fmt)
@@ -144,18 +203,31 @@ def _results(ctx: Context, ws: Worksheet, code: str, r: int) -> None:
     def opt(x: float | int | None, text: str) -> object:
         return text if x is None else x
 
-    udf(COL_NPV, f"KKZ_KOSZT_ZANIECHANIA({args})", res and res.npv, MONEY)
-    udf(COL_PV_PROG, f"INDEX(KKZ_WSKAZNIKI({args}),4,2)", res and res.pv_programme, MONEY)
-    udf(COL_BCR, f"INDEX(KKZ_WSKAZNIKI({args}),6,2)", res and opt(res.bcr, UNDEFINED), RATIO)
-    udf(COL_ROI, f"INDEX(KKZ_WSKAZNIKI({args}),7,2)", res and opt(res.roi, UNDEFINED), RATIO)
-    udf(COL_BE_YEAR, f"KKZ_ROK_ZWROTU({args})", res and opt(res.break_even_year, NO_BREAK_EVEN),
+    def call(function: str) -> str:
+        return ctx.call(function, code)
+
+    udf(COL_NPV, call("KKZ_KOSZT_ZANIECHANIA"), res and res.npv, MONEY_ZL)
+    def row(label: str) -> str:
+        return f"INDEX({call('KKZ_WSKAZNIKI')},{indicator(label)},2)"
+
+    udf(COL_PV_PROG, row(PV_PROGRAMME), res and res.pv_programme, MONEY_ZL)
+    # The programme's cost in year 1 (constant prices): the engine's flows, row of year 1.
+    year1 = f"INDEX({call('KKZ_PRZEPLYWY')},2,{FLOW_COLUMNS.index(FLOW_PROGRAMME) + 1})"
+    udf(COL_PROG_Y1, year1, float(res.programme[0]) if res else None, MONEY_ZL)
+    share = f"{quoted(L.PARAMS)}!$G${ctx.param_rows[(code, share_key(PAYERS[0]))]}"
+    w.native(ws, r, COL_GMINA_Y1, f'IF({cond},{col_letter(COL_PROG_Y1)}{r}*{share},"")',
+             gmina_year1(ctx, code) if res else "", MONEY_ZL, depends_on_udf=True)
+    udf(COL_BCR, row(BCR), res and opt(res.bcr, UNDEFINED), RATIO)
+    udf(COL_ROI, row(ROI), res and opt(res.roi, UNDEFINED), RATIO)
+    udf(COL_BE_YEAR, call("KKZ_ROK_ZWROTU"), res and opt(res.break_even_year, NO_BREAK_EVEN),
         "0")
-    udf(COL_PAYBACK, f"KKZ_OKRES_ZWROTU({args})", res and opt(res.payback, NO_BREAK_EVEN),
+    udf(COL_PAYBACK, call("KKZ_OKRES_ZWROTU"), res and opt(res.payback, NO_BREAK_EVEN),
         YEARS)
-    udf(COL_THRESHOLD, f"KKZ_PROG_SKUTECZNOSCI({ctx.model_args(code, without_success=True)})",
+    udf(COL_THRESHOLD, ctx.call("KKZ_PROG_SKUTECZNOSCI", code, without_success=True),
         res and opt(res.break_even_success, NOT_REACHABLE), PERCENT)
     mc_row = ctx.mc_rows[code]
-    w.native(ws, r, COL_PROB, f'IF({cond},{quoted(L.UNCERTAINTY)}!$G${mc_row},"")',
+    prob = col_letter(MC_FIRST_COL + MONTE_CARLO_ROWS.index(PROBABILITY))
+    w.native(ws, r, COL_PROB, f'IF({cond},{quoted(L.UNCERTAINTY)}!${prob}${mc_row},"")',
              fig.mc[4] if fig else "", PERCENT, depends_on_udf=True)
     for col in (COL_BCR, COL_ROI, COL_BE_YEAR, COL_PAYBACK, COL_THRESHOLD):
         ws.cell(row=r, column=col).alignment = Alignment(horizontal="right", wrap_text=True)
@@ -176,16 +248,21 @@ def _totals(ctx: Context, ws: Worksheet, first: int, last: int) -> None:
         c = col_letter(col)
         return f"{c}{first}:{c}{last}"
 
-    w.native(ws, r, COL_PERSONS, f"SUM({rng(COL_PERSONS)})", persons, "#,##0", bold=True)
-    w.native(ws, r, COL_INFLOW, f"SUM({rng(COL_INFLOW)})", inflow, "#,##0.0", bold=True)
-    npv_ref, cost_ref = f"{col_letter(COL_NPV)}{r}", f"{col_letter(COL_PV_PROG)}{r}"
-    w.native(ws, r, COL_NPV, f"SUM({rng(COL_NPV)})", npv, MONEY, bold=True,
+    w.native(ws, r, COL_PERSONS, f"SUM({rng(COL_PERSONS)})", persons, INTEGER, bold=True)
+    w.native(ws, r, COL_INFLOW, f"SUM({rng(COL_INFLOW)})", inflow, PERSONS, bold=True)
+    w.native(ws, r, COL_NPV, f"SUM({rng(COL_NPV)})", npv, MONEY_ZL, bold=True,
              depends_on_udf=True)
-    w.native(ws, r, COL_PV_PROG, f"SUM({rng(COL_PV_PROG)})", cost, MONEY, bold=True,
+    w.native(ws, r, COL_PV_PROG, f"SUM({rng(COL_PV_PROG)})", cost, MONEY_ZL, bold=True,
              depends_on_udf=True)
-    w.native(ws, r, COL_BCR, f'IF({cost_ref}=0,"{UNDEFINED}",({npv_ref}+{cost_ref})/{cost_ref})',
-             (npv + cost) / cost if cost else UNDEFINED, RATIO, bold=True, depends_on_udf=True)
-    w.native(ws, r, COL_ROI, f'IF({cost_ref}=0,"{UNDEFINED}",{npv_ref}/{cost_ref})',
-             npv / cost if cost else UNDEFINED, RATIO, bold=True, depends_on_udf=True)
-    for col in (COL_BCR, COL_ROI):
-        ws.cell(row=r, column=col).alignment = Alignment(horizontal="right", wrap_text=True)
+    for col, total in ((COL_PROG_Y1, sum(float(ctx.figures.issue(i.code).result.programme[0])
+                                         for i in active)),
+                       (COL_GMINA_Y1, sum(gmina_year1(ctx, i.code) for i in active))):
+        w.native(ws, r, col, f"SUM({rng(col)})", total, MONEY_ZL, bold=True,
+                 depends_on_udf=True)
+    # BCR and ROI of all issues together are the engine's (kkz oblicz), not re-derived here.
+
+
+def gmina_year1(ctx: Context, code: str) -> float:
+    """The gmina's part of issue ``code``'s programme cost in year 1 (its financing share)."""
+    share = ctx.data.issue(code).param(share_key(PAYERS[0])).used(ctx.factor)
+    return float(ctx.figures.issue(code).result.programme[0]) * float(share or 0)

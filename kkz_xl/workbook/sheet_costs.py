@@ -18,9 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
 from kkz_xl.office.xlsx_style import (
     BOLD_FONT,
-    MONEY,
     NOTE_FONT,
-    PERCENT,
     a4,
     header_row,
     protect,
@@ -30,9 +28,12 @@ from kkz_xl.office.xlsx_style import (
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.cells import quoted
 from kkz_xl.workbook.context import Context
+from kkz_xl.workbook.formats import MONEY, PERCENT
 from kkz_xl.workbook.inputs import IssueRow
 
 YEAR_HEADER = "Rok"
+PROFILE_PREFIX = "Mnożnik roku – "
+GAIN_HEADER = "Korzyść"
 CHANGED = "Kwoty zmienione przez Ciebie w arkuszu Parametry (pomarańczowe wiersze)"
 DEFAULTS = "Kwoty domyślne z bazy parametrów"
 PAST_HORIZON_FONT = Font(color="A6A6A6")
@@ -43,7 +44,7 @@ PROFILE_WIDTH = 28
 def profile_header(label: str) -> str:
     """The header of a profiled line's multipliers column on Koszty w latach."""
     # "Koszt roczny – gmina: Piecza…" → "Mnożnik roku – gmina: Piecza…"
-    return "Mnożnik roku – " + label.split(" – ", 1)[-1]
+    return PROFILE_PREFIX + label.split(" – ", 1)[-1]
 
 
 def yearly_costs(ctx: Context, ws: Worksheet) -> None:
@@ -57,8 +58,8 @@ def yearly_costs(ctx: Context, ws: Worksheet) -> None:
                 "wartość”). Lata po horyzoncie (szare) liczą się po jego wydłużeniu.")
     ws["A3"].font = NOTE_FONT
     n_profiles = max((sum(1 for p in i.lines if p.profile) for i in ctx.data.issues), default=0)
-    widths(ws, [8, 16, 16, 16, 16, 16, 3, *[PROFILE_WIDTH] * max(n_profiles, 2)])
-    last_col = max(L.COSTS_PROFILE_COL + n_profiles - 1, L.COSTS_PAYER_COL + 4)
+    widths(ws, [8, *[16] * (2 * len(PAYERS)), 3, *[PROFILE_WIDTH] * max(n_profiles, 2)])
+    last_col = max(L.COSTS_PROFILE_COL + n_profiles - 1, L.COSTS_GAIN_COL + len(PAYERS) - 1)
     for issue in ctx.data.issues:
         _block(ctx, ws, issue)
     end = L.costs_first_row(len(ctx.data.issues) - 1) + L.MAX_YEARS - 1
@@ -82,7 +83,8 @@ def _block(ctx: Context, ws: Worksheet, issue: IssueRow) -> None:
     name = ws.cell(row=top, column=1, value=f"{issue.name} ({issue.code})")
     name.font = BOLD_FONT
     name.alignment = Alignment(wrap_text=True, vertical="center")
-    ws.merge_cells(start_row=top, start_column=1, end_row=top, end_column=6)
+    ws.merge_cells(start_row=top, start_column=1, end_row=top,
+                   end_column=L.COSTS_GAIN_COL + len(PAYERS) - 1)
     ws.row_dimensions[top].height = 30
     lines = issue.lines
     rows = [ctx.param_rows[(issue.code, p.key)] for p in lines]
@@ -101,7 +103,8 @@ def _block(ctx: Context, ws: Worksheet, issue: IssueRow) -> None:
         FormulaRule(formula=[f'{status.coordinate}="{CHANGED}"'], fill=CHANGED_FILL))
 
     profiled = [p for p in lines if p.profile]
-    headers = [YEAR_HEADER, *[PAYER_LABELS[p] for p in PAYERS]]
+    headers = [YEAR_HEADER, *[PAYER_LABELS[p] for p in PAYERS],
+               *[f"{GAIN_HEADER} – {PAYER_LABELS[p]}" for p in PAYERS]]
     header_row(ws, head, headers)
     prof_headers = [profile_header(p.label) for p in profiled]
     if prof_headers:
@@ -109,23 +112,24 @@ def _block(ctx: Context, ws: Worksheet, issue: IssueRow) -> None:
         longest = max(len(h) for h in prof_headers)
         ws.row_dimensions[head].height = 15 * (1 + longest // (PROFILE_WIDTH - 6))
     prof_col = {p.key: L.COSTS_PROFILE_COL + j for j, p in enumerate(profiled)}
-    table = issue.yearly_costs(f)
+    tables = {False: issue.yearly_costs(f), True: issue.yearly_costs(f, gains=True)}
     for t in range(L.MAX_YEARS):
         r = first + t
         ws.cell(row=r, column=1, value=t + 1).alignment = Alignment(horizontal="center")
         for p in profiled:
             ws.cell(row=r, column=prof_col[p.key], value=p.multiplier(t)).number_format = PERCENT
-        for k, payer in enumerate(PAYERS):
-            col = L.COSTS_PAYER_COL + k
-            terms = []
-            for p, pr in zip(lines, rows, strict=True):
-                if p.payer != payer:
-                    continue
-                amount = f"{quoted(L.PARAMS)}!$G${pr}"
-                terms.append(f"{amount}*${col_letter(prof_col[p.key])}{r}" if p.profile
-                             else amount)
-            if terms:
-                w.native(ws, r, col, "+".join(terms), table[t][k], MONEY)
-            else:
-                cell = ws.cell(row=r, column=col, value=0)
-                cell.number_format = MONEY
+        for gain, start in ((False, L.COSTS_PAYER_COL), (True, L.COSTS_GAIN_COL)):
+            for k, payer in enumerate(PAYERS):
+                col = start + k
+                terms = []
+                for p, pr in zip(lines, rows, strict=True):
+                    if p.payer != payer or p.gain != gain:
+                        continue
+                    amount = f"{quoted(L.PARAMS)}!$G${pr}"
+                    terms.append(f"{amount}*${col_letter(prof_col[p.key])}{r}" if p.profile
+                                 else amount)
+                if terms:
+                    w.native(ws, r, col, "+".join(terms), tables[gain][t][k], MONEY)
+                else:
+                    cell = ws.cell(row=r, column=col, value=0)
+                    cell.number_format = MONEY

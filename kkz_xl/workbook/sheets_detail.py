@@ -4,19 +4,24 @@
 from __future__ import annotations
 
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter as col_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kkz_xl.model.labels import FLOW_COLUMNS, INDICATOR_ROWS, MONTE_CARLO_ROWS
+from kkz_xl.model.labels import (
+    FLOW_COLUMNS,
+    FLOW_GAIN_COLUMNS,
+    INDICATOR_ROWS,
+    MONTE_CARLO_ROWS,
+    NET_SAVING,
+    NET_SAVING_BY_PAYER,
+)
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
 from kkz_xl.office.xlsx_style import (
     BOLD_FONT,
-    MONEY,
     NOTE_FONT,
-    PERCENT,
     a4,
     as_input,
     header_row,
@@ -40,18 +45,29 @@ from kkz_xl.workbook.context import (
     COL_SUCCESS,
     Context,
 )
-from kkz_xl.workbook.inputs import share_key
+from kkz_xl.workbook.formats import INTEGER, PERCENT, PERSONS, RATIO
+from kkz_xl.workbook.formats import MONEY_ZL as MONEY  # results: to the złoty
+from kkz_xl.workbook.inputs import NO, YES, share_key
 from kkz_xl.workbook.values import TORNADO_INPUTS, TORNADO_SPREAD, sort_key, tornado_labels
 
 HIDDEN_FONT = Font(color="FFFFFF")
-FLOW_COSTS_COL = 10  # Przepływy: the picked issue's yearly costs, right of the flows
-TORNADO_COSTS_COL = 26  # Niepewność: the same for the tornado's issue, right of the helpers
-PERSONS_FMT = "#,##0.0"
-FLOW_FORMATS = ["0", PERSONS_FMT, PERSONS_FMT, MONEY, MONEY, MONEY, MONEY, MONEY]
-INDICATOR_FORMATS = [MONEY] * 5 + ["0.00", "0.00", "0"]
+MC_FIRST_COL = 3  # Niepewność: the Monte Carlo summary's first figure (after code, name)
+FLOW_WIDTH = len(FLOW_COLUMNS) + len(FLOW_GAIN_COLUMNS)  # KKZ_PRZEPLYWY's columns
+FLOW_COSTS_COL = FLOW_WIDTH + 2  # Przepływy: the picked issue's costs, right of the flows
+FLOW_GAINS_COL = FLOW_COSTS_COL + len(PAYERS) + 2  # ... and its gains
+TORNADO_KEY_COL = 13  # Niepewność: the tornado's sort key (last visible column)
+# Niepewność: low and high payer multipliers per cost row, right of the tables; then the
+# tornado issue's yearly costs.
+TORNADO_HELPER_COL = TORNADO_KEY_COL + 2
+TORNADO_COSTS_COL = TORNADO_HELPER_COL + 2 * len(PAYERS) + 1
+TORNADO_GAINS_COL = TORNADO_COSTS_COL + len(PAYERS) + 2
+PERSONS_FMT = PERSONS
+FLOW_FORMATS = ["0", PERSONS_FMT, PERSONS_FMT, MONEY, MONEY, MONEY, MONEY, MONEY,
+                *[MONEY] * len(FLOW_GAIN_COLUMNS)]
+INDICATOR_FORMATS = [MONEY] * 5 + [RATIO, RATIO, "0"]
 # The selected issue's model arguments: label, Kalkulator column, number format.
 ARG_ROWS = (
-    ("Osoby (na początku)", COL_PERSONS, "#,##0"),
+    ("Osoby (na początku)", COL_PERSONS, INTEGER),
     ("Napływ rocznie", COL_INFLOW, PERSONS_FMT),
     ("Odpływ bez programu (q)", COL_EXIT, PERCENT),
     ("Nawroty (r)", COL_RELAPSE, PERCENT),
@@ -97,7 +113,7 @@ def _issue_picker(ctx: Context, ws: Worksheet, row: int, name: str, code: str) -
         COL_PERSONS: inputs.persons, COL_INFLOW: inputs.inflow, COL_EXIT: inputs.exit_rate,
         COL_RELAPSE: inputs.relapse, COL_COVERAGE: inputs.coverage,
         COL_PCOST: inputs.programme_cost, COL_SUCCESS: inputs.success,
-        COL_REPEAT: inputs.repeat,
+        COL_REPEAT: YES if inputs.repeat else NO,
     }
     cells: dict[str, str] = {}
     r = row + 2
@@ -116,20 +132,23 @@ def _issue_picker(ctx: Context, ws: Worksheet, row: int, name: str, code: str) -
 
 
 def _picked_costs(ctx: Context, ws: Worksheet, row: int, col: int, code: str,
-                  index_cell: str) -> str:
-    """The picked issue's years × payers cost table (copied from Koszty w latach) with its
-    title at ``row`` and header below; returns its range (absolute), a KKZ_ argument."""
+                  index_cell: str, *, gains: bool = False) -> str:
+    """The picked issue's years × payers cost (or ``gains``) table, copied from Koszty
+    w latach, with its title at ``row`` and header below; returns its range (absolute), a
+    KKZ_ argument."""
     w = ctx.w
-    ws.cell(row=row, column=col, value="Koszty roczne osoby wybranej kwestii (z arkusza Koszty "
+    what = "Korzyści fiskalne" if gains else "Koszty roczne osoby"
+    ws.cell(row=row, column=col, value=f"{what} wybranej kwestii (z arkusza Koszty "
             "w latach)").font = BOLD_FONT
     header_row(ws, row + 1, ["Rok", *[PAYER_LABELS[p] for p in PAYERS]], col=col)
     top, bottom = L.costs_first_row(0), L.costs_first_row(len(ctx.codes) - 1) + L.MAX_YEARS - 1
-    table = ctx.data.issue(code).yearly_costs(ctx.factor)
+    table = ctx.data.issue(code).yearly_costs(ctx.factor, gains=gains)
+    source = L.COSTS_GAIN_COL if gains else L.COSTS_PAYER_COL
     first = row + 2
     for t in range(L.MAX_YEARS):
         ws.cell(row=first + t, column=col, value=t + 1)
         for k in range(len(PAYERS)):
-            c = col_letter(L.COSTS_PAYER_COL + k)
+            c = col_letter(source + k)
             at = f"({index_cell}-1)*{L.COSTS_STRIDE}+{t + 1}"
             w.native(ws, first + t, col + 1 + k,
                      f"N(INDEX({quoted(L.COSTS)}!${c}${top}:${c}${bottom},{at}))",
@@ -139,10 +158,11 @@ def _picked_costs(ctx: Context, ws: Worksheet, row: int, col: int, code: str,
 
 
 def _args(cells: dict[str, str], *, replace: dict[int, str] | None = None) -> str:
+    """The picked issue's arguments, ``korzysc_roczna`` (its gains table) last."""
     c = {int(k): v for k, v in cells.items() if k.isdigit()} | (replace or {})
     return ",".join([c[COL_PERSONS], c[COL_COST0], c[COL_EXIT], c[COL_SUCCESS], c[COL_PCOST],
                      L.NAME_HORIZON, L.NAME_RATE, c[COL_COVERAGE], c[COL_RELAPSE],
-                     c[COL_INFLOW], c[COL_REPEAT]])
+                     c[COL_INFLOW], f'{c[COL_REPEAT]}="{YES}"', cells["gains"]])
 
 
 def flows(ctx: Context, ws: Worksheet) -> None:
@@ -151,7 +171,8 @@ def flows(ctx: Context, ws: Worksheet) -> None:
     title(ws, "Przepływy rok po roku – wybrana kwestia",
           "Wybierz kwestię z listy w komórce B3. Tabele liczą funkcje KKZ_WSKAZNIKI "
           "i KKZ_PRZEPLYWY (osoby w systemie i koszty w obu scenariuszach).")
-    widths(ws, [40, 16, 16, 16, 16, 16, 16, 16, 3, 8, 15, 15, 15, 15, 15])
+    widths(ws, [40, *[15] * (FLOW_WIDTH - 1), 3, 8, *[15] * len(PAYERS), 3, 8,
+                *[15] * len(PAYERS)])
     code = ctx.data.flow_issue or ctx.codes[0]
     cells = _issue_picker(ctx, ws, 3, L.NAME_FLOW_ISSUE, code)
     r = 3 + 2 + len(ARG_ROWS) + 1
@@ -159,6 +180,8 @@ def flows(ctx: Context, ws: Worksheet) -> None:
     # The costs beside the flows, year against year.
     cells[str(COL_COST0)] = _picked_costs(ctx, ws, top - 1, FLOW_COSTS_COL, code,
                                           cells["index"])
+    cells["gains"] = _picked_costs(ctx, ws, top - 1, FLOW_GAINS_COL, code, cells["index"],
+                                   gains=True)
     args = _args(cells)
     fig = ctx.figures.issue(code)
     ws.cell(row=r, column=1, value="Wskaźniki (KKZ_WSKAZNIKI)").font = BOLD_FONT
@@ -169,8 +192,8 @@ def flows(ctx: Context, ws: Worksheet) -> None:
     r += 1 + len(INDICATOR_ROWS) + 1
     ws.cell(row=r, column=1, value="Przepływy rok po roku (KKZ_PRZEPLYWY)").font = BOLD_FONT
     w.array(ws, top, 1, f"KKZ_PRZEPLYWY({args})", fig.flows(), L.MAX_YEARS + 1,
-            len(FLOW_COLUMNS), FLOW_FORMATS)
-    for j in range(len(FLOW_COLUMNS)):
+            FLOW_WIDTH, FLOW_FORMATS)
+    for j in range(FLOW_WIDTH):
         cell = ws.cell(row=top, column=1 + j)
         cell.font = BOLD_FONT
         cell.number_format = "General"
@@ -179,81 +202,85 @@ def flows(ctx: Context, ws: Worksheet) -> None:
     bottom = top + L.MAX_YEARS
     # Rows past the horizon hold #N/A in Excel (the array is sized for 50 years): hide them.
     ws.conditional_formatting.add(
-        f"A{top + 1}:{col_letter(FLOW_COSTS_COL + len(PAYERS))}{bottom}",
+        f"A{top + 1}:{col_letter(FLOW_GAINS_COL + len(PAYERS))}{bottom}",
         FormulaRule(formula=[f"ROW()-{top}>{L.NAME_HORIZON}"], font=HIDDEN_FONT,
                     border=None),
     )
-    from openpyxl.styles import Alignment
-
-    for j in range(len(FLOW_COLUMNS)):
+    for j in range(FLOW_WIDTH):
         ws.cell(row=top, column=1 + j).alignment = Alignment(wrap_text=True, vertical="center")
     ws.freeze_panes = "A5"
     a4(ws, landscape=False)
-    ws.print_area = f"A1:H{top + ctx.data.horizon}"
+    ws.print_area = f"A1:{col_letter(FLOW_WIDTH)}{top + ctx.data.horizon}"
     protect(ws)
 
 
 def payers(ctx: Context, ws: Worksheet) -> None:
     """Płatnicy: the NPV of each payer per issue (KKZ_PLATNICY), with the programme's
-    financing shares."""
+    financing shares; columns follow the payers list."""
     w = ctx.w
-    title(ws, "Kto płaci, kto oszczędza – koszt zaniechania według płatników",
-          "Dodatni: płatnik zyskuje na działaniu; ujemny: ponosi koszt (np. gmina finansuje "
+    title(ws, "Kto płaci, kto oszczędza – "
+          f"{NET_SAVING_BY_PAYER[0].lower()}{NET_SAVING_BY_PAYER[1:]}",
+          "Dodatnia: płatnik oszczędza na działaniu; ujemna: ponosi koszt (np. gmina finansuje "
           "program, a oszczędza budżet państwa). Udziały finansowania programu: arkusz "
           "Parametry.")
-    widths(ws, [14, 24, 16, 16, 16, 16, 16, 16])
+    n_pay = len(PAYERS)
+    total_col = 3 + n_pay
+    widths(ws, [14, 24, *[16] * (n_pay + 1)])
     head = 5
     header_row(ws, head, ["Kod", "Kwestia", *[PAYER_LABELS[p] for p in PAYERS], "Razem"])
     n = len(ctx.data.issues)
     detail = head + n + 5
+    stride = n_pay + 4  # name, header, one row per payer, a blank row
     ws.cell(row=detail - 1, column=1,
             value="Szczegóły: wyniki funkcji KKZ_PLATNICY i udziały w finansowaniu programu"
             ).font = BOLD_FONT
-    totals = [0.0] * len(PAYERS)
+    totals = [0.0] * n_pay
     for i, issue in enumerate(ctx.data.issues):
         code = issue.code
         r = ctx.payer_rows[code]
-        block = detail + i * 9
+        block = detail + i * stride
         active = ctx.figures.active(code)
         fig = ctx.figures.issue(code) if active else None
         ws.cell(row=r, column=1, value=code)
         ws.cell(row=r, column=2, value=issue.name)
         ws.cell(row=block, column=1, value=code).font = BOLD_FONT
         ws.cell(row=block, column=2, value=issue.name).font = BOLD_FONT
-        ws.cell(row=block + 1, column=1, value="Finansowanie programu:")
         rows = [ctx.param_rows[(code, share_key(p))] for p in PAYERS]
+        ws.cell(row=block + 1, column=3, value="udział w finansowaniu programu").font = (
+            NOTE_FONT)
         for k, (p, pr) in enumerate(zip(PAYERS, rows, strict=True)):
-            ws.cell(row=block + 1, column=3 + 2 * k, value=PAYER_LABELS[p]).font = NOTE_FONT
-            w.native(ws, block + 1, 4 + 2 * k, f"{quoted(L.PARAMS)}!$G${pr}",
+            w.native(ws, block + 2 + k, 3, f"{quoted(L.PARAMS)}!$G${pr}",
                      issue.param(share_key(p)).used(ctx.factor), PERCENT)
         shares = f"{quoted(L.PARAMS)}!$G${rows[0]}:$G${rows[-1]}"
-        table = (fig.payers_table() if fig else
-                 ctx.figures.issue(code).payers_table())
-        w.array(ws, block + 2, 1, f"KKZ_PLATNICY({ctx.model_args(code)},{shares})", table,
-                len(PAYERS) + 1, 2, [None, MONEY])
-        for k in range(len(PAYERS)):
-            src = f"B{block + 3 + k}"
+        table = fig.payers_table() if fig else [[""] * 2] * (n_pay + 1)
+        w.array(ws, block + 1, 1,
+                f'IF({ctx.active(code)},{ctx.call("KKZ_PLATNICY", code, shares)},"")',
+                table, n_pay + 1, 2, [None, MONEY])
+        for k in range(n_pay):
+            src = f"B{block + 2 + k}"
             value = fig.result.npv_by_payer[k] if fig else ""
             if fig:
                 totals[k] += value
-            w.native(ws, r, 3 + k, f'IF(N({ctx.calc(code, COL_PERSONS)})>0,{src},"")', value,
+            w.native(ws, r, 3 + k, f'IF({ctx.active(code)},{src},"")', value,
                      MONEY, depends_on_udf=True)
         total = sum(fig.result.npv_by_payer) if fig else ""
-        w.native(ws, r, 3 + len(PAYERS), f'IF(N({ctx.calc(code, COL_PERSONS)})>0,'
-                 f'SUM(C{r}:G{r}),"")', total, MONEY, bold=True, depends_on_udf=True)
+        span = f"{col_letter(3)}{r}:{col_letter(total_col - 1)}{r}"
+        w.native(ws, r, total_col, f'IF({ctx.active(code)},SUM({span}),"")', total, MONEY,
+                 bold=True, depends_on_udf=True)
     r = head + n + 1
     ctx.payer_totals_row = r
     ws.cell(row=r, column=2, value="Razem").font = BOLD_FONT
-    for k in range(len(PAYERS) + 1):
+    for k in range(n_pay + 1):
         c = col_letter(3 + k)
-        value = totals[k] if k < len(PAYERS) else sum(totals)
+        value = totals[k] if k < n_pay else sum(totals)
         w.native(ws, r, 3 + k, f"SUM({c}{head + 1}:{c}{head + n})", value, MONEY, bold=True,
                  depends_on_udf=True)
-    note(ws, r + 1, 1, "Suma po płatnikach równa się kosztowi zaniechania z Kalkulatora.",
-         merge_to=8)
+    note(ws, r + 1, 1, f"Suma po płatnikach równa się wartości „{NET_SAVING}” z Kalkulatora.",
+         merge_to=total_col)
     ws.freeze_panes = ws.cell(row=head + 1, column=3)
     a4(ws, landscape=True)
-    ws.print_area = f"A1:H{detail + 9 * n}"
+    # The print set is the summary table; the detail blocks are the functions' working.
+    ws.print_area = f"A1:{col_letter(total_col)}{r + 1}"
     protect(ws)
 
 
@@ -297,10 +324,13 @@ def uncertainty(ctx: Context, ws: Worksheet) -> None:
                "coverage": COL_COVERAGE, "programme_cost": COL_PCOST, "inflow": COL_INFLOW}
     cells[str(COL_COST0)] = _picked_costs(ctx, ws, t_top + 1, TORNADO_COSTS_COL, code,
                                           cells["index"])
+    cells["gains"] = _picked_costs(ctx, ws, t_top + 1, TORNADO_GAINS_COL, code,
+                                   cells["index"], gains=True)
     table = cells[str(COL_COST0)]
-    helper_col = 15  # five low and five high payer multipliers per cost row, right of the tables
+    helper_col = TORNADO_HELPER_COL
+    n_pay = len(PAYERS)
     ws.cell(row=th, column=helper_col, value="Mnożniki kosztów w wariancie niskim i wysokim "
-            "(gmina, powiat, budżet, NFZ, ZUS/FP)").font = NOTE_FONT
+            f"({', '.join(PAYER_LABELS[p] for p in PAYERS)})").font = NOTE_FONT
     for i, (line, label) in enumerate(zip(lines, labels, strict=True)):
         r = first + i
         ws.cell(row=r, column=1, value=label)
@@ -328,24 +358,27 @@ def uncertainty(ctx: Context, ws: Worksheet) -> None:
             w.native(ws, r, 3, f"B{r}*(1-{spread})", line.low, PERCENT)
             w.native(ws, r, 4, f"B{r}*(1+{spread})", line.high, PERCENT)
             for start, pick, value in ((helper_col, "C", line.low),
-                                       (helper_col + 5, "D", line.high)):
-                for j in range(len(PAYERS)):
+                                       (helper_col + n_pay, "D", line.high)):
+                for j in range(n_pay):
                     if j == k:
                         w.native(ws, r, start + j, f"${pick}${r}", value, PERCENT)
                     else:
                         ws.cell(row=r, column=start + j, value=1.0).number_format = PERCENT
-            lo_rng = f"${col_letter(helper_col)}${r}:${col_letter(helper_col + 4)}${r}"
-            hi_rng = f"${col_letter(helper_col + 5)}${r}:${col_letter(helper_col + 9)}${r}"
+            lo_rng = (f"${col_letter(helper_col)}${r}:"
+                      f"${col_letter(helper_col + n_pay - 1)}${r}")
+            hi_rng = (f"${col_letter(helper_col + n_pay)}${r}:"
+                      f"${col_letter(helper_col + 2 * n_pay - 1)}${r}")
             low_args = _args(cells, replace={COL_COST0: f"{table}*{lo_rng}"})
             high_args = _args(cells, replace={COL_COST0: f"{table}*{hi_rng}"})
         w.udf(ws, r, 5, f"KKZ_KOSZT_ZANIECHANIA({low_args})", line.npv_low, MONEY)
         w.udf(ws, r, 6, f"KKZ_KOSZT_ZANIECHANIA({high_args})", line.npv_high, MONEY)
         w.native(ws, r, 7, f"ABS(F{r}-E{r})", line.swing, MONEY, depends_on_udf=True)
-        w.native(ws, r, 13, f"G{r}+(100-ROW())*1E-9", sort_key(line.swing, r), "0.00",
-                 depends_on_udf=True)
-        ws.cell(row=r, column=13).font = NOTE_FONT
+        w.native(ws, r, TORNADO_KEY_COL, f"G{r}+(100-ROW())*1E-9", sort_key(line.swing, r),
+                 RATIO, depends_on_udf=True)
+        ws.cell(row=r, column=TORNADO_KEY_COL).font = NOTE_FONT
     order = sorted(range(len(lines)), key=lambda i: -sort_key(lines[i].swing, first + i))
-    keys = f"$M${first}:$M${last}"
+    key_col = col_letter(TORNADO_KEY_COL)
+    keys = f"${key_col}${first}:${key_col}${last}"
     for k, i in enumerate(order, start=1):
         r = first + k - 1
         pos = f"MATCH(LARGE({keys},{k}),{keys},0)"
@@ -359,6 +392,7 @@ def uncertainty(ctx: Context, ws: Worksheet) -> None:
         w.native(ws, r, 12, f"INDEX($G${first}:$G${last},{pos})", line.swing, MONEY,
                  depends_on_udf=True)
     ctx.tornado_sorted_first_row = first
+    ctx.tornado_sorted_col = 9
     # Monte Carlo details per issue and the summary rows that point at them.
     mc_top = last + 3
     ws.cell(row=mc_top, column=1, value="Szczegóły: wyniki funkcji KKZ_MONTE_CARLO").font = (
@@ -370,9 +404,10 @@ def uncertainty(ctx: Context, ws: Worksheet) -> None:
         ws.cell(row=block, column=1, value=code).font = BOLD_FONT
         ws.cell(row=block, column=2, value=issue.name).font = BOLD_FONT
         fig = ctx.figures.issue(code) if ctx.figures.active(code) else None
-        table = (fig or ctx.figures.issue(code)).mc_table()
-        w.array(ws, block + 1, 1, f"KKZ_MONTE_CARLO({ctx.model_args(code)},{mc_args})", table,
-                len(MONTE_CARLO_ROWS), 2, None)
+        table = fig.mc_table() if fig else [[""] * 2] * len(MONTE_CARLO_ROWS)
+        w.array(ws, block + 1, 1,
+                f'IF({ctx.active(code)},{ctx.call("KKZ_MONTE_CARLO", code, mc_args)},"")',
+                table, len(MONTE_CARLO_ROWS), 2, None)
         for k in range(len(MONTE_CARLO_ROWS)):
             ws.cell(row=block + 1 + k, column=2).number_format = (
                 PERCENT if k == len(MONTE_CARLO_ROWS) - 1 else MONEY)
@@ -380,9 +415,9 @@ def uncertainty(ctx: Context, ws: Worksheet) -> None:
         ws.cell(row=r, column=2, value=issue.name)
         for k in range(len(MONTE_CARLO_ROWS)):
             fmt = PERCENT if k == len(MONTE_CARLO_ROWS) - 1 else MONEY
-            w.native(ws, r, 3 + k, f'IF(N({ctx.calc(code, COL_PERSONS)})>0,B{block + 1 + k},"")',
+            w.native(ws, r, MC_FIRST_COL + k, f'IF({ctx.active(code)},B{block + 1 + k},"")',
                      fig.mc[k] if fig else "", fmt, depends_on_udf=True)
     ws.freeze_panes = ws.cell(row=head + 1, column=1)
     a4(ws, landscape=True)
-    ws.print_area = f"A1:M{last}"
+    ws.print_area = f"A1:{col_letter(TORNADO_KEY_COL - 1)}{last}"
     protect(ws)

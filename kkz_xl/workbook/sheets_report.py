@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import math
+
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter as col_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kkz_xl.model.labels import UNDEFINED
+from kkz_xl.model.labels import (
+    FLOW_COLUMNS,
+    FLOW_COST_A,
+    FLOW_COST_Z,
+    FLOW_CUMULATIVE,
+    GMINA_PAYS_YEAR1,
+    NET_SAVING,
+    NET_SAVING_BY_PAYER,
+    NET_SAVING_NOTE,
+    NET_SAVING_TOTAL,
+    PROGRAMME_COST_YEAR1,
+    UNDEFINED,
+)
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
 from kkz_xl.office.xlsx_style import (
     BOLD_FONT,
-    MONEY,
     NOTE_FONT,
-    PERCENT,
     a4,
     header_row,
     note,
@@ -25,15 +38,20 @@ from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.cells import quoted
 from kkz_xl.workbook.context import (
     COL_BCR,
-    COL_BE_YEAR,
+    COL_GMINA_Y1,
     COL_NAME,
     COL_NPV,
     COL_PERSONS,
     COL_PROB,
+    COL_PROG_Y1,
+    COL_PROGRAMME,
     COL_PV_PROG,
-    COL_ROI,
     Context,
 )
+from kkz_xl.workbook.formats import INTEGER, MONEY_AXIS, PERCENT, RATIO, YEAR
+from kkz_xl.workbook.formats import MONEY_ZL as MONEY  # results: to the złoty
+from kkz_xl.workbook.sheet_calculator import gmina_year1
+from kkz_xl.workbook.values import tornado_labels
 
 CHART_W, CHART_H = 16.5, 8.0  # cm
 
@@ -71,122 +89,145 @@ def charts(ctx: Context, ws: Worksheet) -> None:
     top = ctx.flow_first_row
     cats = Reference(flows, min_col=1, min_row=top, max_row=top + years - 1)
 
+    def flow_col(label: str) -> int:
+        return FLOW_COLUMNS.index(label) + 1
+
     c1 = BarChart()
     c1.title = "1. Koszty rok po roku: zaniechanie i działanie"
-    c1.y_axis.title = "zł"
+    c1.y_axis.title = "tys. zł"
     c1.x_axis.title = "rok"
-    c1.add_data(Reference(flows, min_col=4, max_col=5, min_row=top - 1, max_row=top + years - 1),
-                titles_from_data=True)
+    c1.add_data(Reference(flows, min_col=flow_col(FLOW_COST_Z), max_col=flow_col(FLOW_COST_A),
+                          min_row=top - 1, max_row=top + years - 1), titles_from_data=True)
     c1.set_categories(cats)
-    c1.y_axis.numFmt = '#,##0 "zł"'
-    _chart_size(c1)
-    ws.add_chart(c1, "A5")
 
     c2 = LineChart()
     c2.title = "2. Oszczędność zdyskontowana narastająco (działanie względem zaniechania)"
-    c2.y_axis.title = "zł"
+    c2.y_axis.title = "tys. zł"
     c2.x_axis.title = "rok"
-    c2.add_data(Reference(flows, min_col=8, min_row=top - 1, max_row=top + years - 1),
-                titles_from_data=True)
+    c2.add_data(Reference(flows, min_col=flow_col(FLOW_CUMULATIVE), min_row=top - 1,
+                          max_row=top + years - 1), titles_from_data=True)
     c2.set_categories(cats)
-    c2.y_axis.numFmt = '#,##0 "zł"'
-    _chart_size(c2)
-    ws.add_chart(c2, "A22")
 
     calc = ctx.wb[L.CALC]
     first, last = L.CALC_FIRST_ROW, L.CALC_FIRST_ROW + len(d.issues) - 1
     c3 = BarChart()
     c3.type = "bar"
-    c3.title = "3. Koszt zaniechania (NPV) według kwestii"
+    c3.title = f"3. {NET_SAVING} według kwestii"
     c3.add_data(Reference(calc, min_col=COL_NPV, min_row=first - 1, max_row=last),
                 titles_from_data=True)
     c3.set_categories(Reference(calc, min_col=COL_NAME, min_row=first, max_row=last))
     c3.x_axis.scaling.orientation = "maxMin"
-    c3.y_axis.numFmt = '#,##0 "zł"'
-    _chart_size(c3, 9.5)
-    c3.legend = None
-    ws.add_chart(c3, "A39")
 
     unc = ctx.wb[L.UNCERTAINTY]
     t_first = ctx.tornado_sorted_first_row
-    t_last = t_first + 11
+    t_last = t_first + len(tornado_labels()) - 1
     c4 = BarChart()
     c4.type = "bar"
-    c4.title = "4. Tornado: NPV przy niskiej i wysokiej wartości parametru"
-    c4.add_data(Reference(unc, min_col=10, max_col=11, min_row=t_first - 1, max_row=t_last),
-                titles_from_data=True)
-    c4.set_categories(Reference(unc, min_col=9, min_row=t_first, max_row=t_last))
+    c4.title = "4. Tornado: oszczędność netto przy niskiej i wysokiej wartości parametru"
+    sorted_col = ctx.tornado_sorted_col
+    c4.add_data(Reference(unc, min_col=sorted_col + 1, max_col=sorted_col + 2,
+                          min_row=t_first - 1, max_row=t_last), titles_from_data=True)
+    c4.set_categories(Reference(unc, min_col=sorted_col, min_row=t_first, max_row=t_last))
     c4.x_axis.scaling.orientation = "maxMin"
-    c4.y_axis.numFmt = '#,##0 "zł"'
     c4.overlap = 100
     c4.gapWidth = 40
-    _chart_size(c4)
-    ws.add_chart(c4, "A56")
+    # Two charts a page; each anchored below the previous one by its own height.
+    row = 5
+    for n, (chart, height) in enumerate(((c1, CHART_H), (c2, CHART_H), (c3, 9.5),
+                                         (c4, 10.0))):
+        chart.y_axis.numFmt = MONEY_AXIS
+        _chart_size(chart, height)
+        if chart is c3:
+            chart.legend = None  # one series: its name is the title
+        if n == 2:
+            ws.row_breaks.append(Break(id=row - 1))
+        ws.add_chart(chart, f"A{row}")
+        ctx.chart_anchors.append((row, rows_for(height)))
+        row += rows_for(height) + 1
     a4(ws)
-    ws.print_area = "A1:A72"
-    ws.row_breaks.append(Break(id=38))
+    ws.print_area = f"A1:A{row}"
     protect(ws)
 
 
+ROW_CM = 15 * 2.54 / 72  # the default row height (15 pt) in cm
+
+
+def rows_for(height_cm: float) -> int:
+    """How many default rows a chart of ``height_cm`` covers (rounded up)."""
+    return math.ceil(height_cm / ROW_CM)
+
+
+VERDICT_OK = ("Działanie łącznie się opłaca: koszty programów zwracają się w oszczędnościach "
+              "płatników publicznych w horyzoncie analizy.")
+VERDICT_NO = ("W horyzoncie analizy programy łącznie nie zwracają się w oszczędnościach; "
+              "sprawdź kwestie z dodatnią oszczędnością netto i próg skuteczności w "
+              "Kalkulatorze.")
+VERDICT_NONE = ("Brak danych: wpisz liczbę osób w arkuszu Kalkulator (kolumna „Osoby”), aby "
+                "zobaczyć wynik.")
+SUMMARY_HEADERS = ("Kwestia", "Wybrany program", "Osoby", NET_SAVING, PROGRAMME_COST_YEAR1,
+                   "BCR", "P(NPV > 0)")
+
+
 def summary(ctx: Context, ws: Worksheet) -> None:
-    """Podsumowanie: one A4 page for the council."""
+    """Podsumowanie: one A4 page for the council – totals, what the gmina pays in year 1,
+    each issue's programme and its cost, who pays and who saves."""
     w, d = ctx.w, ctx.data
-    widths(ws, [46, 18, 19, 10, 11, 11])
+    widths(ws, [30, 30, 8, 15, 14, 7, 9])
+    last_col = len(SUMMARY_HEADERS)
     jst = d.jst_name or "…"
     w.native(ws, 1, 1, f'"Koszt zaniechania działań społecznych – "&{L.NAME_JST}',
              f"Koszt zaniechania działań społecznych – {jst}")
     ws.cell(row=1, column=1).font = Font(bold=True, size=14, color="1F4E78")
     ws.cell(row=1, column=1).border = None
-    ws["A2"] = ("Ile kosztuje niepodjęcie działań aktywizujących w porównaniu z ich podjęciem "
-                "(wartość bieżąca, w cenach stałych).")
+    ws["A2"] = ("Ile oszczędzają płatnicy publiczni, gdy JST podejmie działania aktywizujące, "
+                "w porównaniu z ich zaniechaniem (wartość bieżąca, ceny stałe).")
     ws["A2"].font = NOTE_FONT
     rows = ctx.totals_row
     calc = quoted(L.CALC)
     active = [i for i in d.issues if ctx.figures.active(i.code)]
-    npv = sum(ctx.figures.issue(i.code).result.npv for i in active)
-    cost = sum(ctx.figures.issue(i.code).result.pv_programme for i in active)
+    results = [ctx.figures.issue(i.code).result for i in active]
+    npv = sum(r.npv for r in results)
 
     def calc_cell(col: int, r: int = rows) -> str:
-        from openpyxl.utils import get_column_letter
-
-        return f"{calc}!${get_column_letter(col)}${r}"
+        return f"{calc}!${col_letter(col)}${r}"
 
     ws["A4"] = "Najważniejsze liczby"
     ws["A4"].font = BOLD_FONT
     key_rows = [
-        ("Koszt zaniechania – wszystkie kwestie (NPV)", calc_cell(COL_NPV), npv, MONEY, True),
-        ("Koszt programów (wartość bieżąca)", calc_cell(COL_PV_PROG), cost, MONEY, True),
-        ("Korzyści / koszty (BCR)", calc_cell(COL_BCR),
-         (npv + cost) / cost if cost else UNDEFINED, "0.00", True),
-        ("Zwrot z inwestycji (ROI)", calc_cell(COL_ROI), npv / cost if cost else UNDEFINED,
-         "0.00", True),
+        (NET_SAVING_TOTAL, calc_cell(COL_NPV), npv, MONEY, True),
+        ("Koszt programów (wartość bieżąca)", calc_cell(COL_PV_PROG),
+         sum(r.pv_programme for r in results), MONEY, True),
+        (GMINA_PAYS_YEAR1, calc_cell(COL_GMINA_Y1),
+         sum(gmina_year1(ctx, i.code) for i in active), MONEY, True),
         ("Osoby objęte analizą", calc_cell(COL_PERSONS),
-         sum(float(i.persons or 0) for i in d.issues), "#,##0", False),
-        ("Horyzont (lata)", L.NAME_HORIZON, d.horizon, "0", False),
+         sum(float(i.persons or 0) for i in d.issues), INTEGER, False),
+        ("Horyzont (lata)", L.NAME_HORIZON, d.horizon, YEAR, False),
         ("Stopa dyskontowa (realna)", L.NAME_RATE, d.rate, PERCENT, False),
-        ("Rok cen", L.NAME_PRICE_YEAR, d.price_year, "0", False),
+        ("Rok cen (ceny stałe)", L.NAME_PRICE_YEAR, d.price_year, YEAR, False),
     ]
     r = 5
     for label, expr, value, fmt, udf in key_rows:
         ws.cell(row=r, column=1, value=label)
-        w.native(ws, r, 2, expr, value, fmt, bold=udf, depends_on_udf=udf)
-        ws.cell(row=r, column=2).alignment = Alignment(horizontal="right")
+        w.native(ws, r, 4, expr, value, fmt, bold=udf, depends_on_udf=udf)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
+        ws.cell(row=r, column=4).alignment = Alignment(horizontal="right")
+        ws.merge_cells(start_row=r, start_column=4, end_row=r, end_column=5)
         r += 1
-    verdict_ok = ("Działanie łącznie się opłaca: koszty programów zwracają się w oszczędnościach "
-                  "płatników publicznych w horyzoncie analizy.")
-    verdict_no = ("W horyzoncie analizy programy łącznie nie zwracają się w oszczędnościach; "
-                  "sprawdź kwestie z dodatnim NPV i próg skuteczności w Kalkulatorze.")
-    w.native(ws, r, 1, f'IF(N({calc_cell(COL_NPV)})>0,"{verdict_ok}","{verdict_no}")',
-             verdict_ok if npv > 0 else verdict_no, depends_on_udf=True)
-    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
+    c = col_letter(COL_NPV)
+    npv_cells = f"{calc}!${c}${L.CALC_FIRST_ROW}:${c}${rows - 1}"
+    verdict = VERDICT_NONE if not active else (VERDICT_OK if npv > 0 else VERDICT_NO)
+    w.native(ws, r, 1, f'IF(COUNT({npv_cells})=0,"{VERDICT_NONE}",'
+             f'IF(N({calc_cell(COL_NPV)})>0,"{VERDICT_OK}","{VERDICT_NO}"))', verdict,
+             depends_on_udf=True)
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last_col)
     ws.cell(row=r, column=1).alignment = Alignment(wrap_text=True, vertical="top")
     ws.cell(row=r, column=1).font = BOLD_FONT
     ws.row_dimensions[r].height = 32
     r += 2
-    ws.cell(row=r, column=1, value="Według kwestii").font = BOLD_FONT
+    ws.cell(row=r, column=1, value="Według kwestii: wybrany program i jego koszt").font = (
+        BOLD_FONT)
     r += 1
-    header_row(ws, r, ["Kwestia", "Osoby", "Koszt zaniechania (NPV)", "BCR", "Rok zwrotu",
-                       "P(NPV > 0)"], height=45)
+    header_row(ws, r, list(SUMMARY_HEADERS), height=45)
     for issue in d.issues:
         r += 1
         cr = ctx.calc_rows[issue.code]
@@ -194,62 +235,59 @@ def summary(ctx: Context, ws: Worksheet) -> None:
         res = fig.result if fig else None
         name = ws.cell(row=r, column=1, value=issue.name)
         name.alignment = Alignment(wrap_text=True, vertical="center")
-        if len(issue.name) > 44:
-            ws.row_dimensions[r].height = 30
-        w.native(ws, r, 2, f'IF(N({calc_cell(COL_PERSONS, cr)})>0,{calc_cell(COL_PERSONS, cr)},'
-                 f'"")', issue.persons if fig else "", "#,##0")
+        cond = ctx.active(issue.code)
+        w.native(ws, r, 2, f'IF({cond},{calc_cell(COL_PROGRAMME, cr)},"")',
+                 issue.programme_label if fig else "")
+        ws.cell(row=r, column=2).alignment = Alignment(wrap_text=True, vertical="center")
+        longest = max(len(issue.name) / 30, len(issue.programme_label) / 30 if fig else 0)
+        ws.row_dimensions[r].height = 13 * (1 + int(longest)) + 2
         vals = [
+            (COL_PERSONS, issue.persons if fig else "", INTEGER),
             (COL_NPV, res and res.npv, MONEY),
-            (COL_BCR, res and (UNDEFINED if res.bcr is None else res.bcr), "0.00"),
-            (COL_BE_YEAR, res and ("brak" if res.break_even_year is None
-                                   else res.break_even_year), "0"),
-            (COL_PROB, fig and fig.mc[4], PERCENT),
+            (COL_PROG_Y1, res and float(res.programme[0]), MONEY),
+            (COL_BCR, res and (UNDEFINED if res.bcr is None else res.bcr), RATIO),
+            (COL_PROB, fig and fig.mc[-1], PERCENT),
         ]
         for k, (col, value, fmt) in enumerate(vals):
-            expr = calc_cell(col, cr)
-            if col == COL_BE_YEAR:
-                expr = f'IF(ISNUMBER({expr}),{expr},IF({expr}="","","brak"))'
-            w.native(ws, r, 3 + k, expr, "" if value is None else value, fmt,
-                     depends_on_udf=True)
+            w.native(ws, r, 3 + k, f'IF({cond},{calc_cell(col, cr)},"")',
+                     "" if value is None else value, fmt, depends_on_udf=col != COL_PERSONS)
             ws.cell(row=r, column=3 + k).alignment = Alignment(horizontal="right",
+                                                               vertical="center",
                                                                shrink_to_fit=True)
     r += 2
-    ws.cell(row=r, column=1, value="Kto płaci, kto oszczędza (NPV według płatników)").font = (
+    ws.cell(row=r, column=1, value=f"Kto płaci, kto oszczędza ({NET_SAVING_BY_PAYER})").font = (
         BOLD_FONT)
-    totals = [0.0] * len(PAYERS)
-    for i in active:
-        for k, v in enumerate(ctx.figures.issue(i.code).result.npv_by_payer):
-            totals[k] += v
+    totals = [sum(res.npv_by_payer[k] for res in results) for k in range(len(PAYERS))]
     for k, p in enumerate(PAYERS):
         r += 1
         ws.cell(row=r, column=1, value=PAYER_LABELS[p])
-        from openpyxl.utils import get_column_letter
-
-        src = f"{quoted(L.PAYERS)}!${get_column_letter(3 + k)}${ctx.payer_totals_row}"
-        w.native(ws, r, 2, src, totals[k], MONEY, depends_on_udf=True)
+        src = f"{quoted(L.PAYERS)}!${col_letter(3 + k)}${ctx.payer_totals_row}"
+        w.native(ws, r, 4, src, totals[k], MONEY, depends_on_udf=True)
+        ws.merge_cells(start_row=r, start_column=4, end_row=r, end_column=5)
     r += 2
     note(ws, r, 1,
-         "Metoda: model kohortowy dwóch stanów (w systemie pomocy / samodzielni) porównuje "
-         "zaniechanie i działanie; koszty zdyskontowane, ceny stałe. BCR > 1 i dodatni koszt "
-         "zaniechania oznaczają, że program się opłaca. P(NPV > 0): prawdopodobieństwo "
-         "opłacalności z analizy Monte Carlo. Źródła parametrów i ich stopień pewności: "
-         "arkusz Parametry. "
-         "Przygotowano Kalkulatorem Kosztów Zaniechania (kkz-xl).", merge_to=6, height=62)
+         f"{NET_SAVING_NOTE} Metoda: model kohortowy dwóch stanów (w systemie pomocy / "
+         "samodzielni); koszty zdyskontowane, ceny stałe. BCR > 1: korzyści przewyższają koszt "
+         "programu. P(NPV > 0): prawdopodobieństwo opłacalności z analizy Monte Carlo. Źródła "
+         "parametrów i ich stopień pewności: arkusz Parametry. Przygotowano Kalkulatorem "
+         "Kosztów Zaniechania (kkz-xl).", merge_to=last_col, height=80)
     chart = BarChart()
     chart.type = "bar"
-    chart.title = "Koszt zaniechania (NPV) według kwestii"
+    chart.title = f"{NET_SAVING} według kwestii"
     calc_ws = ctx.wb[L.CALC]
     first, last = L.CALC_FIRST_ROW, L.CALC_FIRST_ROW + len(d.issues) - 1
     chart.add_data(Reference(calc_ws, min_col=COL_NPV, min_row=first, max_row=last))
     chart.set_categories(Reference(calc_ws, min_col=COL_NAME, min_row=first, max_row=last))
     chart.x_axis.scaling.orientation = "maxMin"
-    chart.y_axis.numFmt = '#,##0 "zł"'
-    _chart_size(chart, 8.5)
+    chart.y_axis.numFmt = MONEY_AXIS
+    height = 8.5
+    _chart_size(chart, height)
     chart.legend = None
     ws.add_chart(chart, f"A{r + 2}")
-    r += 19
+    r += 2 + rows_for(height)
     a4(ws)
     ws.page_setup.fitToHeight = 1
     ws.oddFooter.center.text = "Kalkulator Kosztów Zaniechania (KKZ)"
-    ws.print_area = f"A1:F{r}"
+    ws.print_area = f"A1:{col_letter(last_col)}{r}"
     protect(ws)
+

@@ -3,19 +3,22 @@ what the tests compare the evaluated formulas with)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from kkz_xl.engine.montecarlo import monte_carlo
 from kkz_xl.engine.run import IssueResult, run_inputs, stack
+from kkz_xl.engine.tornado import tornado as engine_tornado
+from kkz_xl.engine.two_state import TwoStateParams
 from kkz_xl.excel.calculator import flow_table, indicator_table
 from kkz_xl.model.inputs import IssueInputs
 from kkz_xl.model.labels import INPUT_LABELS, MONTE_CARLO_ROWS, PAYERS_HEADER
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
+from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.workbook.inputs import WorkbookInputs
 
-TORNADO_SPREAD = 0.2  # the engine's default one-way range: ±20 %
+TORNADO_SPREAD: float = default_base().tornado_spread  # general.yaml: zakres_tornado
 # Tornado inputs in the workbook's order: (key, engine attribute, domain high or None).
 TORNADO_INPUTS: tuple[tuple[str, str, float | None], ...] = (
     ("exit_rate", "exit_rate", 1.0), ("success", "success", 1.0),
@@ -71,15 +74,16 @@ class IssueFigures:
 class Figures:
     """Engine results per issue for one filled workbook, computed on demand once."""
 
-    def __init__(self, data: WorkbookInputs, *, full: bool = True) -> None:
-        """``full=False``: no Monte Carlo or threshold search (the formulas' workbook needs
-        no values; only its layout)."""
+    def __init__(self, data: WorkbookInputs, *, full: bool = True,
+                 base: ParameterBase | None = None) -> None:
+        """``full=False``: no Monte Carlo or threshold search (layout only)."""
         self.data = data
+        self.base = base or default_base()
         self.full = full
         self._cache: dict[str, IssueFigures] = {}
 
     def inputs(self, code: str) -> IssueInputs:
-        return self.data.model_inputs(code)
+        return self.data.model_inputs(code, self.base)
 
     def issue(self, code: str) -> IssueFigures:
         if code not in self._cache:
@@ -95,40 +99,40 @@ class Figures:
         return self._cache[code]
 
     def active(self, code: str) -> bool:
-        return bool(self.data.issue(code).persons)
+        return self.data.issue(code).active
 
-    def tornado(self, code: str, spread: float = TORNADO_SPREAD) -> list[TornadoLine]:
-        """Each input at its low and high value, the others at their point values."""
+    def tornado(self, code: str, spread: float | None = None) -> list[TornadoLine]:
+        """The engine's tornado (``engine.tornado``, grouped by payer) in the sheet's row
+        order: each input, then each payer's whole yearly cost. An input the engine leaves
+        out (no range: zero inflow) keeps the point NPV at both ends."""
+        spread = self.spread if spread is None else spread
         item = self.inputs(code)
         d = self.data
+        batch, _ = stack([item], d.horizon, d.rate)
+        one = TwoStateParams(**{f.name: np.asarray(getattr(batch, f.name))[0]
+                                for f in fields(batch)})  # the batch's only issue
+        rows = {r.name: r for r in engine_tornado(one, spread, by="payer")}
+        point_npv = self.issue(code).result.npv
+        keys = [a for _, a, _ in TORNADO_INPUTS] + [f"cost_mult[{p.value}]" for p in PAYERS]
         out: list[TornadoLine] = []
-        labels = tornado_labels()
-        for (_, attr, top), label in zip(TORNADO_INPUTS, labels, strict=False):
-            point = d.rate if attr == "rate" else float(getattr(item, attr))
-            low = max(0.0, point * (1 - spread))
-            high = point * (1 + spread) if top is None else min(top, point * (1 + spread))
-            npvs = []
-            for x in (low, high):
-                if attr == "rate":
-                    npvs.append(run_inputs(item, d.horizon, x).npv)
-                else:
-                    npvs.append(run_inputs(item.model_copy(update={attr: x}), d.horizon,
-                                           d.rate).npv)
-            out.append(TornadoLine(label, point, low, high, npvs[0], npvs[1]))
-        # A payer's whole yearly column times a multiplier (the sheet's table × a row).
-        for k, label in enumerate(labels[len(TORNADO_INPUTS):]):
-            low, high = 1.0 - spread, 1.0 + spread
-            npvs = []
-            for m in (low, high):
-                costs = [c if j != k else c.model_copy(
-                    update={"profile": [x * m for x in c.profile or [1.0]]})
-                    for j, c in enumerate(item.costs)]
-                npvs.append(run_inputs(item.model_copy(update={"costs": costs}), d.horizon,
-                                       d.rate).npv)
-            out.append(TornadoLine(label, 1.0, low, high, npvs[0], npvs[1]))
+        for key, label in zip(keys, tornado_labels(), strict=True):
+            row = rows.get(key)
+            if row is not None:
+                out.append(TornadoLine(label, row.point, row.low, row.high, row.npv_low,
+                                       row.npv_high))
+                continue
+            point = 1.0 if key.startswith("cost_mult") else (
+                d.rate if key == "rate" else float(getattr(item, key)))
+            out.append(TornadoLine(label, point, point * (1 - spread), point * (1 + spread),
+                                   point_npv, point_npv))
         return out
 
-    def tornado_sorted(self, code: str, spread: float = TORNADO_SPREAD) -> list[TornadoLine]:
+    @property
+    def spread(self) -> float:
+        """The tornado's one-way range: the parameter base's."""
+        return self.base.tornado_spread
+
+    def tornado_sorted(self, code: str, spread: float | None = None) -> list[TornadoLine]:
         lines = self.tornado(code, spread)
         keys = [sort_key(t.swing, i) for i, t in enumerate(lines)]
         order = np.argsort(-np.array(keys), kind="stable")

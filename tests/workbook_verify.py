@@ -1,7 +1,7 @@
 """Evaluating the calculator workbook without Excel: the ``formulas`` package with every
 ``KKZ_`` function registered under its Excel name and answered by ``udfs/kkz_udfs.py``.
 
-Used by the tests and the benchmark; ``formulas`` is a development dependency.
+Test-only (with the workbook benchmark); ``formulas`` is a development dependency.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from openpyxl.utils.cell import get_column_letter
 
 CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
 
-UDF_FILE = Path(__file__).resolve().parents[2] / "udfs" / "kkz_udfs.py"
+UDF_FILE = Path(__file__).resolve().parents[1] / "udfs" / "kkz_udfs.py"
 
 
 def udf_module() -> ModuleType:
@@ -85,7 +85,10 @@ def evaluate(path: Path) -> dict[tuple[str, str], Any]:
 
     register_udfs()
     model = formulas.ExcelModel().loads(str(path)).finish()
-    solution = model.calculate()
+    return _cells(model.calculate())
+
+
+def _cells(solution: Any) -> dict[tuple[str, str], Any]:
     out: dict[tuple[str, str], Any] = {}
     for key, ranges in solution.items():
         if "!" not in key:
@@ -127,6 +130,10 @@ class WorkbookModel:
         self.book = Path(path).name
         self.model = formulas.ExcelModel().loads(str(path)).finish()
 
+    def everything(self) -> dict[tuple[str, str], Any]:
+        """Every computed cell (as ``evaluate``), from this one loaded model."""
+        return _cells(self.model.calculate())
+
     def _key(self, sheet: str, address: str) -> str:
         return f"'[{self.book}]{sheet.upper()}'!{address}"
 
@@ -143,3 +150,4 @@ class WorkbookModel:
             rows = [[_plain(v) for v in line] for line in values.tolist()]
             out[o] = rows if ":" in o[1] else rows[0][0]
         return out
+
