@@ -37,6 +37,7 @@ FLOORS: dict[str, float] = {
     "kkz_xl.training.reports": 5.3,
     "kkz_xl.documents": 5.5, "kkz_xl.training": 5.5, "kkz_xl.bsc": 5.5, "kkz_xl.cis": 5.5,
     "kkz_xl.excel": 6,
+    "kkz_xl.dyfuzor": 6.5,  # the Dyfuzor's web pages: a screen the add-in server mounts
     "kkz_xl.workbook": 7, "kkz_xl.addin": 7, "udfs.kkz_udfs": 7,
     "kkz_xl.cli": 8,  # the entry point composes every screen (kkz skoroszyt, kkz dodatek)
 }
