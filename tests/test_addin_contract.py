@@ -257,4 +257,11 @@ def test_an_error_cell_reads_the_same_in_both_runtimes(client: httpx.Client) -> 
     with pytest.raises(InputError) as classic:
         kkz_udfs.kkz_koszt_zaniechania(100, [[10000.0, "#DIV/0!"]], 0.1, 0.3, 5000, 3, 0)
     assert answer.json()["detail"] == str(classic.value) == (
-        "koszt_roczny: komórka w wierszu 1, kolumnie 2 zakresu zawiera błąd #DZIEL/0!")
+        "koszt_roczny: komórka nr 2 zakresu zawiera błąd #DZIEL/0!")
+    # A table (more than one row and column) names row and column, in both runtimes.
+    args[1] = [[10000, 0], [10000, error]]
+    answer = client.post(CALL, json=office_body("kkz_koszt_zaniechania", *args))
+    with pytest.raises(InputError) as classic:
+        kkz_udfs.kkz_koszt_zaniechania(100, [[1e4, 0.0], [1e4, "#DIV/0!"]], 0.1, 0.3, 5000, 3, 0)
+    assert answer.json()["detail"] == str(classic.value) == (
+        "koszt_roczny: komórka w wierszu 2, kolumnie 2 zakresu zawiera błąd #DZIEL/0!")

@@ -31,6 +31,10 @@ FLOORS: dict[str, float] = {
     "kkz_xl.office": 4, "kkz_xl.reporting": 4,
     # Tools; the registers are below the others (documents, training, bsc and cis read them).
     "kkz_xl.registers": 5,
+    # The training register itself (its schema, one-person rule and reports) sits just above
+    # the registers: the strategy's training chapter reads it like a register.
+    "kkz_xl.training.schema": 5.1, "kkz_xl.training.people": 5.2,
+    "kkz_xl.training.reports": 5.3,
     "kkz_xl.documents": 5.5, "kkz_xl.training": 5.5, "kkz_xl.bsc": 5.5, "kkz_xl.cis": 5.5,
     "kkz_xl.excel": 6,
     "kkz_xl.dyfuzor": 6.5,  # the Dyfuzor's web pages: a screen the add-in server mounts
@@ -47,13 +51,6 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
         "the template sandbox (documents/render.py) moves to office/ (issue 15 item 1)",
     ("kkz_xl.bsc.card", "kkz_xl.documents.render"):
         "the template sandbox (documents/render.py) moves to office/ (issue 15 item 1)",
-    ("kkz_xl.documents.batch", "kkz_xl.training.schema"):
-        "the strategy's training chapter reads the training register; its schema belongs on "
-        "the registers' floor (issue 17, companions)",
-    ("kkz_xl.documents.strategy", "kkz_xl.training.schema"):
-        "as documents.batch: the training register's schema (issue 17)",
-    ("kkz_xl.documents.strategy", "kkz_xl.training.reports"):
-        "the per-JST training summary for the strategy; belongs with the register (issue 17)",
     ("kkz_xl.workbook.build", "kkz_xl.addin.classic"):
         "the xlwings.conf sheet writer belongs on the excel floor, shared by the workbook and "
         "the add-in (issue 12, excel-addin)",
@@ -70,19 +67,10 @@ UNCOMMENTED_LOCAL_IMPORTS: dict[str, str] = {
     "kkz_xl/cli/cis_cmd.py": "issue 17",
     "kkz_xl/cli/params_cmd.py": "issue 10 (evidence-gains)",
     "kkz_xl/declension.py": "morfeusz2 is optional (its dictionary is large); issue 13",
-    "kkz_xl/registers/consent.py": "issue 11",
-    "kkz_xl/registers/merge.py": "breaks the merge/workbook/reconcile cycle at import; issue 11",
-    "kkz_xl/registers/reading.py": "xlrd only for old .xls files; issue 11",
-    "kkz_xl/registers/workbook.py": "breaks the merge/workbook/reconcile cycle; issue 11",
 }
 
 #: Module cycles still there (kept apart by imports inside functions), with the reason.
-KNOWN_MODULE_CYCLES: dict[frozenset[str], str] = {
-    frozenset({"kkz_xl.registers.merge", "kkz_xl.registers.reconcile",
-               "kkz_xl.registers.workbook"}):
-        "shared helpers (value_digest, _typed, display, COUNTS) belong in one lower module of "
-        "registers/; issue 11 (registers) is reworking these files",
-}
+KNOWN_MODULE_CYCLES: dict[frozenset[str], str] = {}
 
 
 @dataclass(frozen=True)

@@ -216,3 +216,30 @@ def test_cli_program_shows_payer_names_not_keys(tmp_path: Path) -> None:
     result = runner.invoke(app, ["cis", "program", str(plan_file)])
     assert result.exit_code == 0, result.output
     assert "ZUS/Fundusz Pracy" in result.output and "zus_fp" not in result.output
+
+
+def test_outcomes_follow_the_sheets_own_schedule(tmp_path: Path) -> None:
+    from kkz_xl.cis.monitoring import Phase, Schedule
+
+    monthly = Schedule(fazy=[Phase(miesiace=6, co_ile_miesiecy=1)])
+    grads = [Graduate(id="A", imie_nazwisko="Anna Ąk", data_ukonczenia=dt.date(2025, 1, 31))]
+    entry = ContactEntry(absolwent="A", miesiac=2, sytuacja="zatrudniony – inna umowa")
+    path = write_cis_workbook(tmp_path / "m.xlsx", sample_plan().kalkulator, grads, monthly,
+                              calculator=False, entries={("A", 2): entry})
+    data = read_monitoring_workbook(path, TODAY)
+    assert data.miesiace == [1, 2, 3, 4, 5, 6]
+    rows = {r.miesiac: r for r in outcomes(data.absolwenci, data.entries_by_key(),
+                                           data.miesiace, TODAY)}
+    assert rows[2].zatrudnieni == 1 and rows[2].udzial == 1.0
+
+
+def test_refresh_keeps_the_sheets_schedule(tmp_path: Path) -> None:
+    from kkz_xl.cis.monitoring import Phase, Schedule, schedule_from_months
+
+    assert schedule_from_months(standard_2011().contact_months()) == standard_2011()
+    monthly = Schedule(fazy=[Phase(miesiace=6, co_ile_miesiecy=1)])
+    grads = [Graduate(id="A", imie_nazwisko="Anna Ąk", data_ukonczenia=dt.date(2025, 1, 31))]
+    path = write_cis_workbook(tmp_path / "m.xlsx", sample_plan().kalkulator, grads, monthly,
+                              calculator=False)
+    assert runner.invoke(app, ["cis", "monitoring", str(path)]).exit_code == 0
+    assert read_monitoring_workbook(path, TODAY).miesiace == [1, 2, 3, 4, 5, 6]

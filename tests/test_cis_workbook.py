@@ -13,6 +13,7 @@ from kkz_xl.cis import demo
 from kkz_xl.cis.financing import cis_cost
 from kkz_xl.cis.labels import CIS_PAYER_LABELS, CisPayer
 from kkz_xl.cis.plan_file import sample_plan
+from kkz_xl.cis.workbook import write_cis_workbook
 from tests.lo_recalc import recalculated, soffice_available
 
 
@@ -58,3 +59,22 @@ def test_libreoffice_tracking_dates_use_month_end(computed: openpyxl.Workbook) -
     first = [r for r in rows if r[0] == "CIS-2025-01"]
     assert len(first) == 8
     assert [r[5].date() for r in first][:2] == [dt.date(2025, 11, 30), dt.date(2026, 2, 28)]
+
+
+def test_graduate_added_later_is_flagged_until_refreshed(tmp_path: Path) -> None:
+    if not soffice_available():
+        pytest.skip("brak LibreOffice")
+    plan = sample_plan()
+    path = write_cis_workbook(tmp_path / "m.xlsx", plan.kalkulator, plan.absolwenci,
+                              plan.harmonogram)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Absolwenci"]
+    row = 4 + len(plan.absolwenci)
+    ws.cell(row=row, column=1, value="CIS-NOWY")
+    ws.cell(row=row, column=2, value="Łucja Żak")
+    ws.cell(row=row, column=3, value=dt.datetime(2026, 3, 31))
+    wb.save(path)
+    flags = {r[0]: r[3] for r in recalculated(path)["Absolwenci"].iter_rows(
+        min_row=4, values_only=True) if r[0]}
+    assert flags["CIS-2025-01"] == "tak"
+    assert flags["CIS-NOWY"].startswith("nie – odśwież")

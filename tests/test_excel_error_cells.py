@@ -73,10 +73,10 @@ def test_an_error_inside_a_range_is_refused_naming_argument_and_cell(excel_name:
         with pytest.raises(InputError) as err:
             func(*args)
         assert str(err.value).startswith(f"{name}: "), (excel_name, str(err.value))
-        if len(table) * len(table[0]) > 1:
-            rows, cols = len(table), len(table[0])
-            assert f"w wierszu {rows}, kolumnie {cols} zakresu zawiera błąd #N/D!" in str(
-                err.value) or "oczekiwano jednej wartości" in str(err.value), str(err.value)
+        rows, cols = len(table), len(table[0])
+        place = (f"nr {rows * cols}" if rows == 1 or cols == 1
+                 else f"w wierszu {rows}, kolumnie {cols}")
+        assert f"komórka {place} zakresu zawiera błąd #N/D!" in str(err.value), str(err.value)
 
 
 @pytest.mark.parametrize(("code", "polish"), sorted(COM_CODES.items()))

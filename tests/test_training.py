@@ -278,3 +278,11 @@ def test_polish_collation_by_icu() -> None:
     assert sorted(names, key=collation_key) == [
         "Adam", "Ąbel", "Cebula", "Ćwik", "ewa", "Lis", "Łukasz", "Szary", "Śliwa", "Zając",
         "Źrebiec", "Żak"]
+
+
+def test_jst_summary_meets_one_jst_written_two_ways() -> None:
+    data = _data()
+    data["uczestnicy"][2]["jst"] = "Gmina Bodzanów"  # Ewa Nowicka, same gmina as Anna Kowalczyk
+    summary = jst_summary(TrainingRegister.model_validate(data))
+    assert [j for j in summary if "Bodzanów" in j] == ["Bodzanów"]
+    assert summary["Bodzanów"]["Kalkulator Społeczny (KKZ)"] == 2

@@ -27,7 +27,7 @@ import xlwings.server  # noqa: E402
 
 from kkz_xl.addin.registry import Udf, UdfRegistry  # noqa: E402
 from kkz_xl.errors import DataError, KKZError  # noqa: E402
-from kkz_xl.excel.convert import MAX_MAGNITUDE  # noqa: E402
+from kkz_xl.excel.convert import MAX_MAGNITUDE, cell_place  # noqa: E402
 from kkz_xl.model.validation import polish_validation_message  # noqa: E402
 
 logger = logging.getLogger("kkz_xl.addin")
@@ -141,7 +141,7 @@ def check_args(udf: Udf, args: list[Any]) -> list[Any]:
     for position, arg in enumerate(args):
         name = udf.params[min(position, len(udf.params) - 1)].name
         rows = arg if isinstance(arg, list) else [[arg]]
-        single = len(rows) == 1 and isinstance(rows[0], list) and len(rows[0]) == 1
+        width = max((len(r) for r in rows if isinstance(r, list)), default=0)
         for i, row in enumerate(rows, start=1):
             if not isinstance(row, list):
                 raise CallRejectedError(f"{name}: oczekiwano zakresu komórek (listy wierszy)")
@@ -149,7 +149,7 @@ def check_args(udf: Udf, args: list[Any]) -> list[Any]:
                 problem = _cell_problem(cell)
                 if problem:
                     # Worded as kkz_xl.excel.convert words it for classic xlwings.
-                    where = "" if single else f" w wierszu {i}, kolumnie {j} zakresu"
+                    where = cell_place(i, j, len(rows), width)
                     if problem.startswith("komórka"):
                         problem = problem.replace("komórka", f"komórka{where}", 1)
                     elif where:

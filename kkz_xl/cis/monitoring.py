@@ -107,3 +107,18 @@ def monitoring_plan(graduates: list[Graduate], schedule: Schedule) -> list[Conta
         for g in graduates
         for i, m in enumerate(months, start=1)
     ]
+
+
+def schedule_from_months(months: list[int]) -> Schedule | None:
+    """The schedule whose contacts fall on ``months`` (as read from a filled sheet): one phase
+    per gap between contacts; None when it cannot be expressed (no months, over 20 phases)."""
+    gaps = [b - a for a, b in zip([0, *months], months, strict=False)]
+    if not gaps or any(g <= 0 for g in gaps):
+        return None
+    phases: list[Phase] = []
+    for gap in gaps:  # consecutive equal gaps make one phase
+        if phases and phases[-1].co_ile_miesiecy == gap:
+            phases[-1] = Phase(miesiace=phases[-1].miesiace + gap, co_ile_miesiecy=gap)
+        else:
+            phases.append(Phase(miesiace=gap, co_ile_miesiecy=gap))
+    return Schedule(fazy=phases) if len(phases) <= 20 else None

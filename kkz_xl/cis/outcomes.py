@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,7 @@ class FilledMonitoring:
     kalkulator: CisInput | None = None
     problemy: list[str] = field(default_factory=list)
     nowi: list[str] = field(default_factory=list)  # graduates without rows in Monitoring
+    miesiace: list[int] = field(default_factory=list)  # contact months of the sheet's rows
 
     def entries_by_key(self) -> dict[tuple[str, int], ContactEntry]:
         return {(e.absolwent, e.miesiac): e for e in self.wpisy if e.filled}
@@ -120,10 +122,11 @@ def _read_graduates(ws: Any, where: str, problems: list[str]) -> list[Graduate]:
 
 
 def _read_entries(ws: Any, where: str, graduates: dict[str, Graduate], today: dt.date,
-                  problems: list[str]) -> tuple[list[ContactEntry], set[str]]:
+                  problems: list[str]) -> tuple[list[ContactEntry], set[str], set[int]]:
     col = _columns(ws, TRACKING_HEADER, where)
     entries: list[ContactEntry] = []
     listed: set[str] = set()
+    months: set[int] = set()
     for r, row in enumerate(ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True),
                             start=HEADER_ROW + 1):
         gid = parse_text(_cell(row, col["id absolwenta"]))
@@ -136,6 +139,8 @@ def _read_entries(ws: Any, where: str, graduates: dict[str, Graduate], today: dt
             problems.append(f"{SHEET_TRACKING}, wiersz {r}: brak miesiąca po ukończeniu; "
                             "wiersz pominięto")
             continue
+        if isinstance(_cell(row, col["kontakt nr"]), int | float):  # a planned row
+            months.add(month)
         where_row = f"{SHEET_TRACKING}, wiersz {r} ({gid}, miesiąc {month})"
         try:
             day = parse_date(_cell(row, col["data kontaktu"]))
@@ -164,7 +169,7 @@ def _read_entries(ws: Any, where: str, graduates: dict[str, Graduate], today: dt
         entries.append(ContactEntry(absolwent=gid, miesiac=month, data_kontaktu=day,
                                     forma=parse_text(_cell(row, col["forma kontaktu"])),
                                     sytuacja=situation, uwagi=notes))
-    return entries, listed
+    return entries, listed, months
 
 
 def _read_calculator(ws: Any, where: str) -> CisInput:
@@ -193,11 +198,11 @@ def read_monitoring_workbook(path: Path, today: dt.date | None = None) -> Filled
     problems: list[str] = []
     graduates = _read_graduates(wb[SHEET_GRADUATES], f"{path}: {SHEET_GRADUATES}", problems)
     by_id = {g.id: g for g in graduates}
-    entries, listed = _read_entries(wb[SHEET_TRACKING], f"{path}: {SHEET_TRACKING}", by_id,
+    entries, listed, months = _read_entries(wb[SHEET_TRACKING], f"{path}: {SHEET_TRACKING}", by_id,
                                     today, problems)
     calc = _read_calculator(wb[SHEET_CALC], str(path)) if SHEET_CALC in wb.sheetnames else None
     new = [g.id for g in graduates if g.id not in listed]
-    return FilledMonitoring(graduates, entries, calc, problems, new)
+    return FilledMonitoring(graduates, entries, calc, problems, new, sorted(months))
 
 
 @dataclass(frozen=True)
@@ -226,8 +231,10 @@ class OutcomeRow:
 
 
 def outcomes(graduates: list[Graduate], entries: dict[tuple[str, int], ContactEntry],
-             schedule: Schedule, today: dt.date) -> list[OutcomeRow]:
-    """Per cohort (year of graduation) and contact month, with an ``ogółem`` cohort 0."""
+             schedule: Schedule | Sequence[int], today: dt.date) -> list[OutcomeRow]:
+    """Per cohort (year of graduation) and contact month (of ``schedule``, or the months
+    given), with an ``ogółem`` cohort 0."""
+    months = schedule.contact_months() if isinstance(schedule, Schedule) else list(schedule)
     rows: list[OutcomeRow] = []
     cohorts: dict[int, list[Graduate]] = defaultdict(list)
     for g in graduates:
@@ -236,7 +243,7 @@ def outcomes(graduates: list[Graduate], entries: dict[tuple[str, int], ContactEn
     if len(groups) > 1:
         groups.append((0, graduates))
     for year, people in groups:
-        for month in schedule.contact_months():
+        for month in months:
             n = due = entered = employed = self_reliant = lost = 0
             for g in people:
                 n += 1

@@ -60,7 +60,7 @@ def _source_notes() -> dict[str, str]:
               "stopa_skladek": p.stopa_skladek, "udzial_panstwa": p.udzial_panstwa_propozycja}
     out = {}
     for field, v in values.items():
-        note = f"{v.zrodlo} Wartość {v.validity()}."
+        note = f"{v.validity()[:1].upper()}{v.validity()[1:]}. {v.zrodlo}"
         if v.expired(p.dzien):
             note = f"UWAGA: termin obowiązywania minął – sprawdź nową kwotę. {note}"
         out[field] = note
@@ -83,7 +83,8 @@ def _calculator(ws: Worksheet, data: CisInput) -> None:
         st.number_validation(ws, target.coordinate, INPUT_LABELS[field], low, high,
                              whole=whole, percent=percent)
         if field in notes:
-            st.note(ws, row, 4, notes[field], height=36)
+            # 9-point notes in a 60-wide column: about 75 characters a line, 12 points each.
+            st.note(ws, row, 4, notes[field], height=12 * (len(notes[field]) // 75 + 1))
         cell[field] = target.coordinate
     row = FIRST_INPUT_ROW + len(_INPUTS) + 1
     st.header_row(ws, row, ("Wyniki", "Kwota", "", ""))
@@ -145,14 +146,22 @@ def _calculator(ws: Worksheet, data: CisInput) -> None:
     st.protect(ws)
 
 
+IN_PLAN_HEADER = "w planie kontaktów"
+NOT_IN_PLAN = "nie – odśwież: kkz cis monitoring"
+
+
 def _graduates(ws: Worksheet, graduates: list[Graduate], spare_rows: int) -> None:
     st.title(ws, "Absolwenci CIS objęci monitoringiem", st.INPUT_LEGEND)
-    st.widths(ws, (16, 36, 16))
-    st.header_row(ws, 3, GRADUATES_HEADER)
+    st.widths(ws, (16, 36, 16, 40))
+    st.header_row(ws, 3, (*GRADUATES_HEADER, IN_PLAN_HEADER))
     last = 3 + len(graduates) + spare_rows
     for r in range(4, last + 1):
         for c, fmt in ((1, None), (2, None), (3, st.DATE)):
             st.as_input(ws.cell(row=r, column=c), fmt)
+        # A graduate typed in later has no contacts yet: say so where staff look.
+        st.as_output(ws.cell(row=r, column=4, value=(
+            f'=IF($A{r}="","",IF(COUNTIF({SHEET_TRACKING}!$A:$A,$A{r})>0,"tak",'
+            f'"{NOT_IN_PLAN}"))')))
     for r, g in enumerate(graduates, start=4):
         ws.cell(row=r, column=1, value=g.id)
         ws.cell(row=r, column=2, value=g.imie_nazwisko)
@@ -160,7 +169,7 @@ def _graduates(ws: Worksheet, graduates: list[Graduate], spare_rows: int) -> Non
     st.date_validation(ws, f"C4:C{last}", "Data ukończenia")
     ws.freeze_panes = "A4"
     st.a4(ws, repeat_rows="3:3")
-    ws.print_area = f"A1:C{3 + max(len(graduates), 1)}"  # the graduates, not the spare rows
+    ws.print_area = f"A1:D{3 + max(len(graduates), 1)}"  # the graduates, not the spare rows
     st.protect(ws)
 
 

@@ -12,7 +12,13 @@ from rich.table import Table
 
 from kkz_xl.cis.financing import CisInput, CisResult, cis_cost
 from kkz_xl.cis.labels import CIS_PAYER_LABELS, INPUT_LABELS, RESULT_LABELS, TOTAL_LABEL, CisPayer
-from kkz_xl.cis.monitoring import Graduate, Schedule, monitoring_plan, standard_2011
+from kkz_xl.cis.monitoring import (
+    Graduate,
+    Schedule,
+    monitoring_plan,
+    schedule_from_months,
+    standard_2011,
+)
 from kkz_xl.cis.outcomes import outcomes, read_monitoring_workbook, success_rate
 from kkz_xl.cis.params import VALUE_NAMES, cis_params, validity_warnings
 from kkz_xl.cis.plan_file import CisPlan, load_plan, sample_plan
@@ -136,7 +142,8 @@ def program(
         if calc is None and filled.kalkulator is not None:
             calc = cis_cost(filled.kalkulator)
         today = dt.date.today()
-        rows = outcomes(filled.absolwenci, filled.entries_by_key(), standard_2011(), today)
+        rows = outcomes(filled.absolwenci, filled.entries_by_key(),
+                        filled.miesiace or standard_2011(), today)
         rate = success_rate(rows, nazwa or monitoring_xlsx.stem, today, miesiac)
     prog = cis_programme(kwestia, kalkulacja=calc, wynik_monitoringu=rate)
     if fragment is not None:
@@ -185,8 +192,10 @@ def monitoring(
     absolwentów dopisanych później i zapisuje skoroszyt od nowa (-o, domyślnie ten sam plik,
     poprzednia wersja w kopii) – nic, co wpisano, nie ginie."""
     if plik is not None and plik.suffix.lower() in (".xlsx", ".xlsm"):
+        # Options left at their defaults: keep the sheet's own schedule.
+        given = (lata, co_ile_rok1, co_ile_potem) != (3, 3, 6)
         _refresh_workbook(plik, wyjscie, standard_2011(
-            lata, co_ile_rok1=co_ile_rok1, co_ile_potem=co_ile_potem))
+            lata, co_ile_rok1=co_ile_rok1, co_ile_potem=co_ile_potem) if given else None)
         return
     if data is not None:
         try:
@@ -217,8 +226,9 @@ def _print_problems(problems: list[str]) -> None:
         err_console.print(f"[yellow]Uwaga:[/] {problem}")
 
 
-def _refresh_workbook(path: Path, out: Path | None, schedule: Schedule) -> None:
+def _refresh_workbook(path: Path, out: Path | None, schedule: Schedule | None) -> None:
     filled = read_monitoring_workbook(path)
+    schedule = schedule or schedule_from_months(filled.miesiace) or standard_2011()
     _print_problems(filled.problemy)
     entries = filled.entries_by_key()
     target = out or path
@@ -253,7 +263,9 @@ def wyniki(
     filled = read_monitoring_workbook(plik, today)
     _print_problems(filled.problemy)
     name = nazwa or plik.stem
-    rows = outcomes(filled.absolwenci, filled.entries_by_key(), standard_2011(), today)
+    # The contact months of the sheet itself (it may follow another schedule than the default).
+    rows = outcomes(filled.absolwenci, filled.entries_by_key(),
+                    filled.miesiace or standard_2011(), today)
     table = Table(title=f"Wyniki absolwentów – {name} (stan na {fmt_date(today)})",
                   title_justify="left")
     for h in ("rocznik", "mies.", "absolw.", "po terminie", "wpisane", "zatrudn.",

@@ -13,6 +13,7 @@ from rich.table import Table
 from kkz_xl.cli.common import console, user_errors
 from kkz_xl.model.payers import PAYER_LABELS
 from kkz_xl.params.base import default_base
+from kkz_xl.params.state_models import shipped_models
 from kkz_xl.polish import fmt_money, fmt_number
 
 
@@ -41,6 +42,7 @@ def parametry(
     if wplyw:
         _influence(cel, jako_json, zrodla, ile)
     elif jako_json:
+        # Imported on use: `kkz --help` stays fast (the listing loads the whole base).
         from kkz_xl.params.listing import base_listing
 
         listing = base_listing()
@@ -53,6 +55,7 @@ def parametry(
 
 
 def _influence(path: str | None, as_json: bool, sources: bool, limit: int) -> None:
+    # Imported on use: the engine and the scenario reader are not needed for `kkz --help`.
     from kkz_xl.cli.calc import SAMPLE
     from kkz_xl.engine.influence import influence
     from kkz_xl.model.scenario_files import load_scenario
@@ -136,3 +139,7 @@ def _tables(kwestia: str | None, zrodla: bool) -> None:
                 row(f"program {p.nazwa}: {name}", "–", "–", v.wartosc, v.jednostka, v.rok,
                     v.stopien, v.zrodlo)
         console.print(table)
+        if code in shipped_models():  # the default form is the multi-state model
+            console.print(f"Domyślnie kwestia jest liczona modelem wielostanowym – jego stany, "
+                          f"przejścia i koszty ze źródłami: kkz model-ogolny --kwestia {code}. "
+                          f"Powyższe wartości to postać dwustanowa (model: dwustanowy).")

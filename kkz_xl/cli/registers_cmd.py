@@ -15,7 +15,7 @@ from kkz_xl.polish import fmt_money, fmt_number, fmt_percent, plural
 from kkz_xl.registers.check import Level, Problem, check_register
 from kkz_xl.registers.export import Privacy, export_register
 from kkz_xl.registers.importing import import_file, load_mapping, parse_mapping_args
-from kkz_xl.registers.merge import display, merge_registers
+from kkz_xl.registers.merge import display
 from kkz_xl.registers.reading import read_register, read_registers
 from kkz_xl.registers.reconcile import (
     ACCEPTED,
@@ -23,11 +23,11 @@ from kkz_xl.registers.reconcile import (
     REFUSED,
     Reconciliation,
     import_balance,
-    merge_balance,
     reading_balance,
     refused_file,
 )
 from kkz_xl.registers.register import Register
+from kkz_xl.registers.rounds import merge_round
 from kkz_xl.registers.samples import sample_register
 from kkz_xl.registers.schema import CATALOGUE, LEADERS, Kind, RegisterSchema
 from kkz_xl.registers.search import search
@@ -269,26 +269,15 @@ def _group(schema: RegisterSchema, help_text: str) -> typer.Typer:
         „Konflikty” i wartości wpisane w nim ręcznie zostają.
         """
         recon = Reconciliation("scal")
-        inputs = list(pliki)
-        if wynik.exists() and all(p.resolve() != wynik.resolve() for p in pliki):
-            inputs.insert(0, wynik)
-        files = _read_all(inputs, schema, recon, values=True)
-        for name, regs in files:
-            if name == wynik.name:
-                for reg in regs:
-                    reg.base = True
-        registers = [reg for _, regs in files for reg in regs]
-        problems = sum(p.level == Level.ERROR for reg in registers for p in check_register(reg))
-        if not registers:
+        sent = [p for p in pliki if not (wynik.exists() and p.resolve() == wynik.resolve())]
+        regional = _read_all([wynik], schema, recon, values=True) if wynik.exists() else []
+        files = _read_all(sent, schema, recon, values=True)
+        problems = sum(p.level == Level.ERROR for _, regs in files for reg in regs
+                       for p in check_register(reg))
+        if not files and not regional:
             _show_balance(recon, uzgodnienie)
-            raise InputError("pliki", "żaden plik nie dał się odczytać; nic nie scalono")
-        result = merge_registers(registers)
-        recon.files[:0] = merge_balance(files, registers, result)
-        long_notes = spill_long_texts(result.register, wynik)
-        if long_notes:
-            recon.files[0].notes += long_notes
-        backup = save_register(result.register, wynik, with_conflicts=True,
-                               conflict_ids=result.ids, reconciliation=recon)
+        done = merge_round(regional[0][1] if regional else [], files, wynik, recon)
+        result, backup = done.result, done.backup
         out = result.register
         code = _show_balance(recon, uzgodnienie)
         summary = Table(title="Dyfuzor – podsumowanie", title_justify="left", show_header=False)

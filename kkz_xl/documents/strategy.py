@@ -250,19 +250,24 @@ def _issue_names() -> list[Any]:
 
 # --- the JST's own budget and the sources of financing ---------------------------------------
 
-# Sources of financing as a treasurer books them: (key, Polish label, payers).
+# Sources of financing as a treasurer books them: the JST's own budget, the other level of
+# local government, and one column per other payer of the model (derived from PAYERS, so a
+# payer added there gets its column): key, table header, words in a sentence.
 OWN = "wlasny"
 OTHER_JST = "inne_jst"
-SOURCES: tuple[tuple[str, tuple[Payer, ...]], ...] = (
-    ("dotacje", (Payer.BUDZET_PANSTWA,)),
-    ("fp", (Payer.ZUS_FP,)),
-    ("nfz", (Payer.NFZ,)),
-)
-SOURCE_LABELS = {
-    "dotacje": "dotacja celowa z budżetu państwa",
-    "fp": "Fundusz Pracy (przez powiatowy urząd pracy)",
-    "nfz": "NFZ",
+LOCAL_PAYERS = (Payer.GMINA, Payer.POWIAT)
+_SOURCE_WORDS: dict[Payer, tuple[str, str]] = {
+    Payer.BUDZET_PANSTWA: ("Dotacje z budżetu państwa", "dotacja celowa z budżetu państwa"),
+    Payer.ZUS_FP: ("Fundusz Pracy", "Fundusz Pracy (przez powiatowy urząd pracy)"),
 }
+SOURCES: tuple[tuple[str, tuple[Payer, ...]], ...] = tuple(
+    (p.value, (p,)) for p in PAYERS if p not in LOCAL_PAYERS)
+SOURCE_HEADERS: dict[str, str] = {
+    p.value: _SOURCE_WORDS.get(p, (PAYER_LABELS[p],))[0] for p in PAYERS
+    if p not in LOCAL_PAYERS}
+SOURCE_LABELS: dict[str, str] = {
+    p.value: _SOURCE_WORDS.get(p, (PAYER_LABELS[p], PAYER_LABELS[p]))[1] for p in PAYERS
+    if p not in LOCAL_PAYERS}
 EU_NOTE = (
     "Część wydatków budżetu własnego można pokryć ze środków Unii Europejskiej (Europejski "
     "Fundusz Społeczny Plus w programie regionalnym i w programie Fundusze Europejskie dla "

@@ -36,6 +36,7 @@ FONT = "Calibri"  # rendered with the metric-compatible Carlito where Calibri is
 HEADING_FONT = "Cambria"  # Caladea on Linux
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 FOOTER_SIZE = Pt(8.5)
+PAGE_WIDTH_CM = 16.6  # A4 less the 2.2 cm margins: the width tables share
 TOC_HINT = (
     "Spis treści zostanie uzupełniony po otwarciu dokumentu w programie Word "
     "(albo: kliknij tutaj prawym przyciskiem myszy i wybierz „Aktualizuj pole”)."
@@ -446,17 +447,14 @@ def _legal_chapters(b: _Builder, kind: str) -> None:
     b.tag("if ramy.programy")
     b.tag("if ramy.programy|length > 1")
     b.p("Wszystkie programy razem:", bold=True, keep=True)
-    b.table("r in ramy.lata", FRAME_COLUMNS, total=FRAME_TOTAL)
+    b.table("r in ramy.lata", _frame_columns(), total=_frame_total("ramy.razem"))
     b.tag("endif")
     b.tag("for k in ramy.programy")
     b.p("Cel {{ k.cel }}. {{ k.nazwa }} – program {{ k.program_cytat }} (finansowanie: "
         "{{ k.finansowanie }})", bold=True, keep=True)
     b.p("{{ k.nabor }}{% if k.rozdzial %} Klasyfikacja budżetowa: rozdział {{ k.rozdzial }}."
         "{% endif %}", keep=True)
-    b.table("r in k.budzet.lata", FRAME_COLUMNS, total=[
-        "Razem", "{{ k.budzet.razem.wlasny }}", "{{ k.budzet.razem.inne_jst }}",
-        "{{ k.budzet.razem.dotacje }}", "{{ k.budzet.razem.fp }}", "{{ k.budzet.razem.nfz }}",
-        "{{ k.budzet.razem.razem }}"])
+    b.table("r in k.budzet.lata", _frame_columns(), total=_frame_total("k.budzet.razem"))
     b.tag("endfor")
     b.tag("else")
     b.p("Strategia nie przewiduje nowych programów, więc ramy finansowe obejmują tylko zadania "
@@ -500,18 +498,29 @@ DUTY_DIRECTIONS = (
     "praca socjalna i kontrakty socjalne ukierunkowane na usamodzielnienie",
     "coroczne porównanie liczby osób korzystających z pomocy z prognozą tej strategii",
 )
-FRAME_COLUMNS = [
-    Column("Rok", "{{ r.rok }}", 1.4),
-    Column("{{ ramy.naglowek_wlasny }}", "{{ r.wlasny }}", 2.6, right=True),
-    Column("{{ ramy.naglowek_inne }}", "{{ r.inne_jst }}", 2.4, right=True),
-    Column("Dotacje z budżetu państwa", "{{ r.dotacje }}", 2.5, right=True),
-    Column("Fundusz Pracy", "{{ r.fp }}", 2.3, right=True),
-    Column("NFZ", "{{ r.nfz }}", 2.3, right=True),
-    Column("Razem", "{{ r.razem }}", 2.7, right=True),
-]
-FRAME_TOTAL = ["Razem", "{{ ramy.razem.wlasny }}", "{{ ramy.razem.inne_jst }}",
-               "{{ ramy.razem.dotacje }}", "{{ ramy.razem.fp }}", "{{ ramy.razem.nfz }}",
-               "{{ ramy.razem.razem }}"]
+def _frame_columns() -> list[Column]:
+    """The financial frame's columns: year, own budget, the other JST level, one per other
+    payer (derived from the payers of the model), total; widths shared on the page."""
+    from kkz_xl.documents.strategy import SOURCE_HEADERS
+
+    money = (PAGE_WIDTH_CM - 1.4 - 2.7) / (2 + len(SOURCE_HEADERS))
+    return [
+        Column("Rok", "{{ r.rok }}", 1.4),
+        Column("{{ ramy.naglowek_wlasny }}", "{{ r.wlasny }}", money, right=True),
+        Column("{{ ramy.naglowek_inne }}", "{{ r.inne_jst }}", money, right=True),
+        *(Column(header, f"{{{{ r.{key} }}}}", money, right=True)
+          for key, header in SOURCE_HEADERS.items()),
+        Column("Razem", "{{ r.razem }}", 2.7, right=True),
+    ]
+
+
+def _frame_total(prefix: str) -> list[str]:
+    """The total row under a frame table: ``prefix`` is where the totals are
+    (``ramy.razem`` or ``k.budzet.razem``)."""
+    from kkz_xl.documents.strategy import SOURCE_HEADERS
+
+    keys = ["wlasny", "inne_jst", *SOURCE_HEADERS, "razem"]
+    return ["Razem", *(f"{{{{ {prefix}.{key} }}}}" for key in keys)]
 
 
 def _kkz_chapters(b: _Builder) -> None:

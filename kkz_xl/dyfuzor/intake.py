@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from kkz_xl.errors import DataError, InputError, KKZError
-from kkz_xl.office.zip_limits import check_archive
 from kkz_xl.registers.check import Level, check_register
 from kkz_xl.registers.reading import read_registers
 from kkz_xl.registers.reconcile import Reconciliation
@@ -77,9 +76,7 @@ def read_upload(upload: Upload, limit: int) -> list[Register]:
     with tempfile.TemporaryDirectory(prefix="kkz-dyfuzor-") as tmp:
         path = Path(tmp) / f"zgloszenie{upload.suffix}"
         path.write_bytes(upload.content)
-        if upload.suffix != ".csv":
-            check_archive(path)
-        try:
+        try:  # the reader checks the archive's limits before it unpacks anything
             registers = read_registers(path, schema, values=True)
         except KKZError as err:
             raise InputError("plik", str(err).replace(path.name, upload.name)) from None

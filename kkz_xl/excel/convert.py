@@ -56,6 +56,16 @@ MAX_CELLS = 200_000
 MAX_TEXT = 32_767
 
 
+def cell_place(i: int, j: int, rows: int, cols: int) -> str:
+    """Where a cell sits in a range, as the messages say it (1-based): ``nr 3`` in a row or a
+    column, ``w wierszu 2, kolumnie 3`` in a table; empty for a single cell."""
+    if rows * cols <= 1:
+        return ""
+    if rows == 1 or cols == 1:
+        return f" nr {max(i, j)} zakresu"
+    return f" w wierszu {i}, kolumnie {j} zakresu"
+
+
 def _cell(value: Any, name: str, where: str = "") -> Any:
     """One cell checked: an Excel value a function may see, or a Polish ``InputError``.
     ``where`` places the cell inside a range (`` w wierszu 2, kolumnie 3``)."""
@@ -107,9 +117,8 @@ def excel_value(value: Any, name: str) -> Any:
         if len(value) * len(value[0]) > MAX_CELLS:
             raise InputError(name, f"zakres za duży: najwyżej {MAX_CELLS} komórek, otrzymano "
                                    f"{len(value) * len(value[0])}")
-        if len(value) == 1 and len(value[0]) == 1:
-            return [[_cell(value[0][0], name)]]
-        return [[_cell(v, name, f" w wierszu {i}, kolumnie {j} zakresu")
+        rows, cols = len(value), len(value[0])
+        return [[_cell(v, name, cell_place(i, j, rows, cols))
                  for j, v in enumerate(r, start=1)] for i, r in enumerate(value, start=1)]
     if any(isinstance(v, list | tuple) for v in value):
         raise InputError(name, "oczekiwano prostokątnego zakresu komórek (wiersze różnej "
@@ -117,9 +126,7 @@ def excel_value(value: Any, name: str) -> Any:
     if len(value) > MAX_CELLS:
         raise InputError(name, f"zakres za duży: najwyżej {MAX_CELLS} komórek, otrzymano "
                                f"{len(value)}")
-    if len(value) == 1:
-        return [_cell(value[0], name)]
-    return [_cell(v, name, f" nr {i} zakresu") for i, v in enumerate(value, start=1)]
+    return [_cell(v, name, cell_place(1, i, 1, len(value))) for i, v in enumerate(value, start=1)]
 
 
 def excel_result(value: Any) -> Any:

@@ -11,7 +11,7 @@ from typing import Any
 
 from kkz_xl.errors import InputError
 from kkz_xl.polish import fmt_plain
-from kkz_xl.registers.consent import may_keep_contacts
+from kkz_xl.registers.consent import contact_headers, mask_contacts, may_keep_contacts
 from kkz_xl.registers.register import Register
 from kkz_xl.registers.schema import CATALOGUE, LEADERS, Kind, RegisterSchema
 from kkz_xl.registers.search import search
@@ -123,9 +123,12 @@ def leaders_matching(tabela: Any, kwestia: Any = None, jst: Any = None) -> list[
     register = _register(tabela, LEADERS, ("osoba", "jst"))
     contacts = {fold(LEADERS.header(k)) for k in LEADERS.contacts}
     hidden = {h for h in register.headers if fold(h) in contacts}
+    hidden |= set(contact_headers(LEADERS, register.headers))  # "Email", "Tel." too
     out = [register.headers]
     for i in search(register, kwestia=code, jst=place):
         row = register.rows[i]
         hide = not may_keep_contacts(LEADERS, row)
+        if hide:  # a contact typed into another column is masked too
+            row = {h: mask_contacts(v) if isinstance(v, str) else v for h, v in row.items()}
         out.append(_answer_row(register, row, hidden if hide else set()))
     return out

@@ -69,7 +69,7 @@ def check_register(register: Register) -> list[Problem]:
         for column, message in errors:
             add(i, column, message)
         if model is not None:
-            for column, message in contact_problem(schema, model):
+            for column, message in contact_problem(schema, model, row):
                 add(i, column, message)
         for header, value in row.items():
             if isinstance(value, Formula):

@@ -15,11 +15,13 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
 
-from kkz_xl.registers.register import Register, Row
+from kkz_xl.registers.headers import contact_synonym
+from kkz_xl.registers.register import Row
 from kkz_xl.registers.schema import (
     CONSENT_CENTRE,
     CONSENT_SHARE,
@@ -34,9 +36,9 @@ MASK = "[usunięto kontakt bez zgody]"
 EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # Polish numbers as typed: +48 600 100 200, 600-100-200, (22) 123 45 67, 0048 22 1234567.
 PHONE_RE = re.compile(
-    r"(?<![\w.,])(?:(?:\+|00)\s?48[\s.-]?)?"
+    r"(?<!\w)(?<!\d[.,])(?:(?:\+|00)\s?48[\s.-]?)?"
     r"(?:\d{3}[\s.-]?\d{3}[\s.-]?\d{3}|\(?\d{2}\)?[\s.-]?\d{3}[\s.-]?\d{2}[\s.-]?\d{2})"
-    r"(?![\w,]|\.\d)")
+    r"(?!\w|[.,]\d)")
 # Kinds whose cells are free or short text where a contact may hide.
 TEXT_KINDS = (Kind.TEXT, Kind.LONG_TEXT, Kind.LIST, Kind.EMAIL, Kind.PHONE)
 
@@ -105,28 +107,19 @@ def mask_contacts(text: str) -> str:
 def contact_headers(schema: RegisterSchema, headers: Iterable[str]) -> list[str]:
     """Headers of contact columns: the schema's, and any column whose name says contact
     (``Email``, ``Tel.``, ``Telefon kom.``) in a table the reader did not map."""
-    from kkz_xl.registers.headers import contact_synonym
-
     own = {schema.header(k) for k in schema.contacts}
     return [h for h in headers if h in own or contact_synonym(h)]
 
 
 def text_headers(schema: RegisterSchema, headers: Iterable[str]) -> list[str]:
     """Headers whose cells may hold free text: text columns and columns unknown to the schema."""
-    out = []
-    for h in headers:
-        col = schema.by_header.get(h)
-        if col is None or col.kind in TEXT_KINDS:
-            out.append(h)
-    return out
+    return [h for h in headers if _is_text(schema, h)]
 
 
-def has_contacts(schema: RegisterSchema, row: Row) -> bool:
-    """Contact columns filled, or a contact pattern in any text cell."""
-    if any(not is_empty(row.get(h)) for h in contact_headers(schema, row)):
-        return True
-    return any(isinstance(row.get(h), str) and find_contacts(row[h])
-               for h in text_headers(schema, row))
+@cache
+def _is_text(schema: RegisterSchema, header: str) -> bool:
+    col = schema.by_header.get(header)
+    return col is None or col.kind in TEXT_KINDS
 
 
 def remove_contacts(schema: RegisterSchema, row: Row) -> list[str]:
@@ -177,12 +170,3 @@ def contact_problem(schema: RegisterSchema, model: BaseModel,
                                "zamaskowany przy imporcie i scalaniu"))
     return out
 
-
-def strip_unconsented(register: Register, today: dt.date | None = None) -> int:
-    """Remove contacts of rows without a valid consent; return how many rows lost them."""
-    schema = register.schema
-    count = 0
-    for row in register.rows:
-        if not may_keep_contacts(schema, row, today) and remove_contacts(schema, row):
-            count += 1
-    return count

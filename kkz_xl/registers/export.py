@@ -17,11 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from kkz_xl.errors import InputError
-from kkz_xl.registers.consent import may_share_contacts
+from kkz_xl.registers.consent import (
+    contact_headers,
+    mask_contacts,
+    may_share_contacts,
+    text_headers,
+)
 from kkz_xl.registers.register import Register, Row
 from kkz_xl.registers.text import Formula, is_formula_like
 from kkz_xl.registers.values import is_empty
 from kkz_xl.registers.workbook import build_workbook
+from kkz_xl.registers.writing import spill_long_texts
 from kkz_xl.storage.atomic import atomic_write, atomic_write_bytes
 
 
@@ -41,6 +47,7 @@ def export_headers(register: Register, privacy: Privacy) -> list[str]:
         # Catalogue: programme facts only; no contact, no sender, no user-added columns.
         drop = contacts | {schema.header("przeslal"), schema.header("pochodzenie")}
         return [h for h in schema.headers if h not in drop]
+    contacts |= set(contact_headers(schema, register.headers))
     if privacy == Privacy.NO_CONTACTS:
         return [h for h in register.headers if h not in contacts]
     return list(register.headers)
@@ -51,6 +58,8 @@ def export_rows(register: Register, privacy: Privacy) -> tuple[list[str], list[R
     schema = register.schema
     headers = export_headers(register, privacy)
     contacts = {schema.header(k) for k in schema.contacts}
+    contacts |= set(contact_headers(schema, register.headers))
+    texts = set(text_headers(schema, register.headers))
     rows = []
     for raw in register.rows:
         shared = privacy == Privacy.CONTACTS and may_share_contacts(schema, raw)
@@ -61,6 +70,8 @@ def export_rows(register: Register, privacy: Privacy) -> tuple[list[str], list[R
                 value = str(value)
             if h in contacts and not shared:
                 value = None
+            elif not shared and h in texts and isinstance(value, str):
+                value = mask_contacts(value)  # a contact typed into a note stays behind
             col = schema.by_header.get(h)
             if col is not None and not is_empty(value):
                 with contextlib.suppress(ValueError):  # a bad value goes out as written
@@ -102,11 +113,12 @@ def export_register(register: Register, path: Path,
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         out = Register(register.schema, headers, rows, source=register.source)
+        spill_long_texts(out, path)  # a cell holds 32 767 characters: the rest beside it
         return atomic_write(path, build_workbook(out).save)
     if suffix == ".csv":
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-        writer.writerow(headers)
+        writer.writerow([_csv_cell(h) for h in headers])  # a header may look like a formula
         writer.writerows([_csv_cell(r.get(h)) for h in headers] for r in rows)
         return atomic_write_bytes(path, buf.getvalue().encode("utf-8-sig"))
     if suffix == ".json":

@@ -57,6 +57,7 @@ def norm(text: str) -> str:
     return " ".join(_PUNCT.sub(" ", fold(text).replace("_", " ")).split())
 
 
+@cache
 def contact_synonym(header: str) -> bool:
     """The header names a personal contact (``Email``, ``Tel.``, ``Telefon kom.``)."""
     return bool(_CONTACT_WORDS.match(norm(header)))
@@ -79,6 +80,7 @@ def _targets(schema: RegisterSchema) -> dict[str, str]:
     return out
 
 
+@cache
 def match_header(schema: RegisterSchema, typed: str) -> HeaderMatch:
     """The schema column a typed header means, or ``None`` (kept as typed)."""
     if typed in schema.by_header:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kkz_xl.errors import InputError
+from kkz_xl.registers.compare import _typed, display, value_digest
 from kkz_xl.registers.consent import (
     consent_of,
     contact_headers,
@@ -57,34 +58,6 @@ class MergeResult:
 
 # What a person may type in „Decyzja” to pick the value of that conflict row.
 PICK = frozenset({"tak", "x", "v", "✓", "✔", "ta", "ten", "ta wartość", "wybieram", "ok"})
-
-
-def display(value: Any) -> str:
-    """A value as text for comparing sources and showing conflicts (``1200`` = ``1200.0``)."""
-    if isinstance(value, list | tuple):
-        return "; ".join(display(v) for v in value)
-    if isinstance(value, bool):
-        return "PRAWDA" if value else "FAŁSZ"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return squash(str(value))
-
-
-def _typed(col: Column | None, value: Any) -> Any:
-    """The parsed value where the cell is valid; the raw value (kept, flagged by the check)
-    otherwise. Formulas from a sent file become text."""
-    if isinstance(value, Formula):
-        value = str(value)
-    if col is None or is_empty(value):
-        return value
-    try:
-        return col.parse(value)
-    except ValueError:
-        return value
 
 
 def _row_key(schema: RegisterSchema, row: Row, origin: str) -> tuple[str, str]:
@@ -139,7 +112,7 @@ class _Member:
     ri: int  # index of its register
     i: int  # index of the row in it
     edits: dict[str, str]  # header → value a person typed into the regional register
-    stale: bool  # an unchanged row of the previous round: fresh source values win
+    stale: bool  # a row the Dyfuzor wrote (its state is known): unchanged cells are echoes
     source: str
     base: bool = False  # from the previous round's regional register
     regional: bool = False  # a merged row (it has „Pochodzenie”): its values are merged ones
@@ -149,16 +122,15 @@ class _Member:
         return iter((self.row, self.trail, self.ri, self.i))
 
 
-def _edits(schema: RegisterSchema, reg: Register, row: Row) -> dict[str, str]:
+def _edits(schema: RegisterSchema, reg: Register, row: Row) -> dict[str, str] | None:
     """Cells of a regional register that differ from what the Dyfuzor wrote (its hidden
-    sheet): typed by a person. Only columns whose values must agree count."""
+    sheet): typed by a person. Only columns whose values must agree count. ``None`` when
+    the row is not one the Dyfuzor wrote."""
     if not reg.written:
-        return {}
-    from kkz_xl.registers.workbook import value_digest
-
+        return None
     written = reg.written.get(display(row.get(schema.header("id"))))
     if written is None:
-        return {}
+        return None
     out = {}
     for h, value in row.items():
         col = schema.by_header.get(h)
@@ -239,7 +211,8 @@ def merge_registers(registers: Iterable[Register], *, today: dt.date | None = No
             prior = row.get(trail_h)
             trail = ([s for s in (p.strip() for p in str(prior).split(";")) if s]
                      if not is_empty(prior) else [reg.ref(i)])
-            edits = _edits(schema, reg, row)
+            state = _edits(schema, reg, row)
+            edits = state or {}
             if edits and not reg.base:
                 # A regional file sent back with changes: the change is its sender's.
                 trail.append(reg.ref(i))
@@ -248,7 +221,7 @@ def merge_registers(registers: Iterable[Register], *, today: dt.date | None = No
             _fill_provenance(schema, row, reg)
             key = _row_key(schema, row, trail[0])
             groups[key].append(_Member(row, trail, ri, i, edits if reg.base else {},
-                                       reg.base and bool(reg.written), reg.source, reg.base,
+                                       state is not None, reg.source, reg.base,
                                        not is_empty(prior), frozenset(edits)))
             placement[ri].append(key)
 
@@ -290,7 +263,11 @@ def merge_registers(registers: Iterable[Register], *, today: dt.date | None = No
                 merged[h] = max((_typed(col, v) for v, _ in present), default=None)
             else:
                 seen = dict(carried.get((key, h), {}))
-                fresh = any(not m.base and not is_empty(m.row.get(h)) for m in members)
+                # An unchanged cell of a regional file (the previous round's register, or
+                # one a gmina sent back) echoes the Dyfuzor: a value sent anew wins over it.
+                fresh = any(not is_empty(m.row.get(h)) and not (m.stale and h not in m.changed)
+                            for m in members)
+                in_base = any(m.base and not is_empty(m.row.get(h)) for m in members)
                 for m in members:
                     v = m.row.get(h)
                     if is_empty(v):
@@ -298,8 +275,11 @@ def merge_registers(registers: Iterable[Register], *, today: dt.date | None = No
                     if h in m.edits:  # typed into the regional register: a decision
                         c = Conflict(key, h, m.edits[h], f"{m.source}: wpis ręczny", name, jst,
                                      m.edits[h])
-                    elif m.stale and fresh:
-                        superseded.add((m.ri, m.i, h))  # a fresh value from the sources wins
+                    elif m.stale and h not in m.changed and (
+                            fresh or (key, h) in carried or (in_base and not m.base)):
+                        # Replaced by a fresh value, the outcome of a recorded conflict, or
+                        # an older echo of what the current regional register holds.
+                        superseded.add((m.ri, m.i, h))
                         continue
                     elif m.regional and (key, h) in carried and h not in m.changed:
                         continue  # the outcome of a recorded conflict, not another source

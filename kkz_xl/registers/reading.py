@@ -32,7 +32,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.cell import range_boundaries
 
 from kkz_xl.errors import DataError, InputError
+from kkz_xl.office.zip_limits import check_archive as office_check
 from kkz_xl.polish import plural
+from kkz_xl.registers.compare import display
 from kkz_xl.registers.headers import HeaderMatch, map_headers
 from kkz_xl.registers.register import Conflict, Note, Register
 from kkz_xl.registers.schema import (
@@ -65,8 +67,6 @@ _POLISH = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
 # gives C1 controls and š/Ľ; ISO read as cp1250 gives ±/¶/Ľ; cp852 read as cp1250 gives ˘/Ą…).
 _WRONG = set("±¶Ľ¼ˇ¦¬©®¤§¨°´¸·¢˘˝˙š¹¥ŞşŢţľĽÂÃĂÅÆÇÈÉÊËÌÍÎÏÐÑÒÔÕÖ×ØÙÚÛÜÝÞß"
              "àâãäåæçèéêëìíîïðñòôõöøùúûüýþÿ│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀■")
-MAX_ZIP_BYTES = 500 * 1024 * 1024  # uncompressed size a register may have
-MAX_ZIP_RATIO = 200  # uncompressed : compressed, above which an archive is taken for a bomb
 
 
 @dataclass(frozen=True)
@@ -166,35 +166,12 @@ def find_table(path: Path, schema: RegisterSchema, sheet: str | None) -> TableRe
 
 
 def check_archive(path: Path) -> None:
-    """Refuse a workbook that is not a zip, is damaged or would unpack too big (a zip bomb).
-
-    Uses the office layer's check when it is there (``kkz_xl.office.zip_limits``), else this
-    minimal one: the zip's directory must be readable and its sizes within the limits.
-    """
+    """Refuse a workbook that is not a zip, is damaged or would unpack too big (the office
+    layer's check, which reads only the zip's directory), as a ``DataError`` of this file."""
     try:
-        from kkz_xl.office.zip_limits import check_archive as office_check  # type: ignore
-    except ImportError:
-        office_check = None
-    if office_check is not None:
-        try:
-            office_check(path)
-        except InputError as err:
-            raise DataError(f"{path.name}: {err.message}") from err
-        return
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            bad = zf.testzip() if path.stat().st_size < 20 * 1024 * 1024 else None
-    except (zipfile.BadZipFile, OSError) as err:
-        raise DataError(f"{path.name}: plik jest uszkodzony albo nie jest plikiem Excela "
-                        "(.xlsx) – otwórz go w Excelu i zapisz ponownie") from err
-    if bad is not None:
-        raise DataError(f"{path.name}: plik jest uszkodzony (część {bad} nie daje się odczytać)")
-    total = sum(i.file_size for i in infos)
-    packed = max(1, sum(i.compress_size for i in infos))
-    if total > MAX_ZIP_BYTES or total / packed > MAX_ZIP_RATIO:
-        raise DataError(f"{path.name}: plik po rozpakowaniu byłby zbyt duży ({total // 2**20} MB, "
-                        f"{total / packed:.0f}× więcej niż spakowany) – odrzucony")
+        office_check(path)
+    except InputError as err:
+        raise DataError(f"{path.name}: {err.message}") from err
 
 
 def _refuse_ole(path: Path, head: bytes) -> None:
@@ -240,6 +217,9 @@ def _xlsx_grids(path: Path, values: bool) -> list[Grid]:
     cached: Any = None
     try:
         for ws in wb.worksheets:
+            # Some programs write a wrong <dimension> (e.g. "A1"); streaming mode would stop
+            # there. Without it every row in the file is read.
+            ws.reset_dimensions()
             cells = [[_cell_value(c) for c in row] for row in ws.iter_rows()]
             grid = Grid(ws.title, cells, tables.get(ws.title))
             if values and any(isinstance(v, Formula) for r in cells for v in r):
@@ -257,6 +237,7 @@ def _xlsx_grids(path: Path, values: bool) -> list[Grid]:
 
 def _use_cached(grid: Grid, ws: Any) -> None:
     """A sent file's formulas count by the values the sender saw (their cached results)."""
+    ws.reset_dimensions()
     computed = [list(r) for r in ws.iter_rows(values_only=True)]
     for r, row in enumerate(grid.cells):
         for c, value in enumerate(row):
@@ -295,7 +276,7 @@ def _fill_merged(grid: Grid, refs: list[str]) -> None:
 
 def _xls_grids(path: Path) -> list[Grid]:
     """An Excel 97–2003 workbook (xlrd)."""
-    import xlrd
+    import xlrd  # only old .xls files need it: not loaded for the rest
 
     try:
         book = xlrd.open_workbook(str(path))
@@ -441,19 +422,6 @@ def _json_cell(value: Any) -> Any:
     return value
 
 
-def read_csv_rows(path: Path) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows of a CSV file (encoding, ``sep=`` and delimiter detected)."""
-    grid = _csv_grid(Path(path))
-    rows = [r for r in grid.cells if not all(is_empty(c) for c in r)]
-    return [str(c) if c is not None else "" for c in rows[0]], rows[1:]
-
-
-def read_json_rows(path: Path) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows of a JSON export (``{"kolumny", "wiersze"}``) or a list of objects."""
-    grid = _json_grid(Path(path))
-    return grid.cells[0], grid.cells[1:]
-
-
 def grids_of(path: Path, *, values: bool = False) -> list[Grid]:
     """Every sheet of ``path`` as a grid; a protected, damaged or unknown file is refused."""
     path = Path(path)
@@ -568,7 +536,7 @@ def _register_of(schema: RegisterSchema, grid: Grid, source: str, h: int,
         while name in headers:
             name = f"{name} ({j + first_col + 1})"
         headers.append(name)
-        if match.header is not None and match.how != "dokładnie":
+        if match.header is not None and fold(match.typed) != fold(match.header):
             notes.append(Note("nagłówek", f"„{match.typed}” → „{match.header}” ({match.how})",
                               grid.sheet, h + 1, match.header))
         elif match.header is None and cell is not None and "zajmuje" in match.how:
@@ -715,8 +683,6 @@ def _conflicts_from(cells: list[list[Any]]) -> list[Conflict]:
 
 
 def _text(value: Any) -> str:
-    from kkz_xl.registers.merge import display
-
     return display(value)
 
 

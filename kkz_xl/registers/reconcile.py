@@ -18,7 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from kkz_xl.registers.merge import TRAIL_SEP, MergeResult, _items, _typed, display
+from kkz_xl.registers.compare import _typed, display
+from kkz_xl.registers.merge import TRAIL_SEP, MergeResult, _items
 from kkz_xl.registers.register import Note, Register, Row
 from kkz_xl.registers.schema import Merge, RegisterSchema
 from kkz_xl.registers.text import fold
@@ -171,7 +172,6 @@ def import_balance(file: str, registers: list[Register], sent: list[Row], placed
                 balance.cells_placed += 1
             else:
                 balance.lost.append(f"wiersz {i + 1}, kolumna „{h}”")
-    balance.rows_refused += 0
     return balance
 
 
@@ -287,7 +287,3 @@ def merge_balance(files: list[tuple[str, list[Register]]], registers: list[Regis
         out.append(balance)
     return out
 
-
-def add_long_text_notes(balance: FileBalance, notes: list[Note]) -> None:
-    """Notes of texts too long for a cell, kept whole in side files."""
-    balance.notes.extend(notes)

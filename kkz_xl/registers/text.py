@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Formula-like text: defined once at the bottom floor (reporting needs it too).
+from kkz_xl.storage.safe_text import FORMULA_PREFIXES, is_formula_like
+
+__all__ = ["FORMULA_PREFIXES", "Formula", "fold", "is_formula_like", "jst_core", "squash"]
+
 _WS = re.compile(r"\s+")
 _QUOTES = str.maketrans("", "", "\"'„”“‚‘’«»`")
 _FOLD = str.maketrans({"ł": "l", "Ł": "L", "–": "-", "—": "-", "‑": "-", "\u00a0": " "})
-
-# A spreadsheet treats cell text starting with one of these as a formula when it is typed or
-# opened from CSV (OWASP "CSV injection"); tab and carriage return can hide the sign.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def fold(text: str) -> str:
@@ -46,11 +47,6 @@ def jst_core(name: str) -> str:
 def squash(text: str) -> str:
     """The text with runs of whitespace reduced to one space and the ends trimmed."""
     return _WS.sub(" ", text.replace("\u00a0", " ")).strip()
-
-
-def is_formula_like(value: object) -> bool:
-    """True for text that a spreadsheet would run as a formula if it were not marked as text."""
-    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
 
 
 class Formula(str):

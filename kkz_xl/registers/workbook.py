@@ -3,6 +3,7 @@ validation messages, a lists sheet, the instructions sheet and (after a merge) t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,6 +16,8 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kkz_xl.registers.cells import put
+from kkz_xl.registers.compare import value_digest
+from kkz_xl.registers.reconcile import COUNTS, LABELS
 from kkz_xl.registers.register import Conflict, Register
 from kkz_xl.registers.schema import (
     CONFLICT_HEADERS,
@@ -315,12 +318,11 @@ def add_table_column(table: Table, header: str) -> None:
 def write_reconciliation_sheet(wb: Workbook, recon: Any) -> None:
     """The „Uzgodnienie” sheet: each file's balance (rows and cells in, placed, joined, in
     conflicts, refused, lost) and below it every note of the reading (mappings, encodings…)."""
-    from kkz_xl.registers.reconcile import COUNTS, LABELS
-
     if RECONCILIATION_SHEET in wb.sheetnames:
         del wb[RECONCILIATION_SHEET]
     ws = wb.create_sheet(RECONCILIATION_SHEET)
     keys = ["plik", "status", *COUNTS, "powod"]
+    last = len(keys)
     put(ws.cell(1, 1), f"Uzgodnienie ({recon.command}, {recon.made:%Y-%m-%d %H:%M}): "
         + ("każdy wiersz i każda komórka mają swoje miejsce" if recon.balanced
            else "NIEUZGODNIONE – są utracone wiersze lub komórki"))
@@ -328,26 +330,30 @@ def write_reconciliation_sheet(wb: Workbook, recon: Any) -> None:
     for j, key in enumerate(keys, start=1):
         cell = ws.cell(3, j)
         put(cell, LABELS[key])
-        cell.font, cell.fill, cell.alignment = _BOLD, _HEAD_FILL, _WRAP
-        ws.column_dimensions[get_column_letter(j)].width = 30 if key in ("plik", "powod") else 13
+        cell.font, cell.fill, cell.alignment = _BOLD, _HEAD_FILL, _HEADER_ALIGN
+        width = 30 if key == "plik" else 40 if key == "powod" else 12
+        ws.column_dimensions[get_column_letter(j)].width = width
+    ws.row_dimensions[3].height = 45
     r = 4
     for f in recon.files:
         data = {"plik": f.file, "status": f.status, "powod": f.reason, **f.counts()}
         for j, key in enumerate(keys, start=1):
             put(ws.cell(r, j), data[key])
+        ws.cell(r, last).alignment = _WRAP
         r += 1
     totals = recon.totals()
     put(ws.cell(r, 1), "Razem")
-    ws.cell(r, 1).font = _BOLD
     for j, key in enumerate(keys, start=1):
         if key in totals:
             put(ws.cell(r, j), totals[key])
-            ws.cell(r, j).font = _BOLD
+        ws.cell(r, j).font = _BOLD
     r += 2
-    for j, head in enumerate(("Plik", "Arkusz", "Wiersz", "Kolumna", "Rodzaj", "Opis"), start=1):
+    heads = ("Plik", "Arkusz", "Wiersz", "Kolumna", "Rodzaj", "Opis")
+    for j, head in enumerate(heads, start=1):
         cell = ws.cell(r, j)
         put(cell, head)
         cell.font, cell.fill = _BOLD, _HEAD_FILL
+    ws.merge_cells(start_row=r, start_column=len(heads), end_row=r, end_column=last)
     for f in recon.files:
         entries = [(n.sheet, n.row or None, n.column, n.kind, n.message) for n in f.notes]
         entries += [("", None, "", "odrzucone", f"{reason}: {n}")
@@ -357,25 +363,21 @@ def write_reconciliation_sheet(wb: Workbook, recon: Any) -> None:
             r += 1
             for j, value in enumerate((f.file, *entry), start=1):
                 put(ws.cell(r, j), value)
+                ws.cell(r, j).alignment = _WRAP
+            ws.merge_cells(start_row=r, start_column=len(heads), end_row=r, end_column=last)
+            ws.row_dimensions[r].height = 15 * max(_lines_needed(str(entry[-1]), 110),
+                                                    _lines_needed(f.file, 28))
     ws.freeze_panes = "A4"
-
-
-
-def value_digest(column: Column | None, value: object) -> str:
-    """A short fingerprint of a cell as the Dyfuzor reads it (``1200`` = ``1200.0``)."""
-    import hashlib
-
-    from kkz_xl.registers.merge import _typed, display
-
-    return hashlib.sha1(display(_typed(column, value)).encode("utf-8")).hexdigest()[:10]
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def write_state_sheet(wb: Workbook, register: Register) -> None:
     """A hidden sheet with a fingerprint of every cell the Dyfuzor wrote, by regional ID: at
     the next round a cell that differs was typed by a person (kept as their decision, or
     credited to the gmina that sent the file back)."""
-    import json
-
     if STATE_SHEET in wb.sheetnames:
         del wb[STATE_SHEET]
     ws = wb.create_sheet(STATE_SHEET)

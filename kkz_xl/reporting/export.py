@@ -12,6 +12,7 @@ from kkz_xl.engine.run import ScenarioResult
 from kkz_xl.errors import InputError
 from kkz_xl.reporting import tables
 from kkz_xl.storage.atomic import atomic_write, atomic_write_bytes
+from kkz_xl.storage.safe_text import csv_safe, keep_text
 
 FORMATS = (".csv", ".json", ".xlsx")
 
@@ -50,13 +51,22 @@ def to_json(result: ScenarioResult) -> dict:
     return out
 
 
+def _csv(df: pd.DataFrame) -> str:
+    """CSV for Polish Excel; text such as a JST named ``=HYPERLINK(…)`` stays text."""
+    safe = df.rename(columns=csv_safe)
+    for name in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[name]):  # numbers keep the decimal comma
+            safe[name] = safe[name].map(csv_safe)
+    return safe.to_csv(sep=";", decimal=",", index=False)
+
+
 def write(result: ScenarioResult, path: Path) -> Path:
     """Write by the file's extension: CSV (the summary; semicolon, as Polish Excel expects),
     JSON (everything) or XLSX (a sheet per table)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        text = tables.summary(result).to_csv(sep=";", decimal=",", index=False)
+        text = _csv(tables.summary(result))
         atomic_write_bytes(path, text.encode("utf-8-sig"))
     elif suffix == ".json":
         text = json.dumps(to_json(result), ensure_ascii=False, indent=2)
@@ -66,6 +76,7 @@ def write(result: ScenarioResult, path: Path) -> Path:
             with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
                 for name, df in sheets(result).items():
                     df.to_excel(writer, sheet_name=name, index=False)
+                keep_text(writer.book)  # data only: a formula here came from a text
         atomic_write(path, write_xlsx)
     else:
         raise _unsupported(suffix)
@@ -78,7 +89,7 @@ def write_many(results: list[ScenarioResult], path: Path) -> Path:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        text = tables.by_jst(results).to_csv(sep=";", decimal=",", index=False)
+        text = _csv(tables.by_jst(results))
         atomic_write_bytes(path, text.encode("utf-8-sig"))
     elif suffix == ".json":
         text = json.dumps([to_json(r) for r in results], ensure_ascii=False, indent=2)
@@ -89,6 +100,7 @@ def write_many(results: list[ScenarioResult], path: Path) -> Path:
                 tables.by_jst(results).to_excel(writer, sheet_name="JST", index=False)
                 tables.issues_of_many(results).to_excel(writer, sheet_name="Kwestie",
                                                         index=False)
+                keep_text(writer.book)  # data only: a formula here came from a text
         atomic_write(path, write_xlsx)
     else:
         raise _unsupported(suffix)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from kkz_xl.errors import InputError
 from kkz_xl.polish import collation_key
-from kkz_xl.registers.text import jst_core
+from kkz_xl.registers.text import fold, jst_core
 from kkz_xl.training.people import merge_duplicates, name_sort_key
 from kkz_xl.training.schema import TOOL_LABELS, TrainingRegister
 
@@ -67,12 +67,16 @@ def check_jst(reg: TrainingRegister, jst: str) -> None:
 
 
 def jst_summary(reg: TrainingRegister) -> dict[str, dict[str, int]]:
-    """JST → KKZ tool → number of distinct persons trained in it."""
+    """JST → KKZ tool → number of distinct persons trained in it. One JST written two ways
+    ("Gmina Bodzanów", "Bodzanów") is one entry, under the first spelling met."""
     people: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    names: dict[str, str] = {}
     for c in completions(reg):
-        people[c.jst][c.narzedzie].add(c.uczestnik)
-    return {j: {t: len(p) for t, p in tools.items()}
-            for j, tools in sorted(people.items(), key=lambda kv: collation_key(kv[0]))}
+        key = jst_core(c.jst)
+        names.setdefault(key, c.jst)
+        people[key][c.narzedzie].add(fold(c.uczestnik))
+    return {names[k]: {t: len(p) for t, p in tools.items()}
+            for k, tools in sorted(people.items(), key=lambda kv: collation_key(names[kv[0]]))}
 
 
 def leader_trainings(reg: TrainingRegister) -> dict[str, list[str]]:
