@@ -1,5 +1,5 @@
 # Two commands do all the set-up on a fresh machine (Python 3.11+):
-#   make demo   - creates .venv, installs kkz-xl, runs `kkz demo` on the embedded sample
+#   make demo   - system packages (as root), .venv, kkz-xl, then `kkz demo` on the embedded sample
 #   make test   - the same environment, system tools (LibreOffice), ruff and the test suite
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test bench lint sysdeps clean
 
-$(STAMP): pyproject.toml
+# System packages first: PyICU (Polish collation) builds against the system's ICU headers.
+$(STAMP): pyproject.toml | sysdeps
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
