@@ -309,8 +309,9 @@ def merge_registers(registers: Iterable[Register], *, today: dt.date | None = No
         merged[conflicts_h] = _union(None, notes + sorted(in_conflict))
         consent = consent_of(schema, merged, today)
         if not consent.valid:
-            _drop_contacts(schema, merged, members, row_conflicts, refused, removed_rows,
-                           consent.reason)
+            _drop_contacts(schema, merged, members, row_conflicts, in_conflict, refused,
+                           removed_rows, consent.reason)
+            merged[conflicts_h] = _union(None, notes + sorted(in_conflict))
         conflicts.extend(row_conflicts)
         rows.append(merged)
     out = Register(schema, headers, rows, source="", sheet=schema.sheet,
@@ -360,9 +361,15 @@ def _merge_consent(schema: RegisterSchema, key: tuple[str, str], name: str, jst:
 
 
 def _drop_contacts(schema: RegisterSchema, merged: Row, members: list[Any],
-                   row_conflicts: list[Conflict], refused: dict[tuple[int, int, str], str],
+                   row_conflicts: list[Conflict], in_conflict: set[str],
+                   refused: dict[tuple[int, int, str], str],
                    removed_rows: set[tuple[int, int]], reason: str) -> None:
-    """No valid consent for the regional row: its contacts go, also from the conflicts."""
+    """No valid consent for the regional row: its contacts go, also from the conflicts.
+
+    A conflict the removal leaves with nothing to decide is settled here, so that the next
+    round (which reads only the masked values) comes to the same register: a contact
+    column's values are all gone (the cell stays empty), and text values that differed only
+    in their contacts agree once masked (the cell gets the masked text)."""
     changed = set(remove_contacts(schema, merged))
     contacts = set(contact_headers(schema, merged))
     texts = set(text_headers(schema, merged))
@@ -380,7 +387,17 @@ def _drop_contacts(schema: RegisterSchema, merged: Row, members: list[Any],
             continue
         if c.column in texts and find_contacts(c.value):
             c = replace(c, value=mask_contacts(c.value))
+        if c.column in texts and c.decision and find_contacts(c.decision):
+            c = replace(c, decision=mask_contacts(c.decision))
         kept.append(c)
+    in_conflict.difference_update(contacts)
+    for h in sorted(in_conflict & texts):
+        entries = [c for c in kept if c.column == h]
+        values = {c.value for c in entries}
+        if len(values) == 1 and not any(c.decision for c in entries):
+            merged[h] = _typed(schema.by_header.get(h), values.pop())
+            in_conflict.discard(h)
+            kept = [c for c in kept if c.column != h]
     row_conflicts[:] = kept
 
 
