@@ -65,7 +65,6 @@ UNCOMMENTED_LOCAL_IMPORTS: dict[str, str] = {
     "kkz_xl/cli/documents_cmd.py": "issue 13",
     "kkz_xl/cli/registers_cmd.py": "issue 11",
     "kkz_xl/cli/cis_cmd.py": "issue 17",
-    "kkz_xl/cli/params_cmd.py": "issue 10 (evidence-gains)",
     "kkz_xl/declension.py": "morfeusz2 is optional (its dictionary is large); issue 13",
 }
 

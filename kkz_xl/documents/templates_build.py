@@ -28,6 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from kkz_xl.documents.strategy import SOURCE_HEADERS
 from kkz_xl.storage.atomic import atomic_write
 
 KINDS = ("gmina", "powiat")
@@ -501,8 +502,6 @@ DUTY_DIRECTIONS = (
 def _frame_columns() -> list[Column]:
     """The financial frame's columns: year, own budget, the other JST level, one per other
     payer (derived from the payers of the model), total; widths shared on the page."""
-    from kkz_xl.documents.strategy import SOURCE_HEADERS
-
     money = (PAGE_WIDTH_CM - 1.4 - 2.7) / (2 + len(SOURCE_HEADERS))
     return [
         Column("Rok", "{{ r.rok }}", 1.4),
@@ -517,8 +516,6 @@ def _frame_columns() -> list[Column]:
 def _frame_total(prefix: str) -> list[str]:
     """The total row under a frame table: ``prefix`` is where the totals are
     (``ramy.razem`` or ``k.budzet.razem``)."""
-    from kkz_xl.documents.strategy import SOURCE_HEADERS
-
     keys = ["wlasny", "inne_jst", *SOURCE_HEADERS, "razem"]
     return ["Razem", *(f"{{{{ {prefix}.{key} }}}}" for key in keys)]
 
