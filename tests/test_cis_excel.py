@@ -62,3 +62,18 @@ def test_kontakty_variant_and_error() -> None:
     assert [r[1] for r in rows[1:]] == [6, 12, 24]
     with pytest.raises(InputError, match="co_ile_rok1"):
         kkz_cis_kontakty("2025-01-31", 3, 5)
+
+
+def test_udf_passes_the_months_the_cis_operates() -> None:
+    import kkz_udfs  # the UDF module (tests/conftest.py puts udfs/ on the path)
+
+    def total(table: list[list[object]]) -> float:
+        return float(table[-1][1])  # the last row: razem
+
+    # Excel passes arguments by position; the months of operation are the ninth.
+    year = kkz_udfs.kkz_cis_koszt(10, 6, 20_000)
+    half = kkz_udfs.kkz_cis_koszt(10, 6, 20_000, None, None, None, None, None, 6)
+    # Running costs of six more months of operation, nothing else.
+    assert total(year) - total(half) == pytest.approx(6 * 20_000)
+    twelve = kkz_udfs.kkz_cis_koszt(10, 6, 20_000, None, None, None, None, None, 12)
+    assert total(twelve) == total(year)

@@ -270,13 +270,16 @@ def kkz_cis_swiadczenie(zasilek=None, mnoznik=None):
 @xw.arg("udzial_panstwa", doc=texts.cis()["udzial_panstwa"])
 @xw.arg("zasilek", doc=texts.cis()["zasilek_koszt"])
 @xw.arg("stopa_skladek", doc=texts.cis()["stopa_skladek"])
+@xw.arg("miesiace_dzialania", doc="Miesiące działania CIS w okresie, za które liczą się koszty "
+        "bieżące, do 24 (domyślnie rok albo miesiące uczestnictwa, gdy dłuższe).")
 @_checked
 def kkz_cis_koszt(uczestnicy, miesiace, koszty_biezace, przychody_wlasne=None, udzial_ue=None,
-                  udzial_panstwa=None, zasilek=None, stopa_skladek=None):
+                  udzial_panstwa=None, zasilek=None, stopa_skladek=None, miesiace_dzialania=None):
     """Koszt edycji CIS według płatników: Fundusz Pracy, gmina, budżet państwa, fundusze UE,
     przychody własne i razem (tabela z nagłówkami: płatnik, kwota, udział)."""
     return cis_xl.kkz_cis_koszt(uczestnicy, miesiace, koszty_biezace, przychody_wlasne,
-                                udzial_ue, udzial_panstwa, zasilek, stopa_skladek)
+                                udzial_ue, udzial_panstwa, zasilek, stopa_skladek,
+                                miesiace_dzialania)
 
 
 @xw.func
