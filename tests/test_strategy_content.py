@@ -17,10 +17,11 @@ from kkz_xl import declension
 from kkz_xl.declension import adjective_fallback, jst_names
 from kkz_xl.documents.batch import build_many, template_for
 from kkz_xl.documents.render import render_docx
-from kkz_xl.documents.strategy import StrategyData, strategy_context
+from kkz_xl.documents.strategy import CHECK_FIRST_ROWS, StrategyData, strategy_context
 from kkz_xl.documents.template_check import check_template
 from kkz_xl.documents.templates_build import ANNEX_TITLE
 from kkz_xl.engine.budget import cost_line_payers, yearly_budget
+from kkz_xl.engine.influence import influence
 from kkz_xl.engine.run import LineInfo, run_scenario
 from kkz_xl.model.payers import Payer
 from kkz_xl.model.scenario import Scenario
@@ -259,6 +260,31 @@ def test_no_jargon_outside_the_annex(gmina: tuple, powiat: tuple) -> None:
         headings = [p.text for p in docx.Document(str(path)).paragraphs
                     if p.style.name.startswith("Heading")]
         assert not [h for h in headings if JARGON.search(h)]
+
+
+def test_annex_lists_the_figures_to_check_first(gmina: tuple) -> None:
+    """The annex ranks the base's parameters by how much they move the total (the engine's
+    ranking, as `kkz parametry --wplyw` prints it), widest swing first."""
+    path, _ = gmina
+    paragraphs, tables, _ = _text(path)
+    annex = paragraphs[paragraphs.index(ANNEX_TITLE):]
+    assert "Które liczby sprawdzić najpierw" in annex
+    assert any(p.startswith("Te liczby warto najpierw sprawdzić na miejscu") and
+               "im słabszy stopień pewności" in p and "tym szerszy przedział" in p
+               for p in annex)
+    table = next(t for t in tables
+                 if t[0] == ["Lp.", "Kwestia społeczna", "Parametr", "Stopień pewności",
+                             "Zmiana wyniku", "Źródło"])
+    rows = table[1:]
+    assert len(rows) == CHECK_FIRST_ROWS
+    assert [r[0] for r in rows] == [str(n) for n in range(1, len(rows) + 1)]
+    swings = [int(re.sub(r"\D", "", r[4])) for r in rows]
+    assert swings == sorted(swings, reverse=True) and swings[0] > 0
+    assert all(r[3] in {"1", "2", "3", "4", "5"} and r[5] for r in rows)
+    top = influence(load_scenario(SAMPLE))[0]
+    base = default_base()
+    assert rows[0][1:] == [base.issue(top.issue).nazwa if top.issue else "wszystkie kwestie",
+                           top.name, str(top.grade), fmt_money(top.swing, 0), top.source]
 
 
 def test_powiat_without_data_shows_no_placeholders(powiat: tuple) -> None:

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from kkz_xl.declension import jst_names
 from kkz_xl.documents import charts
 from kkz_xl.engine.budget import YearlyBudget, cost_line_payers, yearly_budget
+from kkz_xl.engine.influence import influence
 from kkz_xl.model.labels import INPUT_LABELS, NO_BREAK_EVEN, UNDEFINED
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS, Payer, payer_index
 from kkz_xl.polish import (
@@ -45,10 +46,12 @@ from kkz_xl.training.schema import TrainingRegister
 if TYPE_CHECKING:
     from kkz_xl.engine.run import IssueResult, ScenarioResult
     from kkz_xl.model.scenario import Scenario
+    from kkz_xl.params.base import ParameterBase
 
 TITLE = "Strategia Rozwiązywania Problemów Społecznych"
 TORNADO_ROWS = 6  # inputs shown in a tornado chart, widest swing first
 PROGRAMMES_PER_ISSUE = 5  # catalogue programmes shown per issue, best evidence first
+CHECK_FIRST_ROWS = 10  # parameters in the annex's "check these first" table, widest swing first
 METHOD = (
     "Obliczenia wykonano modelem kohortowym Kalkulatora Kosztów Zaniechania (metoda MCPS i SGH "
     "rozszerzona o dyskontowanie, podział na płatników i analizę niepewności). Parametry, których "
@@ -813,6 +816,24 @@ GLOSSARY = (
 )
 
 
+def check_first(scenario: Scenario, base: ParameterBase) -> list[dict[str, str]]:
+    """The annex's "check these first" rows: the base parameters whose plausible range moves
+    the total NPV most, as ``kkz parametry --wplyw`` ranks them (one engine batch)."""
+    return [
+        {"lp": str(n), "kwestia": base.issue(r.issue).nazwa if r.issue else "wszystkie kwestie",
+         "parametr": r.name, "stopien": str(r.grade), "zmiana": fmt_money(r.swing, 0),
+         "zrodlo": r.source}
+        for n, r in enumerate(influence(scenario, base)[:CHECK_FIRST_ROWS], start=1)
+    ]
+
+
+def _grade_ranges(base: ParameterBase) -> str:
+    """``± 5 % przy stopniu 1, …, ± 50 % przy stopniu 5`` (the ranking's plausible ranges)."""
+    ranges = sorted(base.general.zakresy_stopni.wartosc.items())
+    return ", ".join(f"±{NBSP}{fmt_number(100 * v, 0)}{NBSP}% przy stopniu {g}"
+                     for g, v in ranges)
+
+
 def strategy_context(
     scenario: Scenario,
     results: ScenarioResult,
@@ -912,6 +933,7 @@ def strategy_context(
             "indeksacja": fmt_percent(indexation, 1),
             "indeksacja_zrodlo": base.general.indeksacja.zrodlo,
             "metoda": METHOD,
+            "zakresy_stopni": _grade_ranges(base),
         },
         "diagnoza": {
             "wskazniki": [i.model_dump() for i in data.wskazniki] or [
@@ -976,6 +998,7 @@ def strategy_context(
                 "rozdziału „Wskaźniki realizacji działań”."),
             "zasady": list(MONITORING_RULES),
         },
+        "do_sprawdzenia": check_first(scenario, base),
         "slowniczek": [{"termin": t, "znaczenie": m} for t, m in GLOSSARY],
     }
     if with_charts:

@@ -655,6 +655,27 @@ def _kkz_chapters(b: _Builder) -> None:
         Column("Okres zwrotu", "{{ k.okres_zwrotu }}", 2.6, right=True),
     ], total=["Razem", "{{ razem.npv }}", "{{ razem.koszt_programu }}", "{{ razem.bcr }}",
               "", "", ""])
+    b.h("Które liczby sprawdzić najpierw", 2)
+    b.tag("if do_sprawdzenia")
+    b.p("Te liczby warto najpierw sprawdzić na miejscu, w danych własnych "
+        "{{ jst.dopelniacz }}: to wartości z bazy parametrów Kalkulatora, od których łączny "
+        "wynik wszystkich kwestii zależy najbardziej. Każda wartość ma wiarygodny przedział – "
+        "im słabszy stopień pewności (1 – kwota z ustawy, 5 – założenie), tym szerszy przedział "
+        "({{ parametry.zakresy_stopni }}). Kolumna „Zmiana wyniku” podaje, o ile różni się "
+        "łączny koszt zaniechania przy najniższej i najwyższej wiarygodnej wartości. Wartości "
+        "podane przez samorząd w scenariuszu nie są tu oceniane.", keep=True)
+    b.table("w in do_sprawdzenia", [
+        Column("Lp.", "{{ w.lp }}", 0.8, right=True),
+        Column("Kwestia społeczna", "{{ w.kwestia }}", 3.0),
+        Column("Parametr", "{{ w.parametr }}", 3.4),
+        Column("Stopień pewności", "{{ w.stopien }}", 1.8, right=True),
+        Column("Zmiana wyniku", "{{ w.zmiana }}", 2.2, right=True),
+        Column("Źródło", "{{ w.zrodlo }}", 5.4),
+    ])
+    b.tag("else")
+    b.p("Wszystkie wartości obliczeń podał samorząd w scenariuszu; baza parametrów "
+        "Kalkulatora nie była używana.")
+    b.tag("endif")
     b.tag("if parametry.mc")
     b.h("Analiza niepewności – szczegóły", 2)
     b.p("Analiza Monte Carlo; liczba losowań: {{ parametry.losowania }}, ziarno: "
