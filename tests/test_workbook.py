@@ -326,3 +326,47 @@ def test_values_report_has_engine_numbers_and_no_formulas(sample: Scenario,
     assert out[L.CALC].cell(row=row, column=COL_NPV).value == pytest.approx(expected)
     assert out[L.CHARTS]._charts
     assert Figures(back).issue("bezrobocie").result.npv == pytest.approx(expected)
+
+
+def _ranking_rows(ws: object) -> tuple[int, list[tuple[object, ...]]]:
+    """Niepewność's parameter ranking: its header row and the table's rows below it."""
+    head = next(r for r in range(1, ws.max_row + 1)
+                if ws.cell(row=r, column=4).value == "Zmiana NPV razem")
+    rows = []
+    for r in range(head + 1, ws.max_row + 1):
+        swing = ws.cell(row=r, column=4).value
+        if not isinstance(swing, float | int):
+            break
+        rows.append(tuple(ws.cell(row=r, column=c).value for c in range(1, 6)))
+    return head, rows
+
+
+def test_uncertainty_ranks_the_parameters_as_the_engine(sample: Scenario, blank: Path,
+                                                        tmp_path: Path) -> None:
+    from kkz_xl.engine.influence import influence
+
+    path, _ = write_workbook(tmp_path / "k.xlsm", replace(from_scenario(sample), draws=300))
+    ws = openpyxl.load_workbook(path)[L.UNCERTAINTY]
+    head, rows = _ranking_rows(ws)
+    assert len(rows) == 10
+    swings = [r[3] for r in rows]
+    assert swings == sorted(swings, reverse=True) and swings[0] > 0
+    top = influence(sample)[0]
+    base = default_base()
+    assert rows[0][:4] == (base.issue(top.issue).nazwa if top.issue else "ogólne", top.name,
+                           top.grade, pytest.approx(top.swing))
+    assert rows[0][4].startswith(top.source)
+    assert ws.cell(row=head + 1, column=4).number_format == formats.MONEY_ZL
+    note = ws.cell(row=head - 1, column=1).value
+    assert "kkz skoroszyt" in note and "szerszy przedział" in note
+    # Inside the print area, above the Monte Carlo details, no formula among the values.
+    last_row = int(ws.print_area.rsplit("$", 1)[1])
+    assert head + len(rows) == last_row
+    assert all(not (isinstance(v, str) and v.startswith("=")) for r in rows for v in r)
+    assert all(ws.cell(row=r, column=1).value is None for r in range(last_row + 1,
+                                                                      last_row + 3))
+    # A blank workbook: a one-line note instead of the table.
+    empty = openpyxl.load_workbook(blank)[L.UNCERTAINTY]
+    texts = [c.value for row in empty.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Zmiana NPV razem" not in texts
+    assert any(t.startswith("Ranking pojawi się po wypełnieniu danych JST") for t in texts)

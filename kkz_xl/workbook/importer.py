@@ -151,4 +151,6 @@ def fill_from_table(data: WorkbookInputs, path: Path,
                 report.missing.append(issue.name)
             issues.append(issue)
     first = next((i.code for i in issues if i.persons), data.flow_issue)
-    return replace(data, issues=issues, flow_issue=first, tornado_issue=first), report
+    # The counts are no longer the scenario's: its parameter ranking would not be this data's.
+    return replace(data, issues=issues, flow_issue=first, tornado_issue=first,
+                   scenario=None), report

@@ -158,6 +158,9 @@ class WorkbookInputs:
     tornado_issue: str = ""
     start_year: int = 0  # the first budget year of the programmes (0: the year after prices)
     indexation: float | None = None  # constant → current prices per year (None: the base's)
+    # The scenario the workbook was filled from (``from_scenario``): Niepewność ranks its base
+    # parameters at build time. None for a blank workbook or one read back from a file.
+    scenario: Scenario | None = field(default=None, compare=False)
 
     @property
     def first_year(self) -> int:
@@ -424,5 +427,5 @@ def from_scenario(scenario: Scenario, base: ParameterBase | None = None) -> Work
         jst_name=jst.name, teryt=jst.teryt, kind=jst.kind, voivodeship=jst.voivodeship,
         residents=jst.residents, price_year=price_year, horizon=years, rate=rate,
         draws=mc.draws, spread=mc.spread, seed=mc.seed, issues=issues, flow_issue=first,
-        tornado_issue=first,
+        tornado_issue=first, scenario=scenario,
     )

@@ -8,8 +8,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter as col_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kkz_xl.engine.influence import influence
 from kkz_xl.model.labels import (
     FLOW_COLUMNS,
     FLOW_GAIN_COLUMNS,
@@ -393,8 +395,10 @@ def uncertainty(ctx: Context, ws: Worksheet) -> None:
                  depends_on_udf=True)
     ctx.tornado_sorted_first_row = first
     ctx.tornado_sorted_col = 9
+    # Which figure to check first: below the tornado, inside the print area.
+    rank_last = _ranking(ctx, ws, last + 2, TORNADO_KEY_COL - 1)
     # Monte Carlo details per issue and the summary rows that point at them.
-    mc_top = last + 3
+    mc_top = rank_last + 3
     ws.cell(row=mc_top, column=1, value="Szczegóły: wyniki funkcji KKZ_MONTE_CARLO").font = (
         BOLD_FONT)
     for i, issue in enumerate(d.issues):
@@ -419,5 +423,61 @@ def uncertainty(ctx: Context, ws: Worksheet) -> None:
                      fig.mc[k] if fig else "", fmt, depends_on_udf=True)
     ws.freeze_panes = ws.cell(row=head + 1, column=1)
     a4(ws, landscape=True)
-    ws.print_area = f"A1:{col_letter(TORNADO_KEY_COL - 1)}{last}"
+    ws.print_area = f"A1:{col_letter(TORNADO_KEY_COL - 1)}{rank_last}"
     protect(ws)
+
+
+RANKING_ROWS = 10  # Niepewność: how many of the parameters that move the total NPV most
+SOURCE_CHARS_PER_LINE = 95  # the merged source cell's width in characters (row heights)
+
+
+def _ranking(ctx: Context, ws: Worksheet, top: int, last_col: int) -> int:
+    """Niepewność: the parameters whose plausible range moves the JST's total NPV most (the
+    engine's ranking, as ``kkz parametry --wplyw`` prints it), plain values from the scenario
+    the workbook is filled from; a one-line note for a blank workbook. Returns the last row."""
+    ws.cell(row=top, column=1, value="Które liczby sprawdzić najpierw: parametry o największym "
+            "wpływie na koszt zaniechania razem (NPV)").font = BOLD_FONT
+    scenario = ctx.data.scenario
+    if scenario is None:
+        filled = any(i.persons for i in ctx.data.issues)
+        text = ("Ranking parametrów zapisuje polecenie kkz skoroszyt --scenariusz PLIK przy "
+                "budowie skoroszytu; dla tych danych: kkz parametry --wplyw." if filled else
+                "Ranking pojawi się po wypełnieniu danych JST (kkz skoroszyt --scenariusz PLIK).")
+        note(ws, top + 1, 1, text, merge_to=last_col)
+        return top + 1
+    rows = influence(scenario, ctx.base)[:RANKING_ROWS]
+    ws.row_breaks.append(Break(id=top - 1))  # its own page: the header with its rows
+    ranges = ctx.base.general.zakresy_stopni.wartosc
+    spans = ", ".join(f"{g}: ±{100 * v:g} %".replace(".", ",") for g, v in sorted(ranges.items()))
+    note(ws, top + 1, 1,
+         "Wartości (nie formuły) według danych z chwili budowy skoroszytu (kkz skoroszyt): po "
+         "zmianie danych w Excelu nie przeliczają się – aktualny ranking: kkz parametry "
+         "--wplyw. Zmiana NPV razem: o ile przesuwa się koszt zaniechania wszystkich kwestii, "
+         "gdy parametr przechodzi przez swój wiarygodny przedział; im słabszy stopień pewności "
+         f"(5 – założenie), tym szerszy przedział ({spans}). Liczone są tylko wartości wzięte "
+         "z bazy parametrów.", merge_to=last_col, height=45)
+    head = top + 2
+    source_col = 5
+    header_row(ws, head, ["Kwestia", "Parametr", "Stopień pewności (1–5)",
+                          "Zmiana NPV razem", "Źródło / dlaczego założenie"], height=36)
+    ws.merge_cells(start_row=head, start_column=source_col, end_row=head, end_column=last_col)
+    if not rows:
+        note(ws, head + 1, 1, "Scenariusz nie bierze żadnej wartości z bazy parametrów.",
+             merge_to=last_col)
+        return head + 1
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for k, row in enumerate(rows, start=1):
+        r = head + k
+        issue = ctx.base.issue(row.issue).nazwa if row.issue else "ogólne"
+        source = row.source + (f" Dlaczego założenie: {row.reason}" if row.reason else "")
+        for col, value, fmt in ((1, issue, None), (2, row.name, None), (3, row.grade, "0"),
+                                (4, row.swing, MONEY), (source_col, source, None)):
+            cell = ws.cell(row=r, column=col, value=value)
+            cell.alignment = wrap
+            if fmt:
+                cell.number_format = fmt
+        ws.merge_cells(start_row=r, start_column=source_col, end_row=r, end_column=last_col)
+        lines = max(-(-len(source) // SOURCE_CHARS_PER_LINE), -(-len(row.name) // 22),
+                    -(-len(issue) // 24), 1)
+        ws.row_dimensions[r].height = 13 * lines + 2
+    return head + len(rows)
