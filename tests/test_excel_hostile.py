@@ -53,7 +53,7 @@ GOOD: dict[str, list[Any]] = {
     "KKZ_LIDERZY": [LEADERS_TABLE, "bezradnosc", None],
     "KKZ_OKRES_ZWROTU": [*WORKED, None],
     "KKZ_CIS_SWIADCZENIE": [None, 1.2],
-    "KKZ_CIS_KOSZT": [20.0, 12.0, 30_000.0, 0.0, 0.0, 0.0, None, None],
+    "KKZ_CIS_KOSZT": [20.0, 12.0, 30_000.0, 0.0, 0.0, 0.0, None, None, 12.0],
     "KKZ_CIS_KONTAKTY": [45_800.0, 3.0, 3.0, 6.0],
     "KKZ_BSC_WYNIK": [[[1.0, 2.0]], [[2.0, 2.0]], [[1.0, 1.0]], None],
     "KKZ_BSC_SWIATLO": [0.8, 0.9, 0.7],
