@@ -275,6 +275,11 @@ def test_cross_origin_post_is_refused(site) -> None:
     r = client.post(f"{ROOT}/logowanie", data={"token": store.issue_token("Gmina X")},
                     headers={"Origin": "https://zla.example"}, follow_redirects=False)
     assert r.status_code == 403 and "z innej strony" in r.text
+    # Behind a proxy that rewrites Host, the browser's host arrives as X-Forwarded-Host.
+    r = client.post(f"{ROOT}/logowanie", data={"token": store.issue_token("Gmina X")},
+                    headers={"Origin": "https://kkz.gmina.example",
+                             "X-Forwarded-Host": "kkz.gmina.example"}, follow_redirects=False)
+    assert r.status_code == 303
 
 
 def test_access_log_holds_no_personal_data(site, caplog: pytest.LogCaptureFixture) -> None:

@@ -411,10 +411,14 @@ def _https(request: Request) -> bool:
 
 
 def _same_origin(request: Request) -> bool:
+    """A form sent from the Dyfuzor's own pages: no ``Origin`` (older browsers), or one whose
+    host is the one the browser asked for (``Host``, or ``X-Forwarded-Host`` behind a proxy
+    that rewrites ``Host``)."""
     origin = request.headers.get("origin")
     if origin is None or origin == "null":
         return origin is None
-    return urlsplit(origin).netloc == request.headers.get("host", "")
+    hosts = {request.headers.get("host", ""), request.headers.get("x-forwarded-host", "")}
+    return urlsplit(origin).netloc in hosts - {""}
 
 
 def mount_dyfuzor(app: FastAPI, settings: DyfuzorSettings | None, root: str = "/dyfuzor") -> bool:
