@@ -43,17 +43,16 @@ UDFS = textwrap.dedent(
     '''
 )
 
-HARNESS = textwrap.dedent(
+#: Office.js as the glue script meets it in Excel: the globals it uses, mocked for Node. A
+#: harness defines ``origin`` and ``token`` before it and reads ``posted`` and ``associated``.
+OFFICE_MOCK = textwrap.dedent(
     """
-    const fs = require("fs");
-    const serverUrl = process.argv[2];
-    const token = process.argv[3] || null;
     const posted = [];
     const associated = {};
     class CfError extends Error {
       constructor(code, message) { super(message); this.code = code; }
     }
-    globalThis.window = { location: { origin: serverUrl } };
+    globalThis.window = { location: { origin: origin } };
     const store = new Map(token ? [["kkzServerToken", token]] : []);
     globalThis.localStorage = {
       getItem: (k) => (store.has(k) ? store.get(k) : null),
@@ -78,6 +77,17 @@ HARNESS = textwrap.dedent(
         async sync() {}
       },
     };
+    """
+)
+
+HARNESS = textwrap.dedent(
+    """
+    const fs = require("fs");
+    const origin = process.argv[2];
+    const token = process.argv[3] || null;
+    """
+) + OFFICE_MOCK + textwrap.dedent(
+    """
     const realFetch = fetch;
     globalThis.fetch = async (url, init) => {
       posted.push({ url, headers: init.headers, body: JSON.parse(init.body) });
@@ -172,36 +182,9 @@ CALLS_HARNESS = textwrap.dedent(
     """
     const fs = require("fs");
     const [origin, token, callsJson] = process.argv.slice(2);
-    const posted = [];
-    const associated = {};
-    class CfError extends Error {
-      constructor(code, message) { super(message); this.code = code; }
-    }
-    globalThis.window = { location: { origin: origin } };
-    const store = new Map(token ? [["kkzServerToken", token]] : []);
-    globalThis.localStorage = {
-      getItem: (k) => (store.has(k) ? store.get(k) : null),
-      setItem: (k, v) => store.set(k, v),
-    };
-    globalThis.Office = {
-      onReady: (cb) => { if (cb) { cb({}); } return Promise.resolve({}); },
-      context: { requirements: { isSetSupported: () => true } },
-    };
-    globalThis.CustomFunctions = {
-      associate: (id, fn) => { associated[id] = fn; },
-      Error: CfError,
-      ErrorCode: { invalidValue: "#VALUE!", notAvailable: "#N/A" },
-    };
-    globalThis.Excel = {
-      RequestContext: class {
-        constructor() {
-          this.application = { cultureInfo: { name: "pl-PL", load() {},
-            datetimeFormat: { shortDatePattern: "dd.MM.yyyy", load() {} } } };
-          this.workbook = { name: "Zeszyt1.xlsx", load() {} };
-        }
-        async sync() {}
-      },
-    };
+    """
+) + OFFICE_MOCK + textwrap.dedent(
+    """
     const realFetch = fetch;
     globalThis.fetch = async (url, init) => {
       posted.push({ url, bytes: init.body.length });
