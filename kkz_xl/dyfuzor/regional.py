@@ -22,10 +22,6 @@ from kkz_xl.registers.rounds import balance_of, merge_round
 from kkz_xl.storage.atomic import atomic_write_bytes
 
 
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def credit_sender(registers: list[Register], sender: str) -> str:
     """Name the authenticated sender (from the token, not from the file) in the file's label:
     every row's „Pochodzenie” then says who sent it, and an empty „Przesłał(a)” is filled
@@ -48,10 +44,10 @@ def _snapshot_if_edited(store: Store, kind: str, path: Path) -> None:
     """Record the regional file as it is, if nobody recorded this exact version yet."""
     if not path.exists():
         return
-    sha = _sha(path)
+    content = path.read_bytes()
     known = {s.sha256 for s in store.submissions(rejestr=kind, stany=("stan_pliku",))}
-    if sha not in known:
-        store.add_submission(kind, "centrum", path.name, path.read_bytes(),
+    if hashlib.sha256(content).hexdigest() not in known:
+        store.add_submission(kind, "centrum", path.name, content,
                              {"opis": "stan pliku regionalnego przed scaleniem"},
                              stan="stan_pliku")
 

@@ -176,7 +176,7 @@ def create_dyfuzor_app(settings: DyfuzorSettings, root: str = "/dyfuzor") -> Fas
             filters = view.Filters.parse(query)
             offset = int(query.get("od", "0") or 0)
         except (InputError, ValueError) as err:
-            context["error"] = _text(err)
+            context["error"] = str(err)
             return page(request, "search.html", 400, **context)
         items = view.find(catalogue, filters)
         shown = items[offset:offset + view.PAGE]
@@ -227,7 +227,7 @@ def create_dyfuzor_app(settings: DyfuzorSettings, root: str = "/dyfuzor") -> Fas
             text = view.scenario_fragment(catalogue, index, kwestia,
                                           settings.katalog.name if settings.katalog else "")
         except InputError as err:
-            return message(request, "Nie można utworzyć fragmentu scenariusza", _text(err), 400,
+            return message(request, "Nie można utworzyć fragmentu scenariusza", str(err), 400,
                            f"{base(request)}/program/{programme_id}")
         return Response(text, media_type="application/x-yaml; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="scenariusz-{_safe(programme_id)}.yaml"'})
@@ -294,7 +294,7 @@ def create_dyfuzor_app(settings: DyfuzorSettings, root: str = "/dyfuzor") -> Fas
                         for reg in cache.get(target, rejestr)]
             summary = reconcile(sent, regional, target, identity.jst)
         except KKZError as err:
-            return page(request, "upload.html", 400, title="Wyślij rejestr", error=_text(err),
+            return page(request, "upload.html", 400, title="Wyślij rejestr", error=str(err),
                         kind=rejestr, limit=_size(settings.max_upload_bytes),
                         submissions=store.submissions(jst=identity.jst))
         sub_id = store.add_submission(rejestr, identity.jst, name, content, summary)
@@ -344,7 +344,7 @@ def create_dyfuzor_app(settings: DyfuzorSettings, root: str = "/dyfuzor") -> Fas
             else:
                 raise InputError("decyzja", "wybierz „przyjmij” albo „odrzuć”")
         except KKZError as err:
-            return message(request, "Nie zapisano decyzji", _text(err), 400,
+            return message(request, "Nie zapisano decyzji", str(err), 400,
                            f"{base(request)}/zgloszenia/{sub_id}")
         return RedirectResponse(f"{base(request)}/zgloszenia/{sub_id}", status_code=303)
 
@@ -381,10 +381,6 @@ def _leaders_text(count: int) -> str:
     noun = plural(count, "lider Sieci", "liderzy Sieci", "liderów Sieci")
     verb = "działają" if noun.endswith("liderzy Sieci") else "działa"
     return f"{verb} {noun}"
-
-
-def _text(err: Exception) -> str:
-    return str(err)
 
 
 def _safe(name: str) -> str:
