@@ -13,7 +13,10 @@ CONTRACT_FILE = Path(__file__).with_name("data") / "excel_contract.yaml"
 def _load() -> tuple[list[str], dict[str, list[str]]]:
     data = yaml.safe_load(CONTRACT_FILE.read_text(encoding="utf-8"))
     model = list(data["model_args"])
-    groups = {"model": model, "model_without_s": [a for a in model if a != "skutecznosc"]}
+    states = list(data["state_args"])
+    groups = {"model": model, "model_without_s": [a for a in model if a != "skutecznosc"],
+              "states": states,
+              "states_without_s": [a for a in states if a != "skutecznosc"]}
     functions = {}
     for name, args in data["functions"].items():
         functions[name] = [a for arg in args for a in groups.get(arg, [arg])]

@@ -36,6 +36,11 @@ def _table(schema: Any) -> list[list[Any]]:
 CATALOGUE_TABLE = _table(CATALOGUE)
 LEADERS_TABLE = _table(LEADERS)
 WORKED = [100.0, 10_000.0, 0.1, 0.3, 5_000.0, 3.0, 0.0, 1.0, 0.0, 0.0, False]
+#: A multi-state call (bezdomność, 4 states, 7 cost cells, 8 transitions) with every range.
+STATES = ["bezdomnosc", 16.0, [[0.3], [0.7], [0.0], [0.0]],
+          [[2000.0], [19_000.0], [7000.0], [1800.0], [3000.0], [3000.0], [1500.0]],
+          [[0.3], [0.05], [0.1], [0.15], [0.25], [0.2], [0.1], [0.1]], 1.0,
+          "najpierw_mieszkanie", 30_000.0, 0.4, 0.1, False, 5.0, 0.03]
 #: A valid call of each function: the junk is mixed into these, argument by argument.
 GOOD: dict[str, list[Any]] = {
     "KKZ_KOSZT_ZANIECHANIA": [*WORKED, 1_000.0],
@@ -59,6 +64,14 @@ GOOD: dict[str, list[Any]] = {
     "KKZ_BSC_SWIATLO": [0.8, 0.9, 0.7],
     "KKZ_DOTACJA": [2.0, 100_000.0, 10_000.0, 300_000.0, "A", 0.9, 0.5],
     "KKZ_ANALIZA_STANY": ["bezdomnosc", 40.0, 5.0, 0.03, 2.0, None, 0.5, 0.3],
+    "KKZ_KOSZT_ZANIECHANIA_STANY": [*STATES, None],
+    "KKZ_WSKAZNIKI_STANY": [*STATES, [[100.0, 0.0, 0.0, 200.0]]],
+    "KKZ_PRZEPLYWY_STANY": [*STATES, None],
+    "KKZ_ROK_ZWROTU_STANY": [*STATES, None],
+    "KKZ_OKRES_ZWROTU_STANY": [*STATES, None],
+    "KKZ_PROG_SKUTECZNOSCI_STANY": [*STATES[:8], *STATES[9:], None],
+    "KKZ_PLATNICY_STANY": [*STATES, [[0.5, 0.5]], None],
+    "KKZ_MONTE_CARLO_STANY": [*STATES, 200.0, 0.2, 3.0, None],
 }
 ERROR_TEXTS = ["#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#N/D!",
                "#ARG!", "#SPILL!"]

@@ -354,3 +354,153 @@ def kkz_analiza_stany(kwestia, osoby, horyzont=None, stopa=None, naplyw=None, pr
     (poziomy nasilenia, lata pobytu) – tak jak w kkz oblicz."""
     return calculator.analiza_stany(kwestia, osoby, horyzont, stopa, naplyw, program, zasieg,
                                     skutecznosc)
+
+
+# Every figure of a multi-state issue as an argument (the workbook's Stany sheet hands its
+# ranges over): the same engine run as kkz oblicz, with the user's own values.
+
+_STANY = {
+    "kwestia": "Kod kwestii z modelem wielostanowym: bezradnosc, sieroctwo, choroba, "
+               "niepelnosprawnosc, bezdomnosc.",
+    "osoby": "Liczba osób (rodzin, dzieci) w grupie na początku (≥ 0).",
+    "podzial": "Udziały stanów na początku (kolumna, kolejność stanów modelu, suma 1); puste: "
+               "podział z modelu.",
+    "koszty_stanow": "Roczne kwoty na osobę każdej linii kosztów w każdym stanie (kolumna, "
+                     "kolejność arkusza Stany, zł/rok); puste: kwoty z modelu.",
+    "przejscia": "Roczne prawdopodobieństwa przejść między stanami (kolumna, kolejność "
+                 "arkusza Stany, 0–1); puste: wartości z modelu.",
+    "naplyw": "Nowe osoby co roku, od 2. roku (≥ 0); domyślnie 0.",
+    "program": "Identyfikator programu modelu (np. asystent_rodziny); domyślnie pierwszy.",
+    "koszt_uczestnika": "Koszt programu na uczestnika (zł); domyślnie z modelu.",
+    "skutecznosc": "Skuteczność programu (0–1): jaka część przejść, które zmienia program, "
+                   "zmienia się u uczestników; domyślnie z modelu.",
+    "zasieg": "Udział osób w stanach objętych programem, które biorą w nim udział (0–1); "
+              "domyślnie z modelu.",
+    "powtarzaj": "PRAWDA: program co roku; FAŁSZ: tylko w 1. roku; domyślnie z modelu.",
+    "horyzont": _HORYZONT,
+    "stopa": _STOPA,
+    "finansowanie": "Udziały płatników w koszcie programu (wiersz do 5 liczb, suma 1); "
+                    "domyślnie z modelu.",
+    "korzysc_roczna": "Roczna korzyść fiskalna z osoby w stanie samodzielnym: liczba albo "
+                      "wiersz do 5 liczb (gmina, powiat, budżet państwa, NFZ, ZUS/Fundusz "
+                      "Pracy); puste: korzyści z bazy parametrów.",
+    **texts.monte_carlo(),
+}
+
+
+def _state_args(func):
+    """The multi-state functions' arguments, documented once."""
+    for name in reversed(tuple(inspect.signature(func).parameters)):
+        func = xw.arg(name, doc=_STANY[name])(func)
+    return func
+
+
+@xw.func
+@_state_args
+@_checked
+def kkz_koszt_zaniechania_stany(kwestia, osoby, podzial=None, koszty_stanow=None,
+                                przejscia=None, naplyw=None, program=None,
+                                koszt_uczestnika=None, skutecznosc=None, zasieg=None,
+                                powtarzaj=None, horyzont=None, stopa=None, korzysc_roczna=None):
+    """Oszczędność netto z działania (NPV, zł) kwestii liczonej modelem wielostanowym – jak
+    KKZ_KOSZT_ZANIECHANIA, z wartościami z arkusza Stany."""
+    return calculator.koszt_zaniechania_stany(
+        kwestia, osoby, podzial, koszty_stanow, przejscia, naplyw, program, koszt_uczestnika,
+        skutecznosc, zasieg, powtarzaj, horyzont, stopa, korzysc_roczna)
+
+
+@xw.func
+@_state_args
+@_checked
+def kkz_wskazniki_stany(kwestia, osoby, podzial=None, koszty_stanow=None, przejscia=None,
+                        naplyw=None, program=None, koszt_uczestnika=None, skutecznosc=None,
+                        zasieg=None, powtarzaj=None, horyzont=None, stopa=None,
+                        korzysc_roczna=None):
+    """Wskaźniki (jak KKZ_WSKAZNIKI) kwestii liczonej modelem wielostanowym."""
+    return calculator.wskazniki_stany(
+        kwestia, osoby, podzial, koszty_stanow, przejscia, naplyw, program, koszt_uczestnika,
+        skutecznosc, zasieg, powtarzaj, horyzont, stopa, korzysc_roczna)
+
+
+@xw.func
+@_state_args
+@_checked
+def kkz_przeplywy_stany(kwestia, osoby, podzial=None, koszty_stanow=None, przejscia=None,
+                        naplyw=None, program=None, koszt_uczestnika=None, skutecznosc=None,
+                        zasieg=None, powtarzaj=None, horyzont=None, stopa=None,
+                        korzysc_roczna=None):
+    """Przepływy rok po roku (jak KKZ_PRZEPLYWY) kwestii liczonej modelem wielostanowym;
+    osoby w systemie: poza stanami samodzielnymi."""
+    return calculator.przeplywy_stany(
+        kwestia, osoby, podzial, koszty_stanow, przejscia, naplyw, program, koszt_uczestnika,
+        skutecznosc, zasieg, powtarzaj, horyzont, stopa, korzysc_roczna)
+
+
+@xw.func
+@_state_args
+@_checked
+def kkz_rok_zwrotu_stany(kwestia, osoby, podzial=None, koszty_stanow=None, przejscia=None,
+                         naplyw=None, program=None, koszt_uczestnika=None, skutecznosc=None,
+                         zasieg=None, powtarzaj=None, horyzont=None, stopa=None,
+                         korzysc_roczna=None):
+    """Rok zwrotu (jak KKZ_ROK_ZWROTU) kwestii liczonej modelem wielostanowym."""
+    return calculator.rok_zwrotu_stany(
+        kwestia, osoby, podzial, koszty_stanow, przejscia, naplyw, program, koszt_uczestnika,
+        skutecznosc, zasieg, powtarzaj, horyzont, stopa, korzysc_roczna)
+
+
+@xw.func
+@_state_args
+@_checked
+def kkz_okres_zwrotu_stany(kwestia, osoby, podzial=None, koszty_stanow=None, przejscia=None,
+                           naplyw=None, program=None, koszt_uczestnika=None, skutecznosc=None,
+                           zasieg=None, powtarzaj=None, horyzont=None, stopa=None,
+                           korzysc_roczna=None):
+    """Zdyskontowany okres zwrotu w latach (jak KKZ_OKRES_ZWROTU) kwestii liczonej modelem
+    wielostanowym."""
+    return calculator.okres_zwrotu_stany(
+        kwestia, osoby, podzial, koszty_stanow, przejscia, naplyw, program, koszt_uczestnika,
+        skutecznosc, zasieg, powtarzaj, horyzont, stopa, korzysc_roczna)
+
+
+@xw.func
+@_state_args
+@_checked
+def kkz_prog_skutecznosci_stany(kwestia, osoby, podzial=None, koszty_stanow=None,
+                                przejscia=None, naplyw=None, program=None,
+                                koszt_uczestnika=None, zasieg=None, powtarzaj=None,
+                                horyzont=None, stopa=None, korzysc_roczna=None):
+    """Najmniejsza skuteczność programu, przy której NPV ≥ 0 (jak KKZ_PROG_SKUTECZNOSCI),
+    kwestii liczonej modelem wielostanowym, albo „nieosiągalny”."""
+    return calculator.prog_skutecznosci_stany(
+        kwestia, osoby, podzial, koszty_stanow, przejscia, naplyw, program, koszt_uczestnika,
+        zasieg, powtarzaj, horyzont, stopa, korzysc_roczna)
+
+
+@xw.func
+@_state_args
+@_checked
+def kkz_platnicy_stany(kwestia, osoby, podzial=None, koszty_stanow=None, przejscia=None,
+                       naplyw=None, program=None, koszt_uczestnika=None, skutecznosc=None,
+                       zasieg=None, powtarzaj=None, horyzont=None, stopa=None,
+                       finansowanie=None, korzysc_roczna=None):
+    """Oszczędność netto każdego płatnika (jak KKZ_PLATNICY) kwestii liczonej modelem
+    wielostanowym."""
+    return calculator.platnicy_stany(
+        kwestia, osoby, podzial, koszty_stanow, przejscia, naplyw, program, koszt_uczestnika,
+        skutecznosc, zasieg, powtarzaj, horyzont, stopa, finansowanie, korzysc_roczna)
+
+
+@xw.func
+@_state_args
+@_checked
+def kkz_monte_carlo_stany(kwestia, osoby, podzial=None, koszty_stanow=None, przejscia=None,
+                          naplyw=None, program=None, koszt_uczestnika=None, skutecznosc=None,
+                          zasieg=None, powtarzaj=None, horyzont=None, stopa=None,
+                          losowania=None, zmiennosc=None, ziarno=None, korzysc_roczna=None):
+    """Monte Carlo (jak KKZ_MONTE_CARLO) kwestii liczonej modelem wielostanowym: średnia,
+    percentyle 5/50/95 NPV i prawdopodobieństwo NPV > 0."""
+    return calculator.monte_carlo_stany(
+        kwestia, osoby, podzial, koszty_stanow, przejscia, naplyw, program, koszt_uczestnika,
+        skutecznosc, zasieg, powtarzaj, horyzont, stopa, losowania, zmiennosc, ziarno,
+        korzysc_roczna)

@@ -9,7 +9,7 @@ import numpy as np
 
 from kkz_xl.engine.discount import npv
 from kkz_xl.engine.montecarlo import monte_carlo
-from kkz_xl.engine.run import IssueResult, run_inputs, run_state_issue, stack
+from kkz_xl.engine.run import IssueResult, run_inputs, run_state_issue, run_states, stack
 from kkz_xl.engine.threshold import break_even_success
 from kkz_xl.engine.two_state import npv as two_state_npv
 from kkz_xl.errors import InputError
@@ -35,7 +35,7 @@ from kkz_xl.model.labels import (
 )
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
 from kkz_xl.model.scenario import IssueScenario, MonteCarloSettings, resolve_issue
-from kkz_xl.model.severity import has_state_model
+from kkz_xl.model.severity import StateInputs, cost_cells, has_state_model, resolve_states
 from kkz_xl.params.base import default_base
 from kkz_xl.params.lookup import parameter_value
 from kkz_xl.params.state_models import shipped_models
@@ -324,3 +324,187 @@ def analiza_stany(kwestia: Any, osoby: Any, horyzont: Any = None, stopa: Any = N
         "stopa": _default_rate(scalar(stopa, "stopa")),
     })
     return indicator_table(run_state_issue(issue, horizon.years, horizon.rate, base))
+
+
+# The functions of an issue on its multi-state model with every figure as an argument (the
+# calculator workbook's Stany sheet hands its ranges over), added after KKZ_ANALIZA_STANY.
+#: Their leading arguments, in order; then each function's own, then ``korzysc_roczna``.
+STATE_ARGS: tuple[str, ...] = (
+    "kwestia", "osoby", "podzial", "koszty_stanow", "przejscia", "naplyw", "program",
+    "koszt_uczestnika", "skutecznosc", "zasieg", "powtarzaj", "horyzont", "stopa",
+)
+#: Scenario fields as the Excel arguments name them (errors name what the user typed).
+_STATE_FIELDS = {"osoby_wg_stanow": "podzial", "korzysci": "korzysc_roczna"}
+SPLIT_TOLERANCE = 1e-6
+
+
+def _state_vector(value: Any, name: str, keys: list[Any], what: str) -> list[float] | None:
+    """A one-row or one-column range of ``len(keys)`` numbers in the model's order, or None
+    (empty: the model's values)."""
+    values = row(value, name, 10_000)
+    if not values or all(v is None for v in values):
+        return None
+    if len(values) != len(keys):
+        raise InputError(name, f"oczekiwano {len(keys)} wartości ({what} w kolejności "
+                               f"modelu, jak w arkuszu Stany), otrzymano {len(values)}")
+    return [require_number(0.0 if v is None else v, name) for v in values]
+
+
+def state_arguments(args: tuple[Any, ...], extra: tuple[str, ...] = (), *,
+                    with_success: bool = True) -> dict[str, Any]:
+    """Excel's positional arguments of a multi-state function by name: ``STATE_ARGS``
+    (without ``skutecznosc`` unless ``with_success``), the function's ``extra`` ones, then
+    ``korzysc_roczna``; missing trailing ones are empty."""
+    names = [a for a in STATE_ARGS if with_success or a != "skutecznosc"]
+    names += [*extra, "korzysc_roczna"]
+    if len(args) > len(names):
+        raise InputError("argumenty", f"za dużo argumentów ({len(args)}), funkcja przyjmuje "
+                         f"najwyżej {len(names)}")
+    return dict(zip(names, list(args) + [None] * (len(names) - len(args)), strict=True))
+
+
+def state_issue(a: dict[str, Any]) -> tuple[IssueScenario, Horizon]:
+    """The named arguments of a multi-state function (``state_arguments``), validated, as a
+    scenario issue on the model and the horizon."""
+    base = default_base()
+    code = _text(a["kwestia"], "kwestia")
+    base.issue(code)  # a Polish error for an unknown code
+    if not has_state_model(code):
+        raise InputError("kwestia", f"kwestia {code!r} nie ma modelu wielostanowego; modele: "
+                         f"{', '.join(shipped_models())} (dla pozostałych: funkcje bez _STANY)")
+    model = shipped_models()[code]
+    persons = scalar(a["osoby"], "osoby")
+    data: dict[str, Any] = {"kod": code, "osoby": persons, "model": "wielostanowy"}
+    for key in ("naplyw", "koszt_uczestnika", "skutecznosc", "zasieg", "powtarzaj"):
+        data[key] = scalar(a.get(key), key)
+    prog = scalar(a["program"], "program")
+    data["program"] = _text(prog, "program") if prog is not None else None
+    ids = model.state_ids()
+    split = _state_vector(a["podzial"], "podzial", ids, "udziały stanów")
+    if split is not None:
+        total = sum(split)
+        if abs(total - 1.0) > SPLIT_TOLERANCE or min(split) < 0:
+            raise InputError("podzial", f"udziały stanów muszą być ≥ 0 i sumować się do 1 "
+                             f"(100 %), otrzymano sumę {fmt_plain(total)}")
+        number = require_number(persons, "osoby") if persons is not None else 0.0
+        data["osoby_wg_stanow"] = {s: share * number for s, share in zip(ids, split,
+                                                                        strict=True)}
+    cells = cost_cells(model)
+    costs = _state_vector(a["koszty_stanow"], "koszty_stanow", cells, "kwoty linii w stanach")
+    if costs is not None:
+        own: dict[str, dict[str, float]] = {}
+        for (line, state), v in zip(cells, costs, strict=True):
+            own.setdefault(line, {})[state] = v
+        data["koszty_stanow"] = own
+    pairs = [(t.z, t.do) for t in model.przejscia]
+    probabilities = _state_vector(a["przejscia"], "przejscia", pairs,
+                                  "prawdopodobieństwa przejść")
+    if probabilities is not None:
+        trans: dict[str, dict[str, float]] = {}
+        for (z, do), v in zip(pairs, probabilities, strict=True):
+            trans.setdefault(z, {})[do] = v
+        data["przejscia"] = trans
+    if grid(a.get("korzysc_roczna"))[1:]:
+        raise InputError("korzysc_roczna", "w modelu wielostanowym: liczba lub wiersz do 5 "
+                         "liczb (kwota na osobę w stanach samodzielnych), nie tabela w latach")
+    gains = _payer_lines(a.get("korzysc_roczna"), "korzysc_roczna", required=False)
+    if gains:
+        data["korzysci"] = gains
+    if a.get("finansowanie") is not None:
+        shares = row(a["finansowanie"], "finansowanie", len(PAYERS))
+        if shares:
+            data["finansowanie"] = {p.value: 0.0 if v is None else v
+                                    for p, v in zip(PAYERS, shares, strict=False)}
+    try:
+        issue = validated(IssueScenario, {k: v for k, v in data.items() if v is not None})
+    except InputError as err:
+        raise _state_name(err) from None
+    horizon = validated(Horizon, {
+        "horyzont": _default_horizon(as_float_if_integral(scalar(a["horyzont"], "horyzont"))),
+        "stopa": _default_rate(scalar(a["stopa"], "stopa")),
+    })
+    return issue, horizon
+
+
+def _state_name(err: InputError) -> InputError:
+    """``przejscia.ulica`` → ``przejscia``, ``osoby_wg_stanow`` → ``podzial``: the argument's
+    name first, the detail in the message."""
+    head = err.field.split(".")[0].split("[")[0]
+    name = _STATE_FIELDS.get(head, head)
+    detail = err.field[len(head):].lstrip(".")
+    if name == err.field:
+        return err
+    return InputError(name, f"{detail}: {err.message}" if detail else err.message)
+
+
+def state_inputs(issue: IssueScenario) -> StateInputs:
+    """The engine's multi-state inputs of a validated issue (the base's price year)."""
+    base = default_base()
+    try:
+        return resolve_states(issue, base, base.price_year, "")
+    except InputError as err:
+        raise _state_name(err) from None
+
+
+def state_result(a: dict[str, Any], *, threshold: bool = False, draws: int = 0,
+                 spread: float = 0.2, seed: int = 1) -> IssueResult:
+    """A multi-state function's named arguments through the engine (as ``kkz oblicz`` runs the
+    issue); Monte Carlo with ``draws``."""
+    issue, horizon = state_issue(a)
+    inp = state_inputs(issue)
+    return run_states(inp, horizon.years, horizon.rate, draws=draws, spread=spread,
+                      seed=seed, with_tornado=False, threshold=threshold)[0]
+
+
+def koszt_zaniechania_stany(*args: Any) -> float:
+    """KKZ_KOSZT_ZANIECHANIA_STANY."""
+    return state_result(state_arguments(args)).npv
+
+
+def wskazniki_stany(*args: Any) -> Table:
+    """KKZ_WSKAZNIKI_STANY."""
+    return indicator_table(state_result(state_arguments(args)))
+
+
+def przeplywy_stany(*args: Any) -> Table:
+    """KKZ_PRZEPLYWY_STANY (persons in the system: those not in a self-reliant state)."""
+    return flow_table(state_result(state_arguments(args)))
+
+
+def rok_zwrotu_stany(*args: Any) -> Cell:
+    """KKZ_ROK_ZWROTU_STANY."""
+    return _opt(state_result(state_arguments(args)).break_even_year, NO_BREAK_EVEN)
+
+
+def okres_zwrotu_stany(*args: Any) -> Cell:
+    """KKZ_OKRES_ZWROTU_STANY."""
+    return _opt(state_result(state_arguments(args)).payback, NO_BREAK_EVEN)
+
+
+def prog_skutecznosci_stany(*args: Any) -> Cell:
+    """KKZ_PROG_SKUTECZNOSCI_STANY: the leading arguments without ``skutecznosc``."""
+    s = state_result(state_arguments(args, with_success=False), threshold=True)
+    return NOT_REACHABLE if s.break_even_success is None else s.break_even_success
+
+
+def platnicy_stany(*args: Any) -> Table:
+    """KKZ_PLATNICY_STANY: the leading arguments, ``finansowanie``, ``korzysc_roczna``."""
+    r = state_result(state_arguments(args, ("finansowanie",)))
+    return [list(PAYERS_HEADER)] + [[PAYER_LABELS[p], v]
+                                   for p, v in zip(PAYERS, r.npv_by_payer, strict=True)]
+
+
+def monte_carlo_stany(*args: Any) -> Table:
+    """KKZ_MONTE_CARLO_STANY: the leading arguments, losowania, zmiennosc, ziarno,
+    korzysc_roczna."""
+    a = state_arguments(args, ("losowania", "zmiennosc", "ziarno"))
+    settings = validated(MonteCarloSettings, {
+        "losowania": as_float_if_integral(scalar(a["losowania"], "losowania")),
+        "zmiennosc": scalar(a["zmiennosc"], "zmiennosc"),
+        "ziarno": as_float_if_integral(scalar(a["ziarno"], "ziarno")),
+    })
+    mc = state_result(a, draws=settings.draws, spread=settings.spread,
+                      seed=settings.seed).monte_carlo
+    assert mc is not None  # draws ≥ 100 by MonteCarloSettings
+    values = [mc.mean, mc.p5, mc.p50, mc.p95, mc.prob_positive]
+    return [[label, float(v)] for label, v in zip(MONTE_CARLO_ROWS, values, strict=True)]

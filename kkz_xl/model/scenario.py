@@ -83,6 +83,15 @@ class IssueScenario(_Model):
     persons_by_state: dict[str, NonNegative] | None = Field(
         None, alias="osoby_wg_stanow",
         description="the group split by the multi-state model's states (adds up to osoby)")
+    state_costs: dict[str, dict[str, NonNegative]] | None = Field(
+        None, alias="koszty_stanow",
+        description="multi-state model: the yearly amount of one person in a state per cost "
+                    "line ({line id: {state id: zł}}, the scenario's prices), replacing the "
+                    "model's")
+    transitions: dict[str, dict[str, Probability]] | None = Field(
+        None, alias="przejscia",
+        description="multi-state model: yearly probabilities of the model's transitions "
+                    "({from state: {to state: p}}), replacing the model's")
 
     @field_validator("financing")
     @classmethod
@@ -152,7 +161,7 @@ class Scenario(_Model):
 
     def in_two_state_form(self) -> Scenario:
         """A copy whose every issue is computed in the two-state form (``model: dwustanowy``):
-        what the calculator workbook computes until it calls KKZ_ANALIZA_STANY."""
+        what the calculator workbook shows only where a scenario asks for it."""
         return self.model_copy(update={"issues": [
             i.model_copy(update={"model": "dwustanowy"}) for i in self.issues]})
 
@@ -216,6 +225,10 @@ def resolve_issue(i: IssueScenario, base: ParameterBase, price_year: int,
         params = base.issue(i.code)
     except InputError as err:
         raise InputError(f"{where}.kod", err.message) from None
+    for key, attr in (("koszty_stanow", "state_costs"), ("przejscia", "transitions")):
+        if getattr(i, attr) is not None:  # never dropped silently
+            raise InputError(f"{where}.{key}", "pole modelu wielostanowego; w postaci "
+                             "dwustanowej usuń je albo wybierz model: wielostanowy")
     programmes = {p.id: p for p in params.programy}
     if i.programme is not None and i.programme not in programmes:
         raise InputError(f"{where}.program", f"nieznany program {i.programme!r}; dostępne: "

@@ -11,6 +11,8 @@ How a scenario's inputs map onto the model (docs/metoda.md, "Poziomy nasilenia")
   enrolled in a programme year, and ``skutecznosc`` scales the transitions the programme changes;
 - ``korzysci`` (or, by default, the issue's gains in the parameter base) count for every person
   in the model's gain states;
+- ``koszty_stanow`` (amount per person-year of a model cost line in a state, the scenario's
+  prices) and ``przejscia`` (probability of a model transition) replace the model's values;
 - ``koszty``, ``odplyw`` and ``nawroty`` belong to the two-state form: an issue that gives them
   without ``model: wielostanowy`` is computed in the two-state form (its own figures are never
   dropped); with ``model: wielostanowy`` they are an error naming the field.
@@ -28,7 +30,7 @@ from kkz_xl.model.inputs import CostLine
 from kkz_xl.model.payers import N_PAYERS, Payer, payer_index
 from kkz_xl.params.base import ParameterBase
 from kkz_xl.params.state_models import StateModelParams, StateProgramme, shipped_models
-from kkz_xl.polish import plural
+from kkz_xl.polish import fmt_plain, plural
 
 Array = NDArray[np.float64]
 MULTI_STATE = "wielostanowy"
@@ -127,6 +129,14 @@ class StateInputs:
         return out
 
 
+def cost_cells(model: StateModelParams) -> list[tuple[str, str]]:
+    """The (cost line id, state id) pairs where a model's line costs something, lines in the
+    model's order and states in its state order: the order of the calculator workbook's
+    Stany rows and of the ``koszty_stanow`` argument of the Excel functions."""
+    ids = model.state_ids()
+    return [(c.id, s) for c in model.koszty for s in ids if s in c.stany]
+
+
 def has_state_model(code: str) -> bool:
     return code in shipped_models()
 
@@ -156,6 +166,46 @@ def _programme(model: StateModelParams, own: str | None, field: str,
             if own in two_state else "")
     raise InputError(field, f"nieznany program {own!r} modelu wielostanowego; "
                      f"dostępne: {', '.join(p.id for p in model.programy)}{hint}")
+
+
+def _own_transitions(model: StateModelParams, own: dict[str, dict[str, float]] | None,
+                     where: str) -> list[float]:
+    """The model's transition probabilities (its order), a scenario's own values replacing
+    them; an unknown transition or a state left with more than 1 in total is an error."""
+    values = [t.wartosc for t in model.przejscia]
+    if not own:
+        return values
+    pairs = {(t.z, t.do): k for k, t in enumerate(model.przejscia)}
+    for z, targets in own.items():
+        for do, p in targets.items():
+            if (z, do) not in pairs:
+                raise InputError(f"{where}.{z}.{do}", "nieznane przejście modelu; przejścia: "
+                                 + ", ".join(f"{a} → {b}" for a, b in pairs))
+            values[pairs[(z, do)]] = p
+    for state in model.state_ids():
+        out = sum(v for v, t in zip(values, model.przejscia, strict=True) if t.z == state)
+        if out > 1 + 1e-9:
+            raise InputError(f"{where}.{state}", f"ze stanu {state} wychodzi łącznie "
+                             f"{fmt_plain(out)} > 1 (suma prawdopodobieństw przejść)")
+    return values
+
+
+def _own_costs(model: StateModelParams, own: dict[str, dict[str, float]] | None,
+               where: str) -> dict[str, dict[str, float]]:
+    """A scenario's own amounts per cost line and state, checked against the model."""
+    if not own:
+        return {}
+    lines = {c.id for c in model.koszty}
+    states = set(model.state_ids())
+    for line, by_state in own.items():
+        if line not in lines:
+            raise InputError(f"{where}.{line}", "nieznana linia kosztów modelu; linie: "
+                             + ", ".join(c.id for c in model.koszty))
+        bad = sorted(set(by_state) - states)
+        if bad:
+            raise InputError(f"{where}.{line}.{bad[0]}", "nieznany stan; stany modelu: "
+                             + ", ".join(model.state_ids()))
+    return own
 
 
 def resolve_states(issue: object, base: ParameterBase, price_year: int,
@@ -209,8 +259,9 @@ def resolve_states(issue: object, base: ParameterBase, price_year: int,
     # Transitions: the model's, then those only a programme opens (probability 0 without it).
     prog = _programme(model, i.programme, field("program"), base)
     pairs = [(index[t.z], index[t.do]) for t in model.przejscia]
-    values = [t.wartosc for t in model.przejscia]
-    keys: list[object] = [(t.wartosc, t.zrodlo) for t in model.przejscia]
+    values = _own_transitions(model, getattr(i, "transitions", None), field("przejscia"))
+    # A changed value is a parameter of its own (its own Monte Carlo draw and tornado row).
+    keys: list[object] = [(v, t.zrodlo) for v, t in zip(values, model.przejscia, strict=True)]
     effects: list[tuple[int, str]] = []
     for eff in prog.zmienia:
         pair = (index[eff.z], index[eff.do])
@@ -226,10 +277,13 @@ def resolve_states(issue: object, base: ParameterBase, price_year: int,
     # Cost lines per state, then gain lines (negative) on the gain states.
     lines: list[StateLine] = []
     columns: list[Array] = []
+    own_costs = _own_costs(model, getattr(i, "state_costs", None), field("koszty_stanow"))
     for c in model.koszty:
         col = np.zeros(n)
         for state, mult in c.stany.items():
             col[index[state]] = money(c.wartosc, c.rok_cen) * mult
+        for state, amount in own_costs.get(c.id, {}).items():
+            col[index[state]] = amount
         lines.append(StateLine(c.nazwa, c.platnik, c.rozdzial, False))
         columns.append(col)
     gains: list[CostLine] | None = i.gains
