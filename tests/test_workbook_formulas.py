@@ -44,6 +44,7 @@ from tests.workbook_verify import WorkbookModel
 SAMPLE = Path(__file__).resolve().parents[1] / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
 DRAWS = 400  # enough to exercise Monte Carlo; the engine itself is tested elsewhere
 PICKED = ("bezrobocie", "sieroctwo")
+MULTI = {"bezradnosc", "sieroctwo", "choroba", "niepelnosprawnosc", "bezdomnosc"}
 
 
 def _same(got: object, expected: object) -> bool:
@@ -158,17 +159,23 @@ def test_changed_inputs_are_recomputed(filled, model: WorkbookModel) -> None:
          (L.PARAMS, f"F{success}"): 0.35,  # the user's own success rate
          (L.FLOWS, "B3"): "sieroctwo"},
         [*calc.values(), (L.FLOWS, spill)])
-    issue = replace(data.issue("sieroctwo"), persons=75.0)
-    issue = replace(issue, params=[replace(p, own=0.35) if p.key == "skutecznosc" else p
-                                   for p in issue.params])
-    new = replace(data, horizon=10, rate=0.05,
-                  issues=[issue if i.code == "sieroctwo" else i for i in data.issues])
-    expected = run_inputs(new.model_inputs("sieroctwo"), 10, 0.05)
+    # Independently of the workbook's code: kkz oblicz's run of the changed scenario.
+    scenario = _changed(Scenario.load(SAMPLE), "sieroctwo", osoby=75, skutecznosc=0.35)
+    scenario = scenario.model_copy(update={"horizon": 10, "rate": 0.05})
+    expected = run_scenario(scenario, monte_carlo_draws=0, with_tornado=False).issue(
+        "sieroctwo")
     assert got[calc[COL_NPV]] == pytest.approx(expected.npv)
     assert got[calc[COL_BCR]] == pytest.approx(expected.bcr)
     # The year-by-year table grows with the horizon (the array is sized for 50 years).
     years = [line[0] for line in got[(L.FLOWS, spill)][1:]]  # below the header
     assert years[9] == 10 and years[10] in ("#N/A", None, "")
+
+
+def _changed(scenario: Scenario, code: str, **fields: object) -> Scenario:
+    """``scenario`` with issue ``code``'s fields (Polish keys) set."""
+    issues = [i.model_validate({**i.model_dump(by_alias=True, exclude_none=True), **fields})
+              if i.code == code else i for i in scenario.issues]
+    return scenario.model_copy(update={"issues": issues})
 
 
 def _flows_spill(book: Path) -> str:
@@ -193,7 +200,7 @@ def test_switching_the_programme_switches_its_figures(filled, model: WorkbookMod
     status = (L.PARAMS, f"H{pick}")
     kis = next(p for p in default_base().issue(code).programy if p.id == "kis")
     got = model.calculate({(L.PARAMS, f"F{pick}"): kis.nazwa}, [npv, bcr, label, status])
-    scenario = Scenario.load(SAMPLE).in_two_state_form()
+    scenario = Scenario.load(SAMPLE)
     chosen = scenario.model_copy(update={"issues": [
         i.model_copy(update={"programme": "kis"}) if i.code == code else i
         for i in scenario.issues]})
@@ -242,10 +249,12 @@ def test_every_issue_equals_the_engine_scenario_run(filled, model, solved) -> No
     Monte Carlo is not compared: a batch run draws every issue from one random stream, a
     KKZ_MONTE_CARLO call from its own."""
     _, book, _, _, _ = filled
-    scenario = Scenario.load(SAMPLE).in_two_state_form()  # the workbook's form
+    scenario = Scenario.load(SAMPLE)  # as kkz oblicz: the five on their multi-state models
     result = run_scenario(scenario, monte_carlo_draws=0, with_tornado=False)
-    profiled = {i.code for i in result.issues if any(c.profile for c in i.inputs.costs)}
-    assert {"sieroctwo", "cudzoziemcy", "zaklad_karny"} <= profiled
+    profiled = {i.code for i in result.issues if i.states is None
+                and any(c.profile for c in i.inputs.costs)}
+    assert {"cudzoziemcy", "zaklad_karny"} <= profiled
+    assert {i.code for i in result.issues if i.states is not None} == MULTI
     assert len(result.issues) == len(scenario.issues)
 
     wb = openpyxl.load_workbook(book)
@@ -289,3 +298,66 @@ def test_every_issue_equals_the_engine_scenario_run(filled, model, solved) -> No
             if not _engine_same(ind[label], value):
                 bad.append((issue.code, label, ind[label], value))
     assert not bad, bad[:10]
+
+
+def _states_row(book: Path, code: str, key: str) -> int:
+    """The Stany row of issue ``code``'s value ``key`` (e.g. ``koszt.placowka_powiat.
+    placowka_1``), found by the hidden key columns."""
+    from kkz_xl.workbook.sheet_states import COL_KEY
+
+    ws = openpyxl.load_workbook(book)[L.STATES]
+    for r in range(1, ws.max_row + 1):
+        if ws.cell(row=r, column=COL_KEY).value == code and ws.cell(
+                row=r, column=COL_KEY + 3).value == key:
+            return r
+    raise AssertionError((code, key))
+
+
+def test_multi_state_programme_switch_and_edited_state_cells(filled, model) -> None:
+    """A multi-state issue follows the Parametry pick (the model's other programme) and the
+    Stany cells a user types: a state's cost, a transition, the split – each result equals
+    kkz oblicz's run of the same scenario, and each edit moves the result."""
+    data, book, _, _, _ = filled
+    code = "sieroctwo"
+    row = L.CALC_FIRST_ROW + [i.code for i in data.issues].index(code)
+    npv, bcr = (L.CALC, f"{_col(COL_NPV)}{row}"), (L.CALC, f"{_col(COL_BCR)}{row}")
+    pay_row = 6 + [i.code for i in data.issues].index(code)
+    payer = (L.PAYERS, f"{_col(4)}{pay_row}")  # powiat: the placements' main payer
+    sample = Scenario.load(SAMPLE)
+    base_npv = run_scenario(sample, monte_carlo_draws=0, with_tornado=False).issue(code).npv
+    model_file = __import__("kkz_xl.params.state_models", fromlist=["x"]).shipped_models()[code]
+    other = model_file.programy[1]
+    pick = _param_row(book, code, "program")
+    cost = _states_row(book, code, "koszt.placowka_powiat.placowka_1")
+    trans = _states_row(book, code, "przejscie.powrot.placowka_1")
+    first, second = (_states_row(book, code, f"podzial.{s}")
+                     for s in ("rodzinna_3", "placowka_3"))
+    edits = {
+        "programme": ({(L.PARAMS, f"F{pick}"): other.nazwa}, {"program": other.id}),
+        "cost": ({(L.STATES, f"F{cost}"): 150_000.0},
+                 {"koszty_stanow": {"placowka_powiat": {"placowka_1": 150_000.0}}}),
+        "transition": ({(L.STATES, f"F{trans}"): 0.3},
+                       {"przejscia": {"powrot": {"placowka_1": 0.3}}}),
+    }
+    for what, (cells, fields) in edits.items():
+        got = model.calculate(cells, [npv, bcr, payer])
+        expected = run_scenario(_changed(sample, code, **fields), monte_carlo_draws=0,
+                                with_tornado=False).issue(code)
+        assert got[npv] == pytest.approx(expected.npv), what
+        assert got[bcr] == pytest.approx(expected.bcr), what
+        assert got[payer] == pytest.approx(expected.npv_by_payer[1]), what
+        assert expected.npv != pytest.approx(base_npv), what  # the edit matters
+    # The split: 40 children, a tenth more of them in a placówka than in the model.
+    shares = dict(model_file.podzial.wartosc)
+    moved = dict(shares, rodzinna_3=shares["rodzinna_3"] - 0.1,
+                 placowka_3=shares["placowka_3"] + 0.1)
+    got = model.calculate({(L.STATES, f"F{first}"): moved["rodzinna_3"],
+                           (L.STATES, f"F{second}"): moved["placowka_3"]}, [npv])
+    split = {s: 40 * v for s, v in moved.items()}
+    expected = run_scenario(_changed(sample, code, osoby_wg_stanow=split),
+                            monte_carlo_draws=0, with_tornado=False).issue(code)
+    assert got[npv] == pytest.approx(expected.npv)
+    assert expected.npv != pytest.approx(base_npv)
+    # Shares that do not add up to 100 % are refused, never computed.
+    got = model.calculate({(L.STATES, f"F{first}"): 0.9}, [npv])
+    assert not isinstance(got[npv], int | float)

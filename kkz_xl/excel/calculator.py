@@ -15,6 +15,7 @@ from kkz_xl.engine.two_state import npv as two_state_npv
 from kkz_xl.errors import InputError
 from kkz_xl.excel.convert import (
     as_float_if_integral,
+    cells,
     grid,
     require_number,
     row,
@@ -344,6 +345,8 @@ def _state_vector(value: Any, name: str, keys: list[Any], what: str) -> list[flo
     values = row(value, name, 10_000)
     if not values or all(v is None for v in values):
         return None
+    # Empty cells at the end count as 0 (a range of the model's size, as Stany hands it).
+    values += [None] * max(0, min(len(cells(value)), len(keys)) - len(values))
     if len(values) != len(keys):
         raise InputError(name, f"oczekiwano {len(keys)} wartości ({what} w kolejności "
                                f"modelu, jak w arkuszu Stany), otrzymano {len(values)}")
@@ -389,11 +392,12 @@ def state_issue(a: dict[str, Any]) -> tuple[IssueScenario, Horizon]:
         number = require_number(persons, "osoby") if persons is not None else 0.0
         data["osoby_wg_stanow"] = {s: share * number for s, share in zip(ids, split,
                                                                         strict=True)}
-    cells = cost_cells(model)
-    costs = _state_vector(a["koszty_stanow"], "koszty_stanow", cells, "kwoty linii w stanach")
+    pairs_cost = cost_cells(model)
+    costs = _state_vector(a["koszty_stanow"], "koszty_stanow", pairs_cost,
+                          "kwoty linii w stanach")
     if costs is not None:
         own: dict[str, dict[str, float]] = {}
-        for (line, state), v in zip(cells, costs, strict=True):
+        for (line, state), v in zip(pairs_cost, costs, strict=True):
             own.setdefault(line, {})[state] = v
         data["koszty_stanow"] = own
     pairs = [(t.z, t.do) for t in model.przejscia]

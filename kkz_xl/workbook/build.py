@@ -30,6 +30,7 @@ from kkz_xl.workbook.sheet_budget import budget
 from kkz_xl.workbook.sheet_calculator import calculator
 from kkz_xl.workbook.sheet_costs import yearly_costs
 from kkz_xl.workbook.sheet_programmes import place, programmes
+from kkz_xl.workbook.sheet_states import places, states
 from kkz_xl.workbook.sheets_detail import flows, payers, uncertainty
 from kkz_xl.workbook.sheets_inputs import guide, jst, params
 from kkz_xl.workbook.sheets_report import charts, summary
@@ -81,9 +82,11 @@ def build(data: WorkbookInputs | None = None, *, values: bool = False,
         L.NAME_ISSUE_CODES,
         attr_text=f"{quoted(L.CALC)}!$A${L.CALC_FIRST_ROW}:$A${L.CALC_FIRST_ROW + n - 1}")
     place(ctx)
+    places(ctx)
     guide(ctx, wb[L.GUIDE])
     jst(ctx, wb[L.JST])
     params(ctx, wb[L.PARAMS])
+    states(ctx, wb[L.STATES])
     yearly_costs(ctx, wb[L.COSTS])
     calculator(ctx, wb[L.CALC])
     flows(ctx, wb[L.FLOWS])
@@ -132,12 +135,14 @@ def _computable_picks(data: WorkbookInputs) -> WorkbookInputs:
     else the first that can (an unknown programme has no figures to show)."""
     ok = [i.code for i in data.issues if i.programme_problem is None]
     fallback = ok[0] if ok else data.issues[0].code
+    # The tornado is the two-state form's: a two-state issue when there is one.
+    two = [c for c in ok if not data.issue(c).multi] or ok or [fallback]
 
-    def pick(code: str) -> str:
-        return code if code in ok else fallback
+    def pick(code: str, among: list[str]) -> str:
+        return code if code in among else among[0]
 
-    return replace(data, flow_issue=pick(data.flow_issue or fallback),
-                   tornado_issue=pick(data.tornado_issue or fallback))
+    return replace(data, flow_issue=pick(data.flow_issue or fallback, ok or [fallback]),
+                   tornado_issue=pick(data.tornado_issue or two[0], two))
 
 
 def _values_notes(wb: Workbook) -> None:

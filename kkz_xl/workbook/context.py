@@ -42,6 +42,21 @@ PROG_KEYS: tuple[str, ...] = ("klucz", "kod", "id", "nazwa", *PROGRAMME_KEYS, "r
 PROG_COL: dict[str, int] = {k: i + 1 for i, k in enumerate(PROG_KEYS)}
 
 
+@dataclass(frozen=True)
+class StatePlaces:
+    """Where an issue on its multi-state model keeps its ranges on the Stany sheet."""
+
+    split: str  # the used shares of the states at the start (podzial)
+    costs: str  # the used amount of each cost line in each state (koszty_stanow)
+    transitions: str  # the used transition probabilities (przejscia)
+    programme: str  # the chosen programme's id
+    payer_costs: list[str]  # per payer: the yearly cost of one person in each state
+
+
+#: A multi-state issue's function: the two-state function's name and this suffix.
+STATE_SUFFIX = "_STANY"
+
+
 @dataclass
 class Context:
     wb: Workbook
@@ -57,6 +72,7 @@ class Context:
     picked_names: dict[str, str] = field(default_factory=dict)  # picker name → name cell
     programme_rows: dict[str, tuple[int, int]] = field(default_factory=dict)  # Programy rows
     programme_ok: dict[str, str] = field(default_factory=dict)  # Parametry flag cell (1: ok)
+    states: dict[str, StatePlaces] = field(default_factory=dict)  # multi-state issues
     flow_first_row: int = 0
     tornado_sorted_first_row: int = 0
     tornado_sorted_col: int = 0  # Niepewność: the sorted tornado's label column
@@ -94,22 +110,53 @@ class Context:
 
     def gains_arg(self, code: str) -> list[str]:
         """The trailing ``korzysc_roczna`` argument: the gains table, if the issue has gain
-        lines (none: the argument is left out)."""
-        return [self.cost_table(code, gains=True)] if self.data.issue(code).has_gains else []
+        lines (none: the argument is left out); on a multi-state model its first row (the
+        yearly gain of a person in a self-reliant state, per payer)."""
+        if not self.data.issue(code).has_gains:
+            return []
+        table = self.cost_table(code, gains=True)
+        if self.data.issue(code).multi:
+            first = self.cost_rows[code]
+            return [table.rsplit("$", 1)[0] + f"${first}"]
+        return [table]
+
+    def is_multi(self, code: str) -> bool:
+        return self.data.issue(code).multi
 
     def call(self, function: str, code: str, *extra: str, without_success: bool = False
              ) -> str:
         """``function``'s call for issue ``code``: the model arguments, the function's own
-        ``extra`` ones, then ``korzysc_roczna`` (the contract puts it last)."""
-        args = [self.model_args(code, without_success=without_success), *extra,
-                *self.gains_arg(code)]
+        ``extra`` ones, then ``korzysc_roczna`` (the contract puts it last). An issue on its
+        multi-state model calls the function's ``…_STANY`` twin with the Stany ranges."""
+        if self.is_multi(code):
+            function += STATE_SUFFIX
+            lead = self.state_args(code, without_success=without_success)
+        else:
+            lead = self.model_args(code, without_success=without_success)
+        args = [lead, *extra, *self.gains_arg(code)]
         return f"{function}({','.join(args)})"
+
+    def state_args(self, code: str, *, without_success: bool = False) -> str:
+        """The leading arguments of a ``…_STANY`` function for issue ``code``
+        (``excel.calculator.STATE_ARGS``): its Kalkulator row and its Stany ranges."""
+        r = self.calc_rows[code]
+        s = quoted(L.CALC)
+        st = self.states[code]
+
+        def c(col: int) -> str:
+            return f"{s}!${get_column_letter(col)}${r}"
+
+        parts = [f'"{code}"', f"N({c(COL_PERSONS)})", st.split, st.costs, st.transitions,
+                 f"N({c(COL_INFLOW)})", st.programme, c(COL_PCOST)]
+        if not without_success:
+            parts.append(c(COL_SUCCESS))
+        parts += [c(COL_COVERAGE), f'{c(COL_REPEAT)}="{YES}"', L.NAME_HORIZON, L.NAME_RATE]
+        return ",".join(parts)
 
     def model_args(self, code: str, *, without_success: bool = False) -> str:
         """The contract's eleven model arguments of issue ``code``: its Kalkulator row (persons
         through N() so an empty row gives zeros, never an error) and its years × payers cost
-        table. A multi-state issue would route here (one place per issue) to its own
-        function's arguments."""
+        table (a multi-state issue: ``state_args``)."""
         r = self.calc_rows[code]
         s = quoted(L.CALC)
 

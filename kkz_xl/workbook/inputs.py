@@ -12,14 +12,17 @@ functions' last argument ``korzysc_roczna``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
+from kkz_xl.errors import InputError
 from kkz_xl.model.inputs import MAX_HORIZON, CostLine, IssueInputs
 from kkz_xl.model.labels import NO_TEXT, OWN_PROGRAMME, YES_TEXT
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS, Payer
 from kkz_xl.model.scenario import IssueScenario, Jst, Scenario, resolve_issue
+from kkz_xl.model.severity import cost_cells, resolve_states, uses_state_model
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.params.schema import IssueParams, Programme
+from kkz_xl.params.state_models import StateModelParams, StateProgramme, shipped_models
 
 Kind = Literal["money", "probability", "share", "flag", "text", "choice"]
 # A cost line as the builder needs it: name, payer, amount (base price year), gain?, profile,
@@ -77,6 +80,18 @@ class IssueRow:
     inflow: float
     params: list[ParamRow]
     options: tuple[str, ...] = ()  # the programmes to choose from (base ones, then "własny")
+    # On its shipped multi-state model: the rows of the Stany sheet (the split by state, the
+    # yearly amount of each cost line in each state, the transitions); empty: two-state form.
+    states: tuple[ParamRow, ...] = ()
+
+    @property
+    def multi(self) -> bool:
+        """Computed on the issue's multi-state model (as ``kkz oblicz`` does by default)."""
+        return bool(self.states)
+
+    def state_rows(self, kind: str) -> list[ParamRow]:
+        """The Stany rows of one kind: ``podzial``, ``koszt`` or ``przejscie``."""
+        return [r for r in self.states if r.key.startswith(f"{kind}.")]
 
     def param(self, key: str) -> ParamRow:
         return next(p for p in self.params if p.key == key)
@@ -204,6 +219,39 @@ class WorkbookInputs:
         )
 
 
+def state_arguments(data: WorkbookInputs, code: str, base: ParameterBase | None = None
+                    ) -> dict[str, Any]:
+    """The named arguments of a multi-state function (``excel.calculator.STATE_ARGS``, the
+    financing and ``korzysc_roczna``) exactly as the workbook's cells hand them over."""
+    base = base or default_base()
+    f = data.price_factor(base)
+    row = data.issue(code)
+    prog = find_programme(programme_table(row, base), row.programme)
+
+    def v(key: str) -> Any:
+        return row.param(key).used(f)
+
+    def used(kind: str) -> list[list[float]]:
+        return [[float(r.used(f))] for r in row.state_rows(kind)]
+
+    gains = row.yearly_costs(f, 1, gains=True)[0] if row.has_gains else None
+    return {
+        "kwestia": code, "osoby": float(row.persons or 0.0), "podzial": used("podzial"),
+        "koszty_stanow": used("koszt"), "przejscia": used("przejscie"),
+        "naplyw": float(row.inflow), "program": prog.id if prog else None,
+        "koszt_uczestnika": float(v("koszt_uczestnika")), "skutecznosc": float(v("skutecznosc")),
+        "zasieg": float(v("zasieg")), "powtarzaj": is_yes(v("powtarzaj")),
+        "horyzont": data.horizon, "stopa": data.rate,
+        "finansowanie": [[float(v(share_key(p))) for p in PAYERS]],
+        "korzysc_roczna": [gains] if gains else None,
+    }
+
+
+def programme_table(row: IssueRow, base: ParameterBase) -> IssueParams | StateModelParams:
+    """Where an issue's programmes come from: its multi-state model's or the base issue's."""
+    return shipped_models()[row.code] if row.multi else base.issue(row.code)
+
+
 def share_key(payer: Payer) -> str:
     return f"fin_{payer.value}"
 
@@ -248,12 +296,13 @@ PROGRAMME_FIGURES = ("koszt_uczestnika", "skutecznosc", "zasieg")  # "własny": 
 PROGRAMME_KEYS = (*PROGRAMME_FIGURES, "powtarzaj", *[f"fin_{p.value}" for p in PAYERS])
 
 
-def programme_options(params: IssueParams) -> tuple[str, ...]:
+def programme_options(params: IssueParams | StateModelParams) -> tuple[str, ...]:
     """The names a user picks from: the base's programmes of the issue, then "własny"."""
     return (*[p.nazwa for p in params.programy], OWN_PROGRAMME)
 
 
-def programme_values(prog: Programme | None, base: ParameterBase) -> dict[str, float | str]:
+def programme_values(prog: Programme | StateProgramme | None, base: ParameterBase
+                     ) -> dict[str, float | str]:
     """A programme's figures keyed as its Parametry rows (money at the base's price year);
     ``None`` (a programme of one's own): no cost, success or coverage, not repeated, paid by
     the gmina."""
@@ -267,37 +316,51 @@ def programme_values(prog: Programme | None, base: ParameterBase) -> dict[str, f
             **{share_key(p): float(prog.finansowanie.get(p, 0.0)) for p in PAYERS}}
 
 
-def find_programme(params: IssueParams, name: str) -> Programme | None:
-    """The base programme called ``name`` (exactly as in the list), else None."""
+def find_programme(params: IssueParams | StateModelParams, name: str
+                   ) -> Programme | StateProgramme | None:
+    """The programme called ``name`` (exactly as in the list) of a base issue or of its
+    multi-state model, else None."""
     return next((p for p in params.programy if p.nazwa == name), None)
 
 
 def issue_rows(params: IssueParams, base: ParameterBase,
                programme_id: str | None = None,
                lines: list[ParamRow] | None = None, *,
-               chosen: str | None = None) -> list[ParamRow]:
+               chosen: str | None = None, model: StateModelParams | None = None
+               ) -> list[ParamRow]:
     """The Parametry rows of one issue, defaults from the parameter base at its price year;
     ``lines``: cost line rows to use instead of the base's (a scenario's own lines);
     ``chosen``: the programme's name as picked in the workbook (default: ``programme_id``'s,
-    else the issue's first programme)."""
-    progs = {p.id: p for p in params.programy}
-    default = params.programy[0]
+    else the issue's first programme). With its multi-state ``model``: the issue's gain lines
+    (a person in a self-reliant state brings them every year, as the model counts them) and
+    the model's programmes; costs and transitions are on the Stany sheet."""
+    table: IssueParams | StateModelParams = model or params
+    progs = {p.id: p for p in table.programy}
+    default = table.programy[0]
     if chosen is None:
         chosen = progs[programme_id].nazwa if programme_id else default.nazwa
-    prog = find_programme(params, chosen)
+    prog = find_programme(table, chosen)
     figures = programme_values(prog, base)
     money_unit = f"zł/{params.jednostka}/rok (ceny {base.price_year})"
+    if model is not None and lines is None:
+        lines = line_rows([(n, p, a, g, None, src, grade, rozdzial)
+                           for n, p, a, g, _, src, grade, rozdzial in _base_lines(params, base)
+                           if g], money_unit)
     rows: list[ParamRow] = list(lines) if lines is not None else line_rows(
         _base_lines(params, base), money_unit)
     for key, label in (("odplyw", "Odpływ bez programu (q)"), ("nawroty", "Nawroty (r)")):
+        if model is not None:
+            break  # the model's transitions (Stany) take their place
         p = getattr(params, key)
         rows.append(ParamRow(key, label, "probability", p.wartosc, "udział rocznie",
                              p.zrodlo.strip(), p.stopien))
-    names = ", ".join(f"{p.nazwa} (id: {p.id})" for p in params.programy)
+    names = ", ".join(f"{p.nazwa} (id: {p.id})" for p in table.programy)
     rows.append(ParamRow(
         "program", "Program aktywizujący (wybierz z listy)", "choice", default.nazwa, "",
-        f"Programy bazy parametrów: {names}; albo „{OWN_PROGRAMME}” – wtedy wpisz koszt, "
-        "skuteczność i zasięg w kolumnie „Twoja wartość”.", None,
+        f"Programy {'modelu wielostanowego' if model else 'bazy parametrów'}: {names}; albo "
+        f"„{OWN_PROGRAMME}” – wtedy wpisz koszt, skuteczność i zasięg w kolumnie „Twoja "
+        "wartość”" + (" (działa na przejścia pierwszego programu modelu)." if model else "."),
+        None,
         own=None if chosen == default.nazwa else chosen))
     rows.append(ParamRow("nazwa_wlasna", f"Nazwa programu własnego (gdy wybrano "
                          f"„{OWN_PROGRAMME}”)", "text", "", "",
@@ -329,10 +392,61 @@ def issue_rows(params: IssueParams, base: ParameterBase,
     return rows
 
 
+SPLIT_PREFIX, COST_PREFIX, TRANSITION_PREFIX = "podzial.", "koszt.", "przejscie."
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:g}".replace(".", ",") + "\u00a0%"
+
+
+def state_rows(model: StateModelParams, base: ParameterBase) -> tuple[ParamRow, ...]:
+    """The Stany rows of a multi-state model, defaults from its file (money at the base's
+    price year): the split of the group by state, each cost line's yearly amount in each state
+    where it costs something (``cost_cells`` order), each transition's probability."""
+    names = dict(zip(model.state_ids(), model.state_names(), strict=True))
+    split = model.podzial
+    rows = [ParamRow(f"{SPLIT_PREFIX}{s}", names[s], "share", split.wartosc.get(s, 0.0),
+                     "udział grupy na początku", split.zrodlo.strip(), split.stopien)
+            for s in model.state_ids()]
+    lines = {c.id: c for c in model.koszty}
+    for line, state in cost_cells(model):
+        c = lines[line]
+        mult = c.stany[state]
+        unit = f"zł/{model.jednostka}/rok (ceny {base.price_year})"
+        if mult != 1:
+            unit += f"; {_pct(mult)} kwoty linii"
+        amount = c.wartosc * base.price_factor(c.rok_cen, base.price_year) * mult
+        rows.append(ParamRow(f"{COST_PREFIX}{line}.{state}", f"{c.nazwa} – {names[state]}",
+                             "money", amount, unit, c.zrodlo.strip(), c.stopien,
+                             payer=c.platnik, rozdzial=c.rozdzial))
+    for t in model.przejscia:
+        source = t.zrodlo.strip() + (f" Dlaczego założenie: {t.uzasadnienie_zalozenia}"
+                                     if t.uzasadnienie_zalozenia else "")
+        rows.append(ParamRow(f"{TRANSITION_PREFIX}{t.z}.{t.do}",
+                             f"{names[t.z]} → {names[t.do]}", "probability", t.wartosc,
+                             t.jednostka, source, t.stopien))
+    return tuple(rows)
+
+
+def state_issue_row(code: str, base: ParameterBase, *, chosen: str | None = None
+                    ) -> IssueRow:
+    """An empty issue on its multi-state model (defaults from the model file)."""
+    params, model = base.issue(code), shipped_models()[code]
+    return IssueRow(code, params.nazwa, None, 0.0,
+                    issue_rows(params, base, chosen=chosen, model=model),
+                    programme_options(model), state_rows(model, base))
+
+
+TWO_STATE_SUFFIX = " (postać dwustanowa)"
+
+
 def blank_inputs(base: ParameterBase | None = None) -> WorkbookInputs:
-    """An empty calculator: every issue of the base, no persons, base defaults."""
+    """An empty calculator: every issue of the base, no persons, base defaults; an issue
+    with a shipped multi-state model on that model (as ``kkz oblicz`` computes it)."""
     base = base or default_base()
-    issues = [IssueRow(code, p.nazwa, None, 0.0, issue_rows(p, base), programme_options(p))
+    models = shipped_models()
+    issues = [state_issue_row(code, base) if code in models else
+              IssueRow(code, p.nazwa, None, 0.0, issue_rows(p, base), programme_options(p))
               for code, p in base.issues.items()]
     first = next(iter(base.issues), "")
     return WorkbookInputs(price_year=base.price_year, horizon=base.horizon,
@@ -410,6 +524,9 @@ def from_scenario(scenario: Scenario, base: ParameterBase | None = None) -> Work
     issues = []
     for code, params in base.issues.items():
         sc = given.get(code)
+        if code in shipped_models() and (sc is None or uses_state_model(sc)):
+            issues.append(_state_issue(sc, code, base, price_year))
+            continue
         lines = _own_lines(sc, params, base, price_year) if sc else None
         chosen, own_name = _chosen(sc, params) if sc else (params.programy[0].nazwa, None)
         rows = issue_rows(params, base, None, lines, chosen=chosen)
@@ -418,7 +535,8 @@ def from_scenario(scenario: Scenario, base: ParameterBase | None = None) -> Work
             if own_name:
                 own["nazwa_wlasna"] = own_name
             rows = [replace(r, own=own[r.key]) if r.key in own else r for r in rows]
-        issues.append(IssueRow(code, params.nazwa, sc.persons if sc else None,
+        name = params.nazwa + (TWO_STATE_SUFFIX if code in shipped_models() else "")
+        issues.append(IssueRow(code, name, sc.persons if sc else None,
                                sc.inflow if sc else 0.0, rows, programme_options(params)))
     first = scenario.issues[0].code
     jst: Jst = scenario.jst
@@ -429,3 +547,45 @@ def from_scenario(scenario: Scenario, base: ParameterBase | None = None) -> Work
         draws=mc.draws, spread=mc.spread, seed=mc.seed, issues=issues, flow_issue=first,
         tornado_issue=first, scenario=scenario,
     )
+
+
+def _state_issue(sc: IssueScenario | None, code: str, base: ParameterBase,
+                 price_year: int) -> IssueRow:
+    """A scenario's issue on its multi-state model as the workbook holds it: the model's
+    defaults, the scenario's own figures as the user's values (its split by state as shares
+    of the group, its amounts per line and state, its transitions, its programme)."""
+    model = shipped_models()[code]
+    if sc is None:
+        return state_issue_row(code, base)
+    chosen, own_name = _chosen(sc, model)  # type: ignore[arg-type]
+    row = state_issue_row(code, base, chosen=chosen)
+    inp = resolve_states(sc, base, price_year)
+    own: dict[str, object] = {}
+    if own_name:
+        own["nazwa_wlasna"] = own_name
+    figures = {"koszt_uczestnika": inp.programme_cost, "skutecznosc": inp.success,
+               "zasieg": inp.coverage, "powtarzaj": YES if inp.repeat else NO,
+               **{share_key(p): float(inp.financing.get(p, 0.0)) for p in PAYERS}}
+    for key, value in figures.items():
+        field_name = "finansowanie" if key.startswith("fin_") else key
+        if field_name not in inp.from_base or own_name:
+            own[key] = value
+    if sc.gains is not None:
+        raise InputError("korzysci", "skoroszyt bierze korzyści modelu wielostanowego z bazy "
+                         "parametrów (arkusz Parametry); własne korzyści: w arkuszu")
+    if sc.persons_by_state and sc.persons:
+        own |= {f"{SPLIT_PREFIX}{s}": n / sc.persons for s, n in sc.persons_by_state.items()}
+    for line, by_state in (sc.state_costs or {}).items():
+        own |= {f"{COST_PREFIX}{line}.{s}": v for s, v in by_state.items()}
+    for z, targets in (sc.transitions or {}).items():
+        own |= {f"{TRANSITION_PREFIX}{z}.{d}": v for d, v in targets.items()}
+    keys = {r.key for r in (*row.params, *row.states)}
+    missing = sorted(k for k in own if k not in keys)
+    if missing:  # e.g. an amount in a state where the model's line costs nothing
+        raise InputError(f"kwestie.{code}", "tej wartości nie ma w arkuszu Stany: "
+                         + ", ".join(missing))
+    return replace(row, persons=sc.persons, inflow=sc.inflow,
+                   params=[replace(r, own=own[r.key]) if r.key in own else r
+                           for r in row.params],
+                   states=tuple(replace(r, own=own[r.key]) if r.key in own else r
+                                for r in row.states))

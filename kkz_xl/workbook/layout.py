@@ -14,6 +14,7 @@ WORKBOOK_NAME = "Kalkulator_KKZ.xlsm"
 GUIDE = "Instrukcja"
 JST = "Dane JST"
 PARAMS = "Parametry"
+STATES = "Stany"  # issues on their multi-state models: states, costs per state, transitions
 COSTS = "Koszty w latach"
 CALC = "Kalkulator"
 FLOWS = "Przepływy"
@@ -23,7 +24,7 @@ CHARTS = "Wykresy"
 SUMMARY = "Podsumowanie"
 BUDGET = "Budżet i WPF"
 PROGRAMMES = "Programy"  # hidden: the programme table behind the Parametry drop-downs
-SHEETS = (GUIDE, JST, PARAMS, COSTS, CALC, FLOWS, PAYERS, UNCERTAINTY, BUDGET, CHARTS,
+SHEETS = (GUIDE, JST, PARAMS, STATES, COSTS, CALC, FLOWS, PAYERS, UNCERTAINTY, BUDGET, CHARTS,
           SUMMARY, PROGRAMMES)
 
 # Defined names of the key inputs (Dane JST), name → (row, label).

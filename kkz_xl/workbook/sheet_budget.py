@@ -49,6 +49,7 @@ from kkz_xl.workbook.inputs import (
     WorkbookInputs,
     find_programme,
     is_yes,
+    programme_table,
     share_key,
 )
 from kkz_xl.workbook.sheet_programmes import lookup
@@ -114,7 +115,7 @@ def wpf_lines(data: WorkbookInputs, results: dict[str, object], base: object) ->
         constant = [float(res.programme[t]) * share for t in range(years)]  # type: ignore
         current = [c * float(index[t]) for t, c in enumerate(constant)]
         repeat = is_yes(issue.param("powtarzaj").used(1.0))
-        rozdzial, paragraf = classified(issue, base.issue(issue.code))  # type: ignore
+        rozdzial, paragraf = classified(issue, programme_table(issue, base))  # type: ignore
         out.append(WpfLine(issue.code, issue.programme_label, purpose(issue), data.first_year,
                            data.first_year + (years - 1 if repeat else 0), constant, current,
                            rozdzial, paragraf))
@@ -226,8 +227,8 @@ def budget(ctx: Context, ws: Worksheet) -> None:
                            *[str(d.first_year + t) for t in range(years)]], height=30)
     _year_headers(ctx, ws, head3, year_cols, d.first_year)
     cls = classification()
-    combos = sorted({(p.rozdzial or "", cls.programme(p.id)) for code in ctx.codes
-                     for p in ctx.base.issue(code).programy})
+    combos = sorted({(p.rozdzial or "", cls.programme(p.id)) for issue in d.issues
+                     for p in programme_table(issue, ctx.base).programy})
     rozdz = f"$C${head + 1}:$C${last_const}"
     para = f"$D${head + 1}:$D${last_const}"
     rr = head3

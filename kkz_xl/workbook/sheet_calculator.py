@@ -134,13 +134,21 @@ def calculator(ctx: Context, ws: Worksheet) -> None:
         as_input(ws.cell(row=r, column=COL_PERSONS, value=issue.persons), INTEGER)
         as_input(ws.cell(row=r, column=COL_INFLOW, value=issue.inflow), PERSONS)
         for col, (key, fmt) in LINKED.items():
+            if issue.multi and key in ("odplyw", "nawroty"):
+                # The model's transitions take their place (Stany).
+                cell = ws.cell(row=r, column=col, value=BY_STATE)
+                cell.alignment = Alignment(horizontal="center", wrap_text=True)
+                continue
             pr = ctx.param_rows[(issue.code, key)]
             w.native(ws, r, col, f"{quoted(L.PARAMS)}!$G${pr}", issue.param(key).used(f), fmt)
-        year1 = issue.yearly_costs(f, 1)[0]
-        for k in range(len(PAYERS)):
-            c = col_letter(L.COSTS_PAYER_COL + k)
-            src = f"{quoted(L.COSTS)}!${c}${ctx.cost_rows[issue.code]}"
-            w.native(ws, r, COL_COST0 + k, src, year1[k], MONEY)
+        if issue.multi:
+            _state_year1(ctx, ws, issue, r)
+        else:
+            year1 = issue.yearly_costs(f, 1)[0]
+            for k in range(len(PAYERS)):
+                c = col_letter(L.COSTS_PAYER_COL + k)
+                src = f"{quoted(L.COSTS)}!${c}${ctx.cost_rows[issue.code]}"
+                w.native(ws, r, COL_COST0 + k, src, year1[k], MONEY)
         pr = ctx.param_rows[(issue.code, "powtarzaj")]
         w.native(ws, r, COL_REPEAT, f"{quoted(L.PARAMS)}!$G${pr}",
                  issue.param("powtarzaj").used(f))
@@ -154,8 +162,10 @@ def calculator(ctx: Context, ws: Worksheet) -> None:
     # One note per printed page (inputs | results), so none runs across the page break.
     note(ws, last + 3, COL_PERSONS,
          "Koszt osoby w 1. roku: z arkusza Koszty w latach – funkcje KKZ_ liczą z kosztami "
-         "każdego roku (np. udział gminy w pieczy zastępczej rośnie z 10 % do 50 %). Pusta "
-         "liczba osób – kwestia pominięta.", merge_to=COL_REPEAT, height=30)
+         "każdego roku (np. udział gminy w pieczy zastępczej rośnie z 10 % do 50 %). Kwestie "
+         f"z „{BY_STATE}”: model wielostanowy (arkusz Stany) – koszt to średnia kosztów "
+         "stanów ważona podziałem osób na początku. Pusta liczba osób – kwestia pominięta.",
+         merge_to=COL_REPEAT, height=45)
     note(ws, last + 3, COL_NPV,
          f"{NET_SAVING_NOTE} Okres zwrotu: zdyskontowany, w latach (np. 2,95). Próg "
          "skuteczności: najmniejsza skuteczność, przy której NPV ≥ 0. P(NPV > 0): z analizy "
@@ -173,6 +183,27 @@ def calculator(ctx: Context, ws: Worksheet) -> None:
     ws.col_breaks.append(Break(id=COL_REPEAT))
     ws.print_area = f"A1:{col_letter(COL_LAST)}{last + 3}"
     protect(ws)
+
+
+BY_STATE = "wg stanów"  # Kalkulator: a multi-state issue's exits and relapses (Stany)
+
+
+def state_year1(issue: IssueRow, factor: float) -> list[float]:
+    """A multi-state issue's yearly cost of one person at the start per payer: the cost of
+    each state weighted by the split of the group."""
+    shares = {r.key.split(".", 1)[1]: float(r.used(factor)) for r in issue.state_rows("podzial")}
+    out = [0.0] * len(PAYERS)
+    for row in issue.state_rows("koszt"):
+        state = row.key.rsplit(".", 1)[1]
+        out[PAYERS.index(row.payer)] += shares[state] * float(row.used(factor))  # type: ignore[arg-type]
+    return out
+
+
+def _state_year1(ctx: Context, ws: Worksheet, issue: IssueRow, r: int) -> None:
+    st = ctx.states[issue.code]
+    for k, value in enumerate(state_year1(issue, ctx.factor)):
+        ctx.w.native(ws, r, COL_COST0 + k, f"SUMPRODUCT({st.split},{st.payer_costs[k]})",
+                     value, MONEY)
 
 
 def _programme(ctx: Context, ws: Worksheet, issue: IssueRow, r: int) -> None:

@@ -39,6 +39,8 @@ DEFAULTS = "Kwoty domyślne z bazy parametrów"
 PAST_HORIZON_FONT = Font(color="A6A6A6")
 CHANGED_FILL = PatternFill("solid", fgColor="F8CBAD")
 PROFILE_WIDTH = 28
+MULTI_NOTE = (" – model wielostanowy: koszt osoby zależy od stanu (arkusz Stany); tu korzyści "
+              "osoby w stanie samodzielnym")
 
 
 def profile_header(label: str) -> str:
@@ -80,7 +82,8 @@ def _block(ctx: Context, ws: Worksheet, issue: IssueRow) -> None:
     top, head = first - 2, first - 1
     if top > L.COSTS_FIRST_BLOCK:
         ws.row_breaks.append(Break(id=top - 1))  # each issue starts a page
-    name = ws.cell(row=top, column=1, value=f"{issue.name} ({issue.code})")
+    name = ws.cell(row=top, column=1, value=f"{issue.name} ({issue.code})" + (
+        MULTI_NOTE if issue.multi else ""))
     name.font = BOLD_FONT
     name.alignment = Alignment(wrap_text=True, vertical="center")
     ws.merge_cells(start_row=top, start_column=1, end_row=top,
@@ -130,6 +133,8 @@ def _block(ctx: Context, ws: Worksheet, issue: IssueRow) -> None:
                                  else amount)
                 if terms:
                     w.native(ws, r, col, "+".join(terms), tables[gain][t][k], MONEY)
+                elif issue.multi and not gain:
+                    continue  # the costs of each state are on Stany
                 else:
                     cell = ws.cell(row=r, column=col, value=0)
                     cell.number_format = MONEY

@@ -16,7 +16,7 @@ from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.cells import quoted
 from kkz_xl.workbook.context import PROG_COL, PROG_KEYS, Context
 from kkz_xl.workbook.formats import MONEY, PERCENT
-from kkz_xl.workbook.inputs import find_programme, programme_values
+from kkz_xl.workbook.inputs import find_programme, programme_table, programme_values
 
 HEADERS = {
     "klucz": "Klucz (kod|nazwa)", "kod": "Kod kwestii", "id": "Id programu",
@@ -47,7 +47,7 @@ def programmes(ctx: Context, ws: Worksheet) -> None:
           "wybiera się w arkuszu Parametry.")
     header_row(ws, L.PROG_FIRST_ROW - 1, [HEADERS[k] for k in PROG_KEYS])
     for issue in ctx.data.issues:
-        params = ctx.base.issue(issue.code)
+        params = programme_table(issue, ctx.base)
         first, _ = ctx.programme_rows[issue.code]
         for n, name in enumerate(issue.options):
             r = first + n
@@ -80,7 +80,7 @@ def lookup(ctx: Context, code: str, field: str, choice: str) -> str:
         return f"{s}!${c}${first}:${c}${last}"
 
     found = f'INDEX({rng(field)},MATCH("{code}|"&{choice},{rng("klucz")},0))'
-    if field in ("powtarzaj", "rozdzial", "paragraf"):
+    if field in ("id", "powtarzaj", "rozdzial", "paragraf"):
         return f'IFERROR({found}&"","")'
     return f'IFERROR(IF(ISNUMBER({found}),{found},""),"")'
 

@@ -53,6 +53,9 @@ from kkz_xl.workbook.inputs import NO, YES, share_key
 from kkz_xl.workbook.values import TORNADO_INPUTS, TORNADO_SPREAD, sort_key, tornado_labels
 
 HIDDEN_FONT = Font(color="FFFFFF")
+TORNADO_MULTI = ("Ta kwestia jest liczona modelem wielostanowym: tornado (postać dwustanowa) "
+                 "jej nie pokazuje – niepewność: Monte Carlo powyżej; wpływ każdego przejścia "
+                 "i kosztu: kkz model-ogolny --kwestia KOD.")
 MC_FIRST_COL = 3  # Niepewność: the Monte Carlo summary's first figure (after code, name)
 FLOW_WIDTH = len(FLOW_COLUMNS) + len(FLOW_GAIN_COLUMNS)  # KKZ_PRZEPLYWY's columns
 FLOW_COSTS_COL = FLOW_WIDTH + 2  # Przepływy: the picked issue's costs, right of the flows
@@ -110,13 +113,22 @@ def _issue_picker(ctx: Context, ws: Worksheet, row: int, name: str, code: str) -
     index_cell = ref(row + 1, 2, absolute=True)
     position = ctx.codes.index(code) + 1
     w.native(ws, row + 1, 2, f"MATCH({name},{codes},0)", position, "0")
-    inputs = ctx.figures.inputs(code)
-    values: dict[int, object] = {
-        COL_PERSONS: inputs.persons, COL_INFLOW: inputs.inflow, COL_EXIT: inputs.exit_rate,
-        COL_RELAPSE: inputs.relapse, COL_COVERAGE: inputs.coverage,
-        COL_PCOST: inputs.programme_cost, COL_SUCCESS: inputs.success,
-        COL_REPEAT: YES if inputs.repeat else NO,
-    }
+    if issue.multi:  # exits and relapses: the model's transitions (Stany), N() → 0
+        row, f = issue, ctx.factor
+        values: dict[int, object] = {
+            COL_PERSONS: float(row.persons or 0), COL_INFLOW: row.inflow, COL_EXIT: 0.0,
+            COL_RELAPSE: 0.0, COL_COVERAGE: row.param("zasieg").used(f),
+            COL_PCOST: row.param("koszt_uczestnika").used(f),
+            COL_SUCCESS: row.param("skutecznosc").used(f),
+            COL_REPEAT: row.param("powtarzaj").used(f)}
+    else:
+        inputs = ctx.figures.inputs(code)
+        values = {
+            COL_PERSONS: inputs.persons, COL_INFLOW: inputs.inflow, COL_EXIT: inputs.exit_rate,
+            COL_RELAPSE: inputs.relapse, COL_COVERAGE: inputs.coverage,
+            COL_PCOST: inputs.programme_cost, COL_SUCCESS: inputs.success,
+            COL_REPEAT: YES if inputs.repeat else NO,
+        }
     cells: dict[str, str] = {}
     r = row + 2
     first, last = L.CALC_FIRST_ROW, L.CALC_FIRST_ROW + len(ctx.data.issues) - 1
@@ -167,6 +179,20 @@ def _args(cells: dict[str, str], *, replace: dict[int, str] | None = None) -> st
                      c[COL_INFLOW], f'{c[COL_REPEAT]}="{YES}"', cells["gains"]])
 
 
+def _multi_positions(ctx: Context) -> list[tuple[str, int]]:
+    """The issues on their multi-state models and their positions in the picker's list."""
+    return [(c, n + 1) for n, c in enumerate(ctx.codes) if ctx.is_multi(c)]
+
+
+def _picked_call(ctx: Context, function: str, args: str, index_cell: str) -> str:
+    """``function`` for the picked issue: its own ``…_STANY`` call (Stany ranges) when it is
+    on a multi-state model, else the two-state function with the picked arguments."""
+    expr = f"{function}({args})"
+    for code, pos in reversed(_multi_positions(ctx)):
+        expr = f"IF({index_cell}={pos},{ctx.call(function, code)},{expr})"
+    return expr
+
+
 def flows(ctx: Context, ws: Worksheet) -> None:
     """Przepływy: indicators and year-by-year flows of the issue picked from the list."""
     w = ctx.w
@@ -187,14 +213,14 @@ def flows(ctx: Context, ws: Worksheet) -> None:
     args = _args(cells)
     fig = ctx.figures.issue(code)
     ws.cell(row=r, column=1, value="Wskaźniki (KKZ_WSKAZNIKI)").font = BOLD_FONT
-    w.array(ws, r + 1, 1, f"KKZ_WSKAZNIKI({args})", fig.indicators(), len(INDICATOR_ROWS), 2,
-            None)
+    w.array(ws, r + 1, 1, _picked_call(ctx, "KKZ_WSKAZNIKI", args, cells["index"]),
+            fig.indicators(), len(INDICATOR_ROWS), 2, None)
     for i, fmt in enumerate(INDICATOR_FORMATS):
         ws.cell(row=r + 1 + i, column=2).number_format = fmt
     r += 1 + len(INDICATOR_ROWS) + 1
     ws.cell(row=r, column=1, value="Przepływy rok po roku (KKZ_PRZEPLYWY)").font = BOLD_FONT
-    w.array(ws, top, 1, f"KKZ_PRZEPLYWY({args})", fig.flows(), L.MAX_YEARS + 1,
-            FLOW_WIDTH, FLOW_FORMATS)
+    w.array(ws, top, 1, _picked_call(ctx, "KKZ_PRZEPLYWY", args, cells["index"]),
+            fig.flows(), L.MAX_YEARS + 1, FLOW_WIDTH, FLOW_FORMATS)
     for j in range(FLOW_WIDTH):
         cell = ws.cell(row=top, column=1 + j)
         cell.font = BOLD_FONT
@@ -329,6 +355,11 @@ def uncertainty(ctx: Context, ws: Worksheet) -> None:
     cells["gains"] = _picked_costs(ctx, ws, t_top + 1, TORNADO_GAINS_COL, code,
                                    cells["index"], gains=True)
     table = cells[str(COL_COST0)]
+    # The tornado is the two-state form's: an issue on its multi-state model shows none.
+    picks = [f"{cells['index']}={pos}" for _, pos in _multi_positions(ctx)]
+    multi = f"OR({','.join(picks)})" if picks else "FALSE"
+    w.native(ws, sp_row + 1, 1, f'IF({multi},"{TORNADO_MULTI}","")', "")
+    ws.cell(row=sp_row + 1, column=1).font = NOTE_FONT
     helper_col = TORNADO_HELPER_COL
     n_pay = len(PAYERS)
     ws.cell(row=th, column=helper_col, value="Mnożniki kosztów w wariancie niskim i wysokim "
@@ -372,8 +403,10 @@ def uncertainty(ctx: Context, ws: Worksheet) -> None:
                       f"${col_letter(helper_col + 2 * n_pay - 1)}${r}")
             low_args = _args(cells, replace={COL_COST0: f"{table}*{lo_rng}"})
             high_args = _args(cells, replace={COL_COST0: f"{table}*{hi_rng}"})
-        w.udf(ws, r, 5, f"KKZ_KOSZT_ZANIECHANIA({low_args})", line.npv_low, MONEY)
-        w.udf(ws, r, 6, f"KKZ_KOSZT_ZANIECHANIA({high_args})", line.npv_high, MONEY)
+        w.udf(ws, r, 5, f'IF({multi},"",KKZ_KOSZT_ZANIECHANIA({low_args}))', line.npv_low,
+              MONEY)
+        w.udf(ws, r, 6, f'IF({multi},"",KKZ_KOSZT_ZANIECHANIA({high_args}))', line.npv_high,
+              MONEY)
         w.native(ws, r, 7, f"ABS(F{r}-E{r})", line.swing, MONEY, depends_on_udf=True)
         w.native(ws, r, TORNADO_KEY_COL, f"G{r}+(100-ROW())*1E-9", sort_key(line.swing, r),
                  RATIO, depends_on_udf=True)

@@ -11,12 +11,12 @@ from kkz_xl.engine.montecarlo import monte_carlo
 from kkz_xl.engine.run import IssueResult, run_inputs, stack
 from kkz_xl.engine.tornado import tornado as engine_tornado
 from kkz_xl.engine.two_state import TwoStateParams
-from kkz_xl.excel.calculator import flow_table, indicator_table
+from kkz_xl.excel.calculator import flow_table, indicator_table, state_result
 from kkz_xl.model.inputs import IssueInputs
 from kkz_xl.model.labels import INPUT_LABELS, MONTE_CARLO_ROWS, PAYERS_HEADER
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
 from kkz_xl.params.base import ParameterBase, default_base
-from kkz_xl.workbook.inputs import WorkbookInputs
+from kkz_xl.workbook.inputs import WorkbookInputs, state_arguments
 
 TORNADO_SPREAD: float = default_base().tornado_spread  # general.yaml: zakres_tornado
 # Tornado inputs in the workbook's order: (key, engine attribute, domain high or None).
@@ -86,6 +86,8 @@ class Figures:
         return self.data.model_inputs(code, self.base)
 
     def issue(self, code: str) -> IssueFigures:
+        if code not in self._cache and self.data.issue(code).multi:
+            self._cache[code] = self._state_issue(code)
         if code not in self._cache:
             item = self.inputs(code)
             d = self.data
@@ -97,6 +99,19 @@ class Figures:
                 mc = [float(x[0]) for x in (s.mean, s.p5, s.p50, s.p95, s.prob_positive)]
             self._cache[code] = IssueFigures(r, mc)
         return self._cache[code]
+
+    def _state_issue(self, code: str) -> IssueFigures:
+        """An issue on its multi-state model: the ``…_STANY`` functions' own path, with the
+        arguments the workbook's cells hand them (so cached values equal the formulas)."""
+        d = self.data
+        args = state_arguments(d, code, self.base)
+        r = state_result(args, threshold=self.full, draws=d.draws if self.full else 0,
+                         spread=d.spread, seed=d.seed)
+        mc = [0.0] * len(MONTE_CARLO_ROWS)
+        if r.monte_carlo is not None:
+            m = r.monte_carlo
+            mc = [m.mean, m.p5, m.p50, m.p95, m.prob_positive]
+        return IssueFigures(r, mc)
 
     def active(self, code: str) -> bool:
         return self.data.issue(code).active
