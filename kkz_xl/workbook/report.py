@@ -23,14 +23,18 @@ from kkz_xl.workbook.build import build as build_workbook
 from kkz_xl.workbook.build import save, write_workbook
 from kkz_xl.workbook.inputs import (
     LINE_PREFIX,
+    TWO_STATE_SUFFIX,
     ParamRow,
     WorkbookInputs,
     blank_inputs,
     from_scenario,
     issue_rows,
+    programme_options,
+    state_issue_row,
 )
 from kkz_xl.workbook.sheet_budget import write_wpf_csv
 from kkz_xl.workbook.sheet_costs import PROFILE_PREFIX, profile_header
+from kkz_xl.workbook.sheet_states import read_states
 from kkz_xl.workbook.sheets_inputs import GAIN_MARK
 from kkz_xl.workbook.values import Figures
 
@@ -81,6 +85,7 @@ def read_inputs(path: Path, base: ParameterBase | None = None) -> WorkbookInputs
         if row[0]:
             people[str(row[0])] = (row[2], row[3])
     issues = []
+    typed_states = read_states(wb)
     for index, issue in enumerate(fresh.issues):
         params_ = base.issues[issue.code]
         found = sheet_rows.get(issue.code, [])
@@ -90,7 +95,9 @@ def read_inputs(path: Path, base: ParameterBase | None = None) -> WorkbookInputs
         chosen = None
         if pick is not None:
             chosen = str(pick.own if pick.own not in (None, "") else pick.base or "") or None
-        rows = issue_rows(params_, base, chosen=chosen)
+        on_states = issue.code in typed_states  # a block on Stany: its multi-state model
+        rows = (state_issue_row(issue.code, base, chosen=chosen).params if on_states
+                else issue_rows(params_, base, chosen=chosen))
         lines = _sheet_lines(wb, index, [r for k, r in keyed.items()
                                          if k.startswith(LINE_PREFIX)])
         if lines is not None and [r.label for r in lines] != [r.label for r in rows
@@ -98,6 +105,14 @@ def read_inputs(path: Path, base: ParameterBase | None = None) -> WorkbookInputs
             rows = lines + [r for r in rows if r.payer is None]  # a scenario's own lines
         rows = [_with_sheet(r, keyed.get(r.key)) for r in rows]
         persons, inflow = people.get(issue.code, (None, 0.0))
+        own_states = typed_states.get(issue.code, {})
+        if on_states:
+            template = state_issue_row(issue.code, base)
+            issue = replace(template, states=tuple(replace(r, own=own_states.get(r.key))
+                                                   for r in template.states))
+        elif issue.multi:  # an older file, or the two-state form the scenario chose
+            issue = replace(issue, name=params_.nazwa + TWO_STATE_SUFFIX, states=(),
+                            options=programme_options(params_))
         issues.append(replace(issue, params=rows,
                               persons=float(persons) if persons not in (None, "") else None,
                               inflow=float(inflow or 0.0)))

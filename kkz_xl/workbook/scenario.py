@@ -13,16 +13,58 @@ from kkz_xl.errors import InputError
 from kkz_xl.model.payers import PAYERS
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.model.scenario_files import load_scenario, register_reader
-from kkz_xl.model.severity import TWO_STATE
+from kkz_xl.model.severity import MULTI_STATE, TWO_STATE
 from kkz_xl.model.validation import polish_errors
 from kkz_xl.params.base import ParameterBase, default_base
-from kkz_xl.workbook.inputs import WorkbookInputs, find_programme, is_yes, share_key
+from kkz_xl.workbook.inputs import (
+    IssueRow,
+    WorkbookInputs,
+    find_programme,
+    is_yes,
+    programme_table,
+    share_key,
+)
 from kkz_xl.workbook.layout import CALC, JST, PARAMS
 
 
 def _line(line: Any, factor: float) -> dict[str, Any]:
     return {"nazwa": line.label, "platnik": line.payer, "kwota": float(line.used(factor)),
             "rozdzial": line.rozdzial, "profil": list(line.profile) if line.profile else None}
+
+
+def _state_issue(row: IssueRow, factor: float, programme: str | None) -> dict[str, Any]:
+    """An issue computed on its multi-state model, as the scenario of ``kkz oblicz``: the
+    model with the values the user typed on Stany (the split by state, amounts per line and
+    state, transitions) and the programme's figures the workbook uses."""
+    def used(key: str) -> Any:
+        return row.param(key).used(factor)
+
+    persons = float(row.persons or 0.0)
+    split = row.state_rows("podzial")
+    out: dict[str, Any] = {
+        "kod": row.code, "model": MULTI_STATE, "osoby": persons, "naplyw": float(row.inflow),
+        "korzysci": [_line(line, factor) for line in row.lines if line.gain],
+        "program": programme, "nazwa_programu": row.programme_label,
+        "koszt_uczestnika": float(used("koszt_uczestnika")),
+        "skutecznosc": float(used("skutecznosc")), "zasieg": float(used("zasieg")),
+        "powtarzaj": is_yes(used("powtarzaj")),
+        "finansowanie": {p.value: float(used(share_key(p))) for p in PAYERS
+                         if float(used(share_key(p)))},
+    }
+    if any(r.own is not None for r in split):
+        out["osoby_wg_stanow"] = {r.key.split(".", 1)[1]: float(r.used(factor)) * persons
+                                  for r in split}
+    costs: dict[str, dict[str, float]] = {}
+    for r in row.state_rows("koszt"):
+        if r.own is not None:
+            _, line, state = r.key.split(".")
+            costs.setdefault(line, {})[state] = float(r.used(factor))
+    transitions: dict[str, dict[str, float]] = {}
+    for r in row.state_rows("przejscie"):
+        if r.own is not None:
+            _, z, to = r.key.split(".")
+            transitions.setdefault(z, {})[to] = float(r.used(factor))
+    return out | {"koszty_stanow": costs or None, "przejscia": transitions or None}
 
 
 def scenario_of(data: WorkbookInputs, base: ParameterBase | None = None) -> Scenario:
@@ -41,10 +83,13 @@ def scenario_of(data: WorkbookInputs, base: ParameterBase | None = None) -> Scen
 
         if row.programme_problem:
             raise InputError(f"{PARAMS}: {row.code}", row.programme_problem)
-        prog = find_programme(base.issue(row.code), row.programme)
+        prog = find_programme(programme_table(row, base), row.programme)
+        if row.multi:
+            issues.append(_state_issue(row, factor, prog.id if prog else None))
+            continue
 
         issues.append({
-            # The workbook computes the two-state form (a multi-state model's issue too).
+            # Two-state form: a multi-state model's issue when the workbook shows that form.
             "kod": row.code, "model": TWO_STATE, "osoby": float(row.persons),
             "naplyw": float(row.inflow),
             "koszty": [_line(line, factor) for line in row.lines if not line.gain],

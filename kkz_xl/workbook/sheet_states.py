@@ -274,3 +274,19 @@ def _values(ctx: Context, ws: Worksheet, r: int, row: ParamRow,
                                                     1 + len(row.label) // 30,
                                                     1 + len(row.unit) // 24))
     ws.cell(row=r, column=COL_KEY + 3, value=row.key)
+
+
+def read_states(wb: object) -> dict[str, dict[str, object]]:
+    """The Stany sheet of a filled workbook: issue code → {row key: the user's value or
+    None}; an issue with a block here was computed on its multi-state model (older files
+    without the sheet computed every issue in the two-state form)."""
+    if L.STATES not in wb.sheetnames:  # type: ignore[attr-defined]
+        return {}
+    ws = wb[L.STATES]  # type: ignore[index]
+    out: dict[str, dict[str, object]] = {}
+    for cells in ws.iter_rows(min_row=1, max_col=COL_KEY + 3, values_only=True):
+        code, key = cells[COL_KEY - 1], cells[COL_KEY + 2]
+        if code and key and code != KEY_HEADER:
+            own = cells[COL_OWN - 1]
+            out.setdefault(str(code), {})[str(key)] = None if own in (None, "") else own
+    return out

@@ -108,13 +108,20 @@ def guide(ctx: Context, ws: Worksheet) -> None:
         row += 1
         ws.cell(row=row, column=2, value=text).alignment = WRAP
         ws.row_dimensions[row].height = _height(text)
-    multi = [i.name for i in ctx.data.issues if has_state_model(i.code)]
+    multi = [i.name for i in ctx.data.issues if i.multi]
+    two = [i.name for i in ctx.data.issues if not i.multi and has_state_model(i.code)]
+    texts = []
     if multi:
-        text = ("Model dwustanowy w całym skoroszycie: kwestie " + ", ".join(multi) + " mają "
-                "w bazie parametrów także model wielostanowy (stopnie nasilenia), którym "
-                "polecenie kkz liczy je domyślnie – skoroszyt liczy je modelem dwustanowym, "
-                "więc ich wyniki różnią się od dokumentów strategii (w scenariuszu: model: "
-                "dwustanowy daje wyniki skoroszytu).")
+        texts.append("Stopnie nasilenia: kwestie " + ", ".join(multi) + " są liczone modelem "
+                     "wielostanowym (arkusz Stany: stany, podział osób na początku, koszt osoby "
+                     "w każdym stanie według płatników i prawdopodobieństwa przejść) – tak samo "
+                     "jak polecenie kkz i dokumenty strategii. Funkcje KKZ_…_STANY dostają te "
+                     "zakresy, więc Twoja wartość w arkuszu Stany zmienia wyniki.")
+    if two:
+        texts.append("Postać dwustanowa (wybrana w scenariuszu: model: dwustanowy): "
+                     + ", ".join(two) + " – bez stopni nasilenia; polecenie kkz liczy je "
+                     "domyślnie modelem wielostanowym.")
+    for text in texts:
         row += 1
         ws.cell(row=row, column=2, value=text).alignment = WRAP
         ws.row_dimensions[row].height = _height(text)
