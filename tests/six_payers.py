@@ -40,8 +40,8 @@ data = from_scenario(scenario)
 data = replace(data, draws=200)
 book, _ = write_workbook(out / "k.xlsm", data)
 values, _ = write_workbook(out / "v.xlsx", data, values=True)
-result = run_scenario(scenario.in_two_state_form(), monte_carlo_draws=0,
-                      with_tornado=False)  # the workbook's two-state form
+result = run_scenario(scenario, monte_carlo_draws=0,
+                      with_tornado=False)  # as kkz oblicz: the five on their multi-state models
 calc = openpyxl.load_workbook(values)[L.CALC]
 cached = openpyxl.load_workbook(book, data_only=True)[L.CALC]
 formulas = openpyxl.load_workbook(book)[L.CALC]

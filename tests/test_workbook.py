@@ -206,7 +206,9 @@ def test_costs_that_change_by_year_follow_their_profile() -> None:
     full = cost.wartosc * base.price_factor(cost.rok_cen, base.price_year)
     others = {p: sum(c.wartosc for c in issue.koszty if c.platnik == p and not c.profil)
               for p in ("gmina", "powiat")}
-    table = blank_inputs(base).issue("sieroctwo").yearly_costs(1.0)
+    # The two-state form of the issue (its multi-state model's years in care: Stany).
+    two_state = from_scenario(Scenario.load(SAMPLE).in_two_state_form(), base)
+    table = two_state.issue("sieroctwo").yearly_costs(1.0)
     for year, share in ((1, 0.1), (2, 0.3), (3, 0.5), (4, 0.5), (50, 0.5)):
         assert table[year - 1][0] == pytest.approx(share * full + others["gmina"])
         assert table[year - 1][1] == pytest.approx((1 - share) * full + others["powiat"])

@@ -18,6 +18,7 @@ from kkz_xl.workbook.inputs import from_scenario
 from kkz_xl.workbook.scenario import read_scenario
 
 SAMPLE = Path(__file__).resolve().parents[1] / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
+MULTI = {"bezradnosc", "sieroctwo", "choroba", "niepelnosprawnosc", "bezdomnosc"}
 
 
 @pytest.fixture(scope="module")
@@ -28,9 +29,10 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_read_back_gives_the_same_figures(filled: Path) -> None:
-    original = run_scenario(Scenario.load(SAMPLE).in_two_state_form(), monte_carlo_draws=0,
-                            with_tornado=False)
+    """As kkz oblicz computes the sample: the five multi-state issues on their models."""
+    original = run_scenario(Scenario.load(SAMPLE), monte_carlo_draws=0, with_tornado=False)
     scenario = read_scenario(filled)
+    assert {i.code for i in scenario.issues if i.model == "wielostanowy"} == MULTI
     again = run_scenario(scenario, monte_carlo_draws=0, with_tornado=False)
     assert scenario.jst.name == "Gmina Przykładowa" and scenario.jst.teryt == "1499012"
     assert sorted(i.code for i in again.issues) == sorted(i.code for i in original.issues)
@@ -54,3 +56,71 @@ def test_strategy_from_the_workbook(tmp_path: Path, filled: Path) -> None:
                                       "--losowania", "200"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "strategia_1499012_gmina_przykladowa.docx").is_file()
+
+
+def _with(scenario: Scenario, code: str, **fields: object) -> Scenario:
+    issues = [i.model_validate({**i.model_dump(by_alias=True, exclude_none=True), **fields})
+              if i.code == code else i for i in scenario.issues]
+    return scenario.model_copy(update={"issues": issues})
+
+
+def test_values_typed_on_stany_come_back_and_compute_as_the_workbook(tmp_path: Path) -> None:
+    """A scenario's own split, state cost, transition and programme go into the Stany and
+    Parametry cells; a value typed on Stany afterwards too: the read-back scenario carries
+    them (model: wielostanowy) and kkz oblicz of it equals the workbook's cached result."""
+    import openpyxl
+
+    from kkz_xl.workbook import layout as L  # noqa: N812
+    from kkz_xl.workbook.context import COL_NPV
+    from kkz_xl.workbook.sheet_states import COL_KEY, COL_OWN
+
+    own = _with(Scenario.load(SAMPLE), "bezdomnosc",
+                osoby_wg_stanow={"ulica": 8, "schronisko": 8},
+                koszty_stanow={"schroniska_noclegownie": {"schronisko": 25_000.0}},
+                przejscia={"ulica": {"schronisko": 0.4}}, skutecznosc=0.5)
+    path = tmp_path / "k.xlsm"
+    write_workbook(path, from_scenario(own))
+    back = read_scenario(path)
+    issue = next(i for i in back.issues if i.code == "bezdomnosc")
+    assert issue.model == "wielostanowy" and issue.success == 0.5
+    assert issue.persons_by_state == pytest.approx(
+        {"ulica": 8.0, "schronisko": 8.0, "mieszkanie": 0.0, "samodzielna": 0.0})
+    assert issue.state_costs == {"schroniska_noclegownie": {"schronisko": 25_000.0}}
+    assert issue.transitions == {"ulica": {"schronisko": 0.4}}
+    a = run_scenario(own, monte_carlo_draws=0, with_tornado=False).issue("bezdomnosc")
+    b = run_scenario(back, monte_carlo_draws=0, with_tornado=False).issue("bezdomnosc")
+    assert b.npv == pytest.approx(a.npv, rel=1e-9)
+    cached = openpyxl.load_workbook(path, data_only=True)
+    codes = [r[0].value for r in cached[L.CALC].iter_rows(min_row=L.CALC_FIRST_ROW,
+                                                          max_row=L.CALC_FIRST_ROW + 9)]
+    row = L.CALC_FIRST_ROW + codes.index("bezdomnosc")
+    assert cached[L.CALC].cell(row=row, column=COL_NPV).value == pytest.approx(a.npv)
+
+    # A value typed on Stany (a treasurer's own figure) reads back as an override.
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    ws = wb[L.STATES]
+    target = next(r for r in range(1, ws.max_row + 1)
+                  if ws.cell(row=r, column=COL_KEY).value == "sieroctwo"
+                  and ws.cell(row=r, column=COL_KEY + 3).value
+                  == "koszt.placowka_powiat.placowka_1")
+    ws.cell(row=target, column=COL_OWN, value=120_000)
+    wb.save(path)
+    typed = next(i for i in read_scenario(path).issues if i.code == "sieroctwo")
+    assert typed.state_costs == {"placowka_powiat": {"placowka_1": 120_000}}
+    assert typed.model == "wielostanowy"
+
+
+def test_the_two_state_form_stays_available_and_labelled(tmp_path: Path) -> None:
+    """model: dwustanowy in a scenario: the workbook shows that form (named so), without a
+    Stany block, and reads it back as model: dwustanowy."""
+    two = _with(Scenario.load(SAMPLE), "sieroctwo", model="dwustanowy")
+    data = from_scenario(two)
+    assert not data.issue("sieroctwo").multi and data.issue("bezdomnosc").multi
+    assert data.issue("sieroctwo").name.endswith("(postać dwustanowa)")
+    path = tmp_path / "k.xlsm"
+    write_workbook(path, data)
+    back = {i.code: i for i in read_scenario(path).issues}
+    assert back["sieroctwo"].model == "dwustanowy" and back["bezdomnosc"].model == "wielostanowy"
+    a = run_scenario(two, monte_carlo_draws=0, with_tornado=False)
+    b = run_scenario(read_scenario(path), monte_carlo_draws=0, with_tornado=False)
+    assert b.issue("sieroctwo").npv == pytest.approx(a.issue("sieroctwo").npv, rel=1e-9)
