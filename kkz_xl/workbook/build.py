@@ -108,6 +108,19 @@ def build(data: WorkbookInputs | None = None, *, values: bool = False,
         # parameters (every figure with its source) on five.
         for name, pages in ((L.GUIDE, 1), (L.BUDGET, 2), (L.PARAMS, 5)):
             wb[name].page_setup.fitToHeight = pages
+        # Of Stany the states tables print (split, cost per payer): the rows of the lines
+        # and transitions with their sources are hidden in this copy (kept in the file,
+        # printed from the calculator itself).
+        if ctx.states:
+            stany = wb[L.STATES]
+            for where in ctx.states.values():
+                first, last = where.detail
+                for r in range(first, last + 1):
+                    stany.row_dimensions[r].hidden = True
+            stany.row_breaks.brk = []
+            stany.page_setup.fitToHeight = 2
+            stany["A4"] = ("Kopia z samymi wartościami: wiersze linii kosztów i przejść (ze "
+                           "źródłami) są ukryte – pokazuje je kalkulator (arkusz Stany).")
     else:
         code_name = (wb[INACTIVE_CONF_SHEET].sheet_properties.codeName
                      if INACTIVE_CONF_SHEET in wb.sheetnames else None)

@@ -51,6 +51,7 @@ class StatePlaces:
     transitions: str  # the used transition probabilities (przejscia)
     programme: str  # the chosen programme's id
     payer_costs: list[str]  # per payer: the yearly cost of one person in each state
+    detail: tuple[int, int] = (0, 0)  # rows of the lines and transitions (below the states)
 
 
 #: A multi-state issue's function: the two-state function's name and this suffix.

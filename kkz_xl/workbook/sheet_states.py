@@ -97,6 +97,7 @@ def places(ctx: Context) -> None:
             programme=f"{sheet}!$D${b.top + 2}",
             payer_costs=[rng(b.split, n, col_letter(COL_STATE_COST0 + k))
                          for k in range(len(PAYERS))],
+            detail=(b.split + n + 1, b.end),
         )
         top = b.end + 3
 
@@ -108,8 +109,10 @@ def states(ctx: Context, ws: Worksheet) -> None:
           "osoby w każdym stanie (według linii kosztów i płatników) i prawdopodobieństwa "
           "przejść. Wpisz własne wartości w kolumnie „Twoja wartość” (żółte) – funkcje "
           "KKZ_…_STANY liczą z wartości użytych.")
-    widths(ws, [22, 34, 20, 14, 14, 14, 14, 22, 9, 70, 11, *[13] * len(PAYERS), 3, 18])
-    ws.column_dimensions[col_letter(COL_KEY)].hidden = True
+    widths(ws, [24, 30, 12, 13, 13, 13, 13, 20, 9, 55, 10, *[12] * len(PAYERS), 3, 12, 12,
+                12, 12])
+    for col in range(COL_KEY, COL_KEY + 4):
+        ws.column_dimensions[col_letter(col)].hidden = True  # keys for the reader
     note(ws, 3, 1, "Kolor pomarańczowy: wiersz z Twoją wartością (nadpisuje domyślną). "
          "Edytowalne: udziały stanów na początku (suma 100 %), kwota każdej linii kosztów "
          "w każdym stanie, w którym ta linia występuje, i prawdopodobieństwo każdego "
@@ -155,7 +158,7 @@ def _block(ctx: Context, ws: Worksheet, issue: IssueRow, b: Block,
     ws.merge_cells(start_row=b.top, start_column=1, end_row=b.top, end_column=COL_SOURCE)
     note(ws, b.top + 1, 1, " ".join(model.opis.split()), merge_to=COL_SOURCE, height=45)
     # The chosen programme's id (the transitions it changes): from the Parametry pick.
-    ws.cell(row=b.top + 2, column=1, value="Program (z arkusza Parametry)")
+    ws.cell(row=b.top + 2, column=1, value="Program (Parametry):").font = BOLD_FONT
     pick = f"{quoted(L.PARAMS)}!$G${ctx.param_rows[(issue.code, 'program')]}"
     w.native(ws, b.top + 2, COL_B, pick, issue.programme)
     prog = next((p for p in model.programy if p.nazwa == issue.programme), None)
@@ -174,7 +177,7 @@ def _block(ctx: Context, ws: Worksheet, issue: IssueRow, b: Block,
                                  "Udział domyślny", "Twoja wartość", "Udział użyty", "Jednostka",
                                  "Stopień pewności (1–5)", "Źródło", "Osoby na początku",
                                  *[f"Koszt roczny osoby – {PAYER_LABELS[p]}" for p in PAYERS]],
-               height=45)
+               height=60)
     self_reliant = set(model.samodzielne)
     split_rows = issue.state_rows("podzial")
     cost_rows = issue.state_rows("koszt")
@@ -239,9 +242,17 @@ def _block(ctx: Context, ws: Worksheet, issue: IssueRow, b: Block,
         ws.cell(row=r, column=COL_A, value=row.label).alignment = WRAP
         ws.merge_cells(start_row=r, start_column=COL_A, end_row=r, end_column=COL_C)
         _values(ctx, ws, r, row, inputs)
-    ws.conditional_formatting.add(
-        f"A{b.split}:{col_letter(COL_USED)}{b.end}",
-        FormulaRule(formula=[f'${col_letter(COL_OWN)}{b.split}<>""'], fill=OVERRIDE_FILL))
+    o = col_letter(COL_OWN)
+    for first, last in ((b.split, total - 1), (c_first, c_last),
+                        (b.transitions, b.end)):  # the tables' rows, not their headers
+        ws.conditional_formatting.add(
+            f"A{first}:{col_letter(COL_USED)}{last}",
+            FormulaRule(formula=[f'${o}{first}<>""'], fill=OVERRIDE_FILL))
+    for r in range(b.split, b.end + 1):  # a tall row reads from its top, like its source
+        for col in range(1, COL_STATE_COST0 + len(PAYERS)):
+            cell = ws.cell(row=r, column=col)
+            cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text, vertical="top",
+                                       horizontal=cell.alignment.horizontal)
     for r in range(b.split - 1, b.end + 1):
         ws.cell(row=r, column=COL_KEY, value=issue.code if r >= b.split else KEY_HEADER)
 
@@ -270,7 +281,7 @@ def _values(ctx: Context, ws: Worksheet, r: int, row: ParamRow,
     cell = ws.cell(row=r, column=COL_SOURCE, value=text)
     cell.alignment = WRAP
     cell.font = SOURCE_FONT
-    ws.row_dimensions[r].height = min(120, 13 * max(1 + len(text) // 100,
+    ws.row_dimensions[r].height = min(120, 13 * max(1 + len(text) // 70,
                                                     1 + len(row.label) // 30,
                                                     1 + len(row.unit) // 24))
     ws.cell(row=r, column=COL_KEY + 3, value=row.key)

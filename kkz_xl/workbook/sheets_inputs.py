@@ -60,7 +60,9 @@ METHOD = (
     "Porównujemy dwie przyszłości w horyzoncie T lat. ZANIECHANIE: osoby pozostają w pomocy "
     "społecznej, część wychodzi z niej sama (odpływ q). DZIAŁANIE: program obejmuje część grupy "
     "(zasięg e); część uczestników (skuteczność s, ponad to, co stałoby się i tak) usamodzielnia "
-    "się. Osoby usamodzielnione mogą wrócić (nawroty r); co roku dochodzą nowe osoby (napływ).",
+    "się. Osoby usamodzielnione mogą wrócić (nawroty r); co roku dochodzą nowe osoby (napływ). "
+    "Kwestie z modelem wielostanowym mają zamiast odpływu i nawrotów stany i przejścia między "
+    "nimi (arkusz Stany).",
     "Każda osoba w systemie kosztuje płatników (gminę, powiat, budżet państwa, NFZ, ZUS/Fundusz "
     "Pracy) roczną kwotę z arkusza Koszty w latach: kwoty linii kosztów z arkusza Parametry, "
     "w każdym roku razy mnożnik linii (np. gmina pokrywa 10 % kosztów pieczy zastępczej "

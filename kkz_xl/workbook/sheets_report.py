@@ -265,9 +265,11 @@ def summary(ctx: Context, ws: Worksheet) -> None:
         w.native(ws, r, 4, src, totals[k], MONEY, depends_on_udf=True)
         ws.merge_cells(start_row=r, start_column=4, end_row=r, end_column=5)
     r += 2
+    multi = [i.name.lower() for i in d.issues if i.multi]
+    levels = (f"; {', '.join(multi)} – stopnie nasilenia, arkusz Stany" if multi else "")
     note(ws, r, 1,
-         f"{NET_SAVING_NOTE} Metoda: model kohortowy dwóch stanów (w systemie pomocy / "
-         "samodzielni); koszty zdyskontowane, ceny stałe. BCR > 1: korzyści przewyższają koszt "
+         f"{NET_SAVING_NOTE} Metoda: model kohortowy (w systemie pomocy / samodzielni"
+         f"{levels}); koszty zdyskontowane, ceny stałe. BCR > 1: korzyści przewyższają koszt "
          "programu. P(NPV > 0): prawdopodobieństwo opłacalności z analizy Monte Carlo. Źródła "
          "parametrów i ich stopień pewności: arkusz Parametry. Przygotowano Kalkulatorem "
          "Kosztów Zaniechania (kkz-xl).", merge_to=last_col, height=80)
