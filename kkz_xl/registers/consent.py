@@ -41,6 +41,21 @@ PHONE_RE = re.compile(
     r"(?!\w|[.,]\d)")
 # Kinds whose cells are free or short text where a contact may hide.
 TEXT_KINDS = (Kind.TEXT, Kind.LONG_TEXT, Kind.LIST, Kind.EMAIL, Kind.PHONE)
+# An institution's own contact – its secretariat's mailbox, its office's landline, as its BIP
+# publishes them – is not a person's data, so the Katalog (which records no consent) keeps and
+# passes it on. An address naming a person (jan.kowalski@…) or a mobile number is a person's
+# data (RODO art. 4 pkt 1): with no consent recorded it never leaves. Mailboxes count as an
+# institution's when their name begins with a role or an institution's name; anything else
+# counts as a person's, so a doubtful address is withheld rather than passed on.
+ROLE_MAILBOXES = ("sekretariat", "biuro", "kontakt", "info", "poczta", "kancelaria",
+                  "recepcja", "rekrutacja", "projekt", "projekty", "urzad", "gmina", "powiat",
+                  "starostwo", "gops", "mops", "mgops", "pcpr", "miasto", "osrodek", "centrum",
+                  "fundacja", "stowarzyszenie", "swietlica", "klub", "office", "zarzad")
+_SHORT_ROLES = ("ops", "pup", "cis", "kis", "dps", "ug", "um", "ngo", "cus", "wtz", "zaz")
+# Polish mobile ranges (UKE numbering plan): 45, 50, 51, 53, 57, 60, 66, 69, 72, 73, 78, 79, 88.
+MOBILE_PREFIXES = ("45", "50", "51", "53", "57", "60", "66", "69", "72", "73", "78", "79", "88")
+PERSONAL_REASON = ("kontakt osoby, a nie instytucji (adres z imieniem lub nazwiskiem, telefon "
+                   "komórkowy) – Katalog nie zapisuje zgód, więc podaj ogólny kontakt instytucji")
 
 
 @dataclass(frozen=True)
@@ -102,6 +117,82 @@ def find_contacts(text: str) -> list[str]:
 def mask_contacts(text: str) -> str:
     """``text`` with every e-mail address and phone number replaced by a note."""
     return PHONE_RE.sub(MASK, EMAIL_RE.sub(MASK, text))
+
+
+def is_institutional(contact: str) -> bool:
+    """Whether an e-mail address or phone number found by :func:`find_contacts` is an
+    institution's (a role mailbox, a landline or a free-phone line) rather than a person's."""
+    if "@" in contact:
+        tokens = [t for t in re.split(r"[._+'-]+|\d+", fold(contact.split("@", 1)[0])) if t]
+        if not tokens:
+            return False
+        first = tokens[0]
+        return first in _SHORT_ROLES or any(first.startswith(w) for w in ROLE_MAILBOXES)
+    digits = re.sub(r"\D", "", contact)
+    if len(digits) == 11 and digits.startswith("48"):
+        digits = digits[2:]
+    elif len(digits) == 13 and digits.startswith("0048"):
+        digits = digits[4:]
+    return not digits.startswith(MOBILE_PREFIXES)
+
+
+def mask_personal(text: str) -> str:
+    """``text`` with a person's e-mail addresses and mobile numbers replaced by a note; an
+    institution's contacts stay."""
+    def keep(match: re.Match[str]) -> str:
+        return match.group(0) if is_institutional(match.group(0)) else MASK
+
+    return PHONE_RE.sub(keep, EMAIL_RE.sub(keep, text))
+
+
+def _as_text(value: Any) -> Any:
+    """A phone typed as a number (600100200) as the text it stands for."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return str(int(value)) if float(value).is_integer() else value
+
+
+def remove_personal_contacts(schema: RegisterSchema, row: Row) -> list[str]:
+    """A register without consent columns (the Katalog): mask a person's contacts in every
+    contact and text cell of ``row`` (in place), keep an institution's; return the headers of
+    the cells changed."""
+    changed = []
+    contacts = set(contact_headers(schema, row))
+    for h in list(row):
+        value = _as_text(row[h]) if h in contacts else row[h]
+        if not isinstance(value, str) or not (h in contacts or _is_text(schema, h)):
+            continue
+        masked = mask_personal(value)
+        if masked != value:
+            row[h] = masked
+            changed.append(h)
+    return changed
+
+
+def withhold_contacts(schema: RegisterSchema, row: Row,
+                      today: dt.date | None = None) -> tuple[list[str], str]:
+    """Remove from ``row`` (in place) the contacts the regional register may not keep: all of
+    them without a valid consent (Sieć Liderów), a person's in a register that records no
+    consent (Katalog). Returns the headers changed and the Polish reason."""
+    if "zgoda_data" not in schema.by_key:
+        return remove_personal_contacts(schema, row), PERSONAL_REASON
+    consent = consent_of(schema, row, today)
+    if consent.valid:
+        return [], ""
+    return remove_contacts(schema, row), consent.reason
+
+
+def releasable(schema: RegisterSchema, row: Row, share: bool,
+               today: dt.date | None = None) -> Row:
+    """A copy of ``row`` as it may leave the register: with ``share`` (an export with
+    contacts, the Word strategy) a leader's contacts only under consent to sharing and an
+    institution's contacts in the Katalog; without it, no contact at all."""
+    out = dict(row)
+    if share and "zgoda_data" not in schema.by_key:
+        remove_personal_contacts(schema, out)
+    elif not (share and consent_of(schema, row, today).shared):
+        remove_contacts(schema, out)
+    return out
 
 
 def contact_headers(schema: RegisterSchema, headers: Iterable[str]) -> list[str]:

@@ -613,16 +613,19 @@ def read_registers(path: Path, schema: RegisterSchema, *, values: bool = False,
                                     f"rejestru ({filled} niepustych komórek) – pominięty",
                                     grid.sheet))
             continue
+        if not filled:  # a blank sheet (Excel's „Arkusz1” left in front): said, not data
+            skipped.append(Note("arkusz pominięty", f"arkusz „{grid.sheet}” jest pusty – "
+                                "pominięty", grid.sheet))
+            continue
         h = _header_row(schema, grid, overrides, loose)
         if h is None and loose and sheet is not None:
             h = _first_filled(grid)
         if h is None:
-            if filled:
-                skipped.append(Note("arkusz pominięty", f"arkusz „{grid.sheet}” nie ma wiersza "
-                                    "nagłówków rejestru (kolumny „"
-                                    + schema.header(schema.name_key) + "” i „"
-                                    + schema.header("jst") + f"”) – pominięty, {filled} "
-                                    "niepustych komórek", grid.sheet))
+            skipped.append(Note("arkusz pominięty", f"arkusz „{grid.sheet}” nie ma wiersza "
+                                "nagłówków rejestru (kolumny „"
+                                + schema.header(schema.name_key) + "” i „"
+                                + schema.header("jst") + f"”) – pominięty, {filled} "
+                                "niepustych komórek", grid.sheet))
             continue
         out.append(_register_of(schema, grid, path.name, h, overrides))
     if not out:
