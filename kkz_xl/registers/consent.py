@@ -32,6 +32,7 @@ from kkz_xl.registers.text import fold
 from kkz_xl.registers.values import is_empty
 
 _KEEP = (CONSENT_SHARE, CONSENT_CENTRE)
+_WITHDRAWN = "zgoda została wycofana"
 MASK = "[usunięto kontakt bez zgody]"
 EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # Polish numbers as typed: +48 600 100 200, 600-100-200, (22) 123 45 67, 0048 22 1234567.
@@ -95,8 +96,46 @@ def consent_of(schema: RegisterSchema, row: Row, today: dt.date | None = None) -
     if day > (today or dt.date.today()):
         return Consent(False, False, "data zgody jest w przyszłości – zgoda nieważna")
     if scope not in _KEEP:
-        return Consent(False, False, "zgoda została wycofana")
+        return Consent(False, False, _WITHDRAWN)
     return Consent(True, scope == CONSENT_SHARE, "")
+
+
+def person_consents(schema: RegisterSchema, rows: list[Row],
+                    today: dt.date | None = None) -> list[Consent]:
+    """Each row's consent as its person's, in a file not yet merged (an export, a search, the
+    strategy): a person typed twice in one file (two sheets, say) has one consent, decided as
+    ``scal`` decides it – the latest dated statement wins; an incomplete, unreadable, future
+    or disputed statement anywhere, or two differing ones of the latest day, leave none."""
+    if "zgoda_data" not in schema.by_key:
+        return [consent_of(schema, row, today) for row in rows]
+    today = today or dt.date.today()
+    dh, sh = schema.header("zgoda_data"), schema.header("zgoda_zakres")
+    people: dict[tuple[str, str], list[int]] = {}
+    for i, row in enumerate(rows):
+        name, jst = row.get(schema.header(schema.name_key)), row.get(schema.header("jst"))
+        key = ((fold(str(name)), fold(str(jst))) if not (is_empty(name) or is_empty(jst))
+               else (f"?{i}", ""))  # an incomplete row stands alone, as in ``scal``
+        people.setdefault(key, []).append(i)
+    out: list[Consent] = [Consent(False, False, "")] * len(rows)
+    for members in people.values():
+        stated = [i for i in members if not (is_empty(rows[i].get(dh))
+                                             and is_empty(rows[i].get(sh)))]
+        each = {i: consent_of(schema, rows[i], today) for i in stated}
+        bad = [c for c in each.values() if not c.valid and c.reason != _WITHDRAWN]
+        if not stated:
+            consent = consent_of(schema, rows[members[0]], today)
+        elif bad:
+            consent = bad[0]
+        else:
+            days = {i: schema.by_key["zgoda_data"].parse(rows[i].get(dh)) for i in stated}
+            latest = max(days.values())
+            top = {i: each[i] for i in stated if days[i] == latest}
+            consent = (next(iter(top.values())) if len(set(top.values())) == 1 else
+                       Consent(False, False, "dwa różne oświadczenia o zgodzie z jednego dnia "
+                                             "– do rozstrzygnięcia przy scalaniu"))
+        for i in members:
+            out[i] = consent
+    return out
 
 
 def may_keep_contacts(schema: RegisterSchema, row: Row, today: dt.date | None = None) -> bool:
@@ -183,14 +222,15 @@ def withhold_contacts(schema: RegisterSchema, row: Row,
 
 
 def releasable(schema: RegisterSchema, row: Row, share: bool,
-               today: dt.date | None = None) -> Row:
+               consent: Consent | None = None) -> Row:
     """A copy of ``row`` as it may leave the register: with ``share`` (an export with
-    contacts, the Word strategy) a leader's contacts only under consent to sharing and an
-    institution's contacts in the Katalog; without it, no contact at all."""
+    contacts, the Word strategy) a leader's contacts only under consent to sharing (the row's
+    own, or its person's from :func:`person_consents`) and an institution's contacts in the
+    Katalog; without it, no contact at all."""
     out = dict(row)
     if share and "zgoda_data" not in schema.by_key:
         remove_personal_contacts(schema, out)
-    elif not (share and consent_of(schema, row, today).shared):
+    elif not (share and (consent or consent_of(schema, row)).shared):
         remove_contacts(schema, out)
     return out
 

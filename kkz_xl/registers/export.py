@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kkz_xl.errors import InputError
-from kkz_xl.registers.consent import contact_headers, releasable
+from kkz_xl.registers.consent import contact_headers, person_consents, releasable
 from kkz_xl.registers.register import Register, Row
 from kkz_xl.registers.text import Formula, is_formula_like
 from kkz_xl.registers.values import is_empty
@@ -55,9 +55,10 @@ def export_rows(register: Register, privacy: Privacy) -> tuple[list[str], list[R
     schema = register.schema
     headers = export_headers(register, privacy)
     rows = []
-    for raw in register.rows:
+    consents = person_consents(schema, register.rows)
+    for raw, consent in zip(register.rows, consents, strict=True):
         plain = {h: str(v) if isinstance(v, Formula) else v for h, v in raw.items()}
-        released = releasable(schema, plain, privacy == Privacy.CONTACTS)
+        released = releasable(schema, plain, privacy == Privacy.CONTACTS, consent)
         row: Row = {}
         for h in headers:
             value = released.get(h)
@@ -71,9 +72,14 @@ def export_rows(register: Register, privacy: Privacy) -> tuple[list[str], list[R
 
 
 def shareable_rows(register: Register) -> list[Row]:
-    """The rows as they may be passed on (the Word strategy): raw values, a contact only where
-    an export with contacts would carry it (:func:`~kkz_xl.registers.consent.releasable`)."""
-    return [releasable(register.schema, row, True) for row in register.rows]
+    """The rows that may be passed on by name (the Word strategy), raw values, a contact only
+    where an export with contacts would carry it (:func:`~kkz_xl.registers.consent.releasable`):
+    every programme of the Katalog; a leader only when their person's consent allows sharing
+    (two rows of one person in two sheets have one consent)."""
+    schema = register.schema
+    consents = person_consents(schema, register.rows)
+    return [releasable(schema, row, True, c)
+            for row, c in zip(register.rows, consents, strict=True) if c.shared]
 
 
 def _csv_cell(value: Any) -> str:
