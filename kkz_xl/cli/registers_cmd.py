@@ -407,7 +407,9 @@ def do_scenariusza(
     if code is None:
         raise InputError("kwestia", "program nie ma przypisanej kwestii – podaj --kwestia")
     before, after, backup = set_programme(scenariusz, code, values["nazwa"],
-                                          values["koszt_uczestnika"], values["skutecznosc"])
+                                          values["koszt_uczestnika"], values["skutecznosc"],
+                                          note=f"koszt i skuteczność z katalogu {rejestr.name} "
+                                               f"({places[0]}, ID {program.strip()})")
     npv = [run_scenario(s, monte_carlo_draws=0, with_tornado=False).issue(code).npv
            for s in (before, after)]
     console.print(f"Kwestia [bold]{code}[/]: program „{values['nazwa']}” – koszt na uczestnika "
