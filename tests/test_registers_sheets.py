@@ -267,3 +267,21 @@ def _shared_in_file(rows: list[dict], gen: object) -> set[str]:
         if {s for d, s in stmts if d == latest} == {"udostępnianie w sieci"}:
             ok.add(key)
     return {c for c, key in gen.contacts.items() if key in ok}
+
+
+def test_sprawdz_and_kkz_katalog_treat_a_persons_contact_as_the_others_do(
+        tmp_path: Path) -> None:
+    from kkz_xl.excel.registers import catalogue_for_issue
+    from kkz_xl.registers.check import Level, check_register
+    from tests.test_registers import table_of
+
+    read = read_every_sheet(catalogue_file(tmp_path / "k.xlsx"), CATALOGUE)
+    problems = [p for reg in read.sheets for p in check_register(reg)
+                if "kontakt osoby" in p.message]
+    assert {(p.sheet, p.row, p.column) for p in problems} == {
+        ("Katalog", 6, CATALOGUE.header("kontakt")), ("Katalog 2025", 2, "Opis")}
+    assert all(p.level == Level.ERROR for p in problems)
+    answer = json.dumps(catalogue_for_issue(table_of(read.register), "bezrobocie"),
+                        ensure_ascii=False, default=str)
+    assert "sekretariat@gops-chlewiska.example" in answer and "22 615 00 00" in answer
+    assert "anna.nowak@" not in answer

@@ -273,9 +273,13 @@ def remove_contacts(schema: RegisterSchema, row: Row) -> list[str]:
 
 def contact_problem(schema: RegisterSchema, model: BaseModel,
                     row: Row | None = None) -> list[tuple[str, str]]:
-    """(column, message) for contact fields held without a valid consent."""
+    """(column, message) for contact fields held without a valid consent; in a register that
+    records no consent (Katalog), for a person's contact."""
     if "zgoda_data" not in schema.by_key:
-        return []
+        full = dict(row) if row is not None else {schema.header(k): v
+                                                  for k, v in model.model_dump().items()}
+        return [(h, f"{PERSONAL_REASON} – zostanie usunięty przy imporcie i scalaniu")
+                for h in remove_personal_contacts(schema, full)]
     data: dict[str, Any] = model.model_dump()
     out: list[tuple[str, str]] = []
     day, scope = data["zgoda_data"], data["zgoda_zakres"]
