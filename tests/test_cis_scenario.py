@@ -122,6 +122,7 @@ def test_a_scenario_without_the_issue_is_refused_and_left_untouched(
     original = path.read_bytes()
     res = runner.invoke(app, ["cis", "wyniki", str(filled), "--do-scenariusza", str(path)])
     assert res.exit_code == 2 and "nie zawiera kwestii 'bezrobocie'" in res.output
+    assert "--fragment" in res.output and "scenariusza nie zmieniono" in res.output
     assert path.read_bytes() == original
 
 

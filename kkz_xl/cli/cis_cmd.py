@@ -330,11 +330,18 @@ def _into_scenario(prog: dict, path: Path) -> None:
     """Write the CIS into the scenario's issue and say what changed, with the issue's NPV
     before and after."""
     from kkz_xl.engine.run import run_scenario  # the engine only to show the NPV change
+    from kkz_xl.model.scenario import Scenario  # pydantic scenario only when editing one
     from kkz_xl.model.scenario_edit import set_programme  # ruamel only when editing a file
 
     edit = scenario_edit(prog)
-    before, after, backup = set_programme(path, **edit)
     code = edit["code"]
+    codes = [i.code for i in Scenario.load(path).issues]
+    if code not in codes:
+        raise InputError("--do-scenariusza", f"scenariusz {path.name} nie zawiera kwestii "
+                         f"{code!r} (kwestie scenariusza: {', '.join(codes)}) – dodaj ją z "
+                         "liczbą osób (osoby) albo zapisz fragment: --fragment; scenariusza "
+                         "nie zmieniono")
+    before, after, backup = set_programme(path, **edit)
     npv = [run_scenario(s, monte_carlo_draws=0, with_tornado=False).issue(code).npv
            for s in (before, after)]
     console.print(f"Scenariusz {path.name}, kwestia [bold]{code}[/]: program „{prog['nazwa']}” "
