@@ -285,3 +285,29 @@ def test_sprawdz_and_kkz_katalog_treat_a_persons_contact_as_the_others_do(
                         ensure_ascii=False, default=str)
     assert "sekretariat@gops-chlewiska.example" in answer and "22 615 00 00" in answer
     assert "anna.nowak@" not in answer
+
+
+def test_kkz_strategia_names_leaders_of_every_sheet_who_consented(tmp_path: Path) -> None:
+    """``kkz strategia --liderzy`` as a user runs it: a leader from the second sheet is named
+    with their contact; a leader who withdrew on the second sheet and one who never consented
+    are not named, and none of their contacts is in the document."""
+    import docx
+
+    from tests.test_documents_tools import write_scenario
+
+    scenario = write_scenario(tmp_path / "a.yaml", "Gmina Chlewiska")
+    leaders = leaders_file(tmp_path / "l.xlsx")
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["strategia", str(scenario), "--liderzy", str(leaders), "-o",
+                              str(out), "--losowania", "0"])
+    assert res.exit_code == 0, res.output
+    assert "arkusz „Liderzy 2025”: wczytano 2 wiersze" in res.output
+    (doc,) = out.glob("*.docx")
+    document = docx.Document(str(doc))
+    text = "\n".join([p.text for p in document.paragraphs] + [
+        c.text for t in document.tables for r in t.rows for c in r.cells])
+    assert "Marek Nowak" in text and "marek.n@example.org" in text
+    assert "Anna Kowalczyk" in text
+    for gone in ("Wiśniewski", "WIŚNIEWSKI", "Łęcka", "piotr.w@", "602 222 222", "ewa.l@",
+                 "603 333 333", "ewa.prywatna@"):
+        assert gone not in text

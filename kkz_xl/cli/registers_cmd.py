@@ -353,15 +353,16 @@ def _group(schema: RegisterSchema, help_text: str) -> typer.Typer:
         found = search(reg, kwestia=kwestia, jst=jst, tekst=tekst)
         table = Table(title=f"Znaleziono {len(found)} z {len(reg.rows)}", title_justify="left")
         shown = [schema.header(k) for k in _SHOWN[schema.kind]]
-        for header in ("arkusz", "wiersz", *shown):
+        several = len(read.sheets) > 1
+        for header in ("arkusz:wiersz" if several else "wiersz", *shown):
             table.add_column(header, overflow="fold")
         # The terminal is an output like an export without contacts: a contact typed into
         # a shown text cell stays behind (the same rule as ``eksportuj``).
         _, rows = export_rows(reg, Privacy.NO_CONTACTS)
         for i in found:
-            where, row = read.where(i), rows[i]
-            table.add_row(where[0], str(where[1]), *(_shown(schema, h, row.get(h))
-                                                     for h in shown))
+            sheet, number = read.where(i)
+            table.add_row(f"{sheet}:{number}" if several else str(number),
+                          *(_shown(schema, h, rows[i].get(h)) for h in shown))
         console.print(table)
 
     return group
