@@ -311,3 +311,15 @@ def test_kkz_strategia_names_leaders_of_every_sheet_who_consented(tmp_path: Path
     for gone in ("Wiśniewski", "WIŚNIEWSKI", "Łęcka", "piotr.w@", "602 222 222", "ewa.l@",
                  "603 333 333", "ewa.prywatna@"):
         assert gone not in text
+
+
+def test_training_knows_leaders_of_every_sheet(tmp_path: Path) -> None:
+    from kkz_xl.training.leaders import leader_names
+
+    path = leaders_file(tmp_path / "l.xlsx")
+    wb = openpyxl.load_workbook(path)
+    for ws, lid in ((wb["Liderzy"], "L-1"), (wb["Liderzy 2025"], "L-2")):
+        ws.cell(row=1, column=ws.max_column + 1, value="ID")
+        ws.cell(row=2, column=ws.max_column, value=lid)
+    wb.save(path)
+    assert leader_names(path) == {"L-1": "Anna Kowalczyk", "L-2": "PIOTR WIŚNIEWSKI"}
