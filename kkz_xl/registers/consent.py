@@ -278,7 +278,7 @@ def contact_problem(schema: RegisterSchema, model: BaseModel,
     if "zgoda_data" not in schema.by_key:
         full = dict(row) if row is not None else {schema.header(k): v
                                                   for k, v in model.model_dump().items()}
-        return [(h, f"{PERSONAL_REASON} – zostanie usunięty przy imporcie i scalaniu")
+        return [(h, f"{PERSONAL_REASON}; zostanie usunięty przy imporcie i scalaniu")
                 for h in remove_personal_contacts(schema, full)]
     data: dict[str, Any] = model.model_dump()
     out: list[tuple[str, str]] = []
