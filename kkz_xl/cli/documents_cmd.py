@@ -34,7 +34,7 @@ def _register_rows(path: Path | None, kind: str) -> list[dict[str, Any]] | None:
         return None
     from kkz_xl.registers.export import shareable_rows  # registers only with --katalog/--liderzy
     from kkz_xl.registers.schema import CATALOGUE, LEADERS
-    from kkz_xl.registers.sheets import read_every_sheet
+    from kkz_xl.registers.sheets import read_every_sheet  # the registers' one reader
 
     # Every register sheet of the file (the reader of ``kkz liderzy sprawdz``), said per sheet.
     read = read_every_sheet(path, CATALOGUE if kind == "katalog" else LEADERS)
