@@ -326,6 +326,14 @@ def wyniki(
         _into_scenario(prog, do_scenariusza)
 
 
+def _when(day: str | None) -> str:
+    """An ISO date the Polish way; a year (the base's figure) as it is."""
+    try:
+        return fmt_date(dt.date.fromisoformat(str(day)))
+    except ValueError:
+        return f"{day} r."
+
+
 def _into_scenario(prog: dict, path: Path) -> None:
     """Write the CIS into the scenario's issue and say what changed, with the issue's NPV
     before and after."""
@@ -345,9 +353,9 @@ def _into_scenario(prog: dict, path: Path) -> None:
     npv = [run_scenario(s, monte_carlo_draws=0, with_tornado=False).issue(code).npv
            for s in (before, after)]
     console.print(f"Scenariusz {path.name}, kwestia [bold]{code}[/]: program „{prog['nazwa']}” "
-                  f"– skuteczność {fmt_percent(edit['success'], 1)} "
-                  f"({prog['zrodlo_skutecznosci']}; stan na {prog['data_skutecznosci']}, "
-                  f"stopień wiarygodności {prog['stopien_skutecznosci']}).")
+                  f"– skuteczność {fmt_percent(edit['success'], 1)} (stan na "
+                  f"{_when(prog['data_skutecznosci'])}, stopień wiarygodności "
+                  f"{prog['stopien_skutecznosci']}; źródło w komentarzu „# KKZ:” przy wartości).")
     if edit["financing"] is not None:
         shares = ", ".join(f"{k} {fmt_percent(v)}"
                            for k, v in payer_shares_named(edit["financing"]).items())
