@@ -355,7 +355,9 @@ def _into_scenario(prog: dict, path: Path) -> None:
     console.print(f"Scenariusz {path.name}, kwestia [bold]{code}[/]: program „{prog['nazwa']}” "
                   f"– skuteczność {fmt_percent(edit['success'], 1)} (stan na "
                   f"{_when(prog['data_skutecznosci'])}, stopień wiarygodności "
-                  f"{prog['stopien_skutecznosci']}; źródło w komentarzu „# KKZ:” przy wartości).")
+                  f"{prog['stopien_skutecznosci']}"
+                  + ("" if path.suffix.lower() == ".json" else
+                     "; źródło w komentarzu „# KKZ:” przy wartości") + ").")
     if edit["financing"] is not None:
         shares = ", ".join(f"{k} {fmt_percent(v)}"
                            for k, v in payer_shares_named(edit["financing"]).items())
