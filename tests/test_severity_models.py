@@ -120,7 +120,11 @@ def test_gmina_foster_share_follows_the_childs_year_in_care() -> None:
     # return starts over at 10 %).
     n1, n2 = flows.counts_z[:, ids.index("rodzinna_1")], flows.counts_z[:, ids.index("rodzinna_2")]
     np.testing.assert_allclose(flows.line_z[:, gmina], cost * (0.1 * n1 + 0.3 * n2 + 0.5 * third))
-    assert n1[4] == pytest.approx(0.040 * 0.077)
+    # ... the child returned home in year 4 is placed again at the model's re-entry rate
+    back, again = ids.index("powrot"), ids.index("rodzinna_1")
+    edges = zip(inp.edge_from, inp.edge_to, inp.edge_values, strict=True)
+    reentry = next(float(v) for f, t, v in edges if (f, t) == (back, again))
+    assert n1[4] == pytest.approx(0.040 * reentry)
 
 
 def test_children_already_in_care_pay_half() -> None:
