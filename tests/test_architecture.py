@@ -44,13 +44,6 @@ FLOORS: dict[str, float] = {
 
 #: (importing module, imported module) -> why it is still there.
 KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
-    ("kkz_xl.training.documents", "kkz_xl.documents.render"):
-        "the template sandbox (documents/render.py) moves to office/ once the strategy "
-        "engineer's edits of it land (issue 15 item 1)",
-    ("kkz_xl.cis.report", "kkz_xl.documents.render"):
-        "the template sandbox (documents/render.py) moves to office/ (issue 15 item 1)",
-    ("kkz_xl.bsc.card", "kkz_xl.documents.render"):
-        "the template sandbox (documents/render.py) moves to office/ (issue 15 item 1)",
     ("kkz_xl.workbook.build", "kkz_xl.addin.classic"):
         "the xlwings.conf sheet writer belongs on the excel floor, shared by the workbook and "
         "the add-in (issue 12, excel-addin)",
@@ -61,7 +54,6 @@ UNCOMMENTED_LOCAL_IMPORTS: dict[str, str] = {
     "kkz_xl/documents/batch.py": "engine and text folding; documents/ is issue 13's",
     "kkz_xl/documents/strategy.py": "registers' schema; issue 13",
     "kkz_xl/documents/template_check.py": "cycle avoidance with strategy.py; issue 13",
-    "kkz_xl/documents/lo_convert.py": "LibreOffice's own Python (uno) exists only there",
     "kkz_xl/cli/documents_cmd.py": "issue 13",
     "kkz_xl/cli/registers_cmd.py": "issue 11",
     "kkz_xl/cli/cis_cmd.py": "issue 17",

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from kkz_xl.cli.main import app
 from kkz_xl.documents.batch import build_many, template_for
-from kkz_xl.documents.render import render_docx, to_pdf
 from kkz_xl.documents.template_check import check_template
+from kkz_xl.office.render import render_docx, to_pdf
 from tests.test_documents import make_template, scenario_data
 
 runner = CliRunner()
@@ -185,7 +185,7 @@ def pdf_pages(pdftotext: str, pdf: Path) -> list[str]:
 
 def test_pdf_table_of_contents_lists_chapters_with_their_pages(
         soffice: str, pdftotext: str, tmp_path: Path) -> None:
-    from kkz_xl.documents.render import uno_python
+    from kkz_xl.office.render import uno_python
     from tests.test_documents import ART_16B_CHAPTERS, KKZ_CHAPTERS
 
     if uno_python(soffice) is None and not os.environ.get("CI"):
@@ -210,7 +210,7 @@ def test_pdf_table_of_contents_lists_chapters_with_their_pages(
 
 
 def test_pdf_batch_reports_each_file(soffice: str, tmp_path: Path) -> None:
-    from kkz_xl.documents.render import to_pdf_many
+    from kkz_xl.office.render import to_pdf_many
 
     good = render_docx(make_template(tmp_path / "t.docx", "Treść {{ a }}"), {"a": "ok"},
                        tmp_path / "dobry.docx")
@@ -224,8 +224,8 @@ def test_pdf_batch_reports_each_file(soffice: str, tmp_path: Path) -> None:
 
 
 def test_pdf_time_out_is_a_polish_error(soffice: str, tmp_path: Path) -> None:
-    from kkz_xl.documents.render import to_pdf_many
     from kkz_xl.errors import DataError
+    from kkz_xl.office.render import to_pdf_many
 
     good = render_docx(make_template(tmp_path / "t.docx", "Treść"), {}, tmp_path / "d.docx")
     with pytest.raises(DataError, match="nie skończył konwersji do PDF w 0 s"):

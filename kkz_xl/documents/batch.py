@@ -16,11 +16,11 @@ from typing import Any
 
 import yaml
 
-from kkz_xl.documents.render import render_docx, to_pdf_many
 from kkz_xl.documents.strategy import StrategyData, strategy_context
 from kkz_xl.documents.templates_build import TEMPLATE_NAMES, repo_templates_dir, write_template
 from kkz_xl.model.scenario_files import load_scenario
 from kkz_xl.model.validation import failure_reason
+from kkz_xl.office.render import render_docx, to_pdf_many
 from kkz_xl.training.schema import TrainingRegister
 
 Rows = Sequence[Mapping[str, Any]]

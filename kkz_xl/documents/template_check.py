@@ -25,21 +25,21 @@ import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from jinja2 import nodes
 
-from kkz_xl.documents.render import (
+from kkz_xl.errors import DataError
+from kkz_xl.office.render import (
     TemplateRenderError,
     make_env,
     open_template,
     polish_reason,
     render_docx,
 )
-from kkz_xl.documents.tags import (
+from kkz_xl.office.tags import (
     Tag,
     source_lines,
     tags_in,
     tags_on_line,
     unbalanced_blocks,
 )
-from kkz_xl.errors import DataError
 from kkz_xl.polish import quote
 
 LOOP_ITEM = "[]"
