@@ -31,6 +31,7 @@ def _read_list(path: Path) -> list[Path]:
 def _register_rows(path: Path | None, kind: str) -> list[dict[str, Any]] | None:
     if path is None:
         return None
+    # only with --katalog/--liderzy: the register reader is not needed otherwise
     from kkz_xl.registers.reading import read_register
     from kkz_xl.registers.schema import CATALOGUE, LEADERS
 
@@ -67,6 +68,8 @@ def strategia(
         "0 pomija analizę).")] = None,
 ) -> None:
     """Strategia Rozwiązywania Problemów Społecznych (art. 16b u.p.s.) w Wordzie i PDF."""
+    # loaded when the command runs, so `kkz strategia --help` and `kkz szablon` start
+    # without the engine, docxtpl and matplotlib (about 1,5 s)
     from kkz_xl.documents.batch import build_many
     from kkz_xl.documents.strategy import StrategyData
     from kkz_xl.training.storage import load_register
@@ -117,6 +120,7 @@ def sprawdz(
         "a dla pliku z „powiat” w nazwie – dla powiatu).")] = None,
 ) -> None:
     """Sprawdź szablon: błędne znaczniki, nieznane pola i pola brakujące względem wzorca."""
+    # loaded when the check runs, so `kkz szablon sprawdz --help` starts without the engine
     from kkz_xl.documents.batch import template_for
     from kkz_xl.documents.template_check import check_template
 

@@ -355,6 +355,7 @@ def do_scenariusza(
         help="Kod kwestii w scenariuszu; domyślnie pierwsza kwestia programu.")] = None,
 ) -> None:
     """Wstaw program z Katalogu do scenariusza kalkulatora (koszt na uczestnika, skuteczność)."""
+    # only do-scenariusza runs the engine: the other register commands start without it
     from kkz_xl.engine.run import run_scenario
     from kkz_xl.model.scenario_edit import set_programme
     from kkz_xl.registers.programme import programme_inputs
