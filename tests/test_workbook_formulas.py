@@ -15,6 +15,7 @@ from kkz_xl.model.inputs import CostLine, IssueInputs
 from kkz_xl.model.payers import PAYERS, Payer
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.params.base import default_base
+from kkz_xl.params.state_models import shipped_models
 from kkz_xl.workbook import from_scenario, write_workbook
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.context import (
@@ -28,6 +29,7 @@ from kkz_xl.workbook.context import (
     COL_ROI,
     COL_THRESHOLD,
 )
+from kkz_xl.workbook.sheet_states import COL_KEY
 
 pytest.importorskip("formulas")
 from openpyxl.worksheet.formula import ArrayFormula
@@ -303,8 +305,6 @@ def test_every_issue_equals_the_engine_scenario_run(filled, model, solved) -> No
 def _states_row(book: Path, code: str, key: str) -> int:
     """The Stany row of issue ``code``'s value ``key`` (e.g. ``koszt.placowka_powiat.
     placowka_1``), found by the hidden key columns."""
-    from kkz_xl.workbook.sheet_states import COL_KEY
-
     ws = openpyxl.load_workbook(book)[L.STATES]
     for r in range(1, ws.max_row + 1):
         if ws.cell(row=r, column=COL_KEY).value == code and ws.cell(
@@ -325,7 +325,7 @@ def test_multi_state_programme_switch_and_edited_state_cells(filled, model) -> N
     payer = (L.PAYERS, f"{_col(4)}{pay_row}")  # powiat: the placements' main payer
     sample = Scenario.load(SAMPLE)
     base_npv = run_scenario(sample, monte_carlo_draws=0, with_tornado=False).issue(code).npv
-    model_file = __import__("kkz_xl.params.state_models", fromlist=["x"]).shipped_models()[code]
+    model_file = shipped_models()[code]
     other = model_file.programy[1]
     pick = _param_row(book, code, "program")
     cost = _states_row(book, code, "koszt.placowka_powiat.placowka_1")

@@ -21,6 +21,7 @@ from kkz_xl.workbook import from_scenario, summary_pdf, values_report, write_wor
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.context import COL_NPV
 from kkz_xl.workbook.report import report_pdf
+from kkz_xl.workbook.sheet_states import COL_KEY, COL_OWN
 
 SAMPLE = Path(__file__).resolve().parents[1] / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
 ERRORS = ("#NAME?", "#VALUE!", "#REF!", "#N/A", "#DIV/0!", "#NUM!", "Err:")
@@ -99,6 +100,14 @@ def test_recalculated_native_formulas_equal_the_engine(soffice: str, data, tmp_p
                if ws.cell(row=r, column=1).value == "bezrobocie"
                and ws.cell(row=r, column=L.PARAMS_KEY_COL).value == "program")
     ws.cell(row=row, column=6, value=kis)  # the pick, as the drop-down writes it
+    # A treasurer's own yearly cost of a placówka's 1st year (Stany): the states table and
+    # the Kalkulator's cost of a person at the start follow it.
+    stany = wb[L.STATES]
+    edited = next(r for r in range(1, stany.max_row + 1)
+                  if stany.cell(row=r, column=COL_KEY).value == "sieroctwo"
+                  and stany.cell(row=r, column=COL_KEY + 3).value
+                  == "koszt.placowka_powiat.placowka_3")
+    stany.cell(row=edited, column=COL_OWN, value=130_000)
     wb.save(book)
     values = values_report(book, tmp_path / "v.xlsx")  # the engine's figures of the switch
     profile = tmp_path / "profile"
@@ -120,6 +129,7 @@ def test_recalculated_native_formulas_equal_the_engine(soffice: str, data, tmp_p
         elif (want or "") != (got or ""):
             bad.append((s, c, got, want))
     assert not bad, bad[:10]
+    assert computed[L.STATES].cell(row=edited, column=COL_OWN + 1).value == 130_000
     # The switch reached the programme's figures: KIS's cost per participant is used.
     cost_row = row + 2  # koszt_uczestnika follows the programme and its own name
     kis_cost = next(p for p in default_base().issue("bezrobocie").programy if p.id == "kis")

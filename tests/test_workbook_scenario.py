@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -13,9 +14,12 @@ from kkz_xl.engine.run import run_scenario
 from kkz_xl.errors import InputError
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.reporting import tables
+from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.build import write_workbook
+from kkz_xl.workbook.context import COL_NPV
 from kkz_xl.workbook.inputs import from_scenario
 from kkz_xl.workbook.scenario import read_scenario
+from kkz_xl.workbook.sheet_states import COL_KEY, COL_OWN
 
 SAMPLE = Path(__file__).resolve().parents[1] / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
 MULTI = {"bezradnosc", "sieroctwo", "choroba", "niepelnosprawnosc", "bezdomnosc"}
@@ -68,12 +72,6 @@ def test_values_typed_on_stany_come_back_and_compute_as_the_workbook(tmp_path: P
     """A scenario's own split, state cost, transition and programme go into the Stany and
     Parametry cells; a value typed on Stany afterwards too: the read-back scenario carries
     them (model: wielostanowy) and kkz oblicz of it equals the workbook's cached result."""
-    import openpyxl
-
-    from kkz_xl.workbook import layout as L  # noqa: N812
-    from kkz_xl.workbook.context import COL_NPV
-    from kkz_xl.workbook.sheet_states import COL_KEY, COL_OWN
-
     own = _with(Scenario.load(SAMPLE), "bezdomnosc",
                 osoby_wg_stanow={"ulica": 8, "schronisko": 8},
                 koszty_stanow={"schroniska_noclegownie": {"schronisko": 25_000.0}},
