@@ -48,7 +48,9 @@ STEPS = (
     "Parametry: sprawdź koszty (każda linia kosztów osobno), odpływ, nawroty i wybierz program "
     "z listy dla każdej kwestii. Jeśli masz własne dane, wpisz je w kolumnie „Twoja wartość” "
     "– wiersz zmieni kolor, a obliczenia użyją Twojej wartości. Źródło i stopień pewności "
-    "każdej liczby są obok. Arkusz Koszty w latach pokazuje koszty rok po roku według płatników.",
+    "każdej liczby są obok. Arkusz Koszty w latach pokazuje koszty rok po roku według płatników. "
+    "Kwestie ze stopniami nasilenia (np. sieroctwo, bezdomność): stany, koszt osoby w każdym "
+    "stanie i przejścia między stanami – arkusz Stany (też z kolumną „Twoja wartość”).",
     "Wyniki: Kalkulator (oszczędność netto z działania, BCR, ROI, rok zwrotu), Przepływy (rok "
     "po roku – wybierz kwestię z listy), Płatnicy (kto płaci, kto oszczędza), Niepewność "
     "(Monte Carlo i wykres tornado), Budżet i WPF (wydatki w latach kalendarzowych), Wykresy.",
