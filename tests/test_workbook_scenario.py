@@ -20,6 +20,7 @@ from kkz_xl.workbook.context import COL_NPV
 from kkz_xl.workbook.inputs import from_scenario
 from kkz_xl.workbook.scenario import read_scenario
 from kkz_xl.workbook.sheet_states import COL_KEY, COL_OWN
+from kkz_xl.workbook.values import Figures
 
 SAMPLE = Path(__file__).resolve().parents[1] / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
 MULTI = {"bezradnosc", "sieroctwo", "choroba", "niepelnosprawnosc", "bezdomnosc"}
@@ -122,3 +123,24 @@ def test_the_two_state_form_stays_available_and_labelled(tmp_path: Path) -> None
     a = run_scenario(two, monte_carlo_draws=0, with_tornado=False)
     b = run_scenario(read_scenario(path), monte_carlo_draws=0, with_tornado=False)
     assert b.issue("sieroctwo").npv == pytest.approx(a.issue("sieroctwo").npv, rel=1e-9)
+
+
+def test_a_powiat_workbook_pays_the_local_share_as_kkz_oblicz(tmp_path: Path) -> None:
+    """In a powiat's scenario the powiat runs the programmes (the base's local share is its):
+    the workbook's figures per payer – two-state and multi-state issues – are kkz oblicz's,
+    and so are those of the workbook read back."""
+    sample = Scenario.load(SAMPLE)
+    powiat = sample.model_copy(update={"jst": sample.jst.model_copy(
+        update={"kind": "powiat", "teryt": "1499"})})
+    expected = run_scenario(powiat, monte_carlo_draws=0, with_tornado=False)
+    data = from_scenario(powiat)
+    figures = Figures(data, full=False)
+    path = tmp_path / "p.xlsm"
+    write_workbook(path, data)
+    again = run_scenario(read_scenario(path), monte_carlo_draws=0, with_tornado=False)
+    for issue in expected.issues:
+        got = figures.issue(issue.code).result.npv_by_payer
+        assert got == pytest.approx(issue.npv_by_payer, rel=1e-9, abs=1e-6), issue.code
+        assert again.issue(issue.code).npv_by_payer == pytest.approx(
+            issue.npv_by_payer, rel=1e-9, abs=1e-6), issue.code
+    assert expected.issue("bezrobocie").npv_by_payer[1] < 0  # the powiat pays its CIS

@@ -495,10 +495,13 @@ def _chosen(i: IssueScenario, params: IssueParams) -> tuple[str, str | None]:
 
 
 def _own_values(i: IssueScenario, base: ParameterBase, price_year: int,
-                own_programme: bool) -> dict[str, object]:
+                own_programme: bool, scenario: Scenario | None = None) -> dict[str, object]:
     """The scenario's own figures of one issue (other than cost lines), keyed as the Parametry
-    rows; a programme of its own carries all its figures (the base has none for it)."""
-    resolved = resolve_issue(i, base, price_year)
+    rows; a programme of its own carries all its figures (the base has none for it). With
+    the ``scenario``: resolved as it resolves it (a powiat pays the base's local share)."""
+    resolved = (scenario.resolve(base, [scenario.issues.index(i)])[0] if scenario is not None
+                else resolve_issue(i, base, price_year))
+    plain = resolve_issue(i, base, price_year)
     own: dict[str, object] = {}
     inputs = resolved.inputs
     for key, attr in (("odplyw", "exit_rate"), ("nawroty", "relapse"),
@@ -508,7 +511,8 @@ def _own_values(i: IssueScenario, base: ParameterBase, price_year: int,
             own[key] = getattr(inputs, attr)
     if "powtarzaj" not in resolved.from_base or own_programme:
         own["powtarzaj"] = YES if inputs.repeat else NO
-    if "finansowanie" not in resolved.from_base or own_programme:
+    moved = inputs.financing != plain.inputs.financing  # a powiat runs the programme
+    if "finansowanie" not in resolved.from_base or own_programme or moved:
         for payer in PAYERS:
             own[share_key(payer)] = float(inputs.financing.get(payer, 0.0))
     return own
@@ -525,13 +529,13 @@ def from_scenario(scenario: Scenario, base: ParameterBase | None = None) -> Work
     for code, params in base.issues.items():
         sc = given.get(code)
         if code in shipped_models() and (sc is None or uses_state_model(sc)):
-            issues.append(_state_issue(sc, code, base, price_year))
+            issues.append(_state_issue(sc, code, base, price_year, scenario.jst.kind))
             continue
         lines = _own_lines(sc, params, base, price_year) if sc else None
         chosen, own_name = _chosen(sc, params) if sc else (params.programy[0].nazwa, None)
         rows = issue_rows(params, base, None, lines, chosen=chosen)
         if sc is not None:
-            own = _own_values(sc, base, price_year, own_name is not None)
+            own = _own_values(sc, base, price_year, own_name is not None, scenario)
             if own_name:
                 own["nazwa_wlasna"] = own_name
             rows = [replace(r, own=own[r.key]) if r.key in own else r for r in rows]
@@ -550,7 +554,7 @@ def from_scenario(scenario: Scenario, base: ParameterBase | None = None) -> Work
 
 
 def _state_issue(sc: IssueScenario | None, code: str, base: ParameterBase,
-                 price_year: int) -> IssueRow:
+                 price_year: int, runner: str = "gmina") -> IssueRow:
     """A scenario's issue on its multi-state model as the workbook holds it: the model's
     defaults, the scenario's own figures as the user's values (its split by state as shares
     of the group, its amounts per line and state, its transitions, its programme)."""
@@ -559,7 +563,10 @@ def _state_issue(sc: IssueScenario | None, code: str, base: ParameterBase,
         return state_issue_row(code, base)
     chosen, own_name = _chosen(sc, model)  # type: ignore[arg-type]
     row = state_issue_row(code, base, chosen=chosen)
-    inp = resolve_states(sc, base, price_year)
+    # The JST's kind: in a powiat's scenario the powiat pays the base's local share.
+    inp = resolve_states(sc, base, price_year, runner=runner)
+    prog = find_programme(model, chosen)
+    default_financing = dict(prog.finansowanie) if prog else {}
     own: dict[str, object] = {}
     if own_name:
         own["nazwa_wlasna"] = own_name
@@ -568,7 +575,8 @@ def _state_issue(sc: IssueScenario | None, code: str, base: ParameterBase,
                **{share_key(p): float(inp.financing.get(p, 0.0)) for p in PAYERS}}
     for key, value in figures.items():
         field_name = "finansowanie" if key.startswith("fin_") else key
-        if field_name not in inp.from_base or own_name:
+        moved = field_name == "finansowanie" and inp.financing != default_financing
+        if field_name not in inp.from_base or own_name or moved:
             own[key] = value
     if sc.gains is not None:
         raise InputError("korzysci", "skoroszyt bierze korzyści modelu wielostanowego z bazy "
