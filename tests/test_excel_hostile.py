@@ -154,3 +154,25 @@ def test_the_good_call_of_each_function_answers(excel_name: str) -> None:
     """The baseline of the property test is itself valid (so the junk is what is refused)."""
     result = getattr(udf, excel_name.lower())(*GOOD[excel_name])
     _check_finite(result)
+
+
+@pytest.mark.parametrize(("position", "value", "name", "says"), [
+    (0, "bezrobocie", "kwestia", "nie ma modelu wielostanowego"),
+    (2, [[0.5], [0.6], [0.0], [0.0]], "podzial", "sumować się do 1"),
+    (2, [[1.0], [0.0]], "podzial", "oczekiwano 4 wartości"),
+    (3, [[1.0]] * 6, "koszty_stanow", "oczekiwano 7 wartości"),
+    (4, [[0.9]] * 8, "przejscia", "wychodzi łącznie"),
+    (4, [["dużo"]] * 8, "przejscia", ""),
+    (6, "nie_ma_takiego", "program", "nieznany program"),
+    (13, [[1.0, 2.0], [3.0, 4.0]], "korzysc_roczna", "nie tabela w latach"),
+])
+def test_multi_state_functions_refuse_what_the_model_cannot_take(
+        position: int, value: Any, name: str, says: str) -> None:
+    """The …_STANY functions refuse a range of the wrong size, shares not adding up to 1,
+    transitions leaving a state with more than 1, an unknown programme, an issue without a
+    model and a yearly gains table – each by the argument's name, with the reason."""
+    args = [*STATES, None]
+    args[position] = value
+    with pytest.raises(InputError) as err:
+        udf.kkz_koszt_zaniechania_stany(*args)
+    assert _names(err.value) == name and says in err.value.message, str(err.value)
