@@ -53,6 +53,9 @@ from kkz_xl.workbook.inputs import NO, YES, share_key
 from kkz_xl.workbook.values import TORNADO_INPUTS, TORNADO_SPREAD, sort_key, tornado_labels
 
 HIDDEN_FONT = Font(color="FFFFFF")
+FLOWS_MULTI = ("Kwestia liczona modelem wielostanowym: odpływ i nawroty jej nie dotyczą – "
+               "stany, koszty i przejścia w arkuszu Stany; osoby w systemie: poza stanami "
+               "samodzielnymi.")
 TORNADO_MULTI = ("Ta kwestia jest liczona modelem wielostanowym: tornado (postać dwustanowa) "
                  "jej nie pokazuje – niepewność: Monte Carlo powyżej; wpływ każdego przejścia "
                  "i kosztu: kkz model-ogolny --kwestia KOD.")
@@ -203,6 +206,11 @@ def flows(ctx: Context, ws: Worksheet) -> None:
                 *[15] * len(PAYERS)])
     code = ctx.data.flow_issue or ctx.codes[0]
     cells = _issue_picker(ctx, ws, 3, L.NAME_FLOW_ISSUE, code)
+    picks = [f"{cells['index']}={pos}" for _, pos in _multi_positions(ctx)]
+    multi = f"OR({','.join(picks)})" if picks else "FALSE"
+    w.native(ws, 3 + 2 + len(ARG_ROWS), 1, f'IF({multi},"{FLOWS_MULTI}","")',
+             FLOWS_MULTI if ctx.is_multi(code) else "")
+    ws.cell(row=3 + 2 + len(ARG_ROWS), column=1).font = NOTE_FONT
     r = 3 + 2 + len(ARG_ROWS) + 1
     top = r + 1 + len(INDICATOR_ROWS) + 2  # the flows' header row
     # The costs beside the flows, year against year.
