@@ -83,6 +83,9 @@ class _CisFile(BaseModel):
     mnoznik_swiadczenia: CisSeries
     stopa_skladek: CisSeries
     udzial_panstwa_propozycja: CisSeries
+    # The calculator base's pricing of a CIS place (kkz_xl/params/cis_cost.py), not the tool's.
+    miesiace_uczestnictwa: CisSeries | None = None
+    koszty_biezace_uczestnika: CisSeries | None = None
 
 
 class CisParams(BaseModel):
