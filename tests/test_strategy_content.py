@@ -21,7 +21,7 @@ from kkz_xl.documents.strategy import CHECK_FIRST_ROWS, StrategyData, strategy_c
 from kkz_xl.documents.template_check import check_template
 from kkz_xl.documents.templates_build import ANNEX_TITLE
 from kkz_xl.engine.budget import cost_line_payers, yearly_budget
-from kkz_xl.engine.influence import influence
+from kkz_xl.engine.influence import decisions, influence
 from kkz_xl.engine.run import LineInfo, run_scenario
 from kkz_xl.model.payers import Payer
 from kkz_xl.model.scenario import Scenario
@@ -285,6 +285,14 @@ def test_annex_lists_the_figures_to_check_first(gmina: tuple) -> None:
     base = default_base()
     assert rows[0][1:] == [base.issue(top.issue).nazwa if top.issue else "wszystkie kwestie",
                            top.name, str(top.grade), fmt_money(top.swing, 0), top.source]
+    assert not any(r[2].endswith("zasięg (e)") for r in rows)  # decisions are listed apart
+    # What depends on the JST's own plan: every programme coverage, with its swing.
+    assert "Co zależy od decyzji samorządu" in annex
+    own = next(t for t in tables
+               if t[0] == ["Lp.", "Kwestia społeczna", "Program", "Zasięg", "Zmiana wyniku"])
+    expected = decisions(load_scenario(SAMPLE))
+    assert [(r[2], r[4]) for r in own[1:]] == [(d.name, fmt_money(d.swing, 0))
+                                               for d in expected]
 
 
 def test_powiat_without_data_shows_no_placeholders(powiat: tuple) -> None:
