@@ -128,7 +128,7 @@ def test_decisions_are_listed_apart_from_the_figures_to_check(ranking: list) -> 
 
 # Issue 10's goal: of the ten figures that move the sample's total NPV most, at most three are
 # assumptions (grade 5), each with its reason.
-MAX_GRADE5_IN_TOP = 4  # goal 3: the models (evidence-b) hold the four left
+MAX_GRADE5_IN_TOP = 3
 
 
 def test_few_assumptions_among_the_figures_to_check_first() -> None:
@@ -199,7 +199,7 @@ def test_every_value_has_source_year_and_grade() -> None:
 # CPI series and the JST's decisions – a programme's coverage – not counted). Issue 10's goal
 # is 30 %; every remaining assumption says why no source exists (test_params_data). This bound
 # is a ratchet at what the base has reached: lower it as sources are found, never raise it.
-MAX_GRADE5_SHARE = 0.45
+MAX_GRADE5_SHARE = 0.40
 
 
 def test_share_of_assumptions_does_not_grow() -> None:
