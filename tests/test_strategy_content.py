@@ -23,6 +23,7 @@ from kkz_xl.documents.templates_build import ANNEX_TITLE
 from kkz_xl.engine.budget import cost_line_payers, yearly_budget
 from kkz_xl.engine.influence import decisions, influence
 from kkz_xl.engine.run import LineInfo, run_scenario
+from kkz_xl.model.labels import INPUT_LABELS
 from kkz_xl.model.payers import Payer
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.model.scenario_files import load_scenario
@@ -291,8 +292,9 @@ def test_annex_lists_the_figures_to_check_first(gmina: tuple) -> None:
     own = next(t for t in tables
                if t[0] == ["Lp.", "Kwestia społeczna", "Program", "Zasięg", "Zmiana wyniku"])
     expected = decisions(load_scenario(SAMPLE))
-    assert [(r[2], r[4]) for r in own[1:]] == [(d.name, fmt_money(d.swing, 0))
-                                               for d in expected]
+    assert [(r[2], r[4]) for r in own[1:]] == [
+        (d.name.removesuffix(": " + INPUT_LABELS["coverage"]), fmt_money(d.swing, 0))
+        for d in expected]
 
 
 def test_powiat_without_data_shows_no_placeholders(powiat: tuple) -> None:

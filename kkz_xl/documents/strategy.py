@@ -832,7 +832,7 @@ def check_first(scenario: Scenario, base: ParameterBase
         for n, r in enumerate([r for r in rows if not r.decision][:CHECK_FIRST_ROWS], start=1)
     ]
     decisions = [
-        {"lp": str(n), "kwestia": issue(r), "parametr": r.name,
+        {"lp": str(n), "kwestia": issue(r), "parametr": r.name.rsplit(": ", 1)[0],
          "wartosc": fmt_percent(r.value, 0), "zmiana": fmt_money(r.swing, 0)}
         for n, r in enumerate([r for r in rows if r.decision], start=1)
     ]
