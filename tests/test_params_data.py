@@ -364,3 +364,14 @@ def test_a_cis_priced_programme_refuses_a_typed_cost() -> None:
         Programme.model_validate({"id": "cis", "nazwa": "CIS", "koszt_z_cis": True,
                                   "skutecznosc": prob, "zasieg": prob,
                                   "finansowanie": {"gmina": 1.0}})
+
+
+def test_every_programme_says_why_it_repeats_or_not(base: ParameterBase) -> None:
+    """Continuing services enrol every year (the strategy's frame has money in each year);
+    a one-off programme says why it is one-off (IPI: once, up to 12 months, art. 92 u.p.s.)."""
+    for issue in base.issues.values():
+        for prog in issue.programy:
+            assert prog.powtarzaj_zrodlo and len(prog.powtarzaj_zrodlo) >= 30, prog.id
+            assert ("Usługa ciągła" in prog.powtarzaj_zrodlo) == prog.powtarzaj, prog.id
+    once = [p.id for i in base.issues.values() for p in i.programy if not p.powtarzaj]
+    assert once == ["ipi_jezyk_praca"]
