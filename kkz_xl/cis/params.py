@@ -30,6 +30,7 @@ class CisPeriod(BaseModel):
     obowiazuje_do: dt.date | None = None
     zrodlo: str = Field(min_length=3)
     stopien: int = Field(ge=1, le=5)
+    skrot: str | None = Field(None, min_length=3, description="the source in a few words")
 
 
 class CisSeries(BaseModel):

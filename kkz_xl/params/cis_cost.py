@@ -18,6 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from kkz_xl.polish import fmt_number
 from kkz_xl.storage.datafile import read_data
 
 CIS_FILE = resources.files("kkz_xl.params") / "data" / "cis.yaml"
@@ -79,12 +80,13 @@ def cis_place_cost() -> CisPlaceCost:
         contributions=float(parts["stopa_skladek"]["wartosc"]),
         months=float(parts["miesiace_uczestnictwa"]["wartosc"]),
         running=float(running["wartosc"]), grade=max(int(p["stopien"]) for p in items),
-        sources=tuple(" ".join(str(p["zrodlo"]).split()) for p in items))
+        sources=tuple(" ".join(str(p.get("skrot") or p["zrodlo"]).split()) + f" (stopień "
+                      f"{p['stopien']})" for p in items))
 
 
 def _zl(x: float) -> str:
-    """``21 489,32`` (Polish grouping, two decimals) for the derivation text."""
-    return f"{x:,.2f}".replace(",", " ").replace(".", ",")
+    """``21 489,32`` (Polish grouping, two decimals; a whole number without them)."""
+    return fmt_number(x, 0 if float(x).is_integer() else 2)
 
 
 def cis_programme_fields() -> dict[str, Any]:
@@ -96,23 +98,26 @@ def cis_programme_fields() -> dict[str, Any]:
     share = c.financing()
     working = (
         f"Wyliczenie (params/data/cis.yaml, kkz_xl/params/cis_cost.py): świadczenie integracyjne "
-        f"{_zl(c.multiplier * 100)} % × {_zl(c.benefit)} zł = {_zl(benefit)} zł miesięcznie × "
-        f"{_zl(c.months)} mies. × (1 + {_zl(c.contributions * 100)} % składek) = {_zl(fp)} zł "
+        f"{fmt_number(c.multiplier * 100, 0)} % × {_zl(c.benefit)} zł = {_zl(benefit)} zł "
+        f"miesięcznie × {fmt_number(c.months, 1)} mies. × (1 + "
+        f"{fmt_number(c.contributions * 100, 2)} % składek) = {_zl(fp)} zł "
         f"(Fundusz Pracy) + koszty bieżące {_zl(c.running)} zł na uczestnika (założyciel – "
         f"gmina) = {_zl(total)} zł na uczestnika w cenach {c.price_year} r.")
     return {
         "koszt_uczestnika": {
             "wartosc": round(total, 2), "jednostka": "zł/uczestnika", "rok_cen": c.price_year,
-            "zrodlo": working + " Składniki: " + " | ".join(c.sources),
+            "zrodlo": working + " Źródła składników: " + "; ".join(c.sources)
+                      + "; pełne źródła i wyliczenia: params/data/cis.yaml.",
             "stopien": c.grade,
         },
         "finansowanie": {"zus_fp": share["zus_fp"], "gmina": share["gmina"]},
         "finansowanie_zrodlo": (
             f"Świadczenie integracyjne ze składkami ({_zl(fp)} zł, "
-            f"{_zl(100 * share['zus_fp'])} %) refunduje z Funduszu Pracy powiatowy urząd pracy "
+            f"{fmt_number(100 * share['zus_fp'], 0)} %) refunduje z Funduszu Pracy powiatowy "
+            "urząd pracy "
             "(art. 15 ustawy o zatrudnieniu socjalnym, t.j. Dz.U. 2025 poz. 83; "
             "http://pup.nysa.pl/informacje_dla_pracodawcow/"
             "CIS_refundacja_swiadczen_integracyjnych.html); "
-            f"koszty bieżące ({_zl(c.running)} zł, {_zl(100 * share['gmina'])} %) ponosi "
+            f"koszty bieżące ({_zl(c.running)} zł, {fmt_number(100 * share['gmina'], 0)} %) ponosi "
             "założyciel – gmina (środki UE i przychody własne CIS pominięte). " + working),
     }
