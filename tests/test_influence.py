@@ -119,7 +119,11 @@ def test_decisions_are_listed_apart_from_the_figures_to_check(ranking: list) -> 
     figures, own = influence(sample), decisions(sample)
     assert own and all(r.decision and r.parameter.endswith(".zasieg") for r in own)
     assert not any(r.decision for r in figures)
-    assert sorted(figures + own, key=lambda r: -r.swing) == ranking
+    key = [(r.issue, r.parameter) for r in ranking]
+    assert sorted((r.issue, r.parameter) for r in figures + own) == sorted(key)
+    assert [(r.issue, r.parameter) for r in own] == [k for k, r in zip(key, ranking,
+                                                                       strict=True)
+                                                     if r.decision]
     cis = next(r for r in own if (r.issue, r.parameter) == ("bezrobocie", "cis.zasieg"))
     assert cis.swing > 0
     assert is_decision("model.asystent_rodziny.zasieg") and not is_decision("zasieg")
