@@ -120,7 +120,8 @@ def test_decisions_are_listed_apart_from_the_figures_to_check(ranking: list) -> 
     assert own and all(r.decision and r.parameter.endswith(".zasieg") for r in own)
     assert not any(r.decision for r in figures)
     key = [(r.issue, r.parameter) for r in ranking]
-    assert sorted((r.issue, r.parameter) for r in figures + own) == sorted(key)
+    assert sorted((r.issue or "", r.parameter) for r in figures + own) == sorted(
+        (issue or "", name) for issue, name in key)
     assert [(r.issue, r.parameter) for r in own] == [k for k, r in zip(key, ranking,
                                                                        strict=True)
                                                      if r.decision]
