@@ -284,8 +284,11 @@ def test_annex_lists_the_figures_to_check_first(gmina: tuple) -> None:
     assert all(r[3] in {"1", "2", "3", "4", "5"} and r[5] for r in rows)
     top = influence(load_scenario(SAMPLE))[0]
     base = default_base()
+    why = f" Dlaczego założenie: {top.reason}" if top.reason else ""
     assert rows[0][1:] == [base.issue(top.issue).nazwa if top.issue else "wszystkie kwestie",
-                           top.name, str(top.grade), fmt_money(top.swing, 0), top.source]
+                           top.name, str(top.grade), fmt_money(top.swing, 0), top.source + why]
+    # An assumption among them says why it has no source (issue 10: each with its reason).
+    assert all("Dlaczego założenie:" in r[5] for r in rows if r[3] == "5")
     assert not any(r[2].endswith("zasięg (e)") for r in rows)  # decisions are listed apart
     # What depends on the JST's own plan: every programme coverage, with its swing.
     assert "Co zależy od decyzji samorządu" in annex

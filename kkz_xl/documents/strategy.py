@@ -828,7 +828,8 @@ def check_first(scenario: Scenario, base: ParameterBase
 
     figures = [
         {"lp": str(n), "kwestia": issue(r), "parametr": r.name, "stopien": str(r.grade),
-         "zmiana": fmt_money(r.swing, 0), "zrodlo": r.source}
+         "zmiana": fmt_money(r.swing, 0),
+         "zrodlo": r.source + (f" Dlaczego założenie: {r.reason}" if r.reason else "")}
         for n, r in enumerate([r for r in rows if not r.decision][:CHECK_FIRST_ROWS], start=1)
     ]
     decisions = [
