@@ -208,7 +208,7 @@ def test_every_value_has_source_year_and_grade() -> None:
 # CPI series and the JST's decisions – a programme's coverage – not counted). Issue 10's goal
 # is 30 %; every remaining assumption says why no source exists (test_params_data). This bound
 # is a ratchet at what the base has reached: lower it as sources are found, never raise it.
-MAX_GRADE5_SHARE = 0.38
+MAX_GRADE5_SHARE = 0.34
 
 
 def test_share_of_assumptions_does_not_grow() -> None:
