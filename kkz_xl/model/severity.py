@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kkz_xl.errors import InputError
-from kkz_xl.model.inputs import CostLine
+from kkz_xl.model.inputs import GainLine
 from kkz_xl.model.payers import N_PAYERS, Payer, payer_index
 from kkz_xl.params.base import ParameterBase
 from kkz_xl.params.state_models import StateModelParams, StateProgramme, shipped_models
@@ -232,10 +232,10 @@ def resolve_states(issue: object, base: ParameterBase, price_year: int,
             col[index[state]] = money(c.wartosc, c.rok_cen) * mult
         lines.append(StateLine(c.nazwa, c.platnik, c.rozdzial, False))
         columns.append(col)
-    gains: list[CostLine] | None = i.gains
+    gains: list[GainLine] | None = i.gains
     if gains is None:
         from_base.append("korzysci")
-        gains = [CostLine(nazwa=g.nazwa, platnik=g.platnik, kwota=money(g.wartosc, g.rok_cen),
+        gains = [GainLine(nazwa=g.nazwa, platnik=g.platnik, kwota=money(g.wartosc, g.rok_cen),
                           rozdzial=g.rozdzial) for g in base.gains(i.code, conservative)]
     gain_states = [index[s] for s in model.gain_states()]
     for g in gains:

@@ -83,6 +83,21 @@ class CostItem(Money):
         return self.rozdzial[:3] if self.rozdzial else None
 
 
+class GainItem(CostItem):
+    """One line of the yearly fiscal gain from a self-reliant person: the payer's net effect,
+    negative only for the state budget (it finances the JST's PIT shares, which at the minimum
+    wage exceed the worker's PIT; ``kkz_xl.params.gains``)."""
+
+    wartosc: float = Field(allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _signed_only_for_the_state(self) -> GainItem:
+        if self.wartosc < 0 and self.platnik != Payer.BUDZET_PANSTWA:
+            raise ValueError(f"korzyść {self.id!r} płatnika {self.platnik.value} jest ujemna; "
+                             f"ujemna może być tylko korzyść budżetu państwa")
+        return self
+
+
 class Programme(_Strict):
     """A typical activating programme for the issue (the 'action' future)."""
 
@@ -122,7 +137,7 @@ class IssueParams(_Strict):
     jednostka: str
     opis: str
     koszty: list[CostItem] = Field(min_length=1)
-    korzysci: list[CostItem] = []
+    korzysci: list[GainItem] = []
     udzial_zatrudnienia: Probability | None = Field(
         default=None, description="share of self-reliant persons who work (at the minimum "
                                   "wage); None: the issue's exits do not lead to work")
