@@ -247,3 +247,31 @@ def test_gains_are_looked_up_by_payer_like_costs() -> None:
         lines["budzet_panstwa"].wartosc)
     assert parameter_value("bezrobocie", "korzysc_roczna") == pytest.approx(
         lines["nfz"].wartosc + lines["zus_fp"].wartosc + lines["budzet_panstwa"].wartosc)
+
+
+def test_multi_state_gains_follow_the_lag_like_the_two_state_form() -> None:
+    """On a multi-state model (niepełnosprawność) the JST shares, and the state's outflow that
+    pays them, also arrive from the third year; the state's PIT from the first. Each gain
+    line's flow is the persons in the gain states × the amount × the year's multiplier."""
+    from kkz_xl.model.severity import resolve_states  # the multi-state inputs, as run uses them
+
+    scenario = Scenario.load(SAMPLE)
+    issue = next(i for i in scenario.issues if i.code == "niepelnosprawnosc")
+    inp = resolve_states(issue, BASE, BASE.price_year)
+    result = run_scenario(scenario, monte_carlo_draws=0, with_tornado=False).issue(
+        "niepelnosprawnosc")
+    assert result.states is not None
+    lag = int(BASE.wages.opoznienie_udzialow_jst.wartosc)
+    lines = {g.id.removeprefix(DERIVED_PREFIX): g for g in BASE.gains("niepelnosprawnosc")}
+    names = [line.name for line in result.lines]
+    gain_states = inp.amounts[:, names.index(lines["gmina"].nazwa)] != 0
+    persons = result.states.counts_a[:, gain_states].sum(-1)
+    assert persons[:lag].any()  # there are workers in the first years
+    for key, line in lines.items():
+        j = names.index(line.nazwa)
+        prof = line.profil or [1.0]
+        per_year = [prof[min(t, len(prof) - 1)] for t in range(result.years)]
+        expected = [-p * line.wartosc * m for p, m in zip(persons, per_year, strict=True)]
+        assert result.line_a[:, j] == pytest.approx(expected, rel=1e-9, abs=1e-9), key
+    shares = result.line_a[:, names.index(lines[STATE_SHARES].nazwa)]
+    assert not shares[:lag].any() and (shares[lag:] > 0).all()  # an outflow: a positive cost

@@ -88,3 +88,5 @@ GAIN_NPV = "w tym korzyści fiskalne (NPV)"
 GAIN_LINE = "korzyść fiskalna"
 GAINS_HEADER = ("kod", "korzyść", "płatnik", "PV – zaniechanie", "PV – działanie",
                 "różnica (NPV)")
+# A multi-state model's working: the row of yearly multipliers of lines that change by year.
+PROFILE_ROW = "mnożnik kwoty w kolejnych latach (ostatni się powtarza)"
