@@ -221,7 +221,8 @@ def value_changes(inp: StateInputs, model: StateModelParams, years: int, rate: f
 
     def add(parameter: str, name: str, item: Any, value: float, top: float | None,
             f: Callable[[Array], Array], scale: float = 1.0) -> None:
-        low = max(0.0, value * (1 - rel[item.stopien]))
+        low = value * (1 - rel[item.stopien])
+        low = max(0.0, low) if value >= 0 else low  # a signed gain (the state's) keeps its sign
         high = value * (1 + rel[item.stopien])
         high = min(high, top) if top is not None else high
         npvs = f(np.array([low, high]) / scale)
