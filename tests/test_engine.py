@@ -93,8 +93,11 @@ inputs_strategy = st.fixed_dictionaries({
         "profil": st.none() | st.lists(st.floats(0.0, 2.0), min_size=1, max_size=4),
     }), min_size=1, max_size=4),
     "korzysci": st.lists(st.fixed_dictionaries({
-        "platnik": st.sampled_from(["budzet_panstwa", "zus_fp", "nfz"]), "kwota": money,
-    }), max_size=2),
+        "platnik": st.sampled_from(["gmina", "zus_fp", "nfz"]), "kwota": money,
+    }) | st.fixed_dictionaries({  # the state budget's net gain is signed (the JST PIT shares)
+        "platnik": st.just("budzet_panstwa"), "kwota": st.floats(-50_000.0, 50_000.0),
+        "profil": st.none() | st.lists(st.floats(-2.0, 2.0), min_size=1, max_size=4),
+    }), max_size=3),
     "odplyw": probability,
     "skutecznosc": probability,
     "koszt_uczestnika": money,
@@ -109,7 +112,7 @@ rate = st.floats(0.0, 0.15)
 
 def _magnitude(item: IssueInputs, years: int) -> float:
     """The size of the flows being summed: round-off is relative to it, not to the NPV."""
-    amounts = sum(max(c.series(years)) for c in item.costs + item.gains)
+    amounts = sum(max(map(abs, c.series(years))) for c in item.costs + item.gains)
     persons = item.persons + item.inflow * years
     return 1.0 + years * persons * (amounts + item.programme_cost)
 
