@@ -275,3 +275,27 @@ def test_multi_state_gains_follow_the_lag_like_the_two_state_form() -> None:
         assert result.line_a[:, j] == pytest.approx(expected, rel=1e-9, abs=1e-9), key
     shares = result.line_a[:, names.index(lines[STATE_SHARES].nazwa)]
     assert not shares[:lag].any() and (shares[lag:] > 0).all()  # an outflow: a positive cost
+
+
+@pytest.mark.parametrize("years", [2, 3, 7])  # year 1: nobody self-reliant yet
+def test_state_budget_gains_before_the_shares_arrive_and_loses_after(years: int) -> None:
+    """Over a horizon within the lag the state only collects the PIT; from the third year it
+    pays the shares too. The JST's gain and the state's outflow are one transfer: the gmina's,
+    powiat's and state's share lines cancel but for the voivodeship's share."""
+    scenario = SCENARIO.model_copy(update={"horizon": years})
+    r = run_scenario(scenario, monte_carlo_draws=0, with_tornado=False).issue("bezrobocie")
+    lag = int(BASE.wages.opoznienie_udzialow_jst.wartosc)
+    state = r.npv_gains_by_payer[PAYERS.index(Payer.BUDZET_PANSTWA)]
+    pv = {line.name: pv_a - pv_z for line, pv_z, pv_a in r.gain_line_pv}
+    names = {g.id.removeprefix(DERIVED_PREFIX): g.nazwa for g in _derived("bezrobocie")}
+    if years <= lag:
+        assert state > 0 and pv[names[STATE_SHARES]] == 0
+    else:
+        assert pv[names[STATE_SHARES]] < 0
+        s = BASE.wages.udzialy_jst
+        voivodeship = s.wojewodztwo.wartosc / (s.gmina.wartosc + s.powiat.wartosc
+                                               + s.wojewodztwo.wartosc)
+        transfer = pv[names["gmina"]] + pv[names["powiat"]] + pv[names[STATE_SHARES]]
+        assert transfer == pytest.approx(voivodeship * pv[names[STATE_SHARES]], rel=1e-3)
+    if years == 7:
+        assert state < 0  # the default horizon: the outflow outweighs the PIT
