@@ -63,7 +63,6 @@ UNCOMMENTED_LOCAL_IMPORTS: dict[str, str] = {
     "kkz_xl/documents/template_check.py": "cycle avoidance with strategy.py; issue 13",
     "kkz_xl/documents/lo_convert.py": "LibreOffice's own Python (uno) exists only there",
     "kkz_xl/cli/documents_cmd.py": "issue 13",
-    "kkz_xl/cli/registers_cmd.py": "issue 11",
     "kkz_xl/cli/cis_cmd.py": "issue 17",
     "kkz_xl/declension.py": "morfeusz2 is optional (its dictionary is large); issue 13",
 }

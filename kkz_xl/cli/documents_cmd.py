@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from kkz_xl.cli.common import console, err_console, progress_bar, user_errors
@@ -31,10 +32,15 @@ def _read_list(path: Path) -> list[Path]:
 def _register_rows(path: Path | None, kind: str) -> list[dict[str, Any]] | None:
     if path is None:
         return None
-    from kkz_xl.registers.reading import read_register
+    from kkz_xl.registers.export import shareable_rows  # registers only with --katalog/--liderzy
     from kkz_xl.registers.schema import CATALOGUE, LEADERS
+    from kkz_xl.registers.sheets import read_every_sheet
 
-    return read_register(path, CATALOGUE if kind == "katalog" else LEADERS).rows
+    # Every register sheet of the file (the reader of ``kkz liderzy sprawdz``), said per sheet.
+    read = read_every_sheet(path, CATALOGUE if kind == "katalog" else LEADERS)
+    for line in read.report():
+        console.print(f"[dim]{escape(line)}[/]")
+    return shareable_rows(read.register)
 
 
 @user_errors
