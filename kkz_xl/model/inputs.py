@@ -19,7 +19,7 @@ from pydantic import (
     field_validator,
 )
 
-from kkz_xl.model.payers import Payer
+from kkz_xl.model.payers import SIGNED_GAIN_PAYER, Payer
 from kkz_xl.params.base import default_base
 from kkz_xl.polish import fmt_plain
 
@@ -70,11 +70,6 @@ def _finite(v: float) -> float:
 
 
 Finite = Annotated[float, Strict(), AfterValidator(_finite)]
-
-#: The one payer whose net fiscal effect from a person entering work may be negative: the state
-#: budget finances the JST's PIT shares, computed from the worker's income rather than from the
-#: tax paid, and at the minimum wage they exceed the worker's PIT (``kkz_xl.params.gains``).
-SIGNED_GAIN_PAYER = Payer.BUDZET_PANSTWA
 
 
 class GainLine(_Model):

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from kkz_xl.model.payers import Payer
+from kkz_xl.model.payers import SIGNED_GAIN_PAYER, Payer
 
 Grade = Annotated[int, Field(ge=1, le=5, description="1 = official statistic ... 5 = assumption")]
 
@@ -92,7 +92,7 @@ class GainItem(CostItem):
 
     @model_validator(mode="after")
     def _signed_only_for_the_state(self) -> GainItem:
-        if self.wartosc < 0 and self.platnik != Payer.BUDZET_PANSTWA:
+        if self.wartosc < 0 and self.platnik != SIGNED_GAIN_PAYER:
             raise ValueError(f"korzyść {self.id!r} płatnika {self.platnik.value} jest ujemna; "
                              f"ujemna może być tylko korzyść budżetu państwa")
         return self
