@@ -156,10 +156,10 @@ def scan(path: Path, allowed: set[str], known: set[str]) -> list[str]:
 @pytest.mark.parametrize("seed", [11, 12, 13, 14])
 def test_no_output_holds_a_contact_without_valid_consent(tmp_path: Path, seed: int) -> None:
     from kkz_xl.documents.batch import template_for
-    from kkz_xl.documents.render import render_docx
     from kkz_xl.documents.strategy import strategy_context
     from kkz_xl.engine.run import run_scenario
     from kkz_xl.model.scenario import Scenario
+    from kkz_xl.office.render import render_docx
     from kkz_xl.registers.schema import LEADERS
     from tests.test_documents import scenario_data
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
@@ -392,8 +393,6 @@ def przyklad(
     wyjscie: Annotated[Path, typer.Argument(help="Gdzie zapisać przykładowy plik planu (YAML).")],
 ) -> None:
     """Zapisz przykładowy plik planu CIS do edycji."""
-    from importlib import resources
-
     data = (resources.files("kkz_xl.cis") / "sample" / "cis.yaml").read_bytes()
     atomic_write_bytes(wyjscie, data)
     console.print(f"Zapisano: {wyjscie}")
