@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from kkz_xl.declension import jst_names
 from kkz_xl.documents import charts
 from kkz_xl.engine.budget import YearlyBudget, cost_line_payers, yearly_budget
-from kkz_xl.engine.influence import influence
+from kkz_xl.engine.influence import Influence, influence
 from kkz_xl.model.labels import INPUT_LABELS, NO_BREAK_EVEN, UNDEFINED
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS, Payer, payer_index
 from kkz_xl.params.base import default_base
@@ -804,15 +804,28 @@ GLOSSARY = (
 )
 
 
-def check_first(scenario: Scenario, base: ParameterBase) -> list[dict[str, str]]:
-    """The annex's "check these first" rows: the base parameters whose plausible range moves
-    the total NPV most, as ``kkz parametry --wplyw`` ranks them (one engine batch)."""
-    return [
-        {"lp": str(n), "kwestia": base.issue(r.issue).nazwa if r.issue else "wszystkie kwestie",
-         "parametr": r.name, "stopien": str(r.grade), "zmiana": fmt_money(r.swing, 0),
-         "zrodlo": r.source}
-        for n, r in enumerate(influence(scenario, base)[:CHECK_FIRST_ROWS], start=1)
+def check_first(scenario: Scenario, base: ParameterBase
+                ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The annex's "check these first" rows: the base figures whose plausible range moves the
+    total NPV most, as ``kkz parametry --wplyw`` ranks them; and what depends on the JST's own
+    decisions (a programme's coverage), with the same swing. One engine batch for both."""
+    rows = influence(scenario, base, with_decisions=True)
+
+    def issue(r: Influence) -> str:
+        return base.issue(r.issue).nazwa if r.issue else "wszystkie kwestie"
+
+    figures = [
+        {"lp": str(n), "kwestia": issue(r), "parametr": r.name, "stopien": str(r.grade),
+         "zmiana": fmt_money(r.swing, 0),
+         "zrodlo": r.source + (f" Dlaczego założenie: {r.reason}" if r.reason else "")}
+        for n, r in enumerate([r for r in rows if not r.decision][:CHECK_FIRST_ROWS], start=1)
     ]
+    decisions = [
+        {"lp": str(n), "kwestia": issue(r), "parametr": r.name.rsplit(": ", 1)[0],
+         "wartosc": fmt_percent(r.value, 0), "zmiana": fmt_money(r.swing, 0)}
+        for n, r in enumerate([r for r in rows if r.decision], start=1)
+    ]
+    return figures, decisions
 
 
 def _grade_ranges(base: ParameterBase) -> str:
@@ -880,6 +893,7 @@ def strategy_context(
     coordinator = data.osrodek or ("ośrodek pomocy społecznej" if kind != "powiat"
                                    else "powiatowe centrum pomocy rodzinie")
     kind_word = {"gmina": "gmina", "powiat": "powiat"}.get(kind, "miasto")
+    figures_first, own_decisions = check_first(scenario, base)
     context: dict[str, Any] = {
         "jst": {
             "nazwa": names.nominative,
@@ -984,7 +998,8 @@ def strategy_context(
                 "rozdziału „Wskaźniki realizacji działań”."),
             "zasady": list(MONITORING_RULES),
         },
-        "do_sprawdzenia": check_first(scenario, base),
+        "do_sprawdzenia": figures_first,
+        "decyzje": own_decisions,
         "slowniczek": [{"termin": t, "znaczenie": m} for t, m in GLOSSARY],
     }
     if with_charts:
