@@ -18,10 +18,10 @@ sys.path[:0] = [str(ROOT)]
 
 from kkz_xl.documents import charts  # noqa: E402
 from kkz_xl.documents.batch import build_many, template_for  # noqa: E402
-from kkz_xl.documents.render import render_docx  # noqa: E402
 from kkz_xl.documents.strategy import _issue_charts, strategy_context  # noqa: E402
 from kkz_xl.engine.run import run_scenario  # noqa: E402
 from kkz_xl.model.scenario import Scenario  # noqa: E402
+from kkz_xl.office.render import render_docx  # noqa: E402
 
 SAMPLE = ROOT / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
 BATCH = 100

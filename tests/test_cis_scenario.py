@@ -152,3 +152,17 @@ def _plan_cost(plan: Path) -> object:
     from kkz_xl.cis.plan_file import load_plan
 
     return cis_cost(load_plan(plan).kalkulator)
+
+
+def test_a_json_scenario_gets_the_values_without_comments(filled: Path,  # noqa: F811
+                                                          tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(Scenario.load(SAMPLE).dump(), ensure_ascii=False, indent=2),
+                    encoding="utf-8")
+    res = runner.invoke(app, ["cis", "wyniki", str(filled), "--do-scenariusza", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "komentarzu" not in res.output
+    entry = next(i for i in json.loads(path.read_text(encoding="utf-8"))["kwestie"]
+                 if i["kod"] == "bezrobocie")
+    assert entry["program"] == "cis" and entry["skutecznosc"] == _issue(path).success
+    assert sum(entry["finansowanie"].values()) == pytest.approx(1)

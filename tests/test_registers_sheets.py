@@ -323,3 +323,36 @@ def test_training_knows_leaders_of_every_sheet(tmp_path: Path) -> None:
         ws.cell(row=2, column=ws.max_column, value=lid)
     wb.save(path)
     assert leader_names(path) == {"L-1": "Anna Kowalczyk", "L-2": "PIOTR WIŚNIEWSKI"}
+
+
+@pytest.mark.parametrize("seed", [31, 32, 33])
+def test_no_persons_contact_leaks_from_the_katalog(tmp_path: Path, seed: int) -> None:
+    """Messy Katalog submissions merged and exported, and each read on its own: an
+    institution's mailbox or landline goes out with ``--z-kontaktami``, a person's never."""
+    from tests.test_registers_messy import check_balance, merge
+
+    sent, gen, region, data, res = merge(tmp_path, "katalog", seed)
+    check_balance(sent, data, res)
+    known, office = set(gen.contacts), gen.institutional
+    assert known - office and office  # the files hold both kinds
+    outputs: dict[str, tuple[str, set[str]]] = {}
+    sources = [region] + [s.path for s in sent if not s.refused]
+    for src in sources:
+        for flag, allowed in (([], set()), (["--z-kontaktami"], office),
+                              (["--anonimowo"], set())):
+            out = tmp_path / f"{src.stem}{'_'.join(flag)}.json"
+            res = runner.invoke(app, ["katalog", "eksportuj", str(src), str(out), *flag])
+            assert res.exit_code == 0, res.output
+            outputs[out.name] = (out.read_text(encoding="utf-8"), allowed)
+    leaks, passed = {}, 0
+    for name, (text, allowed) in outputs.items():
+        note = tmp_path / "scan.txt"
+        note.write_text(text, encoding="utf-8")
+        if found := scan(note, allowed, known):
+            leaks[name] = found
+        passed += sum(c in text for c in allowed)
+    region_text = tmp_path / "region.txt"
+    region_text.write_text(json.dumps([[c.value for c in row] for ws in openpyxl.load_workbook(
+        region) for row in ws.iter_rows()], ensure_ascii=False, default=str), encoding="utf-8")
+    assert leaks == {} and scan(region_text, office, known) == []
+    assert passed  # institutional contacts do go out: the rule is not "drop everything"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
@@ -326,6 +327,14 @@ def wyniki(
         _into_scenario(prog, do_scenariusza)
 
 
+def _when(day: str | None) -> str:
+    """An ISO date the Polish way; a year (the base's figure) as it is."""
+    try:
+        return fmt_date(dt.date.fromisoformat(str(day)))
+    except ValueError:
+        return f"{day} r."
+
+
 def _into_scenario(prog: dict, path: Path) -> None:
     """Write the CIS into the scenario's issue and say what changed, with the issue's NPV
     before and after."""
@@ -345,9 +354,11 @@ def _into_scenario(prog: dict, path: Path) -> None:
     npv = [run_scenario(s, monte_carlo_draws=0, with_tornado=False).issue(code).npv
            for s in (before, after)]
     console.print(f"Scenariusz {path.name}, kwestia [bold]{code}[/]: program „{prog['nazwa']}” "
-                  f"– skuteczność {fmt_percent(edit['success'], 1)} "
-                  f"({prog['zrodlo_skutecznosci']}; stan na {prog['data_skutecznosci']}, "
-                  f"stopień wiarygodności {prog['stopien_skutecznosci']}).")
+                  f"– skuteczność {fmt_percent(edit['success'], 1)} (stan na "
+                  f"{_when(prog['data_skutecznosci'])}, stopień wiarygodności "
+                  f"{prog['stopien_skutecznosci']}"
+                  + ("" if path.suffix.lower() == ".json" else
+                     "; źródło w komentarzu „# KKZ:” przy wartości") + ").")
     if edit["financing"] is not None:
         shares = ", ".join(f"{k} {fmt_percent(v)}"
                            for k, v in payer_shares_named(edit["financing"]).items())
@@ -382,8 +393,6 @@ def przyklad(
     wyjscie: Annotated[Path, typer.Argument(help="Gdzie zapisać przykładowy plik planu (YAML).")],
 ) -> None:
     """Zapisz przykładowy plik planu CIS do edycji."""
-    from importlib import resources
-
     data = (resources.files("kkz_xl.cis") / "sample" / "cis.yaml").read_bytes()
     atomic_write_bytes(wyjscie, data)
     console.print(f"Zapisano: {wyjscie}")

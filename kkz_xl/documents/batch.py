@@ -16,11 +16,14 @@ from typing import Any
 
 import yaml
 
-from kkz_xl.documents.render import render_docx, to_pdf_many
 from kkz_xl.documents.strategy import StrategyData, strategy_context
 from kkz_xl.documents.templates_build import TEMPLATE_NAMES, repo_templates_dir, write_template
+from kkz_xl.engine.run import run_scenario
 from kkz_xl.model.scenario_files import load_scenario
 from kkz_xl.model.validation import failure_reason
+from kkz_xl.office.render import render_docx, to_pdf_many
+from kkz_xl.params.base import default_base
+from kkz_xl.registers.text import fold
 from kkz_xl.training.schema import TrainingRegister
 
 Rows = Sequence[Mapping[str, Any]]
@@ -41,8 +44,6 @@ def template_for(kind: str, directory: Path | None = None) -> Path:
 
 def slug(text: str) -> str:
     """A file-name-safe form of a JST name: ``Gmina Przykładowa`` → ``gmina_przykladowa``."""
-    from kkz_xl.registers.text import fold
-
     return re.sub(r"[^a-z0-9]+", "_", fold(text)).strip("_") or "jst"
 
 
@@ -87,8 +88,6 @@ def raw_jst_name(path: Path) -> str:
 
 def _unknown_codes(path: Path) -> list[str]:
     """Problems the first validation does not reach: every unknown issue code of the file."""
-    from kkz_xl.params.base import default_base
-
     data = _raw(path)
     issues = data.get("kwestie") if isinstance(data, dict) else None
     if not isinstance(issues, list):
@@ -134,8 +133,6 @@ def build_strategy(
 
     ``draws`` overrides the scenario's number of Monte Carlo draws (0 skips the analysis).
     """
-    from kkz_xl.engine.run import run_scenario
-
     scenario = load_scenario(scenario_path)
     results = run_scenario(scenario, monte_carlo_draws=draws)
     context = strategy_context(scenario, results, katalog_rows, liderzy_rows, data=data,

@@ -23,9 +23,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from kkz_xl.declension import jst_names
 from kkz_xl.documents import charts
 from kkz_xl.engine.budget import YearlyBudget, cost_line_payers, yearly_budget
-from kkz_xl.engine.influence import influence
+from kkz_xl.engine.influence import Influence, influence
 from kkz_xl.model.labels import INPUT_LABELS, NO_BREAK_EVEN, UNDEFINED
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS, Payer, payer_index
+from kkz_xl.params.base import default_base
 from kkz_xl.polish import (
     NBSP,
     fmt_date,
@@ -38,6 +39,8 @@ from kkz_xl.polish import (
     shown_difference,
     year_ordinal,
 )
+from kkz_xl.registers.consent import may_share_contacts
+from kkz_xl.registers.schema import CATALOGUE, EVIDENCE_LEVELS, LEADERS
 from kkz_xl.registers.text import jst_core
 from kkz_xl.storage.datafile import load_user_file
 from kkz_xl.training.reports import jst_summary
@@ -186,8 +189,6 @@ def _programmes(katalog_rows: Sequence[Mapping[str, Any]] | None) -> dict[str, l
     """Catalogue programmes per issue code, best evidence (lowest level) first."""
     if not katalog_rows:
         return {}
-    from kkz_xl.registers.schema import CATALOGUE, EVIDENCE_LEVELS
-
     col = CATALOGUE.by_key
     out: dict[str, list[tuple[int, dict]]] = {}
     for row in katalog_rows:
@@ -218,9 +219,6 @@ def _leaders(liderzy_rows: Sequence[Mapping[str, Any]] | None, jst_name: str,
     """Leaders of this JST who consented to sharing their data; nobody else is named."""
     if not liderzy_rows:
         return []
-    from kkz_xl.registers.consent import may_share_contacts
-    from kkz_xl.registers.schema import LEADERS
-
     names = {i.kod: i.nazwa for i in _issue_names()}
     out = []
     for row in liderzy_rows:
@@ -246,8 +244,6 @@ def _leaders(liderzy_rows: Sequence[Mapping[str, Any]] | None, jst_name: str,
 
 
 def _issue_names() -> list[Any]:
-    from kkz_xl.params.base import default_base
-
     return list(default_base().issues.values())
 
 
@@ -351,8 +347,6 @@ def plain_label(label: str) -> str:
 
 
 def _base_programme(code: str, name: str) -> Any | None:
-    from kkz_xl.params.base import default_base
-
     try:
         params = default_base().issue(code)
     except Exception:  # an issue the base does not know: no grades to show
@@ -363,8 +357,6 @@ def _base_programme(code: str, name: str) -> Any | None:
 def _grade(r: IssueResult, name: str, line: int | None) -> int | None:
     """The confidence grade (1 official … 5 assumption) of an input, when it came from the
     parameter base; None for the JST's own figures."""
-    from kkz_xl.params.base import default_base
-
     field = {"exit_rate": "odplyw", "relapse": "nawroty", "success": "skutecznosc",
              "coverage": "zasieg", "programme_cost": "koszt_uczestnika",
              "cost_mult": "koszty", "gain_mult": "korzysci"}.get(name)
@@ -504,8 +496,6 @@ def chart_label(row: Any, issue: IssueResult) -> str:
 def _name(r: IssueResult) -> str:
     """The issue's name as the law and the base call it (a model variant's name, such as
     „… – model wielostanowy”, is a technical detail for the annex, not the council)."""
-    from kkz_xl.params.base import default_base
-
     try:
         return default_base().issue(r.code).nazwa
     except Exception:  # an issue the base does not know keeps the engine's name
@@ -640,8 +630,6 @@ def _issue(number: int, r: IssueResult, programmes: list[dict], kind: str, start
 
 
 def _legal_basis(code: str) -> str:
-    from kkz_xl.params.base import default_base
-
     try:
         return default_base().issue(code).podstawa
     except Exception:
@@ -816,15 +804,28 @@ GLOSSARY = (
 )
 
 
-def check_first(scenario: Scenario, base: ParameterBase) -> list[dict[str, str]]:
-    """The annex's "check these first" rows: the base parameters whose plausible range moves
-    the total NPV most, as ``kkz parametry --wplyw`` ranks them (one engine batch)."""
-    return [
-        {"lp": str(n), "kwestia": base.issue(r.issue).nazwa if r.issue else "wszystkie kwestie",
-         "parametr": r.name, "stopien": str(r.grade), "zmiana": fmt_money(r.swing, 0),
-         "zrodlo": r.source}
-        for n, r in enumerate(influence(scenario, base)[:CHECK_FIRST_ROWS], start=1)
+def check_first(scenario: Scenario, base: ParameterBase
+                ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The annex's "check these first" rows: the base figures whose plausible range moves the
+    total NPV most, as ``kkz parametry --wplyw`` ranks them; and what depends on the JST's own
+    decisions (a programme's coverage), with the same swing. One engine batch for both."""
+    rows = influence(scenario, base, with_decisions=True)
+
+    def issue(r: Influence) -> str:
+        return base.issue(r.issue).nazwa if r.issue else "wszystkie kwestie"
+
+    figures = [
+        {"lp": str(n), "kwestia": issue(r), "parametr": r.name, "stopien": str(r.grade),
+         "zmiana": fmt_money(r.swing, 0),
+         "zrodlo": r.source + (f" Dlaczego założenie: {r.reason}" if r.reason else "")}
+        for n, r in enumerate([r for r in rows if not r.decision][:CHECK_FIRST_ROWS], start=1)
     ]
+    decisions = [
+        {"lp": str(n), "kwestia": issue(r), "parametr": r.name.rsplit(": ", 1)[0],
+         "wartosc": fmt_percent(r.value, 0), "zmiana": fmt_money(r.swing, 0)}
+        for n, r in enumerate([r for r in rows if r.decision], start=1)
+    ]
+    return figures, decisions
 
 
 def _grade_ranges(base: ParameterBase) -> str:
@@ -853,8 +854,6 @@ def strategy_context(
     when given, is the plan instead).
     ``with_charts=False`` leaves the chart placeholders empty (for checks and fast previews).
     """
-    from kkz_xl.params.base import default_base
-
     base = default_base()
     data = data or StrategyData()
     today = today or dt.date.today()
@@ -894,6 +893,7 @@ def strategy_context(
     coordinator = data.osrodek or ("ośrodek pomocy społecznej" if kind != "powiat"
                                    else "powiatowe centrum pomocy rodzinie")
     kind_word = {"gmina": "gmina", "powiat": "powiat"}.get(kind, "miasto")
+    figures_first, own_decisions = check_first(scenario, base)
     context: dict[str, Any] = {
         "jst": {
             "nazwa": names.nominative,
@@ -998,7 +998,8 @@ def strategy_context(
                 "rozdziału „Wskaźniki realizacji działań”."),
             "zasady": list(MONITORING_RULES),
         },
-        "do_sprawdzenia": check_first(scenario, base),
+        "do_sprawdzenia": figures_first,
+        "decyzje": own_decisions,
         "slowniczek": [{"termin": t, "znaczenie": m} for t, m in GLOSSARY],
     }
     if with_charts:

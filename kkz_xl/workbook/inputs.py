@@ -183,9 +183,18 @@ class WorkbookInputs:
         """The engine's inputs of one issue, exactly as the workbook's cells give them."""
         f = self.price_factor(base)
         row = self.issue(code)
+        # As the Parametry cells do (INDEX/MATCH on Programy), a programme figure the user left
+        # blank is the picked programme's default, not the one the rows were built for.
+        picked = (programme_values(find_programme((base or default_base()).issue(code),
+                                                  row.programme), base or default_base())
+                  if row.programme in row.options else None)
 
         def v(key: str) -> float | str:
-            return row.param(key).used(f)
+            p = row.param(key)
+            if picked is None or p.own is not None or not p.from_programme:
+                return p.used(f)
+            value = picked[key]
+            return float(value) * f if p.kind == "money" and value != "" else value
 
         def lines(table: list[list[float]], kind: type[GainLine] = CostLine) -> list[GainLine]:
             # As the Excel functions read a years × payers table: amount 1, the years'
