@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from kkz_xl.model.payers import Payer
+from kkz_xl.model.payers import SIGNED_GAIN_PAYER, Payer
 from kkz_xl.params.cis_cost import cis_programme_fields
 
 Grade = Annotated[int, Field(ge=1, le=5, description="1 = official statistic ... 5 = assumption")]
@@ -84,6 +84,21 @@ class CostItem(Money):
         return self.rozdzial[:3] if self.rozdzial else None
 
 
+class GainItem(CostItem):
+    """One line of the yearly fiscal gain from a self-reliant person: the payer's net effect,
+    negative only for the state budget (it finances the JST's PIT shares, which at the minimum
+    wage exceed the worker's PIT; ``kkz_xl.params.gains``)."""
+
+    wartosc: float = Field(allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _signed_only_for_the_state(self) -> GainItem:
+        if self.wartosc < 0 and self.platnik != SIGNED_GAIN_PAYER:
+            raise ValueError(f"korzyść {self.id!r} płatnika {self.platnik.value} jest ujemna; "
+                             f"ujemna może być tylko korzyść budżetu państwa")
+        return self
+
+
 class Programme(_Strict):
     """A typical activating programme for the issue (the 'action' future)."""
 
@@ -142,7 +157,7 @@ class IssueParams(_Strict):
     jednostka: str
     opis: str
     koszty: list[CostItem] = Field(min_length=1)
-    korzysci: list[CostItem] = []
+    korzysci: list[GainItem] = []
     udzial_zatrudnienia: Probability | None = Field(
         default=None, description="share of self-reliant persons who work (at the minimum "
                                   "wage); None: the issue's exits do not lead to work")

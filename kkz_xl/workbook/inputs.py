@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from kkz_xl.model.inputs import MAX_HORIZON, CostLine, IssueInputs
+from kkz_xl.model.inputs import MAX_HORIZON, CostLine, GainLine, IssueInputs
 from kkz_xl.model.labels import NO_TEXT, OWN_PROGRAMME, YES_TEXT
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS, Payer
 from kkz_xl.model.scenario import IssueScenario, Jst, Scenario, resolve_issue
@@ -196,16 +196,17 @@ class WorkbookInputs:
             value = picked[key]
             return float(value) * f if p.kind == "money" and value != "" else value
 
-        def lines(table: list[list[float]]) -> list[CostLine]:
+        def lines(table: list[list[float]], kind: type[GainLine] = CostLine) -> list[GainLine]:
             # As the Excel functions read a years × payers table: amount 1, the years'
             # amounts as the profile.
-            return [CostLine(nazwa=PAYER_LABELS[p], platnik=p, kwota=1.0,
+            return [kind(nazwa=PAYER_LABELS[p], platnik=p, kwota=1.0,
                              profil=[r[k] for r in table]) for k, p in enumerate(PAYERS)]
 
         return IssueInputs(
             osoby=float(row.persons or 0.0),
             koszty=lines(row.yearly_costs(f)),
-            korzysci=lines(row.yearly_costs(f, gains=True)) if row.has_gains else [],
+            korzysci=(lines(row.yearly_costs(f, gains=True), GainLine) if row.has_gains
+                      else []),
             odplyw=float(v("odplyw")), nawroty=float(v("nawroty")), naplyw=float(row.inflow),
             skutecznosc=float(v("skutecznosc")), koszt_uczestnika=float(v("koszt_uczestnika")),
             zasieg=float(v("zasieg")), powtarzaj=is_yes(v("powtarzaj")),
