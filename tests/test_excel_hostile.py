@@ -164,13 +164,12 @@ def test_the_good_call_of_each_function_answers(excel_name: str) -> None:
     (4, [[0.9]] * 8, "przejscia", "wychodzi łącznie"),
     (4, [["dużo"]] * 8, "przejscia", ""),
     (6, "nie_ma_takiego", "program", "nieznany program"),
-    (13, [[1.0, 2.0], [3.0, 4.0]], "korzysc_roczna", "nie tabela w latach"),
 ])
 def test_multi_state_functions_refuse_what_the_model_cannot_take(
         position: int, value: Any, name: str, says: str) -> None:
     """The …_STANY functions refuse a range of the wrong size, shares not adding up to 1,
-    transitions leaving a state with more than 1, an unknown programme, an issue without a
-    model and a yearly gains table – each by the argument's name, with the reason."""
+    transitions leaving a state with more than 1, an unknown programme and an issue without a
+    model – each by the argument's name, with the reason."""
     args = [*STATES, None]
     args[position] = value
     with pytest.raises(InputError) as err:

@@ -382,9 +382,9 @@ _STANY = {
     "stopa": _STOPA,
     "finansowanie": "Udziały płatników w koszcie programu (wiersz do 5 liczb, suma 1); "
                     "domyślnie z modelu.",
-    "korzysc_roczna": "Roczna korzyść fiskalna z osoby w stanie samodzielnym: liczba albo "
-                      "wiersz do 5 liczb (gmina, powiat, budżet państwa, NFZ, ZUS/Fundusz "
-                      "Pracy); puste: korzyści z bazy parametrów.",
+    "korzysc_roczna": "Roczna korzyść fiskalna z osoby w stanie samodzielnym: liczba, wiersz "
+                      "do 5 liczb (gmina, powiat, budżet państwa, NFZ, ZUS/Fundusz Pracy) "
+                      "albo tabela rok × płatnik; puste: korzyści z bazy parametrów.",
     **texts.monte_carlo(),
 }
 

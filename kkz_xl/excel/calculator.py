@@ -410,9 +410,6 @@ def state_issue(a: dict[str, Any]) -> tuple[IssueScenario, Horizon]:
         for (z, do), v in zip(pairs, probabilities, strict=True):
             trans.setdefault(z, {})[do] = v
         data["przejscia"] = trans
-    if grid(a.get("korzysc_roczna"))[1:]:
-        raise InputError("korzysc_roczna", "w modelu wielostanowym: liczba lub wiersz do 5 "
-                         "liczb (kwota na osobę w stanach samodzielnych), nie tabela w latach")
     gains = _payer_lines(a.get("korzysc_roczna"), "korzysc_roczna", required=False)
     if gains:
         data["korzysci"] = gains

@@ -111,15 +111,9 @@ class Context:
 
     def gains_arg(self, code: str) -> list[str]:
         """The trailing ``korzysc_roczna`` argument: the gains table, if the issue has gain
-        lines (none: the argument is left out); on a multi-state model its first row (the
-        yearly gain of a person in a self-reliant state, per payer)."""
-        if not self.data.issue(code).has_gains:
-            return []
-        table = self.cost_table(code, gains=True)
-        if self.data.issue(code).multi:
-            first = self.cost_rows[code]
-            return [table.rsplit("$", 1)[0] + f"${first}"]
-        return [table]
+        lines (none: the argument is left out); on a multi-state model the gain of a person
+        in a gain state."""
+        return [self.cost_table(code, gains=True)] if self.data.issue(code).has_gains else []
 
     def is_multi(self, code: str) -> bool:
         return self.data.issue(code).multi

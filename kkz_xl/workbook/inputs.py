@@ -244,7 +244,7 @@ def state_arguments(data: WorkbookInputs, code: str, base: ParameterBase | None 
     def used(kind: str) -> list[list[float]]:
         return [[float(r.used(f))] for r in row.state_rows(kind)]
 
-    gains = row.yearly_costs(f, 1, gains=True)[0] if row.has_gains else None
+    gains = row.yearly_costs(f, gains=True) if row.has_gains else None
     return {
         "kwestia": code, "osoby": float(row.persons or 0.0), "podzial": used("podzial"),
         "koszty_stanow": used("koszt"), "przejscia": used("przejscie"),
@@ -253,7 +253,7 @@ def state_arguments(data: WorkbookInputs, code: str, base: ParameterBase | None 
         "zasieg": float(v("zasieg")), "powtarzaj": is_yes(v("powtarzaj")),
         "horyzont": data.horizon, "stopa": data.rate,
         "finansowanie": [[float(v(share_key(p))) for p in PAYERS]],
-        "korzysc_roczna": [gains] if gains else None,
+        "korzysc_roczna": gains,
     }
 
 
@@ -342,7 +342,7 @@ def issue_rows(params: IssueParams, base: ParameterBase,
     ``lines``: cost line rows to use instead of the base's (a scenario's own lines);
     ``chosen``: the programme's name as picked in the workbook (default: ``programme_id``'s,
     else the issue's first programme). With its multi-state ``model``: the issue's gain lines
-    (a person in a self-reliant state brings them every year, as the model counts them) and
+    (a person in a gain state brings them, year by year as their profile says) and
     the model's programmes; costs and transitions are on the Stany sheet."""
     table: IssueParams | StateModelParams = model or params
     progs = {p.id: p for p in table.programy}
@@ -353,9 +353,7 @@ def issue_rows(params: IssueParams, base: ParameterBase,
     figures = programme_values(prog, base)
     money_unit = f"zł/{params.jednostka}/rok (ceny {base.price_year})"
     if model is not None and lines is None:
-        lines = line_rows([(n, p, a, g, None, src, grade, rozdzial)
-                           for n, p, a, g, _, src, grade, rozdzial in _base_lines(params, base)
-                           if g], money_unit)
+        lines = line_rows([line for line in _base_lines(params, base) if line[3]], money_unit)
     rows: list[ParamRow] = list(lines) if lines is not None else line_rows(
         _base_lines(params, base), money_unit)
     for key, label in (("odplyw", "Odpływ bez programu (q)"), ("nawroty", "Nawroty (r)")):
@@ -438,12 +436,13 @@ def state_rows(model: StateModelParams, base: ParameterBase) -> tuple[ParamRow, 
     return tuple(rows)
 
 
-def state_issue_row(code: str, base: ParameterBase, *, chosen: str | None = None
-                    ) -> IssueRow:
-    """An empty issue on its multi-state model (defaults from the model file)."""
+def state_issue_row(code: str, base: ParameterBase, *, chosen: str | None = None,
+                    gains: list[ParamRow] | None = None) -> IssueRow:
+    """An empty issue on its multi-state model (defaults from the model file); ``gains``:
+    gain line rows instead of the base's (a scenario's own)."""
     params, model = base.issue(code), shipped_models()[code]
     return IssueRow(code, params.nazwa, None, 0.0,
-                    issue_rows(params, base, chosen=chosen, model=model),
+                    issue_rows(params, base, lines=gains, chosen=chosen, model=model),
                     programme_options(model), state_rows(model, base))
 
 
@@ -572,7 +571,9 @@ def _state_issue(sc: IssueScenario | None, code: str, base: ParameterBase,
     if sc is None:
         return state_issue_row(code, base)
     chosen, own_name = _chosen(sc, model)  # type: ignore[arg-type]
-    row = state_issue_row(code, base, chosen=chosen)
+    own_lines = _own_lines(sc, base.issue(code), base, price_year)  # its own gains, if any
+    row = state_issue_row(code, base, chosen=chosen,
+                          gains=[r for r in own_lines if r.gain] if own_lines else None)
     # The JST's kind: in a powiat's scenario the powiat pays the base's local share.
     inp = resolve_states(sc, base, price_year, runner=runner)
     prog = find_programme(model, chosen)
@@ -588,9 +589,6 @@ def _state_issue(sc: IssueScenario | None, code: str, base: ParameterBase,
         moved = field_name == "finansowanie" and inp.financing != default_financing
         if field_name not in inp.from_base or own_name or moved:
             own[key] = value
-    if sc.gains is not None:
-        raise InputError("korzysci", "skoroszyt bierze korzyści modelu wielostanowego z bazy "
-                         "parametrów (arkusz Parametry); własne korzyści: w arkuszu")
     if sc.persons_by_state and sc.persons:
         own |= {f"{SPLIT_PREFIX}{s}": n / sc.persons for s, n in sc.persons_by_state.items()}
     for line, by_state in (sc.state_costs or {}).items():

@@ -75,7 +75,7 @@ def read_inputs(path: Path, base: ParameterBase | None = None) -> WorkbookInputs
     fresh = replace(blank, horizon=horizon)
     params = wb[L.PARAMS]
     sheet_rows: dict[str, list[SheetRow]] = {}
-    for cells in params.iter_rows(min_row=L.PARAMS_FIRST_ROW, max_col=L.PARAMS_PAYER_COL,
+    for cells in params.iter_rows(min_row=L.PARAMS_FIRST_ROW, max_col=L.PARAMS_OK_COL,
                                   values_only=True):
         if cells[0]:
             sheet_rows.setdefault(str(cells[0]), []).append(SheetRow(cells))
@@ -133,7 +133,7 @@ def read_inputs(path: Path, base: ParameterBase | None = None) -> WorkbookInputs
 
 @dataclass(frozen=True)
 class SheetRow:
-    """One Parametry row as the workbook holds it (columns A–L, keys in the hidden ones)."""
+    """One Parametry row as the workbook holds it (columns A–M: keys, gain mark hidden)."""
 
     cells: tuple[Any, ...]
 
