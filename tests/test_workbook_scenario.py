@@ -144,3 +144,20 @@ def test_a_powiat_workbook_pays_the_local_share_as_kkz_oblicz(tmp_path: Path) ->
         assert again.issue(issue.code).npv_by_payer == pytest.approx(
             issue.npv_by_payer, rel=1e-9, abs=1e-6), issue.code
     assert expected.issue("bezrobocie").npv_by_payer[1] < 0  # the powiat pays its CIS
+
+
+def test_a_read_back_scenario_fills_the_workbook_again_to_the_same_figures(
+        filled: Path, tmp_path: Path) -> None:
+    """Workbook → scenario → workbook → scenario: the own lines (gains with their yearly
+    profile, a negative state-budget line) keep their payers and names, nothing shifts."""
+    once = read_scenario(filled)
+    again = tmp_path / "again.xlsm"
+    write_workbook(again, from_scenario(once))
+    twice = read_scenario(again)
+    a = run_scenario(once, monte_carlo_draws=0, with_tornado=False)
+    b = run_scenario(twice, monte_carlo_draws=0, with_tornado=False)
+    for issue in a.issues:
+        assert b.issue(issue.code).npv_by_payer == pytest.approx(
+            issue.npv_by_payer, rel=1e-9, abs=1e-6), issue.code
+    names = [line.name for i in twice.issues for line in (i.gains or [])]
+    assert names and not [n for n in names if n.count("Korzyść fiskalna roczna") > 1]

@@ -280,7 +280,9 @@ def line_rows(lines: list[LineSpec], unit: str) -> list[ParamRow]:
     seen: set[str] = set()
     for n, (name, payer, amount, gain, profile, source, grade, rozdzial) in enumerate(lines):
         kind = "Korzyść fiskalna roczna" if gain else "Koszt roczny"
-        label = f"{kind} – {PAYER_LABELS[payer]}: {name or 'kwota JST'}"
+        head = f"{kind} – {PAYER_LABELS[payer]}: "
+        # A line read back from a workbook is named by its label already: not prefixed twice.
+        label = name if name and name.startswith(head) else f"{head}{name or 'kwota JST'}"
         if label in seen:
             label += f" ({n + 1})"
         seen.add(label)
@@ -572,8 +574,10 @@ def _state_issue(sc: IssueScenario | None, code: str, base: ParameterBase,
         return state_issue_row(code, base)
     chosen, own_name = _chosen(sc, model)  # type: ignore[arg-type]
     own_lines = _own_lines(sc, base.issue(code), base, price_year)  # its own gains, if any
-    row = state_issue_row(code, base, chosen=chosen,
-                          gains=[r for r in own_lines if r.gain] if own_lines else None)
+    # Keyed as the model's rows are (gain lines only: linia_0, linia_1, …).
+    gains = ([replace(r, key=f"{LINE_PREFIX}{k}")
+              for k, r in enumerate(r for r in own_lines if r.gain)] if own_lines else None)
+    row = state_issue_row(code, base, chosen=chosen, gains=gains)
     # The JST's kind: in a powiat's scenario the powiat pays the base's local share.
     inp = resolve_states(sc, base, price_year, runner=runner)
     prog = find_programme(model, chosen)
