@@ -433,3 +433,24 @@ def test_jinja_messages_in_polish_without_offsets(message: str, expected: str) -
 
     text = polish_message(message)
     assert expected in text and "4566" not in text
+
+
+def test_multi_state_drivers_are_graded_from_their_model() -> None:
+    """An issue on its multi-state model grades its top drivers by the model's own values
+    (its lines are the model's costs, then the issue's gains), never by the two-state file."""
+    from kkz_xl.documents.strategy import evidence_grade
+    from kkz_xl.params.state_models import shipped_models
+
+    results = run_scenario(load_scenario(SAMPLE), monte_carlo_draws=0)
+    base = default_base()
+    for r in results.issues:
+        model = shipped_models().get(r.code)
+        grades = []
+        for t in sorted(r.tornado, key=lambda t: t.swing, reverse=True)[:3]:
+            if model is not None and t.name.startswith("gain_mult"):
+                grades.append(base.gains(r.code)[t.line - len(model.koszty)].stopien)
+            elif model is not None and t.name.startswith("cost_mult"):
+                grades.append(model.koszty[t.line].stopien)
+        grade = evidence_grade(r)
+        assert grade is None or 1 <= grade <= 5
+        assert all(grade is not None and g <= grade for g in grades), (r.code, grades, grade)

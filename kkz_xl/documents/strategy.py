@@ -26,7 +26,9 @@ from kkz_xl.engine.budget import YearlyBudget, cost_line_payers, yearly_budget
 from kkz_xl.engine.influence import Influence, influence
 from kkz_xl.model.labels import INPUT_LABELS, NO_BREAK_EVEN, UNDEFINED
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS, Payer, payer_index
+from kkz_xl.model.severity import StateInputs
 from kkz_xl.params.base import default_base
+from kkz_xl.params.state_models import shipped_models
 from kkz_xl.polish import (
     NBSP,
     fmt_date,
@@ -366,6 +368,8 @@ def _grade(r: IssueResult, name: str, line: int | None) -> int | None:
         params = default_base().issue(r.code)
     except Exception:
         return None
+    if isinstance(r.inputs, StateInputs):
+        return _state_grade(r.inputs, field, line)
     if field in ("odplyw", "nawroty"):
         return getattr(params, field).stopien
     if field in ("koszty", "korzysci"):
@@ -375,6 +379,26 @@ def _grade(r: IssueResult, name: str, line: int | None) -> int | None:
         return items[index].stopien if line is not None and 0 <= index < len(items) else None
     prog = _base_programme(r.code, r.inputs.programme_name)
     return getattr(prog, field).stopien if prog is not None else None
+
+
+def _state_grade(inp: StateInputs, field: str, line: int | None) -> int | None:
+    """The grade of an input of an issue on its shipped multi-state model: its lines are the
+    model's costs, then the issue's gains (as the engine orders them); its programme the
+    model's."""
+    model = shipped_models().get(inp.code)
+    if model is None:
+        return None
+    if field in ("koszty", "korzysci"):
+        if line is None:
+            return None
+        if line < len(model.koszty):
+            return model.koszty[line].stopien
+        gains = default_base().gains(inp.code)
+        k = line - len(model.koszty)
+        return gains[k].stopien if 0 <= k < len(gains) else None
+    prog = next((p for p in model.programy if p.id == inp.programme_id), None)
+    item = getattr(prog, field, None) if prog is not None else None
+    return getattr(item, "stopien", None)
 
 
 def _drivers(r: IssueResult) -> list[Any]:
