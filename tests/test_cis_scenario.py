@@ -70,7 +70,8 @@ def test_wyniki_writes_the_observed_success_and_financing_into_the_scenario(
 
 def test_kkz_oblicz_computes_with_the_written_cis(filled: Path, scenario: Path,  # noqa: F811
                                                   tmp_path: Path) -> None:
-    before = run_scenario(Scenario.load(scenario), monte_carlo_draws=0).issue("bezrobocie")
+    before = run_scenario(Scenario.load(scenario), monte_carlo_draws=0,
+                          with_tornado=False).issue("bezrobocie")
     res = runner.invoke(app, ["cis", "wyniki", str(filled), "--do-scenariusza", str(scenario)])
     assert res.exit_code == 0, res.output
     out = tmp_path / "wynik.json"
@@ -79,7 +80,8 @@ def test_kkz_oblicz_computes_with_the_written_cis(filled: Path, scenario: Path, 
     row = next(r for r in json.loads(out.read_text(encoding="utf-8"))["Podsumowanie"]
                if r["kod"] == "bezrobocie")
     issue = _issue(scenario)
-    after = run_scenario(Scenario.load(scenario), monte_carlo_draws=0).issue("bezrobocie")
+    after = run_scenario(Scenario.load(scenario), monte_carlo_draws=0,
+                         with_tornado=False).issue("bezrobocie")
     # What kkz oblicz reports is the calculation with the CIS written in, not the old one.
     assert row["koszt zaniechania (NPV)"] == pytest.approx(after.npv)
     assert after.npv != pytest.approx(before.npv)
