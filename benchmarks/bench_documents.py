@@ -25,10 +25,10 @@ from kkz_xl.documents.batch import (  # noqa: E402
     build_strategy,
     template_for,
 )
-from kkz_xl.documents.render import render_docx  # noqa: E402
 from kkz_xl.documents.strategy import _issue_charts, strategy_context  # noqa: E402
 from kkz_xl.engine.run import run_scenario  # noqa: E402
 from kkz_xl.model.scenario import Scenario  # noqa: E402
+from kkz_xl.office.render import render_docx  # noqa: E402
 
 SAMPLE = ROOT / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
 BATCH = 100

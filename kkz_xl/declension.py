@@ -48,7 +48,7 @@ class JstNames:
 @functools.cache
 def _morfeusz() -> Any | None:
     try:
-        import morfeusz2
+        import morfeusz2  # optional: without it the fallback rules decline the name
     except ImportError:  # the fallback rules apply
         return None
     try:

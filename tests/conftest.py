@@ -3,8 +3,10 @@ ręcznie") and the UDF module on the path."""
 
 from __future__ import annotations
 
+import ast
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -47,3 +49,40 @@ def _wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for console in (common.console, common.err_console):
         monkeypatch.setattr(console, "width", 250)
+
+
+
+def _shares_a_fixture(path: Path) -> bool:
+    """Whether a test module defines a module-, class- or package-scoped fixture."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError):
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("fixture"):
+            for kw in node.keywords:
+                if (kw.arg == "scope" and isinstance(kw.value, ast.Constant)
+                        and kw.value.value in ("module", "class", "package")):
+                    return True
+    return False
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``-n`` without ``--dist``: xdist's ``load``, except that a module with a module-scoped
+    fixture goes to one worker whole, so its expensive build (a workbook loaded into
+    ``formulas``, a server, a LibreOffice run) is made once instead of once per worker. Those
+    modules are sent first, largest first; every other test is spread one by one. (xdist's own
+    ``loadgroup`` would do this, but it no longer groups under pytest 9.2: pytest-xdist#1386.)"""
+    if config.getvalue("dist") != "load":
+        return None  # an explicit --dist is obeyed
+    from xdist.scheduler import LoadScopeScheduling
+
+    grouped = {f"tests/{p.name}" for p in ROOT.joinpath("tests").glob("test_*.py")
+               if _shares_a_fixture(p)}
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in grouped else nodeid
+
+    return SharedFixtureScheduling(config, log)

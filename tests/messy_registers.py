@@ -12,7 +12,9 @@ typos (``Koszt na uczestnika (zł)``, ``koszt_uczestnika``, ``Email``, ``Tel.``)
 text (``4 800,50 zł``), dates as Excel serials, Word's curly quotes, non-breaking spaces, a
 vertical tab; a sheet whose dimension says A1; a 40 000-character description; CSV in
 UTF-8 (±BOM), Windows-1250, ISO-8859-2 or CP852 with a ``sep=`` line or a long first row;
-JSON with snake_case keys; a JST and a header ``=HYPERLINK(…)``; contacts in „Uwagi”;
+JSON with snake_case keys; a JST and a header ``=HYPERLINK(…)``; contacts in „Uwagi”; a
+programme's „Kontakt” holding an institution's mailbox or landline, or a person's address or
+mobile;
 consents valid, withdrawn later, dated in the future or contradicting each other on one
 day; damaged, password-protected and fake .xls files.
 """
@@ -110,13 +112,23 @@ class Generator:
         self.schema, self.rng, self.folder = schema, rng, folder
         self.statements: dict[tuple[str, str], list[Statement]] = {}
         self.contacts: dict[str, tuple[str, str]] = {}  # contact → person key
+        self.institutional: set[str] = set()  # contacts that are an institution's (Katalog)
         self.serial = 0
 
     # ------------------------------------------------------------------ rows
 
     def _contact(self, key: tuple[str, str], kind: str) -> str:
+        """A person's e-mail or mobile ("email", "phone"), or an institution's mailbox or
+        landline ("office", "landline": kept in ``institutional``)."""
         self.serial += 1
-        if kind == "email":
+        if kind == "office":
+            text = f"sekretariat{self.serial}@gops{self.serial}.example"
+            self.institutional.add(text)
+        elif kind == "landline":
+            n = 1_000_000 + self.serial * 1_013 + self.rng.randrange(1000)
+            text = f"+48 22 {str(n)[:3]} {str(n)[3:5]} {str(n)[5:7]}"
+            self.institutional.add(text)
+        elif kind == "email":
             text = f"osoba{self.serial}.{self.rng.randrange(10**4)}@gmina{self.serial}.example"
         else:
             n = 500_000_000 + self.serial * 1_013 + self.rng.randrange(1000)
@@ -145,6 +157,10 @@ class Generator:
             if rng.random() < 0.3:
                 row["opis"] = rng.choice(["Zajęcia – grupa „Razem”", "x\u00a0y", "=1+1",
                                           "Opis, z przecinkami, wieloma"])
+            if rng.random() < 0.4:  # the realizator's contact: an institution's or a person's
+                row["kontakt"] = ", ".join(self._contact(key, kind) for kind in rng.choice([
+                    ["office"], ["landline"], ["office", "landline"], ["email"], ["phone"],
+                    ["office", "phone"]]))
         else:
             if rng.random() < 0.6:
                 row["email"] = self._contact(key, "email")

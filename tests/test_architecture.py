@@ -14,8 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[1]
 ROOTS = (REPO / "kkz_xl", REPO / "udfs")
 
@@ -44,28 +42,9 @@ FLOORS: dict[str, float] = {
 
 #: (importing module, imported module) -> why it is still there.
 KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
-    ("kkz_xl.training.documents", "kkz_xl.documents.render"):
-        "the template sandbox (documents/render.py) moves to office/ once the strategy "
-        "engineer's edits of it land (issue 15 item 1)",
-    ("kkz_xl.cis.report", "kkz_xl.documents.render"):
-        "the template sandbox (documents/render.py) moves to office/ (issue 15 item 1)",
-    ("kkz_xl.bsc.card", "kkz_xl.documents.render"):
-        "the template sandbox (documents/render.py) moves to office/ (issue 15 item 1)",
     ("kkz_xl.workbook.build", "kkz_xl.addin.classic"):
         "the xlwings.conf sheet writer belongs on the excel floor, shared by the workbook and "
         "the add-in (issue 12, excel-addin)",
-}
-
-#: Files whose function-level imports carry no comment yet, with why they are tolerated.
-UNCOMMENTED_LOCAL_IMPORTS: dict[str, str] = {
-    "kkz_xl/documents/batch.py": "engine and text folding; documents/ is issue 13's",
-    "kkz_xl/documents/strategy.py": "registers' schema; issue 13",
-    "kkz_xl/documents/template_check.py": "cycle avoidance with strategy.py; issue 13",
-    "kkz_xl/documents/lo_convert.py": "LibreOffice's own Python (uno) exists only there",
-    "kkz_xl/cli/documents_cmd.py": "issue 13",
-    "kkz_xl/cli/registers_cmd.py": "issue 11",
-    "kkz_xl/cli/cis_cmd.py": "issue 17",
-    "kkz_xl/declension.py": "morfeusz2 is optional (its dictionary is large); issue 13",
 }
 
 #: Module cycles still there (kept apart by imports inside functions), with the reason.
@@ -261,13 +240,12 @@ def test_no_module_cycles() -> None:
 
 def test_local_imports_say_why() -> None:
     silent = sorted({f"{i.path}:{i.line}" for i in ALL_IMPORTS
-                     if i.local and not i.commented
-                     and i.path not in UNCOMMENTED_LOCAL_IMPORTS})
+                     if i.local and not i.commented})
     assert not silent, ("an import inside a function needs a comment saying why (start-up "
                         "time, an optional dependency):\n" + "\n".join(silent))
 
 
-@pytest.mark.parametrize("path", sorted(UNCOMMENTED_LOCAL_IMPORTS))
-def test_tolerated_files_still_need_it(path: str) -> None:
-    assert any(i.local and not i.commented for i in ALL_IMPORTS if i.path == path), (
-        f"{path} has no silent local import left: remove it from UNCOMMENTED_LOCAL_IMPORTS")
+def test_silent_local_import_finder_sees_comments() -> None:
+    lines = ["def f():", "    # start-up time", "    import a", "    import b", "    x = 1",
+             "    import c", "    import d  # optional dependency"]
+    assert [_commented(lines, n) for n in (3, 4, 6, 7)] == [True, True, False, True]

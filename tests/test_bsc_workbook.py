@@ -11,9 +11,10 @@ import pytest
 from docx import Document
 
 from kkz_xl.bsc.labels import Perspective
-from kkz_xl.bsc.network import sample_network, scorecard
+from kkz_xl.bsc.network import Network, sample_network, scorecard
 from kkz_xl.bsc.sample_outputs import write_samples
-from tests.lo_recalc import recalculated, soffice_available
+from kkz_xl.bsc.workbook import write_bsc_workbook
+from tests.lo_recalc import recalculated_many, soffice_available
 
 
 @pytest.fixture(scope="module")
@@ -21,13 +22,30 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return write_samples(tmp_path_factory.mktemp("bsc"), today=dt.date(2025, 6, 1))
 
 
+def _missing_values_network() -> Network:
+    """The sample network with two indicators of DDP-01 left unmeasured."""
+    data = sample_network().model_dump(mode="json")
+    del data["uslugi"][1]["wartosci"]["K2"]
+    del data["uslugi"][1]["wartosci"]["R1"]
+    return Network.model_validate(data)
+
+
 @pytest.fixture(scope="module")
-def computed(outputs: list[Path]) -> openpyxl.Workbook:
+def recalculated_books(outputs: list[Path], tmp_path_factory: pytest.TempPathFactory
+                       ) -> list[openpyxl.Workbook]:
+    """The sample workbook and one with missing values, recalculated in one LibreOffice run."""
     if not soffice_available():
         if os.environ.get("CI"):
             pytest.fail("LibreOffice (soffice) wymagany w CI")
         pytest.skip("brak LibreOffice")
-    return recalculated(outputs[0])
+    missing = write_bsc_workbook(tmp_path_factory.mktemp("bsc_missing") / "bsc_braki.xlsx",
+                                 _missing_values_network())
+    return recalculated_many([outputs[0], missing])
+
+
+@pytest.fixture(scope="module")
+def computed(recalculated_books: list[openpyxl.Workbook]) -> openpyxl.Workbook:
+    return recalculated_books[0]
 
 
 def test_outputs(outputs: list[Path]) -> None:
@@ -67,17 +85,10 @@ def test_card_keeps_ampersand_and_uses_headings(outputs: list[Path]) -> None:
     assert "Dotacja: 82" in text
 
 
-def test_libreoffice_leaves_missing_values_out_like_python(tmp_path: Path) -> None:
-    if not soffice_available():
-        pytest.skip("brak LibreOffice")
-    from kkz_xl.bsc.network import Network
-    from kkz_xl.bsc.workbook import write_bsc_workbook
-
-    data = sample_network().model_dump(mode="json")
-    del data["uslugi"][1]["wartosci"]["K2"]
-    del data["uslugi"][1]["wartosci"]["R1"]
-    net = Network.model_validate(data)
-    book = recalculated(write_bsc_workbook(tmp_path / "bsc.xlsx", net))
+def test_libreoffice_leaves_missing_values_out_like_python(
+        recalculated_books: list[openpyxl.Workbook]) -> None:
+    net = _missing_values_network()
+    book = recalculated_books[1]
     rows = {r[0]: r for r in book["Karta wyników"].iter_rows(min_row=4, values_only=True)
             if r[0]}
     card = next(c for c in scorecard(net) if c.usluga.id == "DDP-01")

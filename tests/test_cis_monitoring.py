@@ -15,7 +15,7 @@ from hypothesis import strategies as hs
 from typer.testing import CliRunner
 
 from kkz_xl.cis.labels import GRADUATE_SITUATIONS, SHEET_OUTCOMES
-from kkz_xl.cis.monitoring import Graduate, standard_2011
+from kkz_xl.cis.monitoring import Graduate, monitoring_plan, standard_2011
 from kkz_xl.cis.outcomes import (
     ContactEntry,
     outcomes,
@@ -28,6 +28,7 @@ from kkz_xl.cis.workbook import write_cis_workbook
 from kkz_xl.cli.main import app
 from kkz_xl.errors import InputError
 from kkz_xl.model.scenario import IssueScenario
+from kkz_xl.polish import fmt_date
 
 TODAY = dt.date(2026, 12, 3)
 runner = CliRunner()
@@ -204,10 +205,24 @@ def test_cli_wyniki_report_and_fragment(filled: Path, tmp_path: Path) -> None:
 
 
 def test_cli_monitoring_yaml_still_works_and_not_a_workbook_refused(tmp_path: Path) -> None:
+    plan_file = tmp_path / "plan.yaml"
+    assert runner.invoke(app, ["cis", "przyklad", str(plan_file)]).exit_code == 0
+    listed = runner.invoke(app, ["cis", "monitoring", str(plan_file)], env={"COLUMNS": "200"})
+    assert listed.exit_code == 0, listed.output
+    plan = sample_plan()
+    contacts = monitoring_plan(plan.absolwenci, plan.harmonogram)
+    rows = [line for line in listed.output.splitlines() if line.startswith("│")]
+    assert len(rows) == len(contacts)  # one row per planned contact, every graduate's
+    for row, c in zip(rows, contacts, strict=True):
+        cells = [cell.strip() for cell in row.strip("│").split("│")]
+        assert cells == [f"{c.absolwent.id} {c.absolwent.imie_nazwisko}", str(c.nr),
+                         str(c.miesiac), fmt_date(c.data)]
     bad = tmp_path / "zly.xlsx"
     bad.write_text("to nie jest skoroszyt", encoding="utf-8")
     result = runner.invoke(app, ["cis", "monitoring", str(bad)])
-    assert result.exit_code == 2 and "Błąd" in result.output
+    assert result.exit_code == 2
+    assert "zly.xlsx: to nie jest plik pakietu Office" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_cli_program_shows_payer_names_not_keys(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from kkz_xl.cis.financing import cis_cost
 from kkz_xl.cis.labels import CIS_PAYER_LABELS, CisPayer
 from kkz_xl.cis.plan_file import sample_plan
 from kkz_xl.cis.workbook import write_cis_workbook
-from tests.lo_recalc import recalculated, soffice_available
+from tests.lo_recalc import recalculated_many, soffice_available
 
 
 @pytest.fixture(scope="module")
@@ -25,13 +25,35 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return paths[0]
 
 
+def _with_a_graduate_added_later(path: Path) -> Path:
+    """A monitoring workbook into which a graduate was typed after it was written."""
+    plan = sample_plan()
+    path = write_cis_workbook(path, plan.kalkulator, plan.absolwenci, plan.harmonogram)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Absolwenci"]
+    row = 4 + len(plan.absolwenci)
+    ws.cell(row=row, column=1, value="CIS-NOWY")
+    ws.cell(row=row, column=2, value="Łucja Żak")
+    ws.cell(row=row, column=3, value=dt.datetime(2026, 3, 31))
+    wb.save(path)
+    return path
+
+
 @pytest.fixture(scope="module")
-def computed(book: Path) -> openpyxl.Workbook:
+def recalculated_books(book: Path, tmp_path_factory: pytest.TempPathFactory
+                       ) -> list[openpyxl.Workbook]:
+    """The demo workbook and one with a graduate added later, in one LibreOffice run."""
     if not soffice_available():
         if os.environ.get("CI"):
             pytest.fail("LibreOffice (soffice) wymagany w CI")
         pytest.skip("brak LibreOffice")
-    return recalculated(book)
+    added = _with_a_graduate_added_later(tmp_path_factory.mktemp("cis_added") / "m.xlsx")
+    return recalculated_many([book, added])
+
+
+@pytest.fixture(scope="module")
+def computed(recalculated_books: list[openpyxl.Workbook]) -> openpyxl.Workbook:
+    return recalculated_books[0]
 
 
 def test_inputs_unlocked_formulas_locked_money_format(book: Path) -> None:
@@ -61,20 +83,9 @@ def test_libreoffice_tracking_dates_use_month_end(computed: openpyxl.Workbook) -
     assert [r[5].date() for r in first][:2] == [dt.date(2025, 11, 30), dt.date(2026, 2, 28)]
 
 
-def test_graduate_added_later_is_flagged_until_refreshed(tmp_path: Path) -> None:
-    if not soffice_available():
-        pytest.skip("brak LibreOffice")
-    plan = sample_plan()
-    path = write_cis_workbook(tmp_path / "m.xlsx", plan.kalkulator, plan.absolwenci,
-                              plan.harmonogram)
-    wb = openpyxl.load_workbook(path)
-    ws = wb["Absolwenci"]
-    row = 4 + len(plan.absolwenci)
-    ws.cell(row=row, column=1, value="CIS-NOWY")
-    ws.cell(row=row, column=2, value="Łucja Żak")
-    ws.cell(row=row, column=3, value=dt.datetime(2026, 3, 31))
-    wb.save(path)
-    flags = {r[0]: r[3] for r in recalculated(path)["Absolwenci"].iter_rows(
+def test_graduate_added_later_is_flagged_until_refreshed(
+        recalculated_books: list[openpyxl.Workbook]) -> None:
+    flags = {r[0]: r[3] for r in recalculated_books[1]["Absolwenci"].iter_rows(
         min_row=4, values_only=True) if r[0]}
     assert flags["CIS-2025-01"] == "tak"
     assert flags["CIS-NOWY"].startswith("nie – odśwież")

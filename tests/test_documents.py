@@ -10,11 +10,11 @@ import docx
 import pytest
 
 from kkz_xl.documents.batch import template_for
-from kkz_xl.documents.render import TemplateRenderError, render_docx
 from kkz_xl.documents.strategy import strategy_context
 from kkz_xl.documents.templates_build import build_template, repo_templates_dir
 from kkz_xl.engine.run import run_scenario
 from kkz_xl.model.scenario import Scenario
+from kkz_xl.office.render import TemplateRenderError, render_docx
 from kkz_xl.polish import NBSP, fmt_money, fmt_number, fmt_percent
 from kkz_xl.registers.schema import CATALOGUE, CONSENT_CENTRE, CONSENT_SHARE, LEADERS
 

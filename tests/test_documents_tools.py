@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -15,8 +16,8 @@ from typer.testing import CliRunner
 
 from kkz_xl.cli.main import app
 from kkz_xl.documents.batch import build_many, template_for
-from kkz_xl.documents.render import render_docx, to_pdf
 from kkz_xl.documents.template_check import check_template
+from kkz_xl.office.render import render_docx, to_pdf_many
 from tests.test_documents import make_template, scenario_data
 
 runner = CliRunner()
@@ -176,10 +177,28 @@ def test_cli_strategia_bad_data_file_is_a_polish_error(tmp_path: Path) -> None:
 
 # --- PDF --------------------------------------------------------------------------------------
 
-def test_pdf_conversion(soffice: str, tmp_path: Path) -> None:
-    template = make_template(tmp_path / "t.docx", "Strategia: {{ nazwa }}", "Zażółć gęślą jaźń")
-    out = render_docx(template, {"nazwa": "Kowalski & Syn <Test>"}, tmp_path / "s.docx")
-    pdf = to_pdf(out, tmp_path / "pdf")
+@pytest.fixture(scope="module")
+def good_and_damaged_pdf(tmp_path_factory: pytest.TempPathFactory
+                         ) -> tuple[Path, Path, Path, dict[Path, Path], dict[Path, str]]:
+    """A rendered document and a damaged one, converted in one LibreOffice run:
+    (folder of PDFs, good, damaged, converted, failed)."""
+    if shutil.which("soffice") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI: LibreOffice (soffice) musi być zainstalowany")
+        pytest.skip("brak LibreOffice (soffice)")
+    folder = tmp_path_factory.mktemp("pdf_pair")
+    template = make_template(folder / "t.docx", "Strategia: {{ nazwa }}", "Zażółć gęślą jaźń")
+    good = render_docx(template, {"nazwa": "Kowalski & Syn <Test>"}, folder / "dobry.docx")
+    bad = folder / "zepsuty.docx"
+    bad.write_bytes(b"to nie jest dokument Word")
+    converted, failed = to_pdf_many([bad, good], folder / "pdf")
+    return folder / "pdf", good, bad, converted, failed
+
+
+def test_pdf_conversion(good_and_damaged_pdf: tuple) -> None:
+    """Polish letters and the characters XML escapes survive into the PDF."""
+    _, good, _, converted, _ = good_and_damaged_pdf
+    pdf = converted[good]
     assert pdf.read_bytes().startswith(b"%PDF")
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
@@ -187,12 +206,33 @@ def test_pdf_conversion(soffice: str, tmp_path: Path) -> None:
         assert "Kowalski & Syn <Test>" in text and "Zażółć gęślą jaźń" in text
 
 
-def test_batch_pdf_in_one_run(soffice: str, tmp_path: Path) -> None:
-    paths = [write_scenario(tmp_path / f"{n}.yaml", f"Gmina {n}") for n in ("Alfa", "Beta")]
-    outcomes = build_many(paths, tmp_path / "out", pdf=True, draws=0)
+@pytest.fixture(scope="module")
+def batch_with_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[list, dict[Path, bytes]]:
+    """Two strategies built with PDFs in one run (LibreOffice starts once for both), and each
+    document's bytes as they were before the conversion."""
+    if shutil.which("soffice") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI: LibreOffice (soffice) musi być zainstalowany")
+        pytest.skip("brak LibreOffice (soffice)")
+    folder = tmp_path_factory.mktemp("batch_pdf")
+    paths = [write_scenario(folder / f"{n}.yaml", f"Gmina {n}") for n in ("Alfa", "Beta")]
+    before: dict[Path, bytes] = {}
+
+    def saved(outcome: Any) -> None:  # called per document, before the PDF conversion
+        if outcome.docx is not None:
+            before[outcome.docx] = outcome.docx.read_bytes()
+
+    outcomes = build_many(paths, folder / "out", pdf=True, draws=0, on_progress=saved)
+    return outcomes, before
+
+
+def test_batch_pdf_in_one_run(batch_with_pdf: tuple[list, dict[Path, bytes]]) -> None:
+    outcomes, _ = batch_with_pdf
+    assert [o.jst for o in outcomes] == ["Gmina Alfa", "Gmina Beta"]
     assert all(o.ok for o in outcomes), [o.error for o in outcomes]
     for o in outcomes:
         assert o.pdf is not None and o.pdf.read_bytes().startswith(b"%PDF")
+        assert o.pdf.stem == o.docx.stem
 
 
 @pytest.fixture
@@ -212,16 +252,15 @@ def pdf_pages(pdftotext: str, pdf: Path) -> list[str]:
 
 
 def test_pdf_table_of_contents_lists_chapters_with_their_pages(
-        soffice: str, pdftotext: str, tmp_path: Path) -> None:
-    from kkz_xl.documents.render import uno_python
+        soffice: str, pdftotext: str, batch_with_pdf: tuple[list, dict[Path, bytes]]) -> None:
+    from kkz_xl.office.render import uno_python
     from tests.test_documents import ART_16B_CHAPTERS, KKZ_CHAPTERS
 
     if uno_python(soffice) is None and not os.environ.get("CI"):
         pytest.skip("LibreOffice bez Pythona z modułem uno (python3-uno)")
-    scenario = write_scenario(tmp_path / "a.yaml", "Gmina Alfa")
-    (outcome,) = build_many([scenario], tmp_path / "out", pdf=True, draws=0)
+    outcomes, saved = batch_with_pdf
+    outcome = outcomes[0]
     assert outcome.ok and outcome.pdf is not None, outcome.error
-    before = outcome.docx.read_bytes()
     pages = pdf_pages(pdftotext, outcome.pdf)
     toc_page = next(n for n, page in enumerate(pages) if "Spis treści" in page)
     toc = pages[toc_page]
@@ -234,25 +273,18 @@ def test_pdf_table_of_contents_lists_chapters_with_their_pages(
         assert chapter in pages[page - 1], f"{chapter}: spis wskazuje stronę {page}"
     # The Word document handed to staff still has its field for Word to refresh.
     assert "TOC \\o" in docx.Document(str(outcome.docx)).element.body.xml
-    assert outcome.docx.read_bytes() == before
+    assert outcome.docx.read_bytes() == saved[outcome.docx]  # the conversion did not save it
 
 
-def test_pdf_batch_reports_each_file(soffice: str, tmp_path: Path) -> None:
-    from kkz_xl.documents.render import to_pdf_many
-
-    good = render_docx(make_template(tmp_path / "t.docx", "Treść {{ a }}"), {"a": "ok"},
-                       tmp_path / "dobry.docx")
-    bad = tmp_path / "zepsuty.docx"
-    bad.write_bytes(b"to nie jest dokument Word")
-    converted, failed = to_pdf_many([bad, good], tmp_path / "pdf")
-    assert converted[good].read_bytes().startswith(b"%PDF")
+def test_pdf_batch_reports_each_file(good_and_damaged_pdf: tuple) -> None:
+    folder, good, bad, converted, failed = good_and_damaged_pdf
+    assert list(converted) == [good] and converted[good].read_bytes().startswith(b"%PDF")
     assert list(failed) == [bad]
     assert "LibreOffice nie utworzył PDF z zepsuty.docx" in failed[bad]
-    assert sorted(p.name for p in (tmp_path / "pdf").iterdir()) == ["dobry.pdf"]
+    assert sorted(p.name for p in folder.iterdir()) == ["dobry.pdf"]
 
 
 def test_pdf_time_out_is_a_polish_error(soffice: str, tmp_path: Path) -> None:
-    from kkz_xl.documents.render import to_pdf_many
     from kkz_xl.errors import DataError
 
     good = render_docx(make_template(tmp_path / "t.docx", "Treść"), {}, tmp_path / "d.docx")

@@ -15,6 +15,7 @@ from kkz_xl.engine.run import run_scenario
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.params.base import default_base, load_base
 from kkz_xl.params.listing import graded_values
+from kkz_xl.params.state_models import shipped_models
 
 runner = CliRunner()
 SAMPLE = Path(__file__).resolve().parents[1] / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
@@ -92,8 +93,11 @@ def test_multi_state_issues_are_ranked_by_their_model_values(ranking: list) -> N
     assert ("sieroctwo", "model.placowka_gmina") in rows
     assert ("bezradnosc", "model.przejscie.wspierana.rodzinna_1") in rows
     assert ("choroba", "nawroty") not in rows
+    grades = {(t.z, t.do): t.stopien for t in shipped_models()["choroba"].przejscia}
     dps = rows[("choroba", "model.przejscie.dom_znaczna.dps")]
-    assert dps.grade == 5 and dps.reason and dps.swing > 0
+    assert dps.grade == grades[("dom_znaczna", "dps")] and dps.source and dps.swing > 0
+    worse = rows[("choroba", "model.przejscie.dom_umiarkowana.dom_znaczna")]
+    assert worse.grade == grades[("dom_umiarkowana", "dom_znaczna")] == 5 and worse.reason
 
 
 def test_the_jst_s_own_figures_are_not_ranked() -> None:

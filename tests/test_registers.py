@@ -206,11 +206,12 @@ def test_exports_leave_contacts_out_unless_asked_and_consented(tmp_path) -> None
 
 
 def test_csv_export_neutralises_formula_text_and_reads_back(tmp_path) -> None:
-    evil = ['=HYPERLINK("http://zlo.example","klik")', "+48 600 000 000", "-2+3", "@SUM(A1)"]
+    evil = ['=HYPERLINK("http://zlo.example","klik")', "+48 22 600 00 00", "-2+3", "@SUM(A1)"]
     reg = catalogue([programme(f"Program {i}", "Radom", opis=text)
                      for i, text in enumerate(evil)])
     out = tmp_path / "k.csv"
-    # With contacts: the phone-like "+48 600 000 000" is kept (without, it is masked).
+    # With contacts: the landline "+48 22 600 00 00" (an institution's) is kept; without, it
+    # is masked, and a mobile number (a person's) would be masked in both.
     export_register(reg, out, Privacy.CONTACTS)
     raw = out.read_text(encoding="utf-8-sig")
     for text in evil:

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kkz_xl.cli.main import app
+from kkz_xl.engine import run as engine_run
 from kkz_xl.engine import severity
 from kkz_xl.engine.cohort import simulate
 from kkz_xl.engine.run import run_inputs, run_scenario
@@ -120,7 +121,11 @@ def test_gmina_foster_share_follows_the_childs_year_in_care() -> None:
     # return starts over at 10 %).
     n1, n2 = flows.counts_z[:, ids.index("rodzinna_1")], flows.counts_z[:, ids.index("rodzinna_2")]
     np.testing.assert_allclose(flows.line_z[:, gmina], cost * (0.1 * n1 + 0.3 * n2 + 0.5 * third))
-    assert n1[4] == pytest.approx(0.040 * 0.077)
+    # ... the child returned home in year 4 is placed again at the model's re-entry rate
+    back, again = ids.index("powrot"), ids.index("rodzinna_1")
+    edges = zip(inp.edge_from, inp.edge_to, inp.edge_values, strict=True)
+    reentry = next(float(v) for f, t, v in edges if (f, t) == (back, again))
+    assert n1[4] == pytest.approx(0.040 * reentry)
 
 
 def test_children_already_in_care_pay_half() -> None:
@@ -220,6 +225,28 @@ def test_monte_carlo_is_repeatable_and_centred() -> None:
     np.testing.assert_array_equal(a, b)
     point = float(severity.npv(inp, 7, 0.03))
     assert a.sum(-1).mean() == pytest.approx(point, rel=0.1, abs=2_000)
+
+
+def test_monte_carlo_spread_defaults_to_the_base(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a spread (or for inputs a mapping omits) the multi-state Monte Carlo takes the
+    base's ``zmiennosc``: a base with another value moves the draws."""
+    inp = _inputs("bezdomnosc", 50.0, naplyw=5.0)
+    base = default_base()
+    zmiennosc = base.general.zmiennosc.model_copy(update={"wartosc": 0.45})
+    other = replace(base, general=base.general.model_copy(update={"zmiennosc": zmiennosc}))
+    monkeypatch.setattr(engine_run, "default_base", lambda: other)
+    monkeypatch.setattr(severity, "default_base", lambda: other)
+    _, drawn = engine_run.run_states(inp, 7, 0.03, draws=300, seed=3, with_tornado=False,
+                                     threshold=False)
+    _, wide = engine_run.run_states(inp, 7, 0.03, draws=300, spread=0.45, seed=3,
+                                    with_tornado=False, threshold=False)
+    _, usual = engine_run.run_states(inp, 7, 0.03, draws=300, spread=0.2, seed=3,
+                                     with_tornado=False, threshold=False)
+    np.testing.assert_array_equal(drawn, wide)
+    assert not np.array_equal(drawn, usual)
+    omitted = severity.monte_carlo_draws(inp, 7, 0.03, 300, {"success": 0.45}, 3, 0)
+    np.testing.assert_array_equal(omitted, severity.monte_carlo_draws(inp, 7, 0.03, 300, 0.45,
+                                                                      3, 0))
 
 
 def test_the_two_state_form_stays_available() -> None:

@@ -16,7 +16,6 @@ import yaml
 from kkz_xl import declension
 from kkz_xl.declension import adjective_fallback, jst_names
 from kkz_xl.documents.batch import build_many, template_for
-from kkz_xl.documents.render import render_docx
 from kkz_xl.documents.strategy import CHECK_FIRST_ROWS, StrategyData, strategy_context
 from kkz_xl.documents.template_check import check_template
 from kkz_xl.documents.templates_build import ANNEX_TITLE
@@ -26,6 +25,7 @@ from kkz_xl.engine.run import LineInfo, run_scenario
 from kkz_xl.model.payers import Payer
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.model.scenario_files import load_scenario
+from kkz_xl.office.render import render_docx
 from kkz_xl.params.base import default_base
 from kkz_xl.polish import MINUS, NBSP, fmt_money, fmt_number, fmt_signed, quote, shown_difference
 
@@ -416,7 +416,7 @@ def test_an_over_compressed_docx_is_refused_before_it_is_opened(tmp_path: Path) 
     ("Something nobody translated", "szczegóły techniczne"),
 ])
 def test_jinja_messages_in_polish_without_offsets(message: str, expected: str) -> None:
-    from kkz_xl.documents.render import polish_message
+    from kkz_xl.office.render import polish_message
 
     text = polish_message(message)
     assert expected in text and "4566" not in text

@@ -8,8 +8,8 @@ from typing import Any
 from kkz_xl.bsc.funding import FundingResult
 from kkz_xl.bsc.labels import CATEGORY_LABELS, DIRECTION_LABELS, PERSPECTIVE_LABELS, Perspective
 from kkz_xl.bsc.network import Network, ServiceCard, service_card
-from kkz_xl.documents.render import render_docx
 from kkz_xl.office.docx_build import a4_document, loop_table, save_template, template_path
+from kkz_xl.office.render import render_docx
 from kkz_xl.polish import fmt_date, fmt_money, fmt_number, fmt_percent
 
 TEMPLATE_NAME = "karta_uslugi.docx"

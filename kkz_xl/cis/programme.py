@@ -115,6 +115,7 @@ def cis_programme(
         raise InputError("skutecznosc", f"oczekiwano liczby od 0 do 1, otrzymano {skutecznosc}")
     return {
         "id": prog.id,
+        "wlasna_kalkulacja": kalkulacja is not None,
         "nazwa": prog.nazwa,
         "kwestia": kwestia,
         "koszt_uczestnika": cost,
@@ -134,6 +135,37 @@ def cis_programme(
     }
 
 
+def rounded_shares(financing: dict[str, float], digits: int = 4) -> dict[str, float]:
+    """Payers' shares to ``digits`` places that still add up to 1 (the scenario checks it):
+    the rounding remainder goes to the largest share."""
+    out = {k: round(v, digits) for k, v in financing.items()}
+    if out:
+        top = max(out, key=lambda k: out[k])
+        out[top] = round(out[top] + 1 - sum(out.values()), digits)
+    return out
+
+
+def scenario_edit(prog: dict[str, Any]) -> dict[str, Any]:
+    """The arguments of :func:`kkz_xl.model.scenario_edit.set_programme` that put this CIS
+    into a scenario's issue: its success rate always (observed and netted, or the base's);
+    its cost per participant and financing only when they are this CIS's own (its financing
+    calculation) – otherwise the base's CIS programme supplies them, indexed to the scenario's
+    price year; the base programme id when the issue has a CIS programme in the base."""
+    code = prog["kwestia"]
+    has_cis = any(p.id == prog["id"] for p in default_base().issue(code).programy)
+    own = prog["wlasna_kalkulacja"]
+    note = (f"skuteczność {fmt_number(prog['skutecznosc'], 4)} – {prog['zrodlo_skutecznosci']}"
+            f" (data {prog['data_skutecznosci']}, stopień {prog['stopien_skutecznosci']})")
+    if own:
+        note += f"; koszt i finansowanie – {prog['zrodlo_kosztu']}"
+    return {
+        "code": code, "name": prog["nazwa"], "success": round(float(prog["skutecznosc"]), 4),
+        "cost": round(float(prog["koszt_uczestnika"]), 2) if own else None,
+        "financing": rounded_shares(prog["finansowanie"]) if own else None,
+        "programme": prog["id"] if has_cis else None, "note": note,
+    }
+
+
 def scenario_fragment(prog: dict[str, Any]) -> str:
     """A scenario fragment (YAML) running this CIS in the calculator, its sources in comments:
     paste the issue entry into a JST scenario's ``kwestie`` (keys of the scenario format:
@@ -143,7 +175,7 @@ def scenario_fragment(prog: dict[str, Any]) -> str:
         "kod": prog["kwestia"], "program": prog["id"], "nazwa_programu": prog["nazwa"],
         "koszt_uczestnika": round(float(prog["koszt_uczestnika"]), 2),
         "skutecznosc": round(float(prog["skutecznosc"]), 4),
-        "finansowanie": {k: round(v, 4) for k, v in prog["finansowanie"].items()},
+        "finansowanie": rounded_shares(prog["finansowanie"]),
     }
     shares = ", ".join(f"{name} {fmt_percent(v)}"
                        for name, v in prog["finansowanie_platnicy"].items())

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from kkz_xl.cis.outcomes import OutcomeRow, SuccessRate
-from kkz_xl.documents.render import render_docx
 from kkz_xl.office.docx_build import a4_document, loop_table, save_template, template_path
+from kkz_xl.office.render import render_docx
 from kkz_xl.polish import fmt_date, fmt_percent, plural
 
 TEMPLATE_NAME = "raport_cis.docx"

@@ -231,8 +231,9 @@ def _strategy(out_dir: Path, scenario: Scenario, result: ScenarioResult) -> list
     computed, with the sample Katalog's programmes (and leaders of this JST, if any)."""
     # Word and the registers load only for kkz demo, so kkz oblicz starts without them.
     from kkz_xl.documents.batch import output_name, template_for
-    from kkz_xl.documents.render import render_docx, soffice_path, to_pdf
     from kkz_xl.documents.strategy import strategy_context
+    from kkz_xl.office.libreoffice import soffice_path
+    from kkz_xl.office.render import render_docx, to_pdf
     from kkz_xl.registers.samples import sample_register
     from kkz_xl.registers.schema import CATALOGUE, LEADERS
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
@@ -22,7 +23,12 @@ from kkz_xl.cis.monitoring import (
 from kkz_xl.cis.outcomes import outcomes, read_monitoring_workbook, success_rate
 from kkz_xl.cis.params import VALUE_NAMES, cis_params, validity_warnings
 from kkz_xl.cis.plan_file import CisPlan, load_plan, sample_plan
-from kkz_xl.cis.programme import cis_programme, scenario_fragment
+from kkz_xl.cis.programme import (
+    cis_programme,
+    payer_shares_named,
+    scenario_edit,
+    scenario_fragment,
+)
 from kkz_xl.cis.report import write_report
 from kkz_xl.cis.sample_outputs import WORKBOOK_NAME
 from kkz_xl.cis.workbook import write_cis_workbook
@@ -132,9 +138,14 @@ def program(
     fragment: Annotated[Path | None, typer.Option(
         "--fragment", help="Zapisz fragment scenariusza kalkulatora (YAML, ze źródłami).")
     ] = None,
+    do_scenariusza: Annotated[Path | None, typer.Option(
+        "--do-scenariusza", help="Wpisz ten CIS (skuteczność; koszt i finansowanie z planu) "
+                                 "do kwestii w scenariuszu JST (.yaml/.json).")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Wypisz jako JSON.")] = False,
 ) -> None:
     """CIS jako działanie kalkulatora: koszt na uczestnika, skuteczność, finansowanie."""
+    if do_scenariusza is not None and json_out:
+        raise InputError("--do-scenariusza", "nie łącz z --json")
     calc = cis_cost(load_plan(plik).kalkulator) if plik else None
     rate = None
     if monitoring_xlsx is not None:
@@ -170,6 +181,8 @@ def program(
         err_console.print(f"[yellow]Uwaga:[/] {note}")
     if fragment is not None:
         console.print(f"Zapisano fragment scenariusza: {fragment}")
+    if do_scenariusza is not None:
+        _into_scenario(prog, do_scenariusza)
 
 
 @app.command("monitoring")
@@ -256,6 +269,12 @@ def wyniki(
     fragment: Annotated[Path | None, typer.Option(
         "--fragment", help="Zapisz fragment scenariusza kalkulatora z obserwowaną "
                            "skutecznością (YAML, ze źródłem i datą).")] = None,
+    do_scenariusza: Annotated[Path | None, typer.Option(
+        "--do-scenariusza", help="Wpisz obserwowaną skuteczność (i finansowanie z kalkulacji "
+                                 "CIS) do programu CIS kwestii w scenariuszu JST (.yaml/.json)."
+    )] = None,
+    kwestia: Annotated[str, typer.Option(
+        help="Kwestia scenariusza, której programem jest CIS.")] = "bezrobocie",
 ) -> None:
     """Wyniki absolwentów z wypełnionego arkusza: według rocznika i miesiąca kontaktu
     (zatrudnieni, usamodzielnieni, brak kontaktu) i skuteczność dla kalkulatora."""
@@ -286,7 +305,7 @@ def wyniki(
     prog = None
     if rate is not None:
         calc = cis_cost(filled.kalkulator) if filled.kalkulator is not None else None
-        prog = cis_programme(kalkulacja=calc, wynik_monitoringu=rate)
+        prog = cis_programme(kwestia, kalkulacja=calc, wynik_monitoringu=rate)
         console.print(f"Usamodzielnieni (brutto): {fmt_percent(rate.wartosc)} – {rate.zrodlo} "
                       f"(stopień {rate.stopien}).")
         console.print(f"Skuteczność dla kalkulatora (netto, bez odpływu samoistnego): "
@@ -301,6 +320,57 @@ def wyniki(
                                            "scenariusza nie zapisano")
         atomic_write_bytes(fragment, scenario_fragment(prog).encode("utf-8"))
         console.print(f"Zapisano fragment scenariusza: {fragment}")
+    if do_scenariusza is not None:
+        if prog is None:
+            raise InputError("--do-scenariusza", "brak skuteczności z monitoringu – scenariusza "
+                                                 "nie zmieniono")
+        _into_scenario(prog, do_scenariusza)
+
+
+def _when(day: str | None) -> str:
+    """An ISO date the Polish way; a year (the base's figure) as it is."""
+    try:
+        return fmt_date(dt.date.fromisoformat(str(day)))
+    except ValueError:
+        return f"{day} r."
+
+
+def _into_scenario(prog: dict, path: Path) -> None:
+    """Write the CIS into the scenario's issue and say what changed, with the issue's NPV
+    before and after."""
+    from kkz_xl.engine.run import run_scenario  # the engine only to show the NPV change
+    from kkz_xl.model.scenario import Scenario  # pydantic scenario only when editing one
+    from kkz_xl.model.scenario_edit import set_programme  # ruamel only when editing a file
+
+    edit = scenario_edit(prog)
+    code = edit["code"]
+    codes = [i.code for i in Scenario.load(path).issues]
+    if code not in codes:
+        raise InputError("--do-scenariusza", f"scenariusz {path.name} nie zawiera kwestii "
+                         f"{code!r} (kwestie scenariusza: {', '.join(codes)}) – dodaj ją z "
+                         "liczbą osób (osoby) albo zapisz fragment: --fragment; scenariusza "
+                         "nie zmieniono")
+    before, after, backup = set_programme(path, **edit)
+    npv = [run_scenario(s, monte_carlo_draws=0, with_tornado=False).issue(code).npv
+           for s in (before, after)]
+    console.print(f"Scenariusz {path.name}, kwestia [bold]{code}[/]: program „{prog['nazwa']}” "
+                  f"– skuteczność {fmt_percent(edit['success'], 1)} (stan na "
+                  f"{_when(prog['data_skutecznosci'])}, stopień wiarygodności "
+                  f"{prog['stopien_skutecznosci']}"
+                  + ("" if path.suffix.lower() == ".json" else
+                     "; źródło w komentarzu „# KKZ:” przy wartości") + ").")
+    if edit["financing"] is not None:
+        shares = ", ".join(f"{k} {fmt_percent(v)}"
+                           for k, v in payer_shares_named(edit["financing"]).items())
+        console.print(f"Koszt na uczestnika {fmt_money(edit['cost'], 0)} i finansowanie "
+                      f"({shares}) – z kalkulacji tego CIS.")
+    else:
+        console.print("Koszt na uczestnika i finansowanie – z programu CIS bazy parametrów "
+                      "(w skoroszycie monitoringu nie ma kalkulacji tego CIS).")
+    console.print(f"Koszt zaniechania (NPV) tej kwestii: {fmt_money(npv[0], 0)} → "
+                  f"[bold]{fmt_money(npv[1], 0)}[/]")
+    note = f" (poprzednia wersja: {backup})" if backup else ""
+    console.print(f"[green]Zapisano[/] {path}{note}")
 
 
 @app.command("skoroszyt")
@@ -323,8 +393,6 @@ def przyklad(
     wyjscie: Annotated[Path, typer.Argument(help="Gdzie zapisać przykładowy plik planu (YAML).")],
 ) -> None:
     """Zapisz przykładowy plik planu CIS do edycji."""
-    from importlib import resources
-
     data = (resources.files("kkz_xl.cis") / "sample" / "cis.yaml").read_bytes()
     atomic_write_bytes(wyjscie, data)
     console.print(f"Zapisano: {wyjscie}")

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from kkz_xl.cli.common import console, err_console, progress_bar, user_errors
@@ -31,10 +32,16 @@ def _read_list(path: Path) -> list[Path]:
 def _register_rows(path: Path | None, kind: str) -> list[dict[str, Any]] | None:
     if path is None:
         return None
-    from kkz_xl.registers.reading import read_register
+    # the registers load only with --katalog/--liderzy
+    from kkz_xl.registers.export import shareable_rows
     from kkz_xl.registers.schema import CATALOGUE, LEADERS
+    from kkz_xl.registers.sheets import read_every_sheet  # the registers' one reader
 
-    return read_register(path, CATALOGUE if kind == "katalog" else LEADERS).rows
+    # Every register sheet of the file (the reader of ``kkz liderzy sprawdz``), said per sheet.
+    read = read_every_sheet(path, CATALOGUE if kind == "katalog" else LEADERS)
+    for line in read.report():
+        console.print(f"[dim]{escape(line)}[/]")
+    return shareable_rows(read.register)
 
 
 @user_errors
@@ -67,6 +74,8 @@ def strategia(
         "0 pomija analizę).")] = None,
 ) -> None:
     """Strategia Rozwiązywania Problemów Społecznych (art. 16b u.p.s.) w Wordzie i PDF."""
+    # loaded when the command runs, so `kkz strategia --help` and `kkz szablon` start
+    # without the engine, docxtpl and matplotlib (about 1,5 s)
     from kkz_xl.documents.batch import build_many
     from kkz_xl.documents.strategy import StrategyData
     from kkz_xl.training.storage import load_register
@@ -117,6 +126,7 @@ def sprawdz(
         "a dla pliku z „powiat” w nazwie – dla powiatu).")] = None,
 ) -> None:
     """Sprawdź szablon: błędne znaczniki, nieznane pola i pola brakujące względem wzorca."""
+    # loaded when the check runs, so `kkz szablon sprawdz --help` starts without the engine
     from kkz_xl.documents.batch import template_for
     from kkz_xl.documents.template_check import check_template
 

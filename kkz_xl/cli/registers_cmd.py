@@ -13,7 +13,7 @@ from kkz_xl.cli.common import console, err_console, track, user_errors
 from kkz_xl.errors import InputError, KKZError
 from kkz_xl.polish import fmt_money, fmt_number, fmt_percent, plural
 from kkz_xl.registers.check import Level, Problem, check_register
-from kkz_xl.registers.export import Privacy, export_register
+from kkz_xl.registers.export import Privacy, export_register, export_rows
 from kkz_xl.registers.importing import import_file, load_mapping, parse_mapping_args
 from kkz_xl.registers.merge import display
 from kkz_xl.registers.reading import read_register, read_registers
@@ -31,6 +31,7 @@ from kkz_xl.registers.rounds import merge_round
 from kkz_xl.registers.samples import sample_register
 from kkz_xl.registers.schema import CATALOGUE, LEADERS, Kind, RegisterSchema
 from kkz_xl.registers.search import search
+from kkz_xl.registers.sheets import SheetsRead, read_every_sheet
 from kkz_xl.registers.workbook import build_workbook
 from kkz_xl.registers.writing import save_register, spill_long_texts
 from kkz_xl.storage.atomic import atomic_write, atomic_write_bytes
@@ -52,6 +53,12 @@ def register(app: typer.Typer) -> None:
 def _saved(path: Path, backup: Path | None) -> None:
     note = f" (poprzednia wersja: {backup})" if backup else ""
     console.print(f"[green]Zapisano[/] {path}{note}")
+
+
+def _show_sheets(read: SheetsRead) -> None:
+    """What was read from each register sheet of the file and what was skipped."""
+    for line in read.report():
+        console.print(f"[dim]{escape(line)}[/]")
 
 
 def _shown(schema: RegisterSchema, header: str, value: object) -> str:
@@ -311,16 +318,21 @@ def _group(schema: RegisterSchema, help_text: str) -> typer.Typer:
         anonimowo: Annotated[bool, typer.Option(
             "--anonimowo", help="Eksport zanonimizowany: bez danych wskazujących osobę.")
         ] = False,
+        arkusz: Annotated[str | None, typer.Option(
+            help="Tylko ten arkusz (domyślnie każdy arkusz rejestru).")] = None,
     ) -> None:
         """Eksportuj rejestr do XLSX, CSV lub JSON (kontakty tylko na żądanie i za zgodą)."""
         if z_kontaktami and anonimowo:
             raise InputError("--anonimowo", "nie łącz z --z-kontaktami")
         privacy = (Privacy.ANONYMOUS if anonimowo else
                    Privacy.CONTACTS if z_kontaktami else Privacy.NO_CONTACTS)
-        reg = read_register(rejestr, schema)
+        read = read_every_sheet(rejestr, schema, sheet=arkusz)
+        _show_sheets(read)
+        reg = read.register
         backup = export_register(reg, wynik, privacy)
+        sheets = plural(len(read.sheets), "arkusza", "arkuszy", "arkuszy")
         console.print(f"Eksport ({privacy.value}): "
-                      f"{plural(len(reg.rows), 'wiersz', 'wiersze', 'wierszy')}.")
+                      f"{plural(len(reg.rows), 'wiersz', 'wiersze', 'wierszy')} z {sheets}.")
         _saved(wynik, backup)
 
     @group.command("szukaj")
@@ -331,16 +343,26 @@ def _group(schema: RegisterSchema, help_text: str) -> typer.Typer:
         jst: Annotated[str | None, typer.Option(help="JST (wystarczy fragment nazwy).")] = None,
         tekst: Annotated[str | None, typer.Option(help="Fragment tekstu w dowolnej kolumnie.")
                          ] = None,
+        arkusz: Annotated[str | None, typer.Option(
+            help="Tylko ten arkusz (domyślnie każdy arkusz rejestru).")] = None,
     ) -> None:
         """Szukaj w rejestrze po kwestii, JST i tekście (bez względu na wielkość liter i znaki)."""
-        reg = read_register(rejestr, schema)
+        read = read_every_sheet(rejestr, schema, sheet=arkusz)
+        _show_sheets(read)
+        reg = read.register
         found = search(reg, kwestia=kwestia, jst=jst, tekst=tekst)
         table = Table(title=f"Znaleziono {len(found)} z {len(reg.rows)}", title_justify="left")
         shown = [schema.header(k) for k in _SHOWN[schema.kind]]
-        for header in shown:
+        several = len(read.sheets) > 1
+        for header in ("arkusz:wiersz" if several else "wiersz", *shown):
             table.add_column(header, overflow="fold")
+        # The terminal is an output like an export without contacts: a contact typed into
+        # a shown text cell stays behind (the same rule as ``eksportuj``).
+        _, rows = export_rows(reg, Privacy.NO_CONTACTS)
         for i in found:
-            table.add_row(*(_shown(schema, h, reg.rows[i].get(h)) for h in shown))
+            sheet, number = read.where(i)
+            table.add_row(f"{sheet}:{number}" if several else str(number),
+                          *(_shown(schema, h, rows[i].get(h)) for h in shown))
         console.print(table)
 
     return group
@@ -353,26 +375,42 @@ def do_scenariusza(
     scenariusz: Annotated[Path, typer.Argument(help="Scenariusz JST (.yaml, .json).")],
     kwestia: Annotated[str | None, typer.Option(
         help="Kod kwestii w scenariuszu; domyślnie pierwsza kwestia programu.")] = None,
+    arkusz: Annotated[str | None, typer.Option(
+        help="Tylko ten arkusz katalogu (domyślnie każdy arkusz rejestru).")] = None,
 ) -> None:
     """Wstaw program z Katalogu do scenariusza kalkulatora (koszt na uczestnika, skuteczność)."""
-    from kkz_xl.engine.run import run_scenario
-    from kkz_xl.model.scenario_edit import set_programme
-    from kkz_xl.registers.programme import programme_inputs
+    from kkz_xl.engine.run import run_scenario  # the engine only for this command's NPV
+    from kkz_xl.model.scenario_edit import set_programme  # ruamel only when editing
+    from kkz_xl.registers.programme import programme_inputs  # pydantic rows only here
 
-    reg = read_register(rejestr, CATALOGUE)
+    read = read_every_sheet(rejestr, CATALOGUE, sheet=arkusz)
+    _show_sheets(read)
+    reg = read.register
     id_header = CATALOGUE.header("id")
-    rows = [r for r in reg.rows if str(r.get(id_header) or "").strip() == program.strip()]
-    if not rows:
-        raise InputError("program", f"w katalogu {rejestr.name} nie ma programu o "
-                                    f"identyfikatorze {program!r}")
-    row = rows[0]
-    values = programme_inputs(row)
+    found = [i for i, r in enumerate(reg.rows)
+             if str(r.get(id_header) or "").strip() == program.strip()]
+    if not found:
+        raise InputError("program", f"w katalogu {rejestr.name} (arkusze: "
+                                    f"{', '.join(r.sheet for r in read.sheets)}) nie ma "
+                                    f"programu o identyfikatorze {program!r}")
+    places = [f"arkusz „{sheet}”, wiersz {row}" for sheet, row in map(read.where, found)]
+    chosen = [programme_inputs(reg.rows[i]) for i in found]
+    if any(c != chosen[0] for c in chosen[1:]):
+        raise InputError("program", f"identyfikator {program!r} ma w katalogu różne programy "
+                                    f"({'; '.join(places)}) – popraw identyfikator albo wskaż "
+                                    "arkusz (--arkusz)")
+    row = reg.rows[found[0]]
+    values = chosen[0]
+    console.print(f"Program {program!r} z katalogu {rejestr.name}: {places[0]}"
+                  + (f" (ten sam w: {'; '.join(places[1:])})" if places[1:] else ""))
     codes = CATALOGUE.by_key["kwestie"].parse(row.get(CATALOGUE.header("kwestie"))) or []
     code = kwestia or (codes[0] if codes else None)
     if code is None:
         raise InputError("kwestia", "program nie ma przypisanej kwestii – podaj --kwestia")
     before, after, backup = set_programme(scenariusz, code, values["nazwa"],
-                                          values["koszt_uczestnika"], values["skutecznosc"])
+                                          values["koszt_uczestnika"], values["skutecznosc"],
+                                          note=f"koszt i skuteczność z katalogu {rejestr.name} "
+                                               f"({places[0]}, ID {program.strip()})")
     npv = [run_scenario(s, monte_carlo_draws=0, with_tornado=False).issue(code).npv
            for s in (before, after)]
     console.print(f"Kwestia [bold]{code}[/]: program „{values['nazwa']}” – koszt na uczestnika "

@@ -20,11 +20,15 @@ from typing import Any
 
 import yaml
 
-from kkz_xl.documents.render import render_docx, to_pdf_many
 from kkz_xl.documents.strategy import StrategyData, strategy_context
 from kkz_xl.documents.templates_build import TEMPLATE_NAMES, repo_templates_dir, write_template
+from kkz_xl.engine import montecarlo
+from kkz_xl.engine.run import run_scenario
 from kkz_xl.model.scenario_files import load_scenario
 from kkz_xl.model.validation import failure_reason
+from kkz_xl.office.render import render_docx, to_pdf_many
+from kkz_xl.params.base import default_base
+from kkz_xl.registers.text import fold
 from kkz_xl.training.schema import TrainingRegister
 
 Rows = Sequence[Mapping[str, Any]]
@@ -45,8 +49,6 @@ def template_for(kind: str, directory: Path | None = None) -> Path:
 
 def slug(text: str) -> str:
     """A file-name-safe form of a JST name: ``Gmina Przykładowa`` → ``gmina_przykladowa``."""
-    from kkz_xl.registers.text import fold
-
     return re.sub(r"[^a-z0-9]+", "_", fold(text)).strip("_") or "jst"
 
 
@@ -91,8 +93,6 @@ def raw_jst_name(path: Path) -> str:
 
 def _unknown_codes(path: Path) -> list[str]:
     """Problems the first validation does not reach: every unknown issue code of the file."""
-    from kkz_xl.params.base import default_base
-
     data = _raw(path)
     issues = data.get("kwestie") if isinstance(data, dict) else None
     if not isinstance(issues, list):
@@ -149,8 +149,6 @@ def _build(scenario: Any, out_dir: Path, *, template: Path | None = None,
            data: StrategyData | None = None, training: TrainingRegister | None = None,
            draws: int | None = None, today: dt.date | None = None) -> Path:
     """A loaded scenario's strategy (the part of :func:`build_strategy` after loading)."""
-    from kkz_xl.engine.run import run_scenario  # the engine loads when a strategy is built
-
     results = run_scenario(scenario, monte_carlo_draws=draws)
     context = strategy_context(scenario, results, katalog_rows, liderzy_rows, data=data,
                                training=training, today=today)
@@ -170,8 +168,6 @@ def _in_worker(job: tuple[Any, Path, dict[str, Any]]) -> tuple[Path | None, str 
 def _one_thread() -> None:
     """Worker start-up: Monte Carlo in the worker's own thread (the processes share the
     cores already)."""
-    from kkz_xl.engine import montecarlo  # the engine loads in the worker, not at import
-
     montecarlo.WORKERS = 1
 
 

@@ -31,7 +31,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from kkz_xl.documents.render import Chart
+from kkz_xl.office.render import Chart
 from kkz_xl.polish import NBSP, fmt_number
 
 GAIN = "#2E7D32"  # acting saves money

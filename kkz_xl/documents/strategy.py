@@ -26,6 +26,7 @@ from kkz_xl.engine.budget import YearlyBudget, cost_line_payers, yearly_budget
 from kkz_xl.engine.influence import influence
 from kkz_xl.model.labels import INPUT_LABELS, NO_BREAK_EVEN, UNDEFINED
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS, Payer, payer_index
+from kkz_xl.params.base import default_base
 from kkz_xl.polish import (
     NBSP,
     fmt_date,
@@ -38,6 +39,8 @@ from kkz_xl.polish import (
     shown_difference,
     year_ordinal,
 )
+from kkz_xl.registers.consent import may_share_contacts
+from kkz_xl.registers.schema import CATALOGUE, EVIDENCE_LEVELS, LEADERS
 from kkz_xl.registers.text import jst_core
 from kkz_xl.storage.datafile import load_user_file
 from kkz_xl.training.reports import jst_summary
@@ -186,8 +189,6 @@ def _programmes(katalog_rows: Sequence[Mapping[str, Any]] | None) -> dict[str, l
     """Catalogue programmes per issue code, best evidence (lowest level) first."""
     if not katalog_rows:
         return {}
-    from kkz_xl.registers.schema import CATALOGUE, EVIDENCE_LEVELS
-
     col = CATALOGUE.by_key
     out: dict[str, list[tuple[int, dict]]] = {}
     for row in katalog_rows:
@@ -218,9 +219,6 @@ def _leaders(liderzy_rows: Sequence[Mapping[str, Any]] | None, jst_name: str,
     """Leaders of this JST who consented to sharing their data; nobody else is named."""
     if not liderzy_rows:
         return []
-    from kkz_xl.registers.consent import may_share_contacts
-    from kkz_xl.registers.schema import LEADERS
-
     names = {i.kod: i.nazwa for i in _issue_names()}
     out = []
     for row in liderzy_rows:
@@ -246,8 +244,6 @@ def _leaders(liderzy_rows: Sequence[Mapping[str, Any]] | None, jst_name: str,
 
 
 def _issue_names() -> list[Any]:
-    from kkz_xl.params.base import default_base
-
     return list(default_base().issues.values())
 
 
@@ -351,8 +347,6 @@ def plain_label(label: str) -> str:
 
 
 def _base_programme(code: str, name: str) -> Any | None:
-    from kkz_xl.params.base import default_base
-
     try:
         params = default_base().issue(code)
     except Exception:  # an issue the base does not know: no grades to show
@@ -363,8 +357,6 @@ def _base_programme(code: str, name: str) -> Any | None:
 def _grade(r: IssueResult, name: str, line: int | None) -> int | None:
     """The confidence grade (1 official … 5 assumption) of an input, when it came from the
     parameter base; None for the JST's own figures."""
-    from kkz_xl.params.base import default_base
-
     field = {"exit_rate": "odplyw", "relapse": "nawroty", "success": "skutecznosc",
              "coverage": "zasieg", "programme_cost": "koszt_uczestnika",
              "cost_mult": "koszty", "gain_mult": "korzysci"}.get(name)
@@ -504,8 +496,6 @@ def chart_label(row: Any, issue: IssueResult) -> str:
 def _name(r: IssueResult) -> str:
     """The issue's name as the law and the base call it (a model variant's name, such as
     „… – model wielostanowy”, is a technical detail for the annex, not the council)."""
-    from kkz_xl.params.base import default_base
-
     try:
         return default_base().issue(r.code).nazwa
     except Exception:  # an issue the base does not know keeps the engine's name
@@ -640,8 +630,6 @@ def _issue(number: int, r: IssueResult, programmes: list[dict], kind: str, start
 
 
 def _legal_basis(code: str) -> str:
-    from kkz_xl.params.base import default_base
-
     try:
         return default_base().issue(code).podstawa
     except Exception:
@@ -853,8 +841,6 @@ def strategy_context(
     when given, is the plan instead).
     ``with_charts=False`` leaves the chart placeholders empty (for checks and fast previews).
     """
-    from kkz_xl.params.base import default_base
-
     base = default_base()
     data = data or StrategyData()
     today = today or dt.date.today()

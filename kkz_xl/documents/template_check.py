@@ -25,21 +25,24 @@ import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from jinja2 import nodes
 
-from kkz_xl.documents.render import (
+from kkz_xl.documents.strategy import StrategyData, _goal, strategy_context
+from kkz_xl.engine.run import run_scenario
+from kkz_xl.errors import DataError
+from kkz_xl.model.scenario import Scenario
+from kkz_xl.office.render import (
     TemplateRenderError,
     make_env,
     open_template,
     polish_reason,
     render_docx,
 )
-from kkz_xl.documents.tags import (
+from kkz_xl.office.tags import (
     Tag,
     source_lines,
     tags_in,
     tags_on_line,
     unbalanced_blocks,
 )
-from kkz_xl.errors import DataError
 from kkz_xl.polish import quote
 
 LOOP_ITEM = "[]"
@@ -263,10 +266,6 @@ def specimen_context() -> dict[str, Any]:
 
 @cache
 def _specimen() -> tuple[dict[str, Any], Any]:
-    from kkz_xl.documents.strategy import StrategyData, _goal, strategy_context
-    from kkz_xl.engine.run import run_scenario
-    from kkz_xl.model.scenario import Scenario
-
     scenario = Scenario.model_validate({
         "jst": {"nazwa": "Gmina Wzorcowa", "teryt": "1499011", "rodzaj": "gmina",
                 "mieszkancy": 1000},

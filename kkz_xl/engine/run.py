@@ -401,11 +401,14 @@ def _stats_of(by_payer: Array) -> MonteCarloStats:
 
 
 def run_states(inp: StateInputs, years: int, rate: float, *, draws: int = 0,
-               spread: float = 0.2, seed: int = 1, index: int = 0, with_tornado: bool = True,
-               threshold: bool = True) -> tuple[IssueResult, Array | None]:
+               spread: float | None = None, seed: int = 1, index: int = 0,
+               with_tornado: bool = True, threshold: bool = True
+               ) -> tuple[IssueResult, Array | None]:
     """One issue on its multi-state model, in the results' usual shape; with the NPV of every
     Monte Carlo draw (or None) for adding issues up. Persons "in the system" are those in the
-    states that are not self-reliant."""
+    states that are not self-reliant. ``spread``: the base's ``zmiennosc`` unless given."""
+    if spread is None:
+        spread = default_base().monte_carlo_spread
     point = severity.run_point(inp, years, rate)
     f, ind = point.flows, point.indicators
     mask = np.array(inp.self_reliant)

@@ -116,7 +116,7 @@ def monte_carlo_draws(inp: StateInputs, years: int, rate: float, n: int,
     the success rate and the coverage, Gamma for the programme cost and a multiplier of every
     line (the two-state Monte Carlo's distributions, ``engine.montecarlo``)."""
     spread = (lambda k: float(cv)) if not isinstance(cv, Mapping) else (
-        lambda k: float(cv.get(k, 0.2)))
+        lambda k: float(cv.get(k, default_base().monte_carlo_spread)))
     rng = np.random.default_rng([seed, index, 2])
     groups = inp.groups()
     drawn = np.stack([beta_draws(rng, float(inp.edge_values[inp.group_edges(g)[0]]),

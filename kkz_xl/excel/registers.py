@@ -11,7 +11,12 @@ from typing import Any
 
 from kkz_xl.errors import InputError
 from kkz_xl.polish import fmt_plain
-from kkz_xl.registers.consent import contact_headers, mask_contacts, may_keep_contacts
+from kkz_xl.registers.consent import (
+    contact_headers,
+    mask_contacts,
+    may_keep_contacts,
+    releasable,
+)
 from kkz_xl.registers.register import Register
 from kkz_xl.registers.schema import CATALOGUE, LEADERS, Kind, RegisterSchema
 from kkz_xl.registers.search import search
@@ -112,7 +117,9 @@ def catalogue_for_issue(tabela: Any, kwestia: Any, limit: Any = None) -> list[li
         return (level if level is not None else 99, -(share if share is not None else -1.0))
 
     found = sorted(search(register, kwestia=code), key=order)[:top]
-    return [register.headers] + [_answer_row(register, register.rows[i]) for i in found]
+    # A person's contact never leaves the Katalog (an institution's does): the registers' rule.
+    return [register.headers] + [_answer_row(register, releasable(CATALOGUE, register.rows[i],
+                                                                  True)) for i in found]
 
 
 def leaders_matching(tabela: Any, kwestia: Any = None, jst: Any = None) -> list[list[Any]]:

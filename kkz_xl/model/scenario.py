@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -133,16 +133,21 @@ class Scenario(_Model):
             text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
         return atomic_write_bytes(path, text.encode("utf-8"))
 
-    def with_programme(self, code: str, name: str, cost: float, success: float) -> Scenario:
-        """A copy whose issue ``code`` runs the given programme (e.g. one from the Katalog)."""
+    def with_programme(self, code: str, name: str, cost: float | None, success: float, *,
+                       programme: str | None = None,
+                       financing: dict[str, float] | None = None) -> Scenario:
+        """A copy whose issue ``code`` runs the given programme (e.g. one from the Katalog, or
+        a CIS with its observed success); ``None`` keeps what the issue had."""
         if code not in {i.code for i in self.issues}:
             raise InputError("kwestia", f"scenariusz nie zawiera kwestii {code!r}; kwestie "
                              f"scenariusza: {', '.join(i.code for i in self.issues)}")
-        changed = [
-            i.model_copy(update={"programme_name": name, "programme_cost": cost,
-                                 "success": success}) if i.code == code else i
-            for i in self.issues
-        ]
+        update: dict[str, Any] = {"programme_name": name, "success": success}
+        shares = None if financing is None else {Payer(k): v for k, v in financing.items()}
+        for attr, value in (("programme_cost", cost), ("programme", programme),
+                            ("financing", shares)):
+            if value is not None:
+                update[attr] = value
+        changed = [i.model_copy(update=update) if i.code == code else i for i in self.issues]
         # Validate again: the values come from a register a person typed.
         try:
             return Scenario.model_validate(self.model_copy(update={"issues": changed}).dump())

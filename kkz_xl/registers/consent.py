@@ -32,6 +32,7 @@ from kkz_xl.registers.text import fold
 from kkz_xl.registers.values import is_empty
 
 _KEEP = (CONSENT_SHARE, CONSENT_CENTRE)
+_WITHDRAWN = "zgoda została wycofana"
 MASK = "[usunięto kontakt bez zgody]"
 EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # Polish numbers as typed: +48 600 100 200, 600-100-200, (22) 123 45 67, 0048 22 1234567.
@@ -41,6 +42,21 @@ PHONE_RE = re.compile(
     r"(?!\w|[.,]\d)")
 # Kinds whose cells are free or short text where a contact may hide.
 TEXT_KINDS = (Kind.TEXT, Kind.LONG_TEXT, Kind.LIST, Kind.EMAIL, Kind.PHONE)
+# An institution's own contact – its secretariat's mailbox, its office's landline, as its BIP
+# publishes them – is not a person's data, so the Katalog (which records no consent) keeps and
+# passes it on. An address naming a person (jan.kowalski@…) or a mobile number is a person's
+# data (RODO art. 4 pkt 1): with no consent recorded it never leaves. Mailboxes count as an
+# institution's when their name begins with a role or an institution's name; anything else
+# counts as a person's, so a doubtful address is withheld rather than passed on.
+ROLE_MAILBOXES = ("sekretariat", "biuro", "kontakt", "info", "poczta", "kancelaria",
+                  "recepcja", "rekrutacja", "projekt", "projekty", "urzad", "gmina", "powiat",
+                  "starostwo", "gops", "mops", "mgops", "pcpr", "miasto", "osrodek", "centrum",
+                  "fundacja", "stowarzyszenie", "swietlica", "klub", "office", "zarzad")
+_SHORT_ROLES = ("ops", "pup", "cis", "kis", "dps", "ug", "um", "ngo", "cus", "wtz", "zaz")
+# Polish mobile ranges (UKE numbering plan): 45, 50, 51, 53, 57, 60, 66, 69, 72, 73, 78, 79, 88.
+MOBILE_PREFIXES = ("45", "50", "51", "53", "57", "60", "66", "69", "72", "73", "78", "79", "88")
+PERSONAL_REASON = ("kontakt osoby, a nie instytucji (adres z imieniem lub nazwiskiem, telefon "
+                   "komórkowy) – Katalog nie zapisuje zgód, więc podaj ogólny kontakt instytucji")
 
 
 @dataclass(frozen=True)
@@ -80,8 +96,46 @@ def consent_of(schema: RegisterSchema, row: Row, today: dt.date | None = None) -
     if day > (today or dt.date.today()):
         return Consent(False, False, "data zgody jest w przyszłości – zgoda nieważna")
     if scope not in _KEEP:
-        return Consent(False, False, "zgoda została wycofana")
+        return Consent(False, False, _WITHDRAWN)
     return Consent(True, scope == CONSENT_SHARE, "")
+
+
+def person_consents(schema: RegisterSchema, rows: list[Row],
+                    today: dt.date | None = None) -> list[Consent]:
+    """Each row's consent as its person's, in a file not yet merged (an export, a search, the
+    strategy): a person typed twice in one file (two sheets, say) has one consent, decided as
+    ``scal`` decides it – the latest dated statement wins; an incomplete, unreadable, future
+    or disputed statement anywhere, or two differing ones of the latest day, leave none."""
+    if "zgoda_data" not in schema.by_key:
+        return [consent_of(schema, row, today) for row in rows]
+    today = today or dt.date.today()
+    dh, sh = schema.header("zgoda_data"), schema.header("zgoda_zakres")
+    people: dict[tuple[str, str], list[int]] = {}
+    for i, row in enumerate(rows):
+        name, jst = row.get(schema.header(schema.name_key)), row.get(schema.header("jst"))
+        key = ((fold(str(name)), fold(str(jst))) if not (is_empty(name) or is_empty(jst))
+               else (f"?{i}", ""))  # an incomplete row stands alone, as in ``scal``
+        people.setdefault(key, []).append(i)
+    out: list[Consent] = [Consent(False, False, "")] * len(rows)
+    for members in people.values():
+        stated = [i for i in members if not (is_empty(rows[i].get(dh))
+                                             and is_empty(rows[i].get(sh)))]
+        each = {i: consent_of(schema, rows[i], today) for i in stated}
+        bad = [c for c in each.values() if not c.valid and c.reason != _WITHDRAWN]
+        if not stated:
+            consent = consent_of(schema, rows[members[0]], today)
+        elif bad:
+            consent = bad[0]
+        else:
+            days = {i: schema.by_key["zgoda_data"].parse(rows[i].get(dh)) for i in stated}
+            latest = max(days.values())
+            top = {i: each[i] for i in stated if days[i] == latest}
+            consent = (next(iter(top.values())) if len(set(top.values())) == 1 else
+                       Consent(False, False, "dwa różne oświadczenia o zgodzie z jednego dnia "
+                                             "– do rozstrzygnięcia przy scalaniu"))
+        for i in members:
+            out[i] = consent
+    return out
 
 
 def may_keep_contacts(schema: RegisterSchema, row: Row, today: dt.date | None = None) -> bool:
@@ -102,6 +156,83 @@ def find_contacts(text: str) -> list[str]:
 def mask_contacts(text: str) -> str:
     """``text`` with every e-mail address and phone number replaced by a note."""
     return PHONE_RE.sub(MASK, EMAIL_RE.sub(MASK, text))
+
+
+def is_institutional(contact: str) -> bool:
+    """Whether an e-mail address or phone number found by :func:`find_contacts` is an
+    institution's (a role mailbox, a landline or a free-phone line) rather than a person's."""
+    if "@" in contact:
+        tokens = [t for t in re.split(r"[._+'-]+|\d+", fold(contact.split("@", 1)[0])) if t]
+        if not tokens:
+            return False
+        first = tokens[0]
+        return first in _SHORT_ROLES or any(first.startswith(w) for w in ROLE_MAILBOXES)
+    digits = re.sub(r"\D", "", contact)
+    if len(digits) == 11 and digits.startswith("48"):
+        digits = digits[2:]
+    elif len(digits) == 13 and digits.startswith("0048"):
+        digits = digits[4:]
+    return not digits.startswith(MOBILE_PREFIXES)
+
+
+def mask_personal(text: str) -> str:
+    """``text`` with a person's e-mail addresses and mobile numbers replaced by a note; an
+    institution's contacts stay."""
+    def keep(match: re.Match[str]) -> str:
+        return match.group(0) if is_institutional(match.group(0)) else MASK
+
+    return PHONE_RE.sub(keep, EMAIL_RE.sub(keep, text))
+
+
+def _as_text(value: Any) -> Any:
+    """A phone typed as a number (600100200) as the text it stands for."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return str(int(value)) if float(value).is_integer() else value
+
+
+def remove_personal_contacts(schema: RegisterSchema, row: Row) -> list[str]:
+    """A register without consent columns (the Katalog): mask a person's contacts in every
+    contact and text cell of ``row`` (in place), keep an institution's; return the headers of
+    the cells changed."""
+    changed = []
+    contacts = set(contact_headers(schema, row))
+    for h in list(row):
+        value = _as_text(row[h]) if h in contacts else row[h]
+        if not isinstance(value, str) or not (h in contacts or _is_text(schema, h)):
+            continue
+        masked = mask_personal(value)
+        if masked != value:
+            row[h] = masked
+            changed.append(h)
+    return changed
+
+
+def withhold_contacts(schema: RegisterSchema, row: Row,
+                      today: dt.date | None = None) -> tuple[list[str], str]:
+    """Remove from ``row`` (in place) the contacts the regional register may not keep: all of
+    them without a valid consent (Sieć Liderów), a person's in a register that records no
+    consent (Katalog). Returns the headers changed and the Polish reason."""
+    if "zgoda_data" not in schema.by_key:
+        return remove_personal_contacts(schema, row), PERSONAL_REASON
+    consent = consent_of(schema, row, today)
+    if consent.valid:
+        return [], ""
+    return remove_contacts(schema, row), consent.reason
+
+
+def releasable(schema: RegisterSchema, row: Row, share: bool,
+               consent: Consent | None = None) -> Row:
+    """A copy of ``row`` as it may leave the register: with ``share`` (an export with
+    contacts, the Word strategy) a leader's contacts only under consent to sharing (the row's
+    own, or its person's from :func:`person_consents`) and an institution's contacts in the
+    Katalog; without it, no contact at all."""
+    out = dict(row)
+    if share and "zgoda_data" not in schema.by_key:
+        remove_personal_contacts(schema, out)
+    elif not (share and (consent or consent_of(schema, row)).shared):
+        remove_contacts(schema, out)
+    return out
 
 
 def contact_headers(schema: RegisterSchema, headers: Iterable[str]) -> list[str]:
@@ -142,9 +273,13 @@ def remove_contacts(schema: RegisterSchema, row: Row) -> list[str]:
 
 def contact_problem(schema: RegisterSchema, model: BaseModel,
                     row: Row | None = None) -> list[tuple[str, str]]:
-    """(column, message) for contact fields held without a valid consent."""
+    """(column, message) for contact fields held without a valid consent; in a register that
+    records no consent (Katalog), for a person's contact."""
     if "zgoda_data" not in schema.by_key:
-        return []
+        full = dict(row) if row is not None else {schema.header(k): v
+                                                  for k, v in model.model_dump().items()}
+        return [(h, f"{PERSONAL_REASON}; zostanie usunięty przy imporcie i scalaniu")
+                for h in remove_personal_contacts(schema, full)]
     data: dict[str, Any] = model.model_dump()
     out: list[tuple[str, str]] = []
     day, scope = data["zgoda_data"], data["zgoda_zakres"]

@@ -1,7 +1,9 @@
 """Exporting a register to XLSX, CSV or JSON, minding personal data.
 
 Contacts (a leader's e-mail and phone, a programme's contact) are left out unless asked for;
-when asked, a leader's contacts are given only where the recorded consent allows sharing.
+when asked, a leader's contacts are given only where the recorded consent allows sharing, and
+the Katalog's only where they are an institution's (a role mailbox, a landline), never a
+person's (:func:`~kkz_xl.registers.consent.releasable`).
 The anonymised export keeps only columns that do not point to a person.
 """
 
@@ -17,12 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kkz_xl.errors import InputError
-from kkz_xl.registers.consent import (
-    contact_headers,
-    mask_contacts,
-    may_share_contacts,
-    text_headers,
-)
+from kkz_xl.registers.consent import contact_headers, person_consents, releasable
 from kkz_xl.registers.register import Register, Row
 from kkz_xl.registers.text import Formula, is_formula_like
 from kkz_xl.registers.values import is_empty
@@ -57,21 +54,14 @@ def export_rows(register: Register, privacy: Privacy) -> tuple[list[str], list[R
     """Headers and rows of the export, values typed where valid, contacts as consent allows."""
     schema = register.schema
     headers = export_headers(register, privacy)
-    contacts = {schema.header(k) for k in schema.contacts}
-    contacts |= set(contact_headers(schema, register.headers))
-    texts = set(text_headers(schema, register.headers))
     rows = []
-    for raw in register.rows:
-        shared = privacy == Privacy.CONTACTS and may_share_contacts(schema, raw)
+    consents = person_consents(schema, register.rows)
+    for raw, consent in zip(register.rows, consents, strict=True):
+        plain = {h: str(v) if isinstance(v, Formula) else v for h, v in raw.items()}
+        released = releasable(schema, plain, privacy == Privacy.CONTACTS, consent)
         row: Row = {}
         for h in headers:
-            value = raw.get(h)
-            if isinstance(value, Formula):
-                value = str(value)
-            if h in contacts and not shared:
-                value = None
-            elif not shared and h in texts and isinstance(value, str):
-                value = mask_contacts(value)  # a contact typed into a note stays behind
+            value = released.get(h)
             col = schema.by_header.get(h)
             if col is not None and not is_empty(value):
                 with contextlib.suppress(ValueError):  # a bad value goes out as written
@@ -79,6 +69,17 @@ def export_rows(register: Register, privacy: Privacy) -> tuple[list[str], list[R
             row[h] = value
         rows.append(row)
     return headers, rows
+
+
+def shareable_rows(register: Register) -> list[Row]:
+    """The rows that may be passed on by name (the Word strategy), raw values, a contact only
+    where an export with contacts would carry it (:func:`~kkz_xl.registers.consent.releasable`):
+    every programme of the Katalog; a leader only when their person's consent allows sharing
+    (two rows of one person in two sheets have one consent)."""
+    schema = register.schema
+    consents = person_consents(schema, register.rows)
+    return [releasable(schema, row, True, c)
+            for row, c in zip(register.rows, consents, strict=True) if c.shared]
 
 
 def _csv_cell(value: Any) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from kkz_xl.errors import DataError, InputError
-from kkz_xl.registers.consent import consent_of, remove_contacts
+from kkz_xl.registers.consent import withhold_contacts
 from kkz_xl.registers.reading import read_registers
 from kkz_xl.registers.register import Register, Row
 from kkz_xl.registers.schema import RegisterSchema
@@ -100,12 +100,10 @@ def import_file(path: Path, schema: RegisterSchema, mapping: Mapping[str, str] |
     refused: dict[tuple[int, str], str] = {}
     removed = 0
     for i, row in enumerate(rows):
-        consent = consent_of(schema, row, today)
-        if not consent.valid:
-            changed = remove_contacts(schema, row)
-            for h in changed:
-                refused[(i, h)] = f"dane kontaktowe usunięte: {consent.reason}"
-            removed += bool(changed)
+        changed, reason = withhold_contacts(schema, row, today)
+        for h in changed:
+            refused[(i, h)] = f"dane kontaktowe usunięte: {reason}"
+        removed += bool(changed)
         if is_empty(row.get(who)):
             row[who] = sender or path.stem
         if is_empty(row.get(when)):

@@ -24,6 +24,7 @@ from kkz_xl.registers.consent import (
     mask_contacts,
     remove_contacts,
     text_headers,
+    withhold_contacts,
 )
 from kkz_xl.registers.register import Conflict, Register, Row, regional_id
 from kkz_xl.registers.schema import Column, Kind, Merge, RegisterSchema
@@ -203,11 +204,10 @@ def merge_registers(registers: Iterable[Register], *, today: dt.date | None = No
             input_rows += 1
             row = {h: (str(v) if isinstance(v, Formula) else v) for h, v in raw.items()}
             unknown.update(h for h in row if h not in schema.by_header)
-            consent = consent_of(schema, row, today)
-            if not consent.valid:
-                for h in remove_contacts(schema, row):
-                    refused[(ri, i, h)] = f"dane kontaktowe usunięte: {consent.reason}"
-                    removed_rows.add((ri, i))
+            withheld, reason = withhold_contacts(schema, row, today)
+            for h in withheld:
+                refused[(ri, i, h)] = f"dane kontaktowe usunięte: {reason}"
+                removed_rows.add((ri, i))
             prior = row.get(trail_h)
             trail = ([s for s in (p.strip() for p in str(prior).split(";")) if s]
                      if not is_empty(prior) else [reg.ref(i)])

@@ -583,6 +583,10 @@ def _register_of(schema: RegisterSchema, grid: Grid, source: str, h: int,
                     row_numbers=numbers, notes=notes, cells_in=cells_in, extent=extent)
 
 
+def _cells(n: int) -> str:
+    return plural(n, "niepusta komórka", "niepuste komórki", "niepustych komórek")
+
+
 def read_registers(path: Path, schema: RegisterSchema, *, values: bool = False,
                    sheet: str | None = None, mapping: dict[str, str] | None = None,
                    loose: bool = False) -> list[Register]:
@@ -610,19 +614,21 @@ def read_registers(path: Path, schema: RegisterSchema, *, values: bool = False,
         if fold(grid.sheet).startswith("instrukc"):
             if filled:
                 skipped.append(Note("arkusz pominięty", f"arkusz „{grid.sheet}” to nie dane "
-                                    f"rejestru ({filled} niepustych komórek) – pominięty",
-                                    grid.sheet))
+                                    f"rejestru ({_cells(filled)}) – pominięty", grid.sheet))
+            continue
+        if not filled:  # a blank sheet (Excel's „Arkusz1” left in front): said, not data
+            skipped.append(Note("arkusz pominięty", f"arkusz „{grid.sheet}” jest pusty – "
+                                "pominięty", grid.sheet))
             continue
         h = _header_row(schema, grid, overrides, loose)
         if h is None and loose and sheet is not None:
             h = _first_filled(grid)
         if h is None:
-            if filled:
-                skipped.append(Note("arkusz pominięty", f"arkusz „{grid.sheet}” nie ma wiersza "
-                                    "nagłówków rejestru (kolumny „"
-                                    + schema.header(schema.name_key) + "” i „"
-                                    + schema.header("jst") + f"”) – pominięty, {filled} "
-                                    "niepustych komórek", grid.sheet))
+            skipped.append(Note("arkusz pominięty", f"arkusz „{grid.sheet}” nie ma wiersza "
+                                "nagłówków rejestru (kolumny „"
+                                + schema.header(schema.name_key) + "” i „"
+                                + schema.header("jst") + f"”) – pominięty, {_cells(filled)}",
+                                grid.sheet))
             continue
         out.append(_register_of(schema, grid, path.name, h, overrides))
     if not out:

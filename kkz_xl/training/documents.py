@@ -10,8 +10,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 from docx.table import Table
 
-from kkz_xl.documents.render import render_docx
 from kkz_xl.office.docx_build import a4_document, loop_table, save_template, template_path
+from kkz_xl.office.render import render_docx
 from kkz_xl.polish import fmt_date, fmt_number
 from kkz_xl.training.people import earlier_completion, merge_duplicates, sorted_by_name
 from kkz_xl.training.schema import TOOL_LABELS, Participant, TrainingRegister

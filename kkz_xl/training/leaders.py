@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kkz_xl.registers.reading import read_xlsx
 from kkz_xl.registers.register import Register
 from kkz_xl.registers.samples import sample_register
 from kkz_xl.registers.schema import LEADERS
+from kkz_xl.registers.sheets import read_every_sheet
 
 
 def _names(register: Register) -> dict[str, str]:
@@ -17,5 +17,7 @@ def _names(register: Register) -> dict[str, str]:
 
 
 def leader_names(path: Path | None = None) -> dict[str, str]:
-    """Leader id → name, from a Sieć Liderów workbook (or the shipped sample)."""
-    return _names(read_xlsx(Path(path), LEADERS) if path else sample_register(LEADERS))
+    """Leader id → name, from every register sheet of a Sieć Liderów workbook (or the shipped
+    sample)."""
+    return _names(read_every_sheet(Path(path), LEADERS).register if path
+                  else sample_register(LEADERS))

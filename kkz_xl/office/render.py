@@ -41,10 +41,10 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from kkz_xl import polish
-from kkz_xl.documents.tags import Tag, tags_in, tags_on_line, unbalanced_blocks
 from kkz_xl.errors import DataError
 from kkz_xl.office.libreoffice import clean_env, soffice_path
 from kkz_xl.office.libreoffice import run as run_office
+from kkz_xl.office.tags import Tag, tags_in, tags_on_line, unbalanced_blocks
 from kkz_xl.office.zip_limits import check_archive
 from kkz_xl.storage.atomic import atomic_write
 

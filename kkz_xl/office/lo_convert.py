@@ -7,7 +7,7 @@ to later pages), exports ``writer_pdf_Export`` and closes it. The ``.docx`` is n
 
 It runs under the Python that has the ``uno`` module (LibreOffice's own, or the system's with
 python3-uno), not in the project's environment, so it imports nothing from ``kkz_xl``. It is
-called by :func:`kkz_xl.documents.render.to_pdf_many`; its output is one JSON line per document
+called by :func:`kkz_xl.office.render.to_pdf_many`; its output is one JSON line per document
 (``{"docx": …, "pdf": …}`` or ``{"docx": …, "error": …}``), errors in English for the caller to
 word in Polish.
 
@@ -24,14 +24,15 @@ import sys
 import time
 from pathlib import Path
 
+import uno  # first: it registers the importer of the com.sun.star modules
+from com.sun.star.beans import PropertyValue
+from com.sun.star.connection import NoConnectException
+
 WORD_FILTER = "MS Word 2007 XML"
 CONNECT_SECONDS = 60.0  # LibreOffice's first start with a fresh profile takes a few seconds
 
 
 def _props(**values: object) -> tuple:
-    import uno  # noqa: F401 - registers the com.sun.star importer
-    from com.sun.star.beans import PropertyValue
-
     out = []
     for name, value in values.items():
         prop = PropertyValue()
@@ -41,9 +42,6 @@ def _props(**values: object) -> tuple:
 
 
 def _connect(pipe: str, office: subprocess.Popen) -> object:
-    import uno
-    from com.sun.star.connection import NoConnectException
-
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext(
         "com.sun.star.bridge.UnoUrlResolver", local)
@@ -61,8 +59,6 @@ def _connect(pipe: str, office: subprocess.Popen) -> object:
 
 
 def _convert(desktop: object, docx: Path, out_dir: Path) -> Path:
-    import uno
-
     # A .docx is read as Word or not at all: type detection would open a damaged file as
     # plain text and export its bytes as a PDF.
     word = {"FilterName": WORD_FILTER} if docx.suffix.lower() == ".docx" else {}
