@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from kkz_xl.model.inputs import CostLine, IssueInputs
+from kkz_xl.model.inputs import GainLine, IssueInputs
 from kkz_xl.model.payers import PAYERS
 
 
@@ -77,7 +77,7 @@ def per_draw_monte_carlo(base: Naive, n: int, cv: float, seed: int) -> list[floa
 def naive_of(item: IssueInputs, years: int, rho: float) -> Naive:
     """The scalar model of validated inputs (cost lines summed per payer)."""
 
-    def per_payer(lines: list[CostLine]) -> list[list[float]]:
+    def per_payer(lines: list[GainLine]) -> list[list[float]]:
         out = [[0.0] * years for _ in PAYERS]
         for line in lines:
             k = PAYERS.index(line.payer)

@@ -17,6 +17,7 @@ from kkz_xl.model.labels import (
     MONTE_CARLO_ROWS,
     NO_BREAK_EVEN,
 )
+from kkz_xl.model.payers import PAYER_LABELS, Payer
 from kkz_xl.params.base import default_base
 from tests.conftest import WORKED_ARGS
 from tests.contract import CONTRACT, MODEL_ARGS, MODEL_FUNCTIONS
@@ -103,6 +104,10 @@ def test_yearly_gain_is_the_last_argument_of_every_model_function(gains: object)
 @pytest.mark.parametrize(("gains", "message"), [
     ("dużo", "korzysc_roczna (gmina): oczekiwano liczby"),
     ([[1, -2]], "korzysc_roczna (powiat): oczekiwano liczby nieujemnej"),
+    ([[100, 0], [0, -5]], "korzysc_roczna (powiat): oczekiwano liczby nieujemnej"),
+    ([[0, 0, float("nan")]], "korzysc_roczna: komórka nr 3 zakresu: oczekiwano skończonej"),
+    ([[0, 0, -1e16]], "korzysc_roczna: komórka nr 3 zakresu: oczekiwano skończonej"),
+    ([[0, 0, "dużo"]], "korzysc_roczna (budżet państwa): oczekiwano liczby"),
     ([[1, 2, 3, 4, 5, 6]], "korzysc_roczna: oczekiwano najwyżej 5 wartości"),
     ([[1, 2]] * 51, "korzysc_roczna: tabela korzyści w latach: najwyżej 50 wierszy"),
 ])
@@ -110,6 +115,28 @@ def test_bad_yearly_gain_is_refused_by_name(gains: object, message: str) -> None
     with pytest.raises(InputError) as err:
         udf.kkz_koszt_zaniechania(*WORKED_ARGS, None, None, None, None, gains)
     assert str(err.value).startswith(message)
+
+
+@pytest.mark.parametrize("gains", [[[0, 0, -3_000]], [[0, 0, 1_800], [0, 0, 1_800],
+                                                  [0, 0, -3_100]]])
+def test_state_budget_gain_may_be_negative(gains: object) -> None:
+    """The state budget's net gain from a worker is negative when the JST's PIT shares exceed
+    the worker's PIT: the functions take it, and it lowers the NPV of the state and of all."""
+    from kkz_xl.excel.calculator import model_inputs  # as the test above: the engine's lines
+
+    full = (*WORKED_ARGS, None, None, None, None)
+    inputs, _ = model_inputs(*full, korzysc_roczna=gains)
+    assert inputs.gains
+    plain = udf.kkz_koszt_zaniechania(*full)
+    signed = udf.kkz_koszt_zaniechania(*full, gains)
+    assert signed < plain
+    payers = dict(udf.kkz_platnicy(*full, None, gains)[1:])
+    without = dict(udf.kkz_platnicy(*full, None)[1:])
+    state = PAYER_LABELS[Payer.BUDZET_PANSTWA]
+    assert payers[state] < without[state]
+    assert sum(payers.values()) == pytest.approx(signed)
+    flows = udf.kkz_przeplywy(*full, gains)
+    assert min(r[-1] for r in flows[1:]) < 0  # the gain columns carry the sign
 
 
 def test_payers_split_and_financing() -> None:

@@ -11,17 +11,22 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from kkz_xl.engine.run import run_scenario
 from kkz_xl.model.payers import PAYERS, Payer
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.params.base import ParameterBase, load_base
-from kkz_xl.params.gains import DERIVED_PREFIX, derived_gains, worker_gain
+from kkz_xl.params.gains import DERIVED_PREFIX, STATE_SHARES, derived_gains, worker_gain
+from kkz_xl.params.schema import CostItem, GainItem
 from kkz_xl.reporting import tables
 
 SAMPLE = Path(__file__).resolve().parents[1] / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
+WAGES_FILE = (Path(__file__).resolve().parents[1] / "kkz_xl" / "params" / "data"
+              / "wynagrodzenie.yaml")
 BASE = load_base()
 
 
@@ -55,10 +60,63 @@ def test_jst_shares_follow_the_residents_income_not_the_tax() -> None:
     income = 4806 * 12 - 3000  # revenue minus costs of obtaining it (art. 2 pkt 1a)
     assert w.gmina_share == pytest.approx(0.07 * income)  # ≈ 3 827 zł
     assert w.powiat_share == pytest.approx(0.02 * income)
-    # The shares exceed the worker's PIT: the state budget gains nothing from it, and its
-    # line never goes below zero (no double counting of the JST's share).
+    # The shares exceed the worker's PIT: the state budget, which pays them, loses.
     assert w.gmina_share + w.powiat_share > w.pit
-    assert w.by_payer(True)[Payer.BUDZET_PANSTWA] == 0.0
+    assert w.by_payer(True)[Payer.BUDZET_PANSTWA] < 0
+
+
+def _statutory_state_budget(year: int) -> tuple[float, float]:
+    """(PIT, JST shares) a year of one minimum-wage worker, from the YAML as the statutes read:
+    the monthly advance (art. 32 PIT: base rounded to the złoty, 12 % minus 300 zł, rounded),
+    and the shares as rates of the income, revenue minus costs (Dz.U. 2024 poz. 1572 art. 2)."""
+    data = yaml.safe_load(WAGES_FILE.read_text(encoding="utf-8"))
+    gross = data["placa_minimalna"][year]["wartosc"]
+    c = {k: v["wartosc"] for k, v in data["skladki"].items()}
+    employee = sum(round(gross * c[k] + 1e-9, 2)
+                   for k in ("emerytalna_pracownik", "rentowa_pracownik", "chorobowa"))
+    pit = {k: v["wartosc"] for k, v in data["pit"].items()}
+    base = round(gross - employee - pit["koszty_uzyskania"])
+    advance = max(0, round(base * pit["stawka"] - pit["kwota_zmniejszajaca"]))
+    income = 12 * (gross - pit["koszty_uzyskania"])
+    rates = data["udzialy_jst"]
+    shares = income * sum(rates[k]["wartosc"] for k in ("gmina", "powiat", "wojewodztwo"))
+    return 12 * advance, shares
+
+
+@pytest.mark.parametrize("year", sorted(BASE.wages.placa_minimalna))
+def test_state_budget_net_effect_is_the_statutory_derivation(year: int) -> None:
+    pit, shares = _statutory_state_budget(year)
+    w = worker_gain(BASE.wages, year)
+    assert w.pit == pytest.approx(pit)
+    assert w.jst_shares == pytest.approx(shares)
+    assert w.by_payer(True)[Payer.BUDZET_PANSTWA] == pytest.approx(pit - shares)
+    assert pit - shares < 0  # at the minimum wage the shares exceed the tax
+    # The issue's two state-budget lines: the PIT from year 1, the shares after the lag.
+    issue = BASE.issue("bezrobocie")
+    share = issue.udzial_zatrudnienia.wartosc
+    lines = {g.id: g for g in derived_gains(issue, BASE.wages, year, True)
+             if g.platnik == Payer.BUDZET_PANSTWA}
+    tax, paid = lines[f"{DERIVED_PREFIX}budzet_panstwa"], lines[f"{DERIVED_PREFIX}{STATE_SHARES}"]
+    assert tax.wartosc == pytest.approx(pit * share, abs=0.01) and tax.profil is None
+    assert paid.wartosc == pytest.approx(-shares * share, abs=0.01)
+    lag = int(BASE.wages.opoznienie_udzialow_jst.wartosc)
+    assert paid.profil == [0.0] * lag + [1.0]
+    gmina = next(g for g in derived_gains(issue, BASE.wages, year, True)
+                 if g.platnik == Payer.GMINA)
+    assert gmina.profil == paid.profil  # the state pays what the gmina receives, when it does
+
+
+def test_only_the_state_budget_gain_may_be_negative() -> None:
+    item = _derived("bezrobocie")[0].model_dump()
+    assert item["platnik"] == Payer.GMINA
+    with pytest.raises(ValidationError, match="tylko korzyść budżetu państwa"):
+        GainItem.model_validate(item | {"wartosc": -1.0})
+    GainItem.model_validate(item | {"wartosc": -1.0, "platnik": Payer.BUDZET_PANSTWA})
+    with pytest.raises(ValidationError):
+        GainItem.model_validate(item | {"wartosc": float("nan"),
+                                        "platnik": Payer.BUDZET_PANSTWA})
+    with pytest.raises(ValidationError):  # a cost line stays non-negative for every payer
+        CostItem.model_validate(item | {"wartosc": -1.0, "platnik": Payer.BUDZET_PANSTWA})
 
 
 # --- the lines of an issue -------------------------------------------------------------------
@@ -74,10 +132,11 @@ def test_derived_lines_per_payer_sum_to_the_worker_gain_times_the_share() -> Non
             assert not lines, code
             continue
         w = worker_gain(BASE.wages, BASE.price_year)
-        total = sum(w.by_payer(BASE.conservative_gains).values())
-        assert sum(g.wartosc for g in lines) == pytest.approx(
-            total * issue.udzial_zatrudnienia.wartosc, abs=0.05), code
-        assert len({g.platnik for g in lines}) == len(lines), code
+        share = issue.udzial_zatrudnienia.wartosc
+        for payer, amount in w.by_payer(BASE.conservative_gains).items():
+            assert sum(g.wartosc for g in lines if g.platnik == payer) == pytest.approx(
+                amount * share, abs=0.05), (code, payer)
+        assert len({g.id for g in lines}) == len(lines), code
 
 
 def test_derived_lines_show_their_derivation() -> None:
@@ -151,23 +210,92 @@ SCENARIO = Scenario.model_validate({"jst": {"nazwa": "Gmina Testowa", "teryt": "
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.floats(0, 1), st.floats(0, 1))
-def test_npv_rises_with_the_employment_share(a: float, b: float) -> None:
+@given(st.floats(0, 1), st.floats(0, 1), st.booleans())
+def test_npv_rises_with_the_employment_share(a: float, b: float, conservative: bool) -> None:
+    """All payers, the gmina, the powiat, NFZ and ZUS gain from more workers; the state budget
+    loses (it pays the JST shares, larger than the PIT), and its loss never outweighs the
+    others' gain."""
     lo, hi = sorted((a, b))
-    npv = [run_scenario(SCENARIO, _with_share(x), monte_carlo_draws=0, with_tornado=False)
-           .totals.npv for x in (lo, hi)]
-    assert npv[1] >= npv[0] - 1e-6
+    scenario = SCENARIO.model_copy(update={"conservative_gains": conservative})
+    t = [run_scenario(scenario, _with_share(x), monte_carlo_draws=0, with_tornado=False)
+         .totals for x in (lo, hi)]
+    assert t[1].npv >= t[0].npv - 1e-6
+    state = PAYERS.index(Payer.BUDZET_PANSTWA)
+    for k, payer in enumerate(PAYERS):
+        low, high = t[0].npv_by_payer[k], t[1].npv_by_payer[k]
+        if payer == Payer.BUDZET_PANSTWA:
+            assert high <= low + 1e-6
+        else:
+            assert high >= low - 1e-6, payer
     if hi - lo > 0.05:
-        assert npv[1] > npv[0]  # the programme adds self-reliant persons: gains count
+        assert t[1].npv > t[0].npv  # the programme adds self-reliant persons: gains count
+        assert t[1].npv_by_payer[state] < t[0].npv_by_payer[state]
+    for x in t:  # signed gains per payer still add up to the total
+        assert sum(x.npv_by_payer) == pytest.approx(x.npv, abs=1e-6)
+        assert sum(x.npv_gains_by_payer) == pytest.approx(x.npv_gains, abs=1e-6)
 
 
 def test_gains_are_looked_up_by_payer_like_costs() -> None:
     from kkz_xl.params.lookup import parameter_value
 
-    lines = {g.platnik: g for g in _derived("bezrobocie")}
-    assert parameter_value("bezrobocie", "korzysc_nfz") == pytest.approx(
-        lines[Payer.NFZ].wartosc)
-    # First-year amounts: the JST's PIT shares arrive from the third year.
+    lines = {g.id.removeprefix(DERIVED_PREFIX): g for g in _derived("bezrobocie")}
+    assert parameter_value("bezrobocie", "korzysc_nfz") == pytest.approx(lines["nfz"].wartosc)
+    # First-year amounts: the JST's PIT shares arrive from the third year, and so does the
+    # state budget's outflow that pays them; its PIT comes from the first.
     assert parameter_value("bezrobocie", "korzysc_gmina") == 0.0
+    assert parameter_value("bezrobocie", "korzysc_budzet_panstwa") == pytest.approx(
+        lines["budzet_panstwa"].wartosc)
     assert parameter_value("bezrobocie", "korzysc_roczna") == pytest.approx(
-        lines[Payer.NFZ].wartosc + lines[Payer.ZUS_FP].wartosc)
+        lines["nfz"].wartosc + lines["zus_fp"].wartosc + lines["budzet_panstwa"].wartosc)
+
+
+def test_multi_state_gains_follow_the_lag_like_the_two_state_form() -> None:
+    """On a multi-state model (niepełnosprawność) the JST shares, and the state's outflow that
+    pays them, also arrive from the third year; the state's PIT from the first. Each gain
+    line's flow is the persons in the gain states × the amount × the year's multiplier."""
+    from kkz_xl.model.severity import resolve_states  # the multi-state inputs, as run uses them
+
+    scenario = Scenario.load(SAMPLE)
+    issue = next(i for i in scenario.issues if i.code == "niepelnosprawnosc")
+    inp = resolve_states(issue, BASE, BASE.price_year)
+    result = run_scenario(scenario, monte_carlo_draws=0, with_tornado=False).issue(
+        "niepelnosprawnosc")
+    assert result.states is not None
+    lag = int(BASE.wages.opoznienie_udzialow_jst.wartosc)
+    lines = {g.id.removeprefix(DERIVED_PREFIX): g for g in BASE.gains("niepelnosprawnosc")}
+    names = [line.name for line in result.lines]
+    gain_states = inp.amounts[:, names.index(lines["gmina"].nazwa)] != 0
+    persons = result.states.counts_a[:, gain_states].sum(-1)
+    assert persons[:lag].any()  # there are workers in the first years
+    for key, line in lines.items():
+        j = names.index(line.nazwa)
+        prof = line.profil or [1.0]
+        per_year = [prof[min(t, len(prof) - 1)] for t in range(result.years)]
+        expected = [-p * line.wartosc * m for p, m in zip(persons, per_year, strict=True)]
+        assert result.line_a[:, j] == pytest.approx(expected, rel=1e-9, abs=1e-9), key
+    shares = result.line_a[:, names.index(lines[STATE_SHARES].nazwa)]
+    assert not shares[:lag].any() and (shares[lag:] > 0).all()  # an outflow: a positive cost
+
+
+@pytest.mark.parametrize("years", [2, 3, 7])  # year 1: nobody self-reliant yet
+def test_state_budget_gains_before_the_shares_arrive_and_loses_after(years: int) -> None:
+    """Over a horizon within the lag the state only collects the PIT; from the third year it
+    pays the shares too. The JST's gain and the state's outflow are one transfer: the gmina's,
+    powiat's and state's share lines cancel but for the voivodeship's share."""
+    scenario = SCENARIO.model_copy(update={"horizon": years})
+    r = run_scenario(scenario, monte_carlo_draws=0, with_tornado=False).issue("bezrobocie")
+    lag = int(BASE.wages.opoznienie_udzialow_jst.wartosc)
+    state = r.npv_gains_by_payer[PAYERS.index(Payer.BUDZET_PANSTWA)]
+    pv = {line.name: pv_a - pv_z for line, pv_z, pv_a in r.gain_line_pv}
+    names = {g.id.removeprefix(DERIVED_PREFIX): g.nazwa for g in _derived("bezrobocie")}
+    if years <= lag:
+        assert state > 0 and pv[names[STATE_SHARES]] == 0
+    else:
+        assert pv[names[STATE_SHARES]] < 0
+        s = BASE.wages.udzialy_jst
+        voivodeship = s.wojewodztwo.wartosc / (s.gmina.wartosc + s.powiat.wartosc
+                                               + s.wojewodztwo.wartosc)
+        transfer = pv[names["gmina"]] + pv[names["powiat"]] + pv[names[STATE_SHARES]]
+        assert transfer == pytest.approx(voivodeship * pv[names[STATE_SHARES]], rel=1e-3)
+    if years == 7:
+        assert state < 0  # the default horizon: the outflow outweighs the PIT

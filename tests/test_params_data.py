@@ -13,6 +13,7 @@ import pytest
 
 from kkz_xl.model.payers import Payer
 from kkz_xl.params.base import DATA, ParameterBase, issue_order, load_base
+from kkz_xl.params.cis_cost import cis_place_cost
 from kkz_xl.params.schema import CostItem, IssueParams, Money, Probability
 
 # Działy of the budget classification (rozporządzenie MF z 2.03.2010 r. w sprawie szczegółowej
@@ -320,10 +321,22 @@ def test_prison_cost_uses_the_sourced_return_rates(base: ParameterBase) -> None:
 
 
 def test_cis_cost_and_kis_success_keep_their_nik_figures(base: ParameterBase) -> None:
+    """A CIS place: the świadczenie integracyjne (120 % of the 1 721,90 zł benefit, domain.md)
+    for its months with contributions from Fundusz Pracy, plus the running costs left of NIK's
+    23 500 zł (2011-12) once that era's świadczenie (100 % of ≈ 780 zł) is taken out."""
     progs = {p.id: p for p in base.issue("bezrobocie").programy}
-    cis = progs["cis"].koszt_uczestnika
-    assert cis.wartosc == pytest.approx(23_500 * base.price_factor(2012, 2025), rel=0.002)
-    assert cis.stopien <= 3
+    c = cis_place_cost()
+    assert (c.benefit, c.multiplier, c.price_year) == (1721.90, 1.20, base.price_year)
+    running = (23_500 - 780 * c.months * 1.355) * base.price_factor(2012, 2025)
+    assert c.running == pytest.approx(running, rel=0.01)
+    fp = 1721.90 * 1.2 * c.months * (1 + c.contributions)
+    for code, pid in (("bezrobocie", "cis"), ("zaklad_karny", "cis_po_zwolnieniu")):
+        prog = next(p for p in base.issue(code).programy if p.id == pid)
+        assert prog.koszt_uczestnika.wartosc == pytest.approx(fp + c.running, abs=0.01)
+        assert prog.finansowanie[Payer.ZUS_FP] == pytest.approx(fp / (fp + c.running))
+        assert prog.finansowanie[Payer.GMINA] == pytest.approx(c.running / (fp + c.running))
+        assert prog.koszt_uczestnika.stopien == 4 and prog.powtarzaj
+    assert progs["cis"].koszt_uczestnika.stopien <= 4
     # NIK's gross 16.9 % for KIS: a participant leaves with q + s(1 − q) (as for CIS).
     q = base.issue("bezrobocie").odplyw.wartosc
     assert q + progs["kis"].skutecznosc.wartosc * (1 - q) == pytest.approx(0.169, abs=0.0005)
@@ -335,3 +348,30 @@ def test_fiscal_gains_are_never_assumptions(base: ParameterBase) -> None:
     for issue in _issues(base):
         for gain in issue.korzysci:
             assert gain.stopien <= 4, f"{issue.kod}.{gain.id}"
+
+
+def test_a_cis_priced_programme_refuses_a_typed_cost() -> None:
+    """The CIS place's cost has one home (cis.yaml): a programme cannot also type its own."""
+    from pydantic import ValidationError
+
+    from kkz_xl.params.schema import Programme
+
+    prob = {"wartosc": 0.3, "jednostka": "u", "rok": 2025, "zrodlo": "test", "stopien": 5}
+    ok = Programme.model_validate({"id": "cis", "nazwa": "CIS", "koszt_z_cis": True,
+                                   "skutecznosc": prob, "zasieg": prob})
+    assert ok.koszt_uczestnika.wartosc == round(cis_place_cost().total, 2)
+    with pytest.raises(ValidationError, match="koszt_z_cis"):
+        Programme.model_validate({"id": "cis", "nazwa": "CIS", "koszt_z_cis": True,
+                                  "skutecznosc": prob, "zasieg": prob,
+                                  "finansowanie": {"gmina": 1.0}})
+
+
+def test_every_programme_says_why_it_repeats_or_not(base: ParameterBase) -> None:
+    """Continuing services enrol every year (the strategy's frame has money in each year);
+    a one-off programme says why it is one-off (IPI: once, up to 12 months, art. 92 u.p.s.)."""
+    for issue in base.issues.values():
+        for prog in issue.programy:
+            assert prog.powtarzaj_zrodlo and len(prog.powtarzaj_zrodlo) >= 30, prog.id
+            assert ("Usługa ciągła" in prog.powtarzaj_zrodlo) == prog.powtarzaj, prog.id
+    once = [p.id for i in base.issues.values() for p in i.programy if not p.powtarzaj]
+    assert once == ["ipi_jezyk_praca"]

@@ -20,8 +20,9 @@ from kkz_xl.documents.strategy import CHECK_FIRST_ROWS, StrategyData, strategy_c
 from kkz_xl.documents.template_check import check_template
 from kkz_xl.documents.templates_build import ANNEX_TITLE
 from kkz_xl.engine.budget import cost_line_payers, yearly_budget
-from kkz_xl.engine.influence import influence
+from kkz_xl.engine.influence import decisions, influence
 from kkz_xl.engine.run import LineInfo, run_scenario
+from kkz_xl.model.labels import INPUT_LABELS
 from kkz_xl.model.payers import Payer
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.model.scenario_files import load_scenario
@@ -283,8 +284,20 @@ def test_annex_lists_the_figures_to_check_first(gmina: tuple) -> None:
     assert all(r[3] in {"1", "2", "3", "4", "5"} and r[5] for r in rows)
     top = influence(load_scenario(SAMPLE))[0]
     base = default_base()
+    why = f" Dlaczego założenie: {top.reason}" if top.reason else ""
     assert rows[0][1:] == [base.issue(top.issue).nazwa if top.issue else "wszystkie kwestie",
-                           top.name, str(top.grade), fmt_money(top.swing, 0), top.source]
+                           top.name, str(top.grade), fmt_money(top.swing, 0), top.source + why]
+    # An assumption among them says why it has no source (issue 10: each with its reason).
+    assert all("Dlaczego założenie:" in r[5] for r in rows if r[3] == "5")
+    assert not any(r[2].endswith("zasięg (e)") for r in rows)  # decisions are listed apart
+    # What depends on the JST's own plan: every programme coverage, with its swing.
+    assert "Co zależy od decyzji samorządu" in annex
+    own = next(t for t in tables
+               if t[0] == ["Lp.", "Kwestia społeczna", "Program", "Zasięg", "Zmiana wyniku"])
+    expected = decisions(load_scenario(SAMPLE))
+    assert [(r[2], r[4]) for r in own[1:]] == [
+        (d.name.removesuffix(": " + INPUT_LABELS["coverage"]), fmt_money(d.swing, 0))
+        for d in expected]
 
 
 def test_powiat_without_data_shows_no_placeholders(powiat: tuple) -> None:
@@ -420,3 +433,24 @@ def test_jinja_messages_in_polish_without_offsets(message: str, expected: str) -
 
     text = polish_message(message)
     assert expected in text and "4566" not in text
+
+
+def test_multi_state_drivers_are_graded_from_their_model() -> None:
+    """An issue on its multi-state model grades its top drivers by the model's own values
+    (its lines are the model's costs, then the issue's gains), never by the two-state file."""
+    from kkz_xl.documents.strategy import evidence_grade
+    from kkz_xl.params.state_models import shipped_models
+
+    results = run_scenario(load_scenario(SAMPLE), monte_carlo_draws=0)
+    base = default_base()
+    for r in results.issues:
+        model = shipped_models().get(r.code)
+        grades = []
+        for t in sorted(r.tornado, key=lambda t: t.swing, reverse=True)[:3]:
+            if model is not None and t.name.startswith("gain_mult"):
+                grades.append(base.gains(r.code)[t.line - len(model.koszty)].stopien)
+            elif model is not None and t.name.startswith("cost_mult"):
+                grades.append(model.koszty[t.line].stopien)
+        grade = evidence_grade(r)
+        assert grade is None or 1 <= grade <= 5
+        assert all(grade is not None and g <= grade for g in grades), (r.code, grades, grade)

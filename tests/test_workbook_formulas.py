@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from kkz_xl.engine.run import run_inputs, run_scenario
-from kkz_xl.model.inputs import CostLine, IssueInputs
+from kkz_xl.model.inputs import CostLine, GainLine, IssueInputs
 from kkz_xl.model.payers import PAYERS, Payer
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.params.base import default_base
@@ -124,7 +124,7 @@ def test_key_results_against_the_engine_built_by_hand(filled, solved) -> None:
     inputs = IssueInputs(
         osoby=120.0, naplyw=10.0, odplyw=issue.odplyw.wartosc, nawroty=issue.nawroty.wartosc,
         koszty=[CostLine(platnik=p, kwota=v) for p, v in per_payer.items()],
-        korzysci=[CostLine(platnik=c.platnik, kwota=c.wartosc, profil=c.profil)
+        korzysci=[GainLine(platnik=c.platnik, kwota=c.wartosc, profil=c.profil)
                   for c in issue.korzysci],  # the fiscal gains, as the base lists them
         skutecznosc=prog.skutecznosc.wartosc, koszt_uczestnika=prog.koszt_uczestnika.wartosc,
         zasieg=prog.zasieg.wartosc, powtarzaj=prog.powtarzaj,

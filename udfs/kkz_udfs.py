@@ -56,7 +56,8 @@ _NAPLYW = "Nowe osoby w systemie co roku, od 2. roku (≥ 0); domyślnie 0."
 _POWTARZAJ = "PRAWDA: program co roku; FAŁSZ (domyślnie): tylko w 1. roku."
 _KORZYSC = ("Roczna korzyść fiskalna z jednej osoby usamodzielnionej (podatki, składki): "
             "liczba, wiersz do 5 liczb (gmina, powiat, budżet państwa, NFZ, ZUS/Fundusz "
-            "Pracy) albo tabela rok × płatnik (zł/rok); domyślnie 0.")
+            "Pracy) albo tabela rok × płatnik (zł/rok); domyślnie 0. Ujemna tylko dla budżetu "
+            "państwa (udziały JST w PIT).")
 
 
 def _model_args(func):

@@ -30,6 +30,7 @@ class CisPeriod(BaseModel):
     obowiazuje_do: dt.date | None = None
     zrodlo: str = Field(min_length=3)
     stopien: int = Field(ge=1, le=5)
+    skrot: str | None = Field(None, min_length=3, description="the source in a few words")
 
 
 class CisSeries(BaseModel):
@@ -83,6 +84,9 @@ class _CisFile(BaseModel):
     mnoznik_swiadczenia: CisSeries
     stopa_skladek: CisSeries
     udzial_panstwa_propozycja: CisSeries
+    # The calculator base's pricing of a CIS place (kkz_xl/params/cis_cost.py), not the tool's.
+    miesiace_uczestnictwa: CisSeries | None = None
+    koszty_biezace_uczestnika: CisSeries | None = None
 
 
 class CisParams(BaseModel):

@@ -12,7 +12,8 @@ from rich.table import Table
 
 from kkz_xl.cli.common import console, err_console, progress_bar, track, user_errors
 from kkz_xl.engine.run import ScenarioResult, run_scenario
-from kkz_xl.model.payers import PAYER_LABELS, PAYERS
+from kkz_xl.model.labels import SIGNED_STATE_GAIN
+from kkz_xl.model.payers import PAYER_LABELS, PAYERS, Payer
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.model.scenario_files import load_scenario
 from kkz_xl.model.validation import failure_reason
@@ -110,6 +111,8 @@ def print_result(result: ScenarioResult, budget: bool = False) -> None:
         console.print("Korzyści fiskalne (PIT, składki) liczone od osób, które podjęły pracę – "
                       "szczegóły wierszami: zapis wyników do .xlsx/.json (arkusz „Korzyści”), "
                       "źródła: kkz parametry --zrodla.")
+    if t.npv_gains_by_payer and t.npv_gains_by_payer[PAYERS.index(Payer.BUDZET_PANSTWA)] < 0:
+        console.print(SIGNED_STATE_GAIN)
     if budget:
         df = tables.budget(result)
         bt = Table(title="Wydatki według rozdziałów klasyfikacji budżetowej", title_justify="left")

@@ -17,6 +17,7 @@ from kkz_xl.engine.general import GeneralResult, run_general
 from kkz_xl.engine.severity import to_general
 from kkz_xl.errors import InputError
 from kkz_xl.model.general import GeneralIssue
+from kkz_xl.model.labels import PROFILE_ROW
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
 from kkz_xl.model.scenario import IssueScenario, Scenario
 from kkz_xl.model.severity import resolve_states
@@ -145,6 +146,10 @@ def working_tables(code: str, spec: GeneralIssue) -> dict[str, pd.DataFrame]:
         out[label] = pd.DataFrame(m, columns=spec.states).assign(**{"z \\ do": spec.states})[
             ["z \\ do", *spec.states]]
     costs = pd.DataFrame({c.name: c.amounts for c in spec.costs}, index=spec.states)
+    if any(c.profile for c in spec.costs):
+        # Lines that change by year (the JST's PIT shares from the third year): say so.
+        costs.loc[PROFILE_ROW] = ["; ".join(fmt_number(x, 2) for x in c.profile or [1.0])
+                                  for c in spec.costs]
     out["Koszty na osobę w stanie"] = costs.reset_index(names="stan")
     return out
 

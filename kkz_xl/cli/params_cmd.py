@@ -12,7 +12,7 @@ from rich.table import Table
 
 from kkz_xl.cli.common import console, user_errors
 from kkz_xl.model.payers import PAYER_LABELS
-from kkz_xl.params.base import default_base
+from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.params.state_models import shipped_models
 from kkz_xl.polish import fmt_money, fmt_number
 
@@ -61,11 +61,11 @@ def _influence(path: str | None, as_json: bool, sources: bool, limit: int) -> No
     from kkz_xl.model.scenario_files import load_scenario
 
     scenario = load_scenario(Path(path) if path else Path(str(SAMPLE)))
-    rows = influence(scenario)
+    every = influence(scenario, with_decisions=True)
     if as_json:
         print(json.dumps([{"kwestia": r.issue, "parametr": r.parameter, "stopien": r.grade,
-                           "zmiana_npv": round(r.swing, 2)} for r in rows],
-                         ensure_ascii=False, indent=2))
+                           "zmiana_npv": round(r.swing, 2), "decyzja_jst": r.decision}
+                          for r in every], ensure_ascii=False, indent=2))
         return
     base = default_base()
     ranges = base.general.zakresy_stopni.wartosc
@@ -74,7 +74,22 @@ def _influence(path: str | None, as_json: bool, sources: bool, limit: int) -> No
         "kwestii), gdy parametr przechodzi przez swój wiarygodny przedział (stopień pewności → "
         "± " + ", ".join(f"{g}: {fmt_number(100 * v, 0)} %" for g, v in sorted(ranges.items()))
         + "). Liczone są tylko wartości wzięte z bazy parametrów.")
-    table = Table(title="Wpływ parametrów na koszt zaniechania (NPV)", title_justify="left")
+    figures = [r for r in every if not r.decision]
+    own = [r for r in every if r.decision]
+    _ranking_table("Wpływ parametrów na koszt zaniechania (NPV)", figures, base, sources,
+                   limit)
+    if own:
+        console.print(
+            "\n[bold]Co zależy od decyzji gminy[/] – zasięg programów to plan samorządu (ile "
+            "miejsc sfinansuje), a nie liczba do sprawdzenia: wartość z bazy jest tylko "
+            "przykładowym planem; wpisz własny (klucz zasieg w scenariuszu). Ta sama zmiana NPV "
+            "przy ± 50 % zasięgu:")
+        _ranking_table("Zasięg programów (decyzja JST)", own, base, sources, 0)
+
+
+def _ranking_table(title: str, rows: list, base: ParameterBase, sources: bool,
+                   limit: int) -> None:
+    table = Table(title=title, title_justify="left")
     for col in ("#", "kwestia", "parametr", "stopień", "wartość", "przedział",
                 "zmiana NPV razem", "zmiana NPV kwestii"):
         table.add_column(col, justify="right" if col in ("#", "stopień", "wartość",
@@ -88,7 +103,8 @@ def _influence(path: str | None, as_json: bool, sources: bool, limit: int) -> No
         issue = base.issue(r.issue).nazwa if r.issue else "ogólne"
         digits = 3 if abs(r.value) < 1 else 0
         own = fmt_money(r.by_issue[r.issue], 0) if r.issue else "–"
-        cells = [str(n), issue, r.name, str(r.grade), fmt_number(r.value, digits),
+        grade = "decyzja" if r.decision else str(r.grade)
+        cells = [str(n), issue, r.name, grade, fmt_number(r.value, digits),
                  f"{fmt_number(r.low, digits)} – {fmt_number(r.high, digits)}",
                  fmt_money(r.swing, 0), own]
         note = r.source + (f" Dlaczego założenie: {r.reason}" if r.reason else "")

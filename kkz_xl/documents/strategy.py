@@ -23,10 +23,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from kkz_xl.declension import jst_names
 from kkz_xl.documents import charts
 from kkz_xl.engine.budget import YearlyBudget, cost_line_payers, yearly_budget
-from kkz_xl.engine.influence import influence
+from kkz_xl.engine.influence import Influence, influence
 from kkz_xl.model.labels import INPUT_LABELS, NO_BREAK_EVEN, UNDEFINED
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS, Payer, payer_index
+from kkz_xl.model.severity import StateInputs
 from kkz_xl.params.base import default_base
+from kkz_xl.params.state_models import shipped_models
 from kkz_xl.polish import (
     NBSP,
     fmt_date,
@@ -366,6 +368,8 @@ def _grade(r: IssueResult, name: str, line: int | None) -> int | None:
         params = default_base().issue(r.code)
     except Exception:
         return None
+    if isinstance(r.inputs, StateInputs):
+        return _state_grade(r.inputs, field, line)
     if field in ("odplyw", "nawroty"):
         return getattr(params, field).stopien
     if field in ("koszty", "korzysci"):
@@ -377,6 +381,26 @@ def _grade(r: IssueResult, name: str, line: int | None) -> int | None:
         return items[index].stopien if line is not None and 0 <= index < len(items) else None
     prog = _base_programme(r.code, r.inputs.programme_name)
     return getattr(prog, field).stopien if prog is not None else None
+
+
+def _state_grade(inp: StateInputs, field: str, line: int | None) -> int | None:
+    """The grade of an input of an issue on its shipped multi-state model: its lines are the
+    model's costs, then the issue's gains (as the engine orders them); its programme the
+    model's."""
+    model = shipped_models().get(inp.code)
+    if model is None:
+        return None
+    if field in ("koszty", "korzysci"):
+        if line is None:
+            return None
+        if line < len(model.koszty):
+            return model.koszty[line].stopien
+        gains = default_base().gains(inp.code)
+        k = line - len(model.koszty)
+        return gains[k].stopien if 0 <= k < len(gains) else None
+    prog = next((p for p in model.programy if p.id == inp.programme_id), None)
+    item = getattr(prog, field, None) if prog is not None else None
+    return getattr(item, "stopien", None)
 
 
 def _drivers(r: IssueResult) -> list[Any]:
@@ -806,15 +830,28 @@ GLOSSARY = (
 )
 
 
-def check_first(scenario: Scenario, base: ParameterBase) -> list[dict[str, str]]:
-    """The annex's "check these first" rows: the base parameters whose plausible range moves
-    the total NPV most, as ``kkz parametry --wplyw`` ranks them (one engine batch)."""
-    return [
-        {"lp": str(n), "kwestia": base.issue(r.issue).nazwa if r.issue else "wszystkie kwestie",
-         "parametr": r.name, "stopien": str(r.grade), "zmiana": fmt_money(r.swing, 0),
-         "zrodlo": r.source}
-        for n, r in enumerate(influence(scenario, base)[:CHECK_FIRST_ROWS], start=1)
+def check_first(scenario: Scenario, base: ParameterBase
+                ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The annex's "check these first" rows: the base figures whose plausible range moves the
+    total NPV most, as ``kkz parametry --wplyw`` ranks them; and what depends on the JST's own
+    decisions (a programme's coverage), with the same swing. One engine batch for both."""
+    rows = influence(scenario, base, with_decisions=True)
+
+    def issue(r: Influence) -> str:
+        return base.issue(r.issue).nazwa if r.issue else "wszystkie kwestie"
+
+    figures = [
+        {"lp": str(n), "kwestia": issue(r), "parametr": r.name, "stopien": str(r.grade),
+         "zmiana": fmt_money(r.swing, 0),
+         "zrodlo": r.source + (f" Dlaczego założenie: {r.reason}" if r.reason else "")}
+        for n, r in enumerate([r for r in rows if not r.decision][:CHECK_FIRST_ROWS], start=1)
     ]
+    decisions = [
+        {"lp": str(n), "kwestia": issue(r), "parametr": r.name.rsplit(": ", 1)[0],
+         "wartosc": fmt_percent(r.value, 0), "zmiana": fmt_money(r.swing, 0)}
+        for n, r in enumerate([r for r in rows if r.decision], start=1)
+    ]
+    return figures, decisions
 
 
 def _grade_ranges(base: ParameterBase) -> str:
@@ -882,6 +919,7 @@ def strategy_context(
     coordinator = data.osrodek or ("ośrodek pomocy społecznej" if kind != "powiat"
                                    else "powiatowe centrum pomocy rodzinie")
     kind_word = {"gmina": "gmina", "powiat": "powiat"}.get(kind, "miasto")
+    figures_first, own_decisions = check_first(scenario, base)
     context: dict[str, Any] = {
         "jst": {
             "nazwa": names.nominative,
@@ -986,7 +1024,8 @@ def strategy_context(
                 "rozdziału „Wskaźniki realizacji działań”."),
             "zasady": list(MONITORING_RULES),
         },
-        "do_sprawdzenia": check_first(scenario, base),
+        "do_sprawdzenia": figures_first,
+        "decyzje": own_decisions,
         "slowniczek": [{"termin": t, "znaczenie": m} for t, m in GLOSSARY],
     }
     if with_charts:

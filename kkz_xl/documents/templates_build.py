@@ -676,6 +676,22 @@ def _kkz_chapters(b: _Builder) -> None:
     b.p("Wszystkie wartości obliczeń podał samorząd w scenariuszu; baza parametrów "
         "Kalkulatora nie była używana.")
     b.tag("endif")
+    b.tag("if decyzje")
+    b.h("Co zależy od decyzji samorządu", 2)
+    b.p("Zasięg programu – jaką część osób z danym problemem obejmie – to plan "
+        "{{ jst.dopelniacz }}, a nie liczba do sprawdzenia; wartość przyjęta w obliczeniach "
+        "pochodzi z bazy parametrów Kalkulatora i warto ją zastąpić własnym planem (liczba "
+        "miejsc w programie podzielona przez liczbę osób). Kolumna „Zmiana wyniku” podaje, o ile "
+        "różni się łączny koszt zaniechania przy zasięgu mniejszym i większym o połowę.",
+        keep=True)
+    b.table("d in decyzje", [
+        Column("Lp.", "{{ d.lp }}", 0.8, right=True),
+        Column("Kwestia społeczna", "{{ d.kwestia }}", 4.0),
+        Column("Program", "{{ d.parametr }}", 6.0),
+        Column("Zasięg", "{{ d.wartosc }}", 1.8, right=True),
+        Column("Zmiana wyniku", "{{ d.zmiana }}", 3.0, right=True),
+    ])
+    b.tag("endif")
     b.tag("if parametry.mc")
     b.h("Analiza niepewności – szczegóły", 2)
     b.p("Analiza Monte Carlo; liczba losowań: {{ parametry.losowania }}, ziarno: "

@@ -23,6 +23,7 @@ def to_cohort(spec: GeneralIssue) -> CohortModel:
     inflow = np.zeros((years, states))
     inflow[1:] = np.array(spec.inflow or [0.0] * states, dtype=float)
     amounts = np.array([c.amounts for c in spec.costs], dtype=float).T  # (S, L)
+    profiles = np.array([c.multipliers(years) for c in spec.costs], dtype=float).T  # (T, L)
     line_payer = np.zeros((len(spec.costs), N_PAYERS))
     for j, c in enumerate(spec.costs):
         line_payer[j, payer_index(c.payer)] = 1.0
@@ -34,7 +35,7 @@ def to_cohort(spec: GeneralIssue) -> CohortModel:
         trans_z=trans_z,
         trans_a=trans_a,
         inflow=inflow,
-        state_cost=np.broadcast_to(amounts, (years, *amounts.shape)),
+        state_cost=amounts[None, :, :] * profiles[:, None, :],
         line_payer=line_payer,
         enrol=np.array(spec.enrol, dtype=float) * programme_year[:, None],
         programme_cost=np.asarray(spec.programme_cost, dtype=float),

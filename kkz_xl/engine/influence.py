@@ -6,6 +6,10 @@ base's ``zakresy_stopni``), clipped to the input's domain (the tornado's ``DOMAI
 parameters at their low and high values are evaluated in one batch of the engine (leading axis
 2 × parameters, then the scenario's issues): one call of ``two_state.npv``. Only values the
 scenario takes from the base are ranked; a figure the JST gave itself is its own.
+
+A programme's coverage (``zasieg``) is the JST's decision about its plan, not a figure to
+verify (``params.listing.is_decision``): ``influence`` ranks the figures to check first without
+decisions, ``decisions`` lists what depends on the gmina's own plan, each with its swing.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from kkz_xl.model.scenario import ResolvedIssue, Scenario
 from kkz_xl.model.severity import StateInputs, resolve_states, uses_state_model
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.params.gains import DERIVED_PREFIX, derived_gains, wage_year
+from kkz_xl.params.listing import is_decision
 from kkz_xl.params.schema import Sourced, WageParams
 from kkz_xl.params.state_models import shipped_models
 
@@ -49,6 +54,11 @@ class Influence:
     def swing(self) -> float:
         """|ΔNPV| of the JST's total over the parameter's plausible range (zł)."""
         return abs(self.npv_high - self.npv_low)
+
+    @property
+    def decision(self) -> bool:
+        """The JST's own decision (a programme's coverage), not a figure to verify."""
+        return is_decision(self.parameter)
 
 
 @dataclass(frozen=True)
@@ -206,12 +216,25 @@ def _state_general(change: _Change, inp: StateInputs, scenario: Scenario, base: 
     return float(values[0]), float(values[1])
 
 
-def influence(scenario: Scenario, base: ParameterBase | None = None) -> list[Influence]:
-    """Every base parameter the scenario uses, ranked by the swing of the total NPV.
+def influence(scenario: Scenario, base: ParameterBase | None = None, *,
+              with_decisions: bool = False) -> list[Influence]:
+    """The figures to check first: every base figure the scenario uses, ranked by the swing of
+    the total NPV; the JST's decisions (a programme's coverage) only with ``with_decisions``.
 
     Issues on a shipped multi-state model are ranked by their model's values (transitions,
     costs per state, the programme's figures); the two-state issues by the base's."""
-    base = base or default_base()
+    rows = _ranked(scenario, base or default_base())
+    return rows if with_decisions else [r for r in rows if not r.decision]
+
+
+def decisions(scenario: Scenario, base: ParameterBase | None = None) -> list[Influence]:
+    """What depends on the gmina's own plan: the base's decisions the scenario uses (a
+    programme's coverage), ranked by the swing of the total NPV over the same range."""
+    return [r for r in _ranked(scenario, base or default_base()) if r.decision]
+
+
+def _ranked(scenario: Scenario, base: ParameterBase) -> list[Influence]:
+    """Every base value the scenario uses, figures and decisions, largest swing first."""
     rel = dict(base.general.zakresy_stopni.wartosc)
     _, years, rate = scenario.settings(base)
     two = [n for n, i in enumerate(scenario.issues) if not uses_state_model(i)]

@@ -19,7 +19,7 @@ from kkz_xl.engine.threshold import first_crossing, refine_grid, sign_changes
 from kkz_xl.engine.tornado import MONEY_SEARCH_FACTOR, SWITCH_GRID, TornadoRow
 from kkz_xl.model.general import GeneralIssue
 from kkz_xl.model.labels import INPUT_LABELS
-from kkz_xl.model.severity import StateInputs, matrices
+from kkz_xl.model.severity import StateInputs, line_profiles, matrices
 from kkz_xl.params.base import default_base
 from kkz_xl.params.state_models import MODEL_PREFIX, StateModelParams
 
@@ -38,7 +38,8 @@ def to_general(inp: StateInputs, years: int, rate: float) -> GeneralIssue:
         "przejscia_zaniechanie": trans_z.tolist(), "przejscia_dzialanie": trans_a.tolist(),
         "objeci": [float(inp.coverage * x) for x in inp.enrollable],
         "koszty": [{"nazwa": line.name, "platnik": line.payer.value,
-                    "rozdzial": line.rozdzial, "kwoty": [float(x) for x in inp.amounts[:, j]]}
+                    "rozdzial": line.rozdzial, "kwoty": [float(x) for x in inp.amounts[:, j]],
+                    "profil": list(line.profile) if line.profile else None}
                    for j, line in enumerate(inp.lines)],
         "koszt_uczestnika": float(inp.programme_cost), "powtarzaj": inp.repeat,
         "finansowanie": {p.value: float(v) for p, v in inp.financing.items()},
@@ -89,7 +90,7 @@ def cohort(
         trans_z=z,
         trans_a=np.broadcast_to(act, (*batch, years, n, n)),
         inflow=flow,
-        state_cost=np.broadcast_to(inp.amounts, (years, *inp.amounts.shape)),
+        state_cost=inp.amounts[None, :, :] * line_profiles(inp.lines, years)[:, None, :],
         line_payer=inp.line_payer(),
         enrol=np.broadcast_to(enrol, (*np.shape(e), years, n)),
         programme_cost=c_p,
@@ -220,7 +221,8 @@ def value_changes(inp: StateInputs, model: StateModelParams, years: int, rate: f
 
     def add(parameter: str, name: str, item: Any, value: float, top: float | None,
             f: Callable[[Array], Array], scale: float = 1.0) -> None:
-        low = max(0.0, value * (1 - rel[item.stopien]))
+        low = value * (1 - rel[item.stopien])
+        low = max(0.0, low) if value >= 0 else low  # a signed gain (the state's) keeps its sign
         high = value * (1 + rel[item.stopien])
         high = min(high, top) if top is not None else high
         npvs = f(np.array([low, high]) / scale)

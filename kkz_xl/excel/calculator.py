@@ -57,7 +57,9 @@ def _payer_lines(value: Any, name: str, *, required: bool) -> list[dict[str, Any
     """``koszt_roczny`` or ``korzysc_roczna`` as engine lines: one number or a row/column of up
     to 5 (payer order), or a table with one row per year and one column per payer (at least
     two of each; the last row holds for the later years), for amounts that change by year.
-    An optional argument left empty gives no lines."""
+    An optional argument left empty gives no lines. Signs are the model's rule
+    (``model.inputs``): costs never negative; a gain negative only for the state budget, whose
+    JST PIT shares can exceed the worker's PIT."""
     rows = grid(value)
     what = "kosztów" if required else "korzyści"
     if len(rows) > 1 and max(len(r) for r in rows) > 1:

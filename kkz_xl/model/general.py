@@ -38,6 +38,14 @@ class StateCost(_Model):
     payer: Payer = Field(alias="platnik")
     rozdzial: str | None = Field(None, pattern=r"^\d{5}$")
     amounts: list[Annotated[float, Field(allow_inf_nan=False)]] = Field(alias="kwoty")
+    profile: list[Annotated[float, Field(allow_inf_nan=False)]] | None = Field(
+        None, alias="profil", min_length=1,
+        description="yearly multipliers of the amounts (year 1, 2, …); the last one repeats")
+
+    def multipliers(self, years: int) -> list[float]:
+        """The line's multiplier in each year of the horizon."""
+        prof = self.profile or [1.0]
+        return [prof[min(t, len(prof) - 1)] for t in range(years)]
 
 
 class GeneralIssue(_Model):

@@ -9,9 +9,17 @@ from __future__ import annotations
 import math
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationInfo,
+    field_validator,
+)
 
-from kkz_xl.model.payers import Payer
+from kkz_xl.model.payers import SIGNED_GAIN_PAYER, Payer
 from kkz_xl.params.base import default_base
 from kkz_xl.polish import fmt_plain
 
@@ -55,17 +63,45 @@ class _Model(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
 
 
-class CostLine(_Model):
-    """Yearly amount per person borne by one payer on one budget line (rozdział)."""
+def _finite(v: float) -> float:
+    if not math.isfinite(v):
+        raise ValueError(f"oczekiwano liczby, otrzymano {fmt_plain(v)}")
+    return float(v)
+
+
+Finite = Annotated[float, Strict(), AfterValidator(_finite)]
+
+
+class GainLine(_Model):
+    """Yearly amount per person for one payer on one budget line (rozdział).
+
+    As a gain (korzyść) of a self-reliant person it is the payer's net fiscal effect: never
+    negative, except for the state budget (``SIGNED_GAIN_PAYER``), whose outflow of JST PIT
+    shares can exceed the PIT it collects. ``CostLine`` is the same line, never negative.
+    """
 
     name: str = Field("", alias="nazwa")
     payer: Payer = Field(alias="platnik")
-    amount: NonNegative = Field(alias="kwota")
+    amount: Finite = Field(alias="kwota")
     rozdzial: str | None = Field(None, pattern=r"^\d{5}$")
-    profile: list[NonNegative] | None = Field(
+    profile: list[Finite] | None = Field(
         None, alias="profil", min_length=1,
         description="yearly multipliers of the amount (year 1, 2, …); the last one repeats",
     )
+
+    @field_validator("amount", "profile")
+    @classmethod
+    def _signed_only_for_the_state(cls, v: float | list[float] | None,
+                                   info: ValidationInfo) -> float | list[float] | None:
+        # ``payer`` is declared first, so it is validated (or missing) by now.
+        if info.data.get("payer") in (SIGNED_GAIN_PAYER, None):
+            return v
+        for x in v if isinstance(v, list) else [v]:
+            if x is not None and x < 0:
+                raise ValueError(f"oczekiwano liczby nieujemnej, otrzymano {fmt_plain(x)} "
+                                 f"(ujemna może być tylko korzyść budżetu państwa: udziały JST "
+                                 f"w PIT przewyższają PIT pracującego)")
+        return v
 
     def series(self, years: int) -> list[float]:
         """The amount of each year of the horizon, the profile applied."""
@@ -75,6 +111,16 @@ class CostLine(_Model):
     @property
     def dzial(self) -> str | None:
         return self.rozdzial[:3] if self.rozdzial else None
+
+
+class CostLine(GainLine):
+    """Yearly cost per person borne by one payer on one budget line: never negative."""
+
+    amount: NonNegative = Field(alias="kwota")
+    profile: list[NonNegative] | None = Field(
+        None, alias="profil", min_length=1,
+        description="yearly multipliers of the amount (year 1, 2, …); the last one repeats",
+    )
 
 
 def _check_financing(v: dict[Payer, float]) -> dict[Payer, float]:
@@ -88,7 +134,7 @@ class IssueInputs(_Model):
 
     persons: NonNegative = Field(alias="osoby")
     costs: list[CostLine] = Field(alias="koszty", min_length=1)
-    gains: list[CostLine] = Field(default_factory=list, alias="korzysci")
+    gains: list[GainLine] = Field(default_factory=list, alias="korzysci")
     exit_rate: Probability = Field(alias="odplyw")
     success: Probability = Field(alias="skutecznosc")
     programme_cost: NonNegative = Field(alias="koszt_uczestnika")

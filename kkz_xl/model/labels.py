@@ -88,3 +88,9 @@ GAIN_NPV = "w tym korzyści fiskalne (NPV)"
 GAIN_LINE = "korzyść fiskalna"
 GAINS_HEADER = ("kod", "korzyść", "płatnik", "PV – zaniechanie", "PV – działanie",
                 "różnica (NPV)")
+# A multi-state model's working: the row of yearly multipliers of lines that change by year.
+PROFILE_ROW = "mnożnik kwoty w kolejnych latach (ostatni się powtarza)"
+# Under a payers' table whose state-budget gain is negative: why (kkz_xl.params.gains).
+SIGNED_STATE_GAIN = ("Korzyść budżetu państwa jest ujemna: z PIT pracującego finansuje on udziały "
+                     "gminy, powiatu i województwa, liczone od dochodu, a nie od podatku – przy "
+                     "płacy minimalnej większe niż ten PIT (od 3. roku pracy).")

@@ -25,6 +25,10 @@ PAYER_LABELS: dict[Payer, str] = {
     Payer.ZUS_FP: "ZUS/Fundusz Pracy",
 }
 N_PAYERS = len(PAYERS)
+#: The one payer whose gain (net fiscal effect) from a person entering work may be negative: the
+#: state budget pays the JST's PIT shares, computed from the worker's income rather than from the
+#: tax, and at the minimum wage they exceed the worker's PIT (``kkz_xl.params.gains``).
+SIGNED_GAIN_PAYER = Payer.BUDZET_PANSTWA
 
 
 def payer_index(payer: Payer | str) -> int:

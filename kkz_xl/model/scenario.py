@@ -17,6 +17,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from kkz_xl.errors import InputError
 from kkz_xl.model.inputs import (
     CostLine,
+    GainLine,
     IssueInputs,
     NonNegative,
     Probability,
@@ -62,7 +63,7 @@ class IssueScenario(_Model):
     code: str = Field(alias="kod")
     persons: NonNegative = Field(alias="osoby")
     costs: list[CostLine] | None = Field(None, alias="koszty")
-    gains: list[CostLine] | None = Field(None, alias="korzysci")
+    gains: list[GainLine] | None = Field(None, alias="korzysci")
     exit_rate: Probability | None = Field(None, alias="odplyw")
     relapse: Probability | None = Field(None, alias="nawroty")
     inflow: NonNegative = Field(0.0, alias="naplyw")
@@ -206,8 +207,8 @@ class ResolvedIssue(_Model):
     from_base: list[str]
 
 
-def _line(item: CostItem, factor: float) -> CostLine:
-    return CostLine(nazwa=item.nazwa, platnik=item.platnik, kwota=item.wartosc * factor,
+def _line(item: CostItem, factor: float, kind: type[GainLine] = CostLine) -> GainLine:
+    return kind(nazwa=item.nazwa, platnik=item.platnik, kwota=item.wartosc * factor,
                     rozdzial=item.rozdzial, profil=item.profil)
 
 
@@ -244,7 +245,8 @@ def resolve_issue(i: IssueScenario, base: ParameterBase, price_year: int,
     gains = i.gains
     if gains is None:
         from_base.append("korzysci")
-        gains = [_line(c, money(c.rok_cen)) for c in base.gains(i.code, conservative)]
+        gains = [_line(c, money(c.rok_cen), GainLine)
+                 for c in base.gains(i.code, conservative)]
     inputs = IssueInputs(
         osoby=i.persons,
         koszty=costs,

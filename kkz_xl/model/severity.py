@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kkz_xl.errors import InputError
-from kkz_xl.model.inputs import CostLine
+from kkz_xl.model.inputs import GainLine
 from kkz_xl.model.payers import N_PAYERS, Payer, payer_index
 from kkz_xl.params.base import ParameterBase
 from kkz_xl.params.state_models import StateModelParams, StateProgramme, shipped_models
@@ -45,6 +45,19 @@ class StateLine:
     payer: Payer
     rozdzial: str | None
     gain: bool
+    # Yearly multipliers of the line (year 1, 2, …; the last one repeats), e.g. the JST's PIT
+    # shares that arrive after a two-year lag; None: the same every year.
+    profile: tuple[float, ...] | None = None
+
+
+def line_profiles(lines: tuple[StateLine, ...] | list[StateLine], years: int) -> Array:
+    """``(T, L)``: each line's multiplier in each year of the horizon."""
+    out = np.ones((years, len(lines)))
+    for j, line in enumerate(lines):
+        if line.profile:
+            prof = line.profile
+            out[:, j] = [prof[min(t, len(prof) - 1)] for t in range(years)]
+    return out
 
 
 @dataclass(frozen=True)
@@ -232,19 +245,18 @@ def resolve_states(issue: object, base: ParameterBase, price_year: int,
             col[index[state]] = money(c.wartosc, c.rok_cen) * mult
         lines.append(StateLine(c.nazwa, c.platnik, c.rozdzial, False))
         columns.append(col)
-    gains: list[CostLine] | None = i.gains
+    gains: list[GainLine] | None = i.gains
     if gains is None:
         from_base.append("korzysci")
-        gains = [CostLine(nazwa=g.nazwa, platnik=g.platnik, kwota=money(g.wartosc, g.rok_cen),
-                          rozdzial=g.rozdzial) for g in base.gains(i.code, conservative)]
+        gains = [GainLine(nazwa=g.nazwa, platnik=g.platnik, kwota=money(g.wartosc, g.rok_cen),
+                          rozdzial=g.rozdzial, profil=g.profil)
+                 for g in base.gains(i.code, conservative)]
     gain_states = [index[s] for s in model.gain_states()]
     for g in gains:
-        if g.profile:
-            raise InputError(field("korzysci"), "profil roczny korzyści nie jest dostępny w "
-                             "modelu wielostanowym (kwota na osobę w stanie)")
         col = np.zeros(n)
         col[gain_states] = -g.amount
-        lines.append(StateLine(g.name, g.payer, g.rozdzial, True))
+        lines.append(StateLine(g.name, g.payer, g.rozdzial, True,
+                               tuple(g.profile) if g.profile else None))
         columns.append(col)
 
     def pick(name: str, own: object, default: object) -> object:

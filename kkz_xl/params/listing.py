@@ -14,6 +14,19 @@ from kkz_xl.params.state_models import model_values, shipped_models
 
 Kind = Literal["koszt", "korzysc", "przejscie", "program", "inne"]
 
+# Fields of a programme that are the JST's own decision about its plan, not a figure about the
+# world: a programme's coverage (zasięg) is how many places the gmina funds. The base's value is
+# a placeholder plan; it is listed with its source but not graded as evidence (not counted among
+# the assumptions and not ranked among the figures to check first; docs/metoda.md).
+DECISION_FIELDS = ("zasieg",)
+
+
+def is_decision(parameter: str) -> bool:
+    """Whether a base value (``cis.zasieg``, ``model.asystent_rodziny.zasieg``) is a decision
+    of the JST rather than a figure to verify."""
+    head, _, field = parameter.rpartition(".")
+    return bool(head) and field in DECISION_FIELDS
+
 
 def _value(parameter: str, kind: Kind, item: Any, payer: str | None = None) -> dict[str, Any]:
     year = getattr(item, "rok", None)
@@ -21,7 +34,7 @@ def _value(parameter: str, kind: Kind, item: Any, payer: str | None = None) -> d
         year = item.rok_cen
     return {"parametr": parameter, "rodzaj": kind, "platnik": payer, "wartosc": item.wartosc,
             "jednostka": item.jednostka, "rok": year, "zrodlo": item.zrodlo.strip(),
-            "stopien": item.stopien}
+            "stopien": item.stopien, "decyzja_jst": is_decision(parameter)}
 
 
 def issue_values(issue: IssueParams) -> Iterator[dict[str, Any]]:
@@ -68,13 +81,15 @@ def _model_values(code: str) -> list[dict[str, Any]]:
     """The values of the issue's shipped multi-state model (its default form), named
     ``model.…``; the two-state values above stay (``model: dwustanowy``)."""
     model = shipped_models().get(code)
-    return model_values(model) if model else []
+    return ([v | {"decyzja_jst": is_decision(str(v["parametr"]))} for v in model_values(model)]
+            if model else [])
 
 
-def graded_values(base: ParameterBase | None = None, *, derived: bool = False
-                  ) -> list[tuple[str | None, dict[str, Any]]]:
+def graded_values(base: ParameterBase | None = None, *, derived: bool = False,
+                  decisions: bool = True) -> list[tuple[str | None, dict[str, Any]]]:
     """Every independent value of the base as (issue code or None, value); the fiscal gains
-    derived from the pay figures only with ``derived`` (they are not values of their own)."""
+    derived from the pay figures only with ``derived`` (they are not values of their own); the
+    JST's decisions (``is_decision``) unless ``decisions`` is False (they are not evidence)."""
     listing = base_listing(base)
     out: list[tuple[str | None, dict[str, Any]]] = []
     for issue in listing["kwestie"]:
@@ -83,4 +98,4 @@ def graded_values(base: ParameterBase | None = None, *, derived: bool = False
                                 and v["parametr"].startswith(DERIVED_PREFIX)):
                 out.append((issue["kod"], v))
     out += [(None, v) for v in listing["ogolne"]]
-    return out
+    return out if decisions else [(where, v) for where, v in out if not v["decyzja_jst"]]

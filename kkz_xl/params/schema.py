@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from kkz_xl.model.payers import Payer
+from kkz_xl.model.payers import SIGNED_GAIN_PAYER, Payer
+from kkz_xl.params.cis_cost import cis_programme_fields
 
 Grade = Annotated[int, Field(ge=1, le=5, description="1 = official statistic ... 5 = assumption")]
 
@@ -83,6 +84,21 @@ class CostItem(Money):
         return self.rozdzial[:3] if self.rozdzial else None
 
 
+class GainItem(CostItem):
+    """One line of the yearly fiscal gain from a self-reliant person: the payer's net effect,
+    negative only for the state budget (it finances the JST's PIT shares, which at the minimum
+    wage exceed the worker's PIT; ``kkz_xl.params.gains``)."""
+
+    wartosc: float = Field(allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _signed_only_for_the_state(self) -> GainItem:
+        if self.wartosc < 0 and self.platnik != SIGNED_GAIN_PAYER:
+            raise ValueError(f"korzyść {self.id!r} płatnika {self.platnik.value} jest ujemna; "
+                             f"ujemna może być tylko korzyść budżetu państwa")
+        return self
+
+
 class Programme(_Strict):
     """A typical activating programme for the issue (the 'action' future)."""
 
@@ -93,9 +109,28 @@ class Programme(_Strict):
     skutecznosc: Probability
     zasieg: Probability
     powtarzaj: bool = False
+    powtarzaj_zrodlo: str | None = Field(
+        default=None, min_length=10,
+        description="why the programme enrols every year (a continuing service) or once")
     finansowanie: dict[Payer, Annotated[float, Field(ge=0, le=1)]] = {Payer.GMINA: 1.0}
     finansowanie_zrodlo: str | None = Field(
         default=None, description="where the split of the programme's cost comes from")
+    koszt_z_cis: bool = Field(
+        default=False, description="priced as a CIS place: cost per participant and its split "
+                                   "derived from params/data/cis.yaml (params/cis_cost.py)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _priced_as_cis(cls, data: Any) -> Any:
+        """A CIS place's cost and split come from the statute in one place, never typed twice."""
+        if not (isinstance(data, dict) and data.get("koszt_z_cis")):
+            return data
+        given = [k for k in ("koszt_uczestnika", "finansowanie", "finansowanie_zrodlo")
+                 if k in data]
+        if given:
+            raise ValueError(f"przy koszt_z_cis: true nie podaje się: {', '.join(given)} "
+                             "(wylicza je params/data/cis.yaml)")
+        return data | cis_programme_fields()
 
     @field_validator("finansowanie")
     @classmethod
@@ -122,7 +157,7 @@ class IssueParams(_Strict):
     jednostka: str
     opis: str
     koszty: list[CostItem] = Field(min_length=1)
-    korzysci: list[CostItem] = []
+    korzysci: list[GainItem] = []
     udzial_zatrudnienia: Probability | None = Field(
         default=None, description="share of self-reliant persons who work (at the minimum "
                                   "wage); None: the issue's exits do not lead to work")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from kkz_xl.model.inputs import MAX_HORIZON, CostLine, IssueInputs
+from kkz_xl.model.inputs import MAX_HORIZON, CostLine, GainLine, IssueInputs
 from kkz_xl.model.labels import NO_TEXT, OWN_PROGRAMME, YES_TEXT
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS, Payer
 from kkz_xl.model.scenario import IssueScenario, Jst, Scenario, resolve_issue
@@ -183,20 +183,30 @@ class WorkbookInputs:
         """The engine's inputs of one issue, exactly as the workbook's cells give them."""
         f = self.price_factor(base)
         row = self.issue(code)
+        # As the Parametry cells do (INDEX/MATCH on Programy), a programme figure the user left
+        # blank is the picked programme's default, not the one the rows were built for.
+        picked = (programme_values(find_programme((base or default_base()).issue(code),
+                                                  row.programme), base or default_base())
+                  if row.programme in row.options else None)
 
         def v(key: str) -> float | str:
-            return row.param(key).used(f)
+            p = row.param(key)
+            if picked is None or p.own is not None or not p.from_programme:
+                return p.used(f)
+            value = picked[key]
+            return float(value) * f if p.kind == "money" and value != "" else value
 
-        def lines(table: list[list[float]]) -> list[CostLine]:
+        def lines(table: list[list[float]], kind: type[GainLine] = CostLine) -> list[GainLine]:
             # As the Excel functions read a years × payers table: amount 1, the years'
             # amounts as the profile.
-            return [CostLine(nazwa=PAYER_LABELS[p], platnik=p, kwota=1.0,
+            return [kind(nazwa=PAYER_LABELS[p], platnik=p, kwota=1.0,
                              profil=[r[k] for r in table]) for k, p in enumerate(PAYERS)]
 
         return IssueInputs(
             osoby=float(row.persons or 0.0),
             koszty=lines(row.yearly_costs(f)),
-            korzysci=lines(row.yearly_costs(f, gains=True)) if row.has_gains else [],
+            korzysci=(lines(row.yearly_costs(f, gains=True), GainLine) if row.has_gains
+                      else []),
             odplyw=float(v("odplyw")), nawroty=float(v("nawroty")), naplyw=float(row.inflow),
             skutecznosc=float(v("skutecznosc")), koszt_uczestnika=float(v("koszt_uczestnika")),
             zasieg=float(v("zasieg")), powtarzaj=is_yes(v("powtarzaj")),

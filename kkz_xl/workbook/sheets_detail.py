@@ -455,7 +455,9 @@ def _ranking(ctx: Context, ws: Worksheet, top: int, last_col: int) -> int:
          "--wplyw. Zmiana NPV razem: o ile przesuwa się koszt zaniechania wszystkich kwestii, "
          "gdy parametr przechodzi przez swój wiarygodny przedział; im słabszy stopień pewności "
          f"(5 – założenie), tym szerszy przedział ({spans}). Liczone są tylko wartości wzięte "
-         "z bazy parametrów.", merge_to=last_col, height=45)
+         "z bazy parametrów; zasięg programów to decyzja JST, nie liczba do sprawdzenia – jego "
+         "wpływ pokazuje kkz parametry --wplyw („Co zależy od decyzji gminy”).",
+         merge_to=last_col, height=58)
     head = top + 2
     source_col = 5
     header_row(ws, head, ["Kwestia", "Parametr", "Stopień pewności (1–5)",
