@@ -373,8 +373,6 @@ def _grade(r: IssueResult, name: str, line: int | None) -> int | None:
     if field in ("odplyw", "nawroty"):
         return getattr(params, field).stopien
     if field in ("koszty", "korzysci"):
-        if not hasattr(r.inputs, "costs"):  # a multi-state model: its lines are not the base's
-            return None
         items = params.koszty if field == "koszty" else params.korzysci
         # Gain lines follow the issue's cost lines in the engine's line order.
         index = line if field == "koszty" else (line or 0) - len(r.inputs.costs)
