@@ -196,8 +196,10 @@ def _median_ms(func: object, args: list[object], repeats: int) -> float:
 def measure_in_process(repeats: int = LATENCY_CALLS) -> dict[str, float]:
     """The UDF called directly, side by side in one run: with the argument and result checks
     (what Excel calls), without them (the function as it was before the checks), and the
-    engine alone (validated inputs → NPV)."""
-    from kkz_xl.engine.run import run_inputs
+    engine alone (validated inputs → NPV, the function's path; and the full results object
+    that the table functions build)."""
+    from kkz_xl.engine.run import run_inputs, stack
+    from kkz_xl.engine.two_state import npv
     from kkz_xl.excel.calculator import model_inputs
 
     folder = str(default_udfs_dir())
@@ -209,7 +211,9 @@ def measure_in_process(repeats: int = LATENCY_CALLS) -> dict[str, float]:
     inputs, horizon = model_inputs(*args)
     checked = _median_ms(udf, args, repeats)
     unchecked = _median_ms(udf.__wrapped__, args, repeats)
-    engine = _median_ms(run_inputs, [inputs, horizon.years, horizon.rate], repeats)
+    engine = _median_ms(lambda *a: npv(stack(*a)[0]), [[inputs], horizon.years, horizon.rate],
+                        repeats)
+    full = _median_ms(run_inputs, [inputs, horizon.years, horizon.rate], repeats)
     convert = _median_ms(model_inputs, args, repeats)
     return {
         "p50_ms": checked,
@@ -217,6 +221,7 @@ def measure_in_process(repeats: int = LATENCY_CALLS) -> dict[str, float]:
         "checks_overhead_ms": round(checked - unchecked, 4),
         "p50_convert_and_validate_ms": convert,
         "p50_engine_ms": engine,
+        "p50_engine_full_result_ms": full,
         "target_ms": 0.2,
     }
 

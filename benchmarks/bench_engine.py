@@ -23,6 +23,7 @@ from kkz_xl.engine.montecarlo import (  # noqa: E402
     _broadcast_batch,
     _draw_inputs,
     monte_carlo,
+    stream_of,
 )
 from kkz_xl.engine.run import stack  # noqa: E402
 from kkz_xl.engine.two_state import TwoStateParams, to_cohort  # noqa: E402
@@ -82,12 +83,14 @@ def _per_draw_engine_loop(params: TwoStateParams, draws: int) -> float:
 
 
 def voivodeship_monte_carlo() -> dict[str, object]:
-    """356 JST × 10 issues × 10 000 draws in this process: time and peak memory."""
+    """356 JST × 10 issues × 10 000 draws in this process (common random numbers: each issue's
+    streams from its code, as ``run_scenario`` gives them): time and peak memory."""
     items, years, rate = _gmina_inputs()
     big = _voivodeship(items, years, rate)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t = time.perf_counter()
-    summary = monte_carlo(big, DRAWS, 0.2, 1)
+    codes = [r.code for r in Scenario.load(SAMPLE).resolve()]
+    summary = monte_carlo(big, DRAWS, 0.2, 1, streams=np.tile([stream_of(c) for c in codes], JST))
     took = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {

@@ -4,9 +4,14 @@ without the engine's code.
 
 It is what an analyst would write for this one model: all draws of all issues as ``(n, B)``
 arrays, one pass over the years with both states of both futures, costs per line and payer
-accumulated discounted. The draws follow the engine's scheme (one stream per issue, Beta for
-probabilities, Gamma for money and line multipliers, in the same order), so the two agree draw
-by draw and the comparison times the same work.
+accumulated discounted. The draws follow the engine's scheme (``docs/metoda.md``, Monte Carlo:
+common random numbers), so the two agree draw by draw and the comparison times the same work:
+one stream per (issue, input, distribution), keyed ``[seed, stream, slot, words…]`` where the
+slot numbers the input (q, s, r, e, c_p, cost multiplier, gain multiplier) and the words are
+the exact bits of the point value and spread (for a line multiplier: the line's position, then
+the spread and the line's yearly amounts); Beta for probabilities, Gamma for money and
+multipliers. Scenarios with the same key reuse one set of draws; every scenario is still
+evaluated in full (no use of the model's linearity in the counts).
 """
 
 from __future__ import annotations
@@ -56,21 +61,36 @@ def _gamma(rng: np.random.Generator, mean: float, cv: float, n: int) -> Array:
     return rng.gamma(1.0 / cv**2, mean * cv**2, n)
 
 
-def draws(b: Batch, n: int, cv: float, seed: int, first: int = 0) -> dict[str, Array]:
+def _key_words(values: Array) -> list[int]:
+    return (np.asarray(values, dtype=float).ravel() + 0.0).view(np.uint64).tolist()
+
+
+def draws(b: Batch, n: int, cv: float, seed: int, streams: Array,
+          cache: dict[tuple[int, ...], Array] | None = None) -> dict[str, Array]:
     """``(n, B)`` per uncertain scalar, ``(n, B, L)`` per line multiplier; issue ``i`` of the
-    batch draws from stream ``(seed, first + i)``."""
+    batch draws from the streams of ``streams[i]``; ``cache`` shares draws between calls."""
+    cache = {} if cache is None else cache
     count, lines = b.cost.shape[0], b.cost.shape[2]
     out = {name: np.empty((n, count)) for name in (*PROBABILITIES, "programme_cost")}
     out["cost_mult"] = np.ones((n, count, lines))
     out["gain_mult"] = np.ones((n, count, lines))
+
+    def get(key: tuple[int, ...], draw: object) -> Array:
+        if key not in cache:
+            cache[key] = draw(np.random.default_rng([seed, *key]))  # type: ignore[operator]
+        return cache[key]
+
     for i in range(count):
-        rng = np.random.default_rng([seed, first + i])
-        for name in PROBABILITIES:
-            out[name][:, i] = _beta(rng, float(getattr(b, name)[i]), cv, n)
-        out["programme_cost"][:, i] = _gamma(rng, float(b.programme_cost[i]), cv, n)
-        for name, amounts in (("cost_mult", b.cost[i]), ("gain_mult", b.gain[i])):
+        stream = int(streams[i])
+        for slot, name in enumerate((*PROBABILITIES, "programme_cost")):
+            mean = float(getattr(b, name)[i])
+            how = _gamma if name == "programme_cost" else _beta
+            out[name][:, i] = get((stream, slot, *_key_words([mean, cv])),
+                                  lambda rng, m=mean, f=how: f(rng, m, cv, n))
+        for slot, name, amounts in ((5, "cost_mult", b.cost[i]), (6, "gain_mult", b.gain[i])):
             for line in np.flatnonzero(amounts.any(axis=0)):
-                out[name][:, i, line] = _gamma(rng, 1.0, cv, n)
+                key = (stream, slot, int(line), *_key_words(np.r_[cv, amounts[:, line]]))
+                out[name][:, i, line] = get(key, lambda rng: _gamma(rng, 1.0, cv, n))
     return out
 
 
@@ -109,11 +129,11 @@ def payer_npv(b: Batch, d: dict[str, Array], payers: int) -> Array:
             - programme[..., None] * b.financing)
 
 
-def monte_carlo(b: Batch, n: int, cv: float, seed: int, payers: int,
-                first: int = 0) -> dict[str, Array]:
+def monte_carlo(b: Batch, n: int, cv: float, seed: int, payers: int, streams: Array,
+                cache: dict[tuple[int, ...], Array] | None = None) -> dict[str, Array]:
     """The summaries the engine gives: mean, p5/p50/p95, P(NPV > 0), per payer mean/p5/p95,
     and every draw's NPV ``(n, B)``."""
-    by_payer = payer_npv(b, draws(b, n, cv, seed, first), payers)
+    by_payer = payer_npv(b, draws(b, n, cv, seed, streams, cache), payers)
     total = by_payer.sum(-1)
     pct = np.percentile(total, (5.0, 50.0, 95.0), axis=0)
     payer_pct = np.percentile(by_payer, (5.0, 95.0), axis=0)

@@ -7,6 +7,7 @@ Usage: ``python -m benchmarks.run [name ...]`` (names without ``bench_``; defaul
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -37,6 +38,9 @@ def main(names: list[str]) -> int:
             continue
         figures = json.loads(proc.stdout.strip().splitlines()[-1])
         figures["_wall_seconds"] = round(took, 2)
+        # The machine's load when the module finished: wall times on a shared machine grow
+        # with it, ratios measured side by side in one run do not.
+        figures["_load_average_1min"] = round(os.getloadavg()[0], 2)
         (RESULTS / f"{name}.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False)
                                               + "\n", encoding="utf-8")
         print(f"[{name}] {took:.1f} s → {RESULTS / (name + '.json')}")

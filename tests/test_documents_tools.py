@@ -108,6 +108,34 @@ def test_batch_goes_on_after_a_failure_and_says_why(tmp_path: Path) -> None:
         "strategia_1499012_gmina_alfa.docx", "strategia_1499012_gmina_gamma.docx"]
 
 
+def _text(path: Path) -> str:
+    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+
+
+def test_batch_in_worker_processes_equals_the_batch_in_one(tmp_path: Path) -> None:
+    """Worker processes build the same documents, report the same failures and give the
+    outcomes and progress in the order of the files, as the calling process alone does."""
+    paths = [write_scenario(tmp_path / f"{n}.yaml", f"Gmina {name}", kwestie=[
+        {"kod": "ubostwo", "osoby": 20 + 5 * n}, {"kod": "bezrobocie", "osoby": 10 + n}])
+        for n, name in enumerate(["Alfa", "Beta", "Gamma", "Delta", "Epsilon"])]
+    bad = write_scenario(tmp_path / "zla.yaml", "Gmina Zła",
+                         kwestie=[{"kod": "ubostwo", "osoby": 10, "skutecznosc": 2.0}])
+    paths.insert(2, bad)
+    runs = {}
+    for workers in (1, 2):
+        seen: list[str] = []
+        runs[workers] = build_many(paths, tmp_path / f"out{workers}", workers=workers,
+                                   on_progress=lambda o, seen=seen: seen.append(o.source.name))
+        assert seen == [p.name for p in paths]
+    serial, parallel = runs[1], runs[2]
+    assert [(o.ok, o.jst, o.error) for o in parallel] == [(o.ok, o.jst, o.error) for o in serial]
+    assert not parallel[2].ok and "skutecznosc" in parallel[2].error
+    for one, other in zip(serial, parallel, strict=True):
+        if one.ok:
+            assert other.docx.parent == tmp_path / "out2"
+            assert _text(other.docx) == _text(one.docx)
+
+
 def test_cli_strategia_batch_summary_and_exit_code(tmp_path: Path) -> None:
     write_scenario(tmp_path / "a.yaml", "Gmina Alfa")
     (tmp_path / "zly.yaml").write_text("jst: [", encoding="utf-8")

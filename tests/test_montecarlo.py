@@ -1,5 +1,6 @@
 """Monte Carlo: repeatable with a seed, tends to the deterministic NPV as the spread vanishes,
-summaries consistent, independent of batch composition."""
+summaries consistent, independent of batch composition; common random numbers across JSTs
+(shared figures share draws, own values get their own, the shared path equals the direct one)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kkz_xl.engine.montecarlo import beta_draws, gamma_draws, monte_carlo
+from kkz_xl.engine.montecarlo import beta_draws, gamma_draws, monte_carlo, stream_of
 from kkz_xl.engine.run import stack
 from kkz_xl.engine.tornado import tornado
 from kkz_xl.engine.two_state import TwoStateParams, run
@@ -143,3 +144,97 @@ def test_threads_do_not_change_the_figures(worked_params: TwoStateParams,
     assert np.array_equal(serial.draws, threaded.draws)
     assert np.array_equal(serial.payer_p95, threaded.payer_p95)
     assert len(set(serial.mean.round(6))) == 6  # each scenario its own stream
+
+
+def _region(counts: list[tuple[float, float]], **changes: float) -> TwoStateParams:
+    """One issue (the worked example with a 5-year horizon) in several JSTs: ``(persons,
+    inflow)`` per JST, other inputs as given."""
+    items = [IssueInputs.model_validate({**WORKED, "osoby": n, "naplyw": a, **changes})
+             for n, a in counts]
+    return stack(items, 5, 0.03)[0]
+
+
+COUNTS = [(100.0, 0.0), (40.0, 0.0), (250.0, 12.0), (3.0, 1.0), (0.0, 5.0), (77.0, 30.0)]
+
+
+def test_jsts_on_the_same_figures_share_draws_per_person() -> None:
+    """Shared draws: without inflow, each JST's NPV draws are its persons × one per-person
+    distribution, so every per-person summary is the same."""
+    region = _region([(100.0, 0.0), (40.0, 0.0), (7.0, 0.0)])
+    s = monte_carlo(region, 2_000, 0.2, seed=3, keep_draws=True, streams=[9, 9, 9])
+    per_person = s.draws / np.array([100.0, 40.0, 7.0])
+    assert per_person[:, 1] == pytest.approx(per_person[:, 0], rel=1e-12)
+    assert per_person[:, 2] == pytest.approx(per_person[:, 0], rel=1e-12)
+    for key in ("mean", "p5", "p50", "p95"):
+        assert getattr(s, key) / [100.0, 40.0, 7.0] == pytest.approx(
+            [getattr(s, key)[0] / 100.0] * 3, rel=1e-12)
+    assert len(set(s.prob_positive)) == 1
+
+
+def test_shared_path_equals_each_jst_computed_alone() -> None:
+    """The model is linear in the counts; the shared path (two unit runs per group) gives each
+    JST exactly what its own direct run with the same streams gives, inflow included."""
+    region = _region(COUNTS, powtarzaj=True)
+    ids = [stream_of("ubostwo")] * len(COUNTS)
+    together = monte_carlo(region, 3_000, 0.2, seed=11, keep_draws=True, streams=ids)
+    for j, (n, a) in enumerate(COUNTS):
+        alone = monte_carlo(_region([(n, a)], powtarzaj=True), 3_000, 0.2, seed=11,
+                            keep_draws=True, streams=ids[:1])
+        scale = max(1.0, float(np.abs(alone.draws).max()))
+        assert together.draws[:, j] == pytest.approx(alone.draws[:, 0], abs=1e-9 * scale)
+        for key in ("mean", "p5", "p50", "p95", "payer_mean", "payer_p5", "payer_p95"):
+            assert getattr(together, key)[j] == pytest.approx(getattr(alone, key)[0],
+                                                              abs=1e-9 * scale)
+        assert together.prob_positive[j] == alone.prob_positive[0]
+
+
+def test_own_value_gets_own_draws_the_rest_stays_shared() -> None:
+    """A JST with its own success rate draws that input on its own (independent of the base
+    figure's draws); the inputs it shares with the others keep the shared draws."""
+    from kkz_xl.engine.montecarlo import UNCERTAIN, _broadcast_batch, _draw_buffers, _draw_into
+
+    base = _region([(100.0, 0.0)])
+    own = _region([(50.0, 0.0)], skutecznosc=0.45)
+    batch = _broadcast_batch(replace(base, **{
+        f: np.concatenate([getattr(base, f), getattr(own, f)]) for f in base.__dataclass_fields__}))
+    drawn = _draw_buffers(2, batch.cost.shape[-1], 5_000)
+    for row in range(2):
+        _draw_into(batch, row, 4, dict.fromkeys(UNCERTAIN, 0.2), drawn, row, stream=1)
+    for name in ("exit_rate", "relapse", "coverage", "programme_cost", "cost_mult"):
+        assert np.array_equal(drawn[name][0], drawn[name][1])
+    assert abs(np.corrcoef(drawn["success"])[0, 1]) < 0.05  # independent draws
+    assert drawn["success"][1].mean() == pytest.approx(0.45, rel=0.01)
+
+
+def test_region_total_keeps_the_common_uncertainty() -> None:
+    """Shared draws make a region's JSTs move together: the regional total's spread is the sum
+    of the JSTs' spreads, not the far smaller one of independent draws (diversification that
+    does not exist); its mean is the deterministic sum within Monte Carlo error (small spread,
+    so the model's curvature adds less than the error)."""
+    counts = [(float(n), 0.0) for n in range(20, 420, 10)]
+    region = _region(counts)
+    shared = monte_carlo(region, 4_000, 0.2, seed=5, keep_draws=True,
+                         streams=[1] * len(counts))
+    independent = monte_carlo(region, 4_000, 0.2, seed=5, keep_draws=True)
+    spread_shared = shared.draws.sum(1).std()
+    assert spread_shared == pytest.approx(shared.draws.std(0).sum(), rel=1e-9)
+    assert spread_shared > 4 * independent.draws.sum(1).std()
+    exact = float(run(region)[1].npv.sum())
+    small = monte_carlo(region, 4_000, 0.02, seed=5, keep_draws=True, streams=[1] * len(counts))
+    error = small.draws.sum(1).std() / np.sqrt(4_000)
+    assert abs(small.mean.sum() - exact) < 4 * error
+
+
+def test_shared_groups_split_over_threads_and_chunks_keep_the_figures(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import kkz_xl.engine.montecarlo as mc
+
+    region = _region(COUNTS * 5)
+    ids = [2] * len(COUNTS) * 5
+    monkeypatch.setattr(mc, "WORKERS", 1)
+    serial = monte_carlo(region, 1_000, 0.2, seed=2, keep_draws=True, streams=ids)
+    monkeypatch.setattr(mc, "WORKERS", 4)
+    monkeypatch.setattr(mc, "CHUNK_RUNS", 3_000)  # member slices of a few JSTs
+    threaded = monte_carlo(region, 1_000, 0.2, seed=2, keep_draws=True, streams=ids)
+    assert np.array_equal(serial.draws, threaded.draws)
+    assert np.array_equal(serial.payer_p95, threaded.payer_p95)

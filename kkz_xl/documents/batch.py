@@ -1,15 +1,19 @@
 """Building strategies: one JST, or a regional centre's list of JSTs in one run.
 
 In a batch every JST is independent: a failing one is recorded with its Polish reason and the
-others go on; PDFs are converted at the end in a single LibreOffice run (starting LibreOffice
-costs more than converting one document).
+others go on; strategies are built in worker processes, one per core; PDFs are converted at the
+end in a single LibreOffice run (starting LibreOffice costs more than converting one document).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +22,7 @@ import yaml
 
 from kkz_xl.documents.strategy import StrategyData, strategy_context
 from kkz_xl.documents.templates_build import TEMPLATE_NAMES, repo_templates_dir, write_template
+from kkz_xl.engine import montecarlo
 from kkz_xl.engine.run import run_scenario
 from kkz_xl.model.scenario_files import load_scenario
 from kkz_xl.model.validation import failure_reason
@@ -134,12 +139,44 @@ def build_strategy(
     ``draws`` overrides the scenario's number of Monte Carlo draws (0 skips the analysis).
     """
     scenario = load_scenario(scenario_path)
+    return scenario, _build(scenario, out_dir, template=template, katalog_rows=katalog_rows,
+                            liderzy_rows=liderzy_rows, data=data, training=training,
+                            draws=draws, today=today)
+
+
+def _build(scenario: Any, out_dir: Path, *, template: Path | None = None,
+           katalog_rows: Rows | None = None, liderzy_rows: Rows | None = None,
+           data: StrategyData | None = None, training: TrainingRegister | None = None,
+           draws: int | None = None, today: dt.date | None = None) -> Path:
+    """A loaded scenario's strategy (the part of :func:`build_strategy` after loading)."""
     results = run_scenario(scenario, monte_carlo_draws=draws)
     context = strategy_context(scenario, results, katalog_rows, liderzy_rows, data=data,
                                training=training, today=today)
     tpl = Path(template) if template else template_for(scenario.jst.kind)
-    out = render_docx(tpl, context, Path(out_dir) / output_name(scenario))
-    return scenario, out
+    return render_docx(tpl, context, Path(out_dir) / output_name(scenario))
+
+
+def _in_worker(job: tuple[Any, Path, dict[str, Any]]) -> tuple[Path | None, str | None]:
+    """One strategy in a worker process: its file, or the Polish reason it failed."""
+    scenario, out_dir, options = job
+    try:
+        return _build(scenario, out_dir, **options), None
+    except Exception as err:  # reported per JST by the parent; the batch goes on
+        return None, failure_reason(err)
+
+
+def _one_thread() -> None:
+    """Worker start-up: Monte Carlo in the worker's own thread (the processes share the
+    cores already)."""
+    montecarlo.WORKERS = 1
+
+
+#: Processes building a batch; None: one per core. Scenarios are loaded in the calling
+#: process (file formats registered there, e.g. workbooks), strategies built in the workers.
+WORKERS: int | None = None
+#: Fewer documents than this per worker are built in the calling process (a worker's start-up
+#: costs about what one strategy does).
+MIN_PER_WORKER = 3
 
 
 def build_many(
@@ -148,30 +185,51 @@ def build_many(
     *,
     pdf: bool = False,
     on_progress: Callable[[Outcome], None] | None = None,
+    workers: int | None = None,
     **options: Any,
 ) -> list[Outcome]:
     """Build a strategy for every scenario; one failure never stops the others.
 
-    ``options`` are those of :func:`build_strategy`. With ``pdf`` the documents built are
-    converted in one LibreOffice run; a conversion failure is recorded per JST too.
+    ``options`` are those of :func:`build_strategy`. ``workers``: processes (default
+    ``WORKERS``: one per core; a short batch stays in this process). Outcomes and progress
+    come in the order of ``scenario_paths``. With ``pdf`` the documents built are converted
+    in one LibreOffice run; a conversion failure is recorded per JST too.
     """
-    outcomes: list[Outcome] = []
-    for path in scenario_paths:
-        outcome = Outcome(Path(path))
+    workers = workers or WORKERS or os.cpu_count() or 1
+    workers = min(workers, len(scenario_paths) // MIN_PER_WORKER)
+    outcomes = [Outcome(Path(path)) for path in scenario_paths]
+    loaded: list[tuple[Outcome, Any]] = []
+    for outcome in outcomes:
         try:
-            scenario, outcome.docx = build_strategy(Path(path), out_dir, **options)
+            scenario = load_scenario(outcome.source)
             outcome.jst = scenario.jst.name
+            loaded.append((outcome, scenario))
         except Exception as err:  # each JST's failure is reported, the batch goes on
-            outcome.jst = raw_jst_name(Path(path))
-            outcome.error = clean_reason(failure_reason(err), Path(path), err)
-        outcomes.append(outcome)
-        if on_progress is not None:
-            on_progress(outcome)
+            outcome.jst = raw_jst_name(outcome.source)
+            outcome.error = clean_reason(failure_reason(err), outcome.source, err)
+    jobs = [(scenario, Path(out_dir), options) for _, scenario in loaded]
+    # forkserver, not fork: safe whatever threads the caller runs (a progress bar's), and the
+    # server imports the engine and the documents once for every worker it forks.
+    context = multiprocessing.get_context("forkserver") if workers > 1 else None
+    if context is not None:
+        context.set_forkserver_preload(["kkz_xl.documents.batch", "kkz_xl.engine.run"])
+    with (ProcessPoolExecutor(workers, mp_context=context, initializer=_one_thread)
+          if context else nullcontext()) as pool:
+        results = pool.map(_in_worker, jobs) if pool else map(_in_worker, jobs)
+        done = iter(results)
+        for outcome in outcomes:
+            if outcome.error is None:
+                docx, reason = next(done)
+                outcome.docx = docx
+                if reason is not None:
+                    outcome.error = clean_reason(reason, outcome.source)
+            if on_progress is not None:
+                on_progress(outcome)
     if pdf:
-        built = [o for o in outcomes if o.docx is not None]
-        if built:
-            converted, failed = to_pdf_many([o.docx for o in built], Path(out_dir))
-            for o in built:
+        made = [o for o in outcomes if o.docx is not None]
+        if made:
+            converted, failed = to_pdf_many([o.docx for o in made], Path(out_dir))
+            for o in made:
                 o.pdf = converted.get(o.docx)
                 if o.docx in failed:
                     o.error = f"dokument utworzony, ale nie PDF: {failed[o.docx]}"

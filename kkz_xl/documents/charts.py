@@ -26,6 +26,7 @@ import numpy as np
 from matplotlib import font_manager, rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -143,6 +144,23 @@ def _plain(ax: Axes) -> None:
     ax.spines[["top", "right"]].set_visible(False)
 
 
+def _rects(ax: Axes, left: Sequence[float] | np.ndarray, bottom: Sequence[float] | np.ndarray,
+           width: Sequence[float] | np.ndarray | float,
+           height: Sequence[float] | np.ndarray | float, colour: str | Sequence[str], *,
+           vertical: bool) -> None:
+    """Bars as one collection: the rectangles, colours, data limits and sticky base of
+    ``ax.bar``/``ax.barh`` (bars grow from ``bottom``/``left``), without an artist per bar
+    (those were a fifth of a chart's time)."""
+    x, y, w, h = np.broadcast_arrays(*(np.asarray(v, dtype=float)
+                                       for v in (left, bottom, width, height)))
+    corners = np.stack([np.stack(c, axis=-1) for c in
+                        ((x, y), (x + w, y), (x + w, y + h), (x, y + h))], axis=1)
+    bars = PolyCollection(list(corners), facecolors=colour, edgecolors="none", linewidths=0)
+    (bars.sticky_edges.y if vertical else bars.sticky_edges.x).extend(
+        np.unique(y if vertical else x).tolist())
+    ax.add_collection(bars, autolim=True)
+
+
 def _png(fig: Figure) -> Chart:
     buffer = BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
@@ -160,9 +178,10 @@ def _bars(labels: Sequence[str], values: Sequence[float]) -> Chart:
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     _plain(ax)
-    positions = list(range(len(labels)))[::-1]
-    ax.barh(positions, values, color=[GAIN if v >= 0 else LOSS for v in values], height=0.6)
-    ax.set_yticks(positions, labels=list(labels))
+    positions = np.arange(len(labels))[::-1]
+    _rects(ax, 0.0, positions - 0.3, values, 0.6, [GAIN if v >= 0 else LOSS for v in values],
+           vertical=False)
+    ax.set_yticks(positions.tolist(), labels=list(labels))
     ax.axvline(0, color="#404040", linewidth=0.8)
     ax.xaxis.set_major_formatter(MONEY)
     ax.xaxis.set_major_locator(MaxNLocator(5))
@@ -229,8 +248,8 @@ def yearly_costs(panels: Sequence[YearlyPanel]) -> Chart:
     cols = 1 if len(panels) == 1 else 2
     for i, (ax, panel, title) in enumerate(zip(axes, panels, titles, strict=True)):
         years = np.asarray(panel.years, dtype=float)
-        ax.bar(years - width / 2, panel.inaction, width, color=INACTION)
-        ax.bar(years + width / 2, panel.action, width, color=ACTION)
+        _rects(ax, years - width, 0.0, width, panel.inaction, INACTION, vertical=True)
+        _rects(ax, years, 0.0, width, panel.action, ACTION, vertical=True)
         ax.set_title(title, loc="left", pad=4, x=title_x)
         # The years are the same in every panel: numbered under the lowest panel of each
         # column only (a third of the chart's text otherwise).
@@ -261,12 +280,12 @@ def tornado(panels: Sequence[TornadoPanel]) -> Chart:
                                left_in=0.15 + 0.052 * longest, gap_in=0.2, below_in=0.3,
                                bottom_in=0.0)
     for ax, panel, title, wrapped in zip(axes, panels, titles, labels, strict=True):
-        positions = list(range(len(wrapped)))[::-1]
-        ax.barh(positions, [lo - panel.base for lo in panel.low], left=panel.base, color=LOW,
-                height=0.65)
-        ax.barh(positions, [hi - panel.base for hi in panel.high], left=panel.base,
-                color=ACTION, height=0.65)
-        ax.set_yticks(positions, labels=wrapped, fontsize=7.5)
+        positions = np.arange(len(wrapped))[::-1]
+        _rects(ax, panel.base, positions - 0.325, np.subtract(panel.low, panel.base), 0.65,
+               LOW, vertical=False)
+        _rects(ax, panel.base, positions - 0.325, np.subtract(panel.high, panel.base), 0.65,
+               ACTION, vertical=False)
+        ax.set_yticks(positions.tolist(), labels=wrapped, fontsize=7.5)
         ax.tick_params(axis="y", length=0, pad=2)
         ax.axvline(panel.base, color="#404040", linewidth=0.8)
         ax.set_title(f"{title}\nkoszt zaniechania: {money_axis(panel.base)}", loc="left",

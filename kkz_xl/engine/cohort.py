@@ -12,6 +12,7 @@ loops run only over years and states (both small), never over persons, issues or
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,25 +97,41 @@ def _years_first(x: Array, tail: int, batch_ndim: int | None = None) -> Array:
     """View of ``x`` with its last ``tail`` axes moved to the front; with ``batch_ndim``,
     singleton axes are inserted after them so that the batch axes still broadcast right-aligned
     against arrays with ``batch_ndim`` batch axes."""
-    moved = np.moveaxis(x, tuple(range(-tail, 0)), tuple(range(tail)))
+    # transpose, not np.moveaxis: the same view without its axis checks (a small call's cost)
+    nd = x.ndim
+    moved = x.transpose((*range(nd - tail, nd), *range(nd - tail)))
     if batch_ndim is None:
         return moved
     missing = batch_ndim - (x.ndim - tail)
     return moved.reshape(moved.shape[:tail] + (1,) * missing + moved.shape[tail:])
 
 
+# Batches up to this many models are projected year by year with one matrix product per
+# year (few numpy calls: a single Excel function call is mostly per-call overhead); larger
+# ones state by state over contiguous arrays of the batch (fast per element).
+SMALL_BATCH = 64
+
+
 def _project_years_first(initial: Array, trans: Array, inflow: Array) -> Array:
     """``project`` in the layout ``(T, S, ...)``.
 
-    Works on a years-and-states-first copy of the matrices, so each step is a few operations
-    over contiguous arrays of the batch's size (an innermost axis of 2 states is numpy's slowest
-    case).
+    A large batch works on a years-and-states-first copy of the matrices, so each step is a
+    few operations over contiguous arrays of the batch's size (an innermost axis of 2 states
+    is numpy's slowest case); a small one multiplies the counts by each year's matrix.
     """
     years, states = trans.shape[-3], trans.shape[-1]
     batch = np.broadcast_shapes(initial.shape[:-1], trans.shape[:-3], inflow.shape[:-2])
+    # A matrix broadcast over the years (stride 0: the same every year) is used once.
+    same_every_year = years == 1 or trans.strides[-3] == 0
+    if math.prod(batch) <= SMALL_BATCH:
+        counts = np.empty((*batch, years, 1, states))
+        counts[..., 0, 0, :] = initial
+        for t in range(1, years):
+            np.matmul(counts[..., t - 1, :, :], trans[..., 0 if same_every_year else t - 1, :, :],
+                      out=counts[..., t, :, :])
+            counts[..., t, 0, :] += inflow[..., t, :]
+        return _years_first(counts[..., 0, :], 2)
     m = _years_first(np.broadcast_to(trans, (*batch, years, states, states)), 3)
-    # A matrix broadcast over the years (stride 0: the same every year) is copied once.
-    same_every_year = trans.shape[-3] == 1 or trans.strides[-3] == 0
     m = np.ascontiguousarray(m[:1] if same_every_year else m[: years - 1])
     a = _years_first(np.broadcast_to(inflow, (*batch, years, states)), 2)
     out = np.empty((years, states, *batch))
@@ -131,6 +148,22 @@ def _project_years_first(initial: Array, trans: Array, inflow: Array) -> Array:
     return out
 
 
+def _project_both(model: CohortModel) -> tuple[Array, Array]:
+    """Counts of both futures in the layout ``(T, S, ...)``; a small batch projects them
+    together (the two futures as one more batch axis: half the numpy calls)."""
+    batch = np.broadcast_shapes(model.initial.shape[:-1], model.trans_z.shape[:-3],
+                                model.trans_a.shape[:-3], model.inflow.shape[:-2])
+    if 2 * math.prod(batch) > SMALL_BATCH:
+        return (_project_years_first(model.initial, model.trans_z, model.inflow),
+                _project_years_first(model.initial, model.trans_a, model.inflow))
+    shape = np.broadcast_shapes(model.trans_z.shape, model.trans_a.shape)
+    trans = np.empty((2, *shape))
+    trans[0] = model.trans_z
+    trans[1] = model.trans_a
+    both = _project_years_first(model.initial, trans, model.inflow)  # (T, S, 2, ...)
+    return both[:, :, 0], both[:, :, 1]
+
+
 def _line_costs(counts: Array, state_cost: Array, mult: Array | float) -> Array:
     """``Σ_j n_j(t)·cost_j,l(t)·mult_j,l`` → ``(..., T, L)``, looping over the few states."""
     m = np.asarray(mult, dtype=float)
@@ -143,8 +176,7 @@ def _line_costs(counts: Array, state_cost: Array, mult: Array | float) -> Array:
 
 def simulate(model: CohortModel) -> Flows:
     """Run both futures of every model in the batch."""
-    counts_z = project(model.initial, model.trans_z, model.inflow)
-    counts_a = project(model.initial, model.trans_a, model.inflow)
+    counts_z, counts_a = (np.moveaxis(c, (0, 1), (-2, -1)) for c in _project_both(model))
     participants = (counts_a * model.enrol).sum(-1)
     line_z = _line_costs(counts_z, model.state_cost, model.cost_mult)
     line_a = _line_costs(counts_a, model.state_cost, model.cost_mult)
@@ -165,13 +197,14 @@ def payer_npv_direct(model: CohortModel) -> Array:
     costs are linear in the state counts, so the discounted difference of counts is contracted
     with the costs once. Monte Carlo uses it (millions of runs, only NPVs wanted).
     """
-    counts_z = _project_years_first(model.initial, model.trans_z, model.inflow)  # (T, S, ...)
-    counts_a = _project_years_first(model.initial, model.trans_a, model.inflow)
+    counts_z, counts_a = _project_both(model)  # (T, S, ...)
     batch = counts_z.ndim - 2
     df = _years_first(discount_factors(model.rate, model.years), 1, batch)[:, None]  # (T,1,...)
     participants = (counts_a * _years_first(model.enrol, 2, batch)).sum(1)  # (T, ...)
     delta = (counts_z - counts_a) * df
-    per_state_line = np.einsum("ts...,...tsl->...sl", delta, model.state_cost, optimize=True)
+    # Two operands: no contraction order to choose, so no path search (its cost is a large
+    # part of one small call).
+    per_state_line = np.einsum("ts...,...tsl->...sl", delta, model.state_cost)
     per_line = (per_state_line * model.cost_mult).sum(-2)  # (..., L)
     obligatory = np.matmul(per_line[..., None, :], model.line_payer)[..., 0, :]
     programme = (participants * df[:, 0]).sum(0) * np.asarray(model.programme_cost)

@@ -11,7 +11,7 @@ import numpy as np
 from kkz_xl.engine import severity
 from kkz_xl.engine.cohort import Array, Flows
 from kkz_xl.engine.indicators import Indicators, break_even, ratio
-from kkz_xl.engine.montecarlo import MonteCarloSummary, monte_carlo
+from kkz_xl.engine.montecarlo import MonteCarloSummary, monte_carlo, stream_of
 from kkz_xl.engine.threshold import break_even_success
 from kkz_xl.engine.tornado import TornadoRow, tornado
 from kkz_xl.engine.two_state import TwoStateParams, run
@@ -355,8 +355,11 @@ def run_scenario(
         thresholds = break_even_success(params)
         progress = None if on_progress is None else (
             lambda done, _total: on_progress(done, len(scenario.issues)))
+        # Streams by issue code: every JST drawing an issue from the same figures draws the
+        # same numbers (a region's total keeps the base's common uncertainty).
         mc = (monte_carlo(params, draws, settings.spread, settings.seed, keep_draws=True,
-                          on_progress=progress) if draws else None)
+                          on_progress=progress, streams=[stream_of(r.code) for r in resolved])
+              if draws else None)
         tornados = ([tornado(_one(params, k)) for k in range(len(items))]
                     if with_tornado else None)
         names = [(r.code, r.name, r.from_base) for r in resolved]

@@ -10,38 +10,30 @@ from kkz_xl.engine.cohort import Array
 from kkz_xl.engine.two_state import TwoStateParams, npv
 
 GRID = 65
-BISECTIONS = 52  # the bracket shrinks below 1e-15 of its width
+REFINE_POINTS = 33
+REFINE_ROUNDS = 5  # each round narrows a bracket 32×: 32^5 ≈ 3·10^7
+FULL_ROUNDS = 11  # 32^11 = 2^55: the bracket shrinks below 1e-16 of its width
 
 
 def refine(f: Callable[[Array], Array], a: Array, b: Array) -> Array:
-    """Bisection of brackets ``[a, b]`` (arrays, one per element) where ``f`` changes sign;
-    returns the end of each bracket on ``b``'s side after ``BISECTIONS`` halvings. A zero at a
-    midpoint counts as the far side, so the result is where ``f`` leaves ``a``'s sign. All
-    brackets move together: one vectorised call of ``f`` per halving."""
-    a, b = np.broadcast_arrays(np.asarray(a, float), np.asarray(b, float))
-    a, b = a.copy(), b.copy()
-    side = np.sign(f(a[None])[0])
-    for _ in range(BISECTIONS):
-        mid = 0.5 * (a + b)
-        same = np.sign(f(mid[None])[0]) == side
-        a = np.where(same, mid, a)
-        b = np.where(same, b, mid)
-    return b
+    """The end on ``b``'s side of each bracket ``[a, b]`` (arrays, one per element) where
+    ``f`` changes sign, to full precision: where ``f`` leaves ``a``'s sign (a zero counts as
+    the far side). Successive grids (:func:`refine_grid`, ``FULL_ROUNDS``): a dozen
+    vectorised calls of ``f`` instead of some fifty halvings, each call's cost being mostly
+    per call for a small model."""
+    return refine_grid(f, a, b, FULL_ROUNDS)
 
 
-REFINE_POINTS = 33
-REFINE_ROUNDS = 5  # each round narrows a bracket 32×: 32^5 ≈ 3·10^7
-
-
-def refine_grid(f: Callable[[Array], Array], a: Array, b: Array) -> Array:
-    """As :func:`refine`, by successive grids instead of halvings: ``REFINE_ROUNDS + 1``
-    vectorised calls of ``f`` (each on ``REFINE_POINTS`` points per bracket) instead of
-    ``BISECTIONS`` – for models whose every call is costly (multi-state models)."""
+def refine_grid(f: Callable[[Array], Array], a: Array, b: Array,
+                rounds: int = REFINE_ROUNDS) -> Array:
+    """As :func:`refine`, to ``32^-rounds`` of the bracket: ``rounds + 1`` vectorised calls
+    of ``f`` (each on ``REFINE_POINTS`` points per bracket); fewer rounds for models whose
+    every call is costly (multi-state models)."""
     a, b = np.broadcast_arrays(np.asarray(a, float), np.asarray(b, float))
     a, b = a.copy(), b.copy()
     side = np.sign(f(a[None])[0])
     steps = np.linspace(0.0, 1.0, REFINE_POINTS).reshape((REFINE_POINTS,) + (1,) * a.ndim)
-    for _ in range(REFINE_ROUNDS):
+    for _ in range(rounds):
         grid = a + steps * (b - a)
         other = np.sign(f(grid)) != side
         other[-1] = True  # the bracket's far end is on the other side
@@ -56,7 +48,7 @@ def first_crossing(f: Callable[[Array], Array], lo: Array, hi: Array) -> Array:
 
     ``f`` maps ``x`` of shape ``(G, ...)`` to values of the same shape, so every grid point
     and batch element is evaluated in one vectorised call. A grid locates the first bracket,
-    bisection refines it; a non-monotone ``f`` still yields the smallest crossing on the grid.
+    successive grids refine it; a non-monotone ``f`` still yields the smallest crossing on the grid.
     """
     lo, hi = np.broadcast_arrays(np.asarray(lo, float), np.asarray(hi, float))
     steps = np.linspace(0.0, 1.0, GRID).reshape((GRID,) + (1,) * lo.ndim)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
-from kkz_xl.engine.cohort import Array, CohortModel, Flows, simulate
+from kkz_xl.engine.cohort import Array, CohortModel, Flows, payer_npv_direct, simulate
 from kkz_xl.engine.discount import discount_factors
 from kkz_xl.engine.indicators import Indicators, indicators
 
@@ -55,40 +55,46 @@ class TwoStateParams:
                                 for f in fields(self)})
 
 
+def _pair(first: Array, second: Array, axis: int) -> Array:
+    """``np.stack([first, second], axis)`` (negative ``axis``) for broadcasting inputs, in a
+    few calls (``np.stack`` and ``np.broadcast_arrays`` cost more than one small model)."""
+    shape = np.broadcast_shapes(np.shape(first), np.shape(second))
+    cut = len(shape) + axis + 1
+    out = np.empty((*shape[:cut], 2, *shape[cut:]))
+    rest = (slice(None),) * (-axis - 1)
+    out[(Ellipsis, 0, *rest)] = first
+    out[(Ellipsis, 1, *rest)] = second
+    return out
+
+
 def to_cohort(p: TwoStateParams) -> CohortModel:
     """Build the general cohort model of a batch of two-state inputs."""
     years = p.years
-    t = np.arange(years)
     q = np.asarray(p.exit_rate, dtype=float)[..., None]
     r = np.asarray(p.relapse, dtype=float)[..., None]
-    programme_year = np.where(np.asarray(p.repeat, dtype=bool)[..., None], True, t == 0)
+    programme_year = np.asarray(p.repeat, dtype=bool)[..., None] | (np.arange(years) == 0)
     enrolled = np.asarray(p.coverage, dtype=float)[..., None] * programme_year
     q_action = q + enrolled * np.asarray(p.success, dtype=float)[..., None] * (1.0 - q)
 
     def matrix(exit_: Array) -> Array:
-        exit_, back = np.broadcast_arrays(exit_, r)
-        m = np.empty((*exit_.shape, 2, 2))
-        m[..., 0, 0] = 1.0 - exit_
+        m = np.empty((*np.broadcast_shapes(exit_.shape, r.shape), 2, 2))
         m[..., 0, 1] = exit_
-        m[..., 1, 0] = back
-        m[..., 1, 1] = 1.0 - back
+        m[..., 0, 0] = 1.0 - m[..., 0, 1]
+        m[..., 1, 0] = r
+        m[..., 1, 1] = 1.0 - m[..., 1, 0]
         return m
 
     # Inaction is the same every year: one matrix, broadcast over the years (no copies).
-    trans_z = np.broadcast_to(matrix(q), (*np.broadcast_shapes(q.shape, r.shape)[:-1], years,
-                                          2, 2))
+    same = matrix(q)
+    trans_z = np.broadcast_to(same, (*same.shape[:-3], years, 2, 2))
     trans_a = matrix(q_action)
     a = np.asarray(p.inflow, dtype=float)[..., None]
     inflow = np.zeros((*a.shape[:-1], years, 2))
     inflow[..., 1:, 0] = a
-    cost, gain = np.broadcast_arrays(p.cost, p.gain)
-    state_cost = np.stack([cost, -gain], axis=-2)
-    cost_mult, gain_mult = np.broadcast_arrays(np.asarray(p.cost_mult, dtype=float),
-                                               np.asarray(p.gain_mult, dtype=float))
-    mult = np.stack([cost_mult, gain_mult], axis=-2)
-    enrol = np.stack([enrolled, np.zeros_like(enrolled)], axis=-1)
-    n = np.asarray(p.persons, dtype=float)[..., None]
-    initial = np.concatenate([n, np.zeros_like(n)], axis=-1)
+    state_cost = _pair(p.cost, np.negative(p.gain), -2)
+    mult = _pair(np.asarray(p.cost_mult, dtype=float), np.asarray(p.gain_mult, dtype=float), -2)
+    enrol = _pair(enrolled, 0.0, -1)
+    initial = _pair(np.asarray(p.persons, dtype=float), 0.0, -1)
     return CohortModel(
         initial=initial,
         trans_z=trans_z,
@@ -111,8 +117,9 @@ def run(p: TwoStateParams) -> tuple[Flows, Indicators]:
 
 
 def npv(p: TwoStateParams) -> Array:
-    """Cost of inaction (NPV) only."""
-    return run(p)[1].npv
+    """Cost of inaction (NPV) only: the discounted flows reduced early (``payer_npv_direct``),
+    without the yearly flows and indicators no caller of one number needs."""
+    return payer_npv_direct(to_cohort(p)).sum(-1)
 
 
 def payer_npv_draws(p: TwoStateParams, draws: Mapping[str, Array]) -> Array:
