@@ -175,3 +175,15 @@ def test_multi_state_functions_refuse_what_the_model_cannot_take(
     with pytest.raises(InputError) as err:
         udf.kkz_koszt_zaniechania_stany(*args)
     assert _names(err.value) == name and says in err.value.message, str(err.value)
+
+
+def test_a_graduation_date_near_year_9999_is_refused_by_name() -> None:
+    """Found by the junk-argument property: contact months past year 9999 overflowed datetime."""
+    import datetime as dt
+
+    from kkz_xl.errors import InputError
+    from kkz_xl.excel.cis import kkz_cis_kontakty
+
+    with pytest.raises(InputError, match="data_ukonczenia"):
+        kkz_cis_kontakty(dt.datetime(9998, 12, 1), 20)
+    assert len(kkz_cis_kontakty(dt.datetime(2026, 6, 30))) > 1

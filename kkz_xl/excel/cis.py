@@ -66,6 +66,9 @@ def kkz_cis_koszt(
     return rows
 
 
+_LAST_GRADUATION_YEAR = 2200
+
+
 def kkz_cis_kontakty(
     data_ukonczenia: Any, lata: Any = None, co_ile_rok1: Any = None, co_ile_potem: Any = None,
 ) -> list[list[Any]]:
@@ -76,6 +79,10 @@ def kkz_cis_kontakty(
     later = cell_int(co_ile_potem, "co_ile_potem", low=1, high=60, default=6)
     schedule = _schedule(years, first, later)
     months = schedule.contact_months()
+    if day.year > _LAST_GRADUATION_YEAR:
+        # The contact months would run past year 9999 (datetime's limit) or into no plan.
+        raise InputError("data_ukonczenia", f"data ukończenia po {_LAST_GRADUATION_YEAR} r. "
+                         "nie jest wiarygodna; wpisz datę ukończenia CIS przez uczestnika")
     dates = contact_dates(day, schedule)
     rows: list[list[Any]] = [list(CONTACTS_HEADER)]
     rows += [[i, m, dt.datetime.combine(d, dt.time())]
