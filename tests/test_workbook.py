@@ -3,6 +3,7 @@ the xlwings settings, data import and the values-only report."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -137,31 +138,40 @@ def _formula_text(value: object) -> str | None:
     return value if isinstance(value, str) and value.startswith("=") else None
 
 
-def test_spilled_kkz_results_are_array_formulas(blank: Path) -> None:
-    """A spilled result written plainly would show in Excel 365 as @KKZ_… with one value;
-    one-value results are plain formulas (LibreOffice keeps their cached values)."""
+def test_spilled_kkz_results_are_defined_names_read_cell_by_cell(blank: Path) -> None:
+    """A spilled result is held by a defined name and each of its cells is a plain
+    ``INDEX(name,i,j)`` (plain cells keep their cached values in LibreOffice; a plainly
+    written spilled call would show in Excel 365 as @KKZ_… with one value). No array
+    formulas."""
     wb = openpyxl.load_workbook(blank)
-    arrays = plain = 0
+    spilled = ("KKZ_PRZEPLYWY", "KKZ_PLATNICY", "KKZ_MONTE_CARLO", "KKZ_WSKAZNIKI")
+    names = {n: d.attr_text for n, d in wb.defined_names.items()
+             if any(f in d.attr_text for f in spilled)}
+    read: dict[str, dict[tuple[int, int], tuple[str, int, int]]] = {n: {} for n in names}
+    index = re.compile(r"INDEX\(([A-Za-z_]+),(\d+),(\d+)\)")
+    plain = 0
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for c in row:
+                assert not isinstance(c.value, ArrayFormula), (ws.title, c.coordinate)
                 text = _formula_text(c.value) or ""
-                spilled = any(f in text for f in ("KKZ_PRZEPLYWY", "KKZ_PLATNICY",
-                                                  "KKZ_MONTE_CARLO", "(KKZ_WSKAZNIKI"))
-                if isinstance(c.value, ArrayFormula) and "KKZ_" in text:
-                    arrays += 1
-                    top, _, bottom = c.value.ref.partition(":")
-                    assert bottom and bottom != top, (ws.title, c.coordinate)
-                elif "KKZ_" in text:
+                if "KKZ_" in text:
                     plain += 1
-                    assert not spilled or "INDEX(KKZ_" in text, (ws.title, c.coordinate)
-    assert arrays > 20 and plain > 50
-    flows = wb[L.FLOWS]
-    spills = [c.value for row in flows.iter_rows() for c in row
-              if isinstance(c.value, ArrayFormula) and "KKZ_PRZEPLYWY" in c.value.text]
-    assert len(spills) == 1
-    top, bottom = spills[0].ref.split(":")
-    assert int(bottom[1:]) - int(top[1:]) == L.MAX_YEARS  # header + 50 years, whole
+                    assert not any(f in text for f in spilled) or "INDEX(KKZ_" in text, (
+                        ws.title, c.coordinate)
+                for name, i, j in index.findall(text):
+                    if name in read:
+                        read[name][(int(i), int(j))] = (ws.title, c.row, c.column)
+    assert plain > 50 and len(names) > 20
+    for name, cells in read.items():
+        # Every cell of the result is shown, each in its place (a rectangle from its corner).
+        rows, cols = max(i for i, _ in cells), max(j for _, j in cells)
+        assert len(cells) == rows * cols, name
+        sheet, top, left = cells[(1, 1)]
+        assert all(cells[(i, j)] == (sheet, top + i - 1, left + j - 1) for i, j in cells), name
+    flows = read["Wynik_Przeplywy"]
+    assert "KKZ_PRZEPLYWY" in names["Wynik_Przeplywy"]
+    assert max(i for i, _ in flows) == 1 + L.MAX_YEARS  # header + 50 years, whole
 
 
 def test_no_structured_references(blank: Path) -> None:

@@ -4,6 +4,7 @@ engine's figures; after changing inputs they still do."""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,9 +31,9 @@ from kkz_xl.workbook.context import (
     COL_THRESHOLD,
 )
 from kkz_xl.workbook.sheet_states import COL_KEY
+from kkz_xl.workbook.sheets_detail import RESULT_FLOWS, RESULT_INDICATORS
 
 pytest.importorskip("formulas")
-from openpyxl.worksheet.formula import ArrayFormula
 
 from kkz_xl.model.labels import NPV, OWN_PROGRAMME, PV_ACTION, PV_INACTION, PV_PROGRAMME
 from kkz_xl.workbook.sheets_inputs import (
@@ -89,8 +90,9 @@ def test_every_computed_cell_equals_the_engine(filled, solved) -> None:
     for sheet, cell in writer.formula_cells:
         got = solved.get((sheet.upper(), cell), "MISSING")
         expected = book[sheet][cell].value
-        if (sheet, cell) in writer.padding and expected is None and got in ("#N/A", None, ""):
-            continue  # past the horizon: Excel pads an array with #N/A, hidden by formatting
+        if (sheet, cell) in writer.padding:
+            assert expected is None and got == "", (sheet, cell, got)  # past the horizon
+            continue
         if not _same(got, expected):
             bad.append((sheet, cell, got, expected))
     assert not bad, bad[:10]
@@ -107,7 +109,7 @@ def test_formula_cells_carry_the_engine_values_as_cached_results(filled) -> None
     for sheet, cell in writer.formula_cells:
         got, want = cached[sheet][cell].value, expected[sheet][cell].value
         if (sheet, cell) in writer.padding:
-            want = "#N/A"
+            want = ""  # past the horizon: blank
         if not _same(got, want):
             bad.append((sheet, cell, got, want))
     assert not bad, bad[:10]
@@ -152,7 +154,7 @@ def test_changed_inputs_are_recomputed(filled, model: WorkbookModel) -> None:
     codes = [i.code for i in data.issues]
     row = L.CALC_FIRST_ROW + codes.index("sieroctwo")
     success = _param_row(book, "sieroctwo", "skutecznosc")
-    spill = _flows_spill(book)
+    spill = _table_cells(book, RESULT_FLOWS)
     calc = {c: (L.CALC, f"{_col(c)}{row}") for c in (COL_NPV, COL_BCR)}
     got = model.calculate(
         {(L.CALC, f"{_col(COL_PERSONS)}{row}"): 75,
@@ -160,7 +162,7 @@ def test_changed_inputs_are_recomputed(filled, model: WorkbookModel) -> None:
          (L.JST, f"C{L.JST_ROWS[L.NAME_RATE]}"): 0.05,
          (L.PARAMS, f"F{success}"): 0.35,  # the user's own success rate
          (L.FLOWS, "B3"): "sieroctwo"},
-        [*calc.values(), (L.FLOWS, spill)])
+        [*calc.values(), *[(L.FLOWS, c) for c in spill.values()]])
     # Independently of the workbook's code: kkz oblicz's run of the changed scenario.
     scenario = _changed(Scenario.load(SAMPLE), "sieroctwo", osoby=75, skutecznosc=0.35)
     scenario = scenario.model_copy(update={"horizon": 10, "rate": 0.05})
@@ -168,9 +170,12 @@ def test_changed_inputs_are_recomputed(filled, model: WorkbookModel) -> None:
         "sieroctwo")
     assert got[calc[COL_NPV]] == pytest.approx(expected.npv)
     assert got[calc[COL_BCR]] == pytest.approx(expected.bcr)
-    # The year-by-year table grows with the horizon (the array is sized for 50 years).
-    years = [line[0] for line in got[(L.FLOWS, spill)][1:]]  # below the header
-    assert years[9] == 10 and years[10] in ("#N/A", None, "")
+    # The year-by-year table follows the horizon (sized for 50 years, the rest blank).
+    rows = 1 + max(i for i, _ in spill)
+    table = [[got[(L.FLOWS, spill[(i, j)])] for j in range(1 + max(j for _, j in spill))]
+             for i in range(rows)]
+    assert [line[0] for line in table[1:11]] == list(range(1, 11))  # below the header
+    assert all(v == "" for line in table[11:] for v in line)
 
 
 def _changed(scenario: Scenario, code: str, **fields: object) -> Scenario:
@@ -180,12 +185,19 @@ def _changed(scenario: Scenario, code: str, **fields: object) -> Scenario:
     return scenario.model_copy(update={"issues": issues})
 
 
-def _flows_spill(book: Path) -> str:
-    """The range of the KKZ_PRZEPLYWY array (header and 50 years): asked for whole, since
-    ``formulas`` answers a single cell inside an array with the file's cached value."""
+def _table_cells(book: Path, name: str) -> dict[tuple[int, int], str]:
+    """The Przepływy cells showing the spilled result held by the defined name ``name``:
+    (row, column) in the result, from 0 → A1."""
     ws = openpyxl.load_workbook(book)[L.FLOWS]
-    return next(c.value.ref for row in ws.iter_rows() for c in row
-                if isinstance(c.value, ArrayFormula) and "KKZ_PRZEPLYWY" in c.value.text)
+    pattern = re.compile(rf"INDEX\({name},(\d+),(\d+)\)")
+    out = {}
+    for row in ws.iter_rows():
+        for c in row:
+            m = pattern.search(c.value) if isinstance(c.value, str) else None
+            if m:
+                out[(int(m[1]) - 1, int(m[2]) - 1)] = c.coordinate
+    assert out, name
+    return out
 
 
 def test_switching_the_programme_switches_its_figures(filled, model: WorkbookModel) -> None:
@@ -260,9 +272,9 @@ def test_every_issue_equals_the_engine_scenario_run(filled, model, solved) -> No
     assert len(result.issues) == len(scenario.issues)
 
     wb = openpyxl.load_workbook(book)
-    flows, pay = wb[L.FLOWS], wb[L.PAYERS]
-    indicators = next(c.value.ref for row in flows.iter_rows() for c in row
-                      if isinstance(c.value, ArrayFormula) and "KKZ_WSKAZNIKI" in c.value.text)
+    pay = wb[L.PAYERS]
+    indicators = _table_cells(book, RESULT_INDICATORS)
+    labels = {i: indicators[(i, 0)] for i, j in indicators if j == 0}
     (sheet, pick), = wb.defined_names[L.NAME_FLOW_ISSUE].destinations
     codes = [i.code for i in from_scenario(scenario).issues]
     payer_row = {pay.cell(row=r, column=1).value: r for r in range(6, 6 + len(codes))}
@@ -293,8 +305,9 @@ def test_every_issue_equals_the_engine_scenario_run(filled, model, solved) -> No
         if issue.code not in PICKED:
             continue
         got = model.calculate({(sheet, pick.replace("$", "")): issue.code},
-                              [(L.FLOWS, indicators)])
-        ind = dict(got[(L.FLOWS, indicators)])
+                              [(L.FLOWS, c) for c in indicators.values()])
+        ind = {got[(L.FLOWS, a)]: got[(L.FLOWS, indicators[(i, 1)])]
+               for i, a in labels.items()}
         for label, value in ((NPV, issue.npv), (PV_INACTION, issue.pv_z),
                              (PV_ACTION, issue.pv_a), (PV_PROGRAMME, issue.pv_programme)):
             if not _engine_same(ind[label], value):

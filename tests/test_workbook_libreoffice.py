@@ -5,7 +5,6 @@ a programme); the values-only report prints in Polish number formats."""
 from __future__ import annotations
 
 import csv
-import os
 import re
 import shutil
 import subprocess
@@ -22,6 +21,7 @@ from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.context import COL_NPV
 from kkz_xl.workbook.report import report_pdf
 from kkz_xl.workbook.sheet_states import COL_KEY, COL_OWN
+from tests.lo_open import convert, soffice_or_skip
 
 SAMPLE = Path(__file__).resolve().parents[1] / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
 ERRORS = ("#NAME?", "#VALUE!", "#REF!", "#N/A", "#DIV/0!", "#NUM!", "Err:")
@@ -38,32 +38,12 @@ ALWAYS_RECALC = """<?xml version="1.0" encoding="UTF-8"?>
 
 @pytest.fixture(scope="module")
 def soffice() -> str:
-    path = shutil.which("soffice")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice (soffice) is required when CI is set")
-        pytest.skip("LibreOffice (soffice) not installed")
-    return path
+    return soffice_or_skip()
 
 
 @pytest.fixture(scope="module")
 def data():
     return replace(from_scenario(Scenario.load(SAMPLE)), draws=300)
-
-
-def _no_python_env(home: Path) -> dict[str, str]:
-    """The environment of a PC without this project's Python: no PYTHONPATH, no venv."""
-    path = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep)
-                           if ".venv" not in p)
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
-    return {**env, "PATH": path, "HOME": str(home)}
-
-
-def _convert(soffice: str, book: Path, target: str, out: Path, profile: Path) -> None:
-    subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                    "--convert-to", target, "--outdir", str(out), str(book)], check=True,
-                   capture_output=True, timeout=300, env=_no_python_env(profile.parent))
 
 
 def test_opened_without_python_the_results_are_there(soffice: str, data, tmp_path: Path
@@ -73,7 +53,7 @@ def test_opened_without_python_the_results_are_there(soffice: str, data, tmp_pat
     book, _ = write_workbook(tmp_path / "k.xlsm", data)
     values, _ = write_workbook(tmp_path / "v.xlsx", data, values=True)
     sheet = list(L.SHEETS).index(L.CALC) + 1
-    _convert(soffice, book, f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,"
+    convert(soffice, book, f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,"
              f"false,false,{sheet}", tmp_path / "csv", tmp_path / "profile")
     rows = list(csv.reader((tmp_path / "csv" / "k-Kalkulator.csv").open(encoding="utf-8")))
     expected = openpyxl.load_workbook(values)[L.CALC]
@@ -113,7 +93,7 @@ def test_recalculated_native_formulas_equal_the_engine(soffice: str, data, tmp_p
     profile = tmp_path / "profile"
     (profile / "user").mkdir(parents=True)
     (profile / "user" / "registrymodifications.xcu").write_text(ALWAYS_RECALC)
-    _convert(soffice, book, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo", profile)
+    convert(soffice, book, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo", profile)
     computed = openpyxl.load_workbook(tmp_path / "lo" / "k.xlsx", data_only=True)  # not shipped
     expected = openpyxl.load_workbook(values)
     native = [(s, c) for s, c in writer.formula_cells if (s, c) not in writer.udf_cells]

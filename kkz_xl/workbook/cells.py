@@ -3,6 +3,7 @@ values-only report. One call site per cell keeps the two copies of the workbook 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,14 +11,13 @@ from typing import Any
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kkz_xl.office.xlsx_style import BORDER
 
 Value = float | int | str | bool | None
 LINK_FONT = Font(color="1F4E78")
-NOT_AVAILABLE = "#N/A"  # what Excel shows in an array's cells past its result
 
 
 def ref(row: int, col: int, *, absolute: bool = False) -> str:
@@ -71,25 +71,34 @@ class Writer:
         cell.alignment = Alignment(horizontal="right")
         return cell
 
-    def array(self, ws: Worksheet, row: int, col: int, formula: str,
+    def table(self, ws: Worksheet, row: int, col: int, name: str, formula: str,
               table: Sequence[Sequence[Value]], n_rows: int, n_cols: int,
-              formats: Sequence[str | None] | None = None) -> None:
-        """A spilled ``KKZ_`` result as an array formula over its known range (``n_rows`` ×
-        ``n_cols``); cells past the result (a shorter horizon) are padding, blank in values."""
-        top = ref(row, col)
-        bottom = ref(row + n_rows - 1, col + n_cols - 1)
+              formats: Sequence[str | None] | None = None, *, when: str | None = None,
+              rows: str | None = None) -> None:
+        """A spilled ``KKZ_`` result over its known range (``n_rows`` × ``n_cols``): the call
+        held once by the defined name ``name``, each cell a plain ``INDEX(name,i,j)``.
+        Plain cells keep their cached values in LibreOffice and viewers (an array formula's
+        are recomputed there, and without the add-in give #NAZWA?); ``formulas`` evaluates
+        the name once. ``when``: the condition under which the call is made (else every cell
+        is blank); ``rows``: the result's row count (a formula), cells below it blank – the
+        cells past the result (a shorter horizon) are padding, blank in values too."""
         if not self.values:
-            ws[top] = ArrayFormula(f"{top}:{bottom}", f"={formula}")
+            ws.parent.defined_names[name] = DefinedName(
+                name, attr_text=qualified(formula, ws.title))
         for i in range(n_rows):
             for j in range(n_cols):
                 cell = ws.cell(row=row + i, column=col + j)
                 inside = i < len(table) and j < len(table[i])
-                if self.values:
-                    cell.value = _plain(table[i][j]) if inside else None
+                expr = f"INDEX({name},{i + 1},{j + 1})"
+                if rows is not None and i > 0:
+                    expr = f'IF({i}>={rows},"",{expr})'
+                if when is not None:
+                    expr = f'IF({when},{expr},"")'
+                cell.value = (_plain(table[i][j]) if inside else None) if self.values else (
+                    f"={expr}")
                 if not inside:
                     self.padding.add((ws.title, cell.coordinate))
-                self._note(ws, cell, udf=True,
-                           value=table[i][j] if inside else NOT_AVAILABLE)
+                self._note(ws, cell, udf=True, value=table[i][j] if inside else "")
                 self._style(cell, formats[j] if formats else None, False)
 
     def _note(self, ws: Worksheet, cell: Cell, *, udf: bool, value: Any) -> None:
@@ -98,6 +107,22 @@ class Writer:
         self.cached[key] = _plain(value)
         if udf:
             self.udf_cells.add(key)
+
+
+_ABSOLUTE = re.compile(r"(?<![!:$\w'])(\$[A-Z]{1,3}\$[0-9]+(?::\$[A-Z]{1,3}\$[0-9]+)?)")
+_RELATIVE = re.compile(r"(?<![!:$\w'])\$?[A-Z]{1,3}\$?[0-9]+(?![\w(!])")
+
+
+def qualified(formula: str, sheet: str) -> str:
+    """``formula`` (written for a cell of ``sheet``) as a defined name's formula: its cell
+    references prefixed with the sheet, as a name needs. Relative references would move with
+    the cell that uses the name: refused."""
+    parts = formula.split('"')  # the odd parts are text literals
+    for k in range(0, len(parts), 2):
+        if _RELATIVE.search(_ABSOLUTE.sub("", parts[k])):
+            raise ValueError(f"relative reference in a defined name: {formula}")
+        parts[k] = _ABSOLUTE.sub(lambda m: f"{quoted(sheet)}!{m[1]}", parts[k])
+    return '"'.join(parts)
 
 
 def _plain(value: Any) -> Value:

@@ -1,5 +1,6 @@
 """Przepływy (year by year for a chosen issue), Płatnicy (who pays, who saves) and Niepewność
-(Monte Carlo, tornado): the spilled KKZ_ results shown whole, as array formulas."""
+(Monte Carlo, tornado): the spilled KKZ_ results shown whole, each call held by a defined
+name and read cell by cell (``Writer.table``)."""
 
 from __future__ import annotations
 
@@ -70,6 +71,11 @@ TORNADO_HELPER_COL = TORNADO_KEY_COL + 2
 TORNADO_COSTS_COL = TORNADO_HELPER_COL + 2 * len(PAYERS) + 1
 TORNADO_GAINS_COL = TORNADO_COSTS_COL + len(PAYERS) + 2
 PERSONS_FMT = PERSONS
+# The defined names holding the spilled calls (per issue: the prefix and the issue's code).
+RESULT_INDICATORS = "Wynik_Wskazniki"
+RESULT_FLOWS = "Wynik_Przeplywy"
+RESULT_PAYERS = "Wynik_Platnicy_"
+RESULT_MONTE_CARLO = "Wynik_MC_"
 FLOW_FORMATS = ["0", PERSONS_FMT, PERSONS_FMT, MONEY, MONEY, MONEY, MONEY, MONEY,
                 *[MONEY] * len(FLOW_GAIN_COLUMNS)]
 INDICATOR_FORMATS = [MONEY] * 5 + [RATIO, RATIO, "0"]
@@ -221,14 +227,17 @@ def flows(ctx: Context, ws: Worksheet) -> None:
     args = _args(cells)
     fig = ctx.figures.issue(code)
     ws.cell(row=r, column=1, value="Wskaźniki (KKZ_WSKAZNIKI)").font = BOLD_FONT
-    w.array(ws, r + 1, 1, _picked_call(ctx, "KKZ_WSKAZNIKI", args, cells["index"]),
-            fig.indicators(), len(INDICATOR_ROWS), 2, None)
+    w.table(ws, r + 1, 1, RESULT_INDICATORS,
+            _picked_call(ctx, "KKZ_WSKAZNIKI", args, cells["index"]), fig.indicators(),
+            len(INDICATOR_ROWS), 2, None)
     for i, fmt in enumerate(INDICATOR_FORMATS):
         ws.cell(row=r + 1 + i, column=2).number_format = fmt
     r += 1 + len(INDICATOR_ROWS) + 1
     ws.cell(row=r, column=1, value="Przepływy rok po roku (KKZ_PRZEPLYWY)").font = BOLD_FONT
-    w.array(ws, top, 1, _picked_call(ctx, "KKZ_PRZEPLYWY", args, cells["index"]),
-            fig.flows(), L.MAX_YEARS + 1, FLOW_WIDTH, FLOW_FORMATS)
+    # Sized for the longest horizon; the rows past this one's are blank.
+    w.table(ws, top, 1, RESULT_FLOWS, _picked_call(ctx, "KKZ_PRZEPLYWY", args, cells["index"]),
+            fig.flows(), L.MAX_YEARS + 1, FLOW_WIDTH, FLOW_FORMATS,
+            rows=f"{L.NAME_HORIZON}+1")
     for j in range(FLOW_WIDTH):
         cell = ws.cell(row=top, column=1 + j)
         cell.font = BOLD_FONT
@@ -236,7 +245,7 @@ def flows(ctx: Context, ws: Worksheet) -> None:
     ws.row_dimensions[top].height = 45
     ctx.flow_first_row = top + 1
     bottom = top + L.MAX_YEARS
-    # Rows past the horizon hold #N/A in Excel (the array is sized for 50 years): hide them.
+    # Rows past the horizon: the flows are blank, the costs beside them (50 years) hidden.
     ws.conditional_formatting.add(
         f"A{top + 1}:{col_letter(FLOW_GAINS_COL + len(PAYERS))}{bottom}",
         FormulaRule(formula=[f"ROW()-{top}>{L.NAME_HORIZON}"], font=HIDDEN_FONT,
@@ -289,9 +298,9 @@ def payers(ctx: Context, ws: Worksheet) -> None:
                      issue.param(share_key(p)).used(ctx.factor), PERCENT)
         shares = f"{quoted(L.PARAMS)}!$G${rows[0]}:$G${rows[-1]}"
         table = fig.payers_table() if fig else [[""] * 2] * (n_pay + 1)
-        w.array(ws, block + 1, 1,
-                f'IF({ctx.active(code)},{ctx.call("KKZ_PLATNICY", code, shares)},"")',
-                table, n_pay + 1, 2, [None, MONEY])
+        w.table(ws, block + 1, 1, RESULT_PAYERS + code,
+                ctx.call("KKZ_PLATNICY", code, shares), table, n_pay + 1, 2, [None, MONEY],
+                when=ctx.active(code))
         for k in range(n_pay):
             src = f"B{block + 2 + k}"
             value = fig.result.npv_by_payer[k] if fig else ""
@@ -450,9 +459,9 @@ def uncertainty(ctx: Context, ws: Worksheet) -> None:
         ws.cell(row=block, column=2, value=issue.name).font = BOLD_FONT
         fig = ctx.figures.issue(code) if ctx.figures.active(code) else None
         table = fig.mc_table() if fig else [[""] * 2] * len(MONTE_CARLO_ROWS)
-        w.array(ws, block + 1, 1,
-                f'IF({ctx.active(code)},{ctx.call("KKZ_MONTE_CARLO", code, mc_args)},"")',
-                table, len(MONTE_CARLO_ROWS), 2, None)
+        w.table(ws, block + 1, 1, RESULT_MONTE_CARLO + code,
+                ctx.call("KKZ_MONTE_CARLO", code, mc_args), table, len(MONTE_CARLO_ROWS), 2,
+                None, when=ctx.active(code))
         for k in range(len(MONTE_CARLO_ROWS)):
             ws.cell(row=block + 1 + k, column=2).number_format = (
                 PERCENT if k == len(MONTE_CARLO_ROWS) - 1 else MONEY)
