@@ -28,7 +28,7 @@ import time
 
 import httpx
 
-from kkz_xl.addin.locations import UDF_MODULE, default_udfs_dir
+from kkz_xl.excel.locations import UDF_MODULE, default_udfs_dir
 from tests.addin_server import running_server
 
 CALL = "/xlwings/custom-functions-call"

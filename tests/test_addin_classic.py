@@ -11,14 +11,10 @@ import pytest
 import xlwings
 from typer.testing import CliRunner
 
-from kkz_xl.addin.classic import (
-    CONF_SHEET,
-    ClassicSettings,
-    read_conf,
-    write_classic_settings,
-)
+from kkz_xl.addin.classic import write_classic_settings
 from kkz_xl.cli.main import app
 from kkz_xl.errors import InputError
+from kkz_xl.excel.xlwings_conf import CONF_SHEET, ClassicSettings, read_conf
 
 #: An .xlsm with a real VBA project (xlwings' standalone quickstart: the xlwings module and
 #: an inactive ``_xlwings.conf`` sheet).

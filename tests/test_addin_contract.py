@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kkz_xl.addin.locations import default_udfs_dir
+from kkz_xl.excel.locations import default_udfs_dir
 from tests.addin_server import RunningServer, running_server
 from tests.contract import CONTRACT
 

@@ -41,11 +41,7 @@ FLOORS: dict[str, float] = {
 }
 
 #: (importing module, imported module) -> why it is still there.
-KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
-    ("kkz_xl.workbook.build", "kkz_xl.addin.classic"):
-        "the xlwings.conf sheet writer belongs on the excel floor, shared by the workbook and "
-        "the add-in (issue 12, excel-addin)",
-}
+KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {}
 
 #: Module cycles still there (kept apart by imports inside functions), with the reason.
 KNOWN_MODULE_CYCLES: dict[frozenset[str], str] = {}

@@ -14,8 +14,8 @@ import sys
 import kkz_udfs as udf
 import pytest
 
-from kkz_xl.addin.locations import default_udfs_dir
 from kkz_xl.errors import InputError
+from kkz_xl.excel.locations import default_udfs_dir
 from tests.contract import CONTRACT
 from tests.test_excel_hostile import GOOD
 
@@ -32,7 +32,7 @@ def test_every_argument_of_every_function_asks_xlwings_for_error_cells() -> None
     ``xlwings.udfs.xlarg`` stores the same options the same way)."""
     script = (
         "import json; from kkz_xl.addin.registry import UdfRegistry;"
-        "from kkz_xl.addin.locations import UDF_MODULE;"
+        "from kkz_xl.excel.locations import UDF_MODULE;"
         f"r = UdfRegistry.load({str(default_udfs_dir())!r}, UDF_MODULE);"
         "print(json.dumps({n: [[a['name'], a['options'].get('err_to_str')] for a in "
         "getattr(r.module, n).__xlfunc__['args']] for n in r.functions}))"

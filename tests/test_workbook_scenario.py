@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 from typer.testing import CliRunner
@@ -13,10 +14,11 @@ from kkz_xl.cli.main import app
 from kkz_xl.engine.run import run_scenario
 from kkz_xl.errors import InputError
 from kkz_xl.model.scenario import Scenario
+from kkz_xl.polish import fmt_money
 from kkz_xl.reporting import tables
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.build import write_workbook
-from kkz_xl.workbook.context import COL_NPV
+from kkz_xl.workbook.context import COL_NPV, COL_PERSONS
 from kkz_xl.workbook.inputs import from_scenario
 from kkz_xl.workbook.scenario import read_scenario
 from kkz_xl.workbook.sheet_states import COL_KEY, COL_OWN
@@ -56,11 +58,34 @@ def test_unfilled_workbook_is_a_polish_error(tmp_path: Path) -> None:
         read_scenario(blank)
 
 
-def test_strategy_from_the_workbook(tmp_path: Path, filled: Path) -> None:
-    result = CliRunner().invoke(app, ["strategia", str(filled), "-o", str(tmp_path),
+def _document_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    return "\n".join([p.text for p in document.paragraphs]
+                     + [c.text for t in document.tables for row in t.rows for c in row.cells])
+
+
+def test_strategy_from_the_workbook_states_the_workbook_figures(tmp_path: Path, filled: Path
+                                                                ) -> None:
+    """A count the treasurer typed in the workbook reaches the council's document: the
+    strategy states the total of the edited workbook, not the sample's."""
+    book = tmp_path / "edited.xlsm"
+    wb = openpyxl.load_workbook(filled, keep_vba=True)
+    ws = wb[L.CALC]
+    row = next(r for r in range(L.CALC_FIRST_ROW, ws.max_row + 1)
+               if ws.cell(row=r, column=1).value == "bezrobocie")
+    ws.cell(row=row, column=COL_PERSONS, value=2 * ws.cell(row=row, column=COL_PERSONS).value)
+    wb.save(book)
+    result = CliRunner().invoke(app, ["strategia", str(book), "-o", str(tmp_path),
                                       "--losowania", "200"])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "strategia_1499012_gmina_przykladowa.docx").is_file()
+    text = _document_text(tmp_path / "strategia_1499012_gmina_przykladowa.docx")
+    edited = run_scenario(read_scenario(book), monte_carlo_draws=0, with_tornado=False)
+    sample = run_scenario(Scenario.load(SAMPLE), monte_carlo_draws=0, with_tornado=False)
+    total, before = (sum(i.npv for i in r.issues) for r in (edited, sample))
+    assert fmt_money(total) != fmt_money(before)
+    assert fmt_money(total) in text
+    assert fmt_money(before) not in text
+    assert "Gminy Przykładowa" in text
 
 
 def _with(scenario: Scenario, code: str, **fields: object) -> Scenario:

@@ -23,8 +23,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from kkz_xl import __version__
-from kkz_xl.addin.locations import UDF_MODULE, default_udfs_dir
 from kkz_xl.errors import InputError
+from kkz_xl.excel.locations import UDF_MODULE, default_udfs_dir
 from kkz_xl.model.validation import polish_validation_message
 
 #: Origins of Excel on the web and the Office add-in hosts; a browser on any other origin

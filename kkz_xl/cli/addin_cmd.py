@@ -12,13 +12,13 @@ from typing import Annotated
 import typer
 
 from kkz_xl.addin.classic import MACRO_SUFFIXES, local_settings, write_classic_settings
-from kkz_xl.addin.locations import UDF_MODULE
 from kkz_xl.addin.server_mode import enable_server_mode, server_mode_possible
 from kkz_xl.addin.settings import AddinSettings, load_settings
 from kkz_xl.cli.common import console, err_console, user_errors
 from kkz_xl.dyfuzor.settings import make_settings
 from kkz_xl.dyfuzor.settings import settings_env as dyfuzor_env
 from kkz_xl.errors import InputError
+from kkz_xl.excel.locations import UDF_MODULE
 from kkz_xl.polish import plural
 
 

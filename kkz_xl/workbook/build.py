@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.writer.excel import ExcelWriter
 
-from kkz_xl.addin.classic import CONF_SHEET, INACTIVE_CONF_SHEET, ClassicSettings, put_conf
+from kkz_xl.excel.xlwings_conf import CONF_SHEET, INACTIVE_CONF_SHEET, ClassicSettings, put_conf
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.storage.atomic import atomic_write
 from kkz_xl.workbook import layout as L  # noqa: N812
