@@ -19,7 +19,7 @@ import pytest
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.workbook import from_scenario, write_workbook
 from kkz_xl.workbook import layout as L  # noqa: N812
-from kkz_xl.workbook.cells import Writer
+from kkz_xl.workbook.cells import Writer, qualified
 from kkz_xl.workbook.sheets_detail import (
     RESULT_FLOWS,
     RESULT_INDICATORS,
@@ -236,3 +236,25 @@ def test_committed_xml_every_formula_has_a_value() -> None:
     cells = _xml_cells(COMMITTED)
     assert len(cells) > 3000
     assert not [k for k, (_, text) in cells.items() if text is None]
+
+
+def test_values_only_build_has_plain_values_and_no_result_names(sample: Opened) -> None:
+    """The values-only report (``kkz raport``): the tables' figures as plain values, no
+    defined name calling a KKZ_ function."""
+    assert not [n for n, d in sample.engine.defined_names.items() if "KKZ_" in d.attr_text]
+    flows = sample.engine[L.FLOWS]
+    assert not [c.value for row in flows.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("=")]
+
+
+def test_a_defined_names_references_are_qualified_with_its_sheet() -> None:
+    """A name's formula needs sheet-qualified references; text literals stay as they are, and
+    a relative reference (it would move with the cell using the name) is refused."""
+    formula = ("IF($B$4=3,KKZ_X(\"$A$1\",'Stany'!$G$9:$G$11,$M$26:$Q$75,Horyzont),"
+               "KKZ_Y($B$5=\"tak\",LOG10($C$1)))")
+    assert qualified(formula, "Przepływy") == (
+        "IF('Przepływy'!$B$4=3,KKZ_X(\"$A$1\",'Stany'!$G$9:$G$11,'Przepływy'!$M$26:$Q$75,"
+        "Horyzont),KKZ_Y('Przepływy'!$B$5=\"tak\",LOG10('Przepływy'!$C$1)))")
+    for relative in ("KKZ_X(B5)", "KKZ_X($B5)", "KKZ_X(B$5:$C$6)", "KKZ_X($B$5:C6)"):
+        with pytest.raises(ValueError, match="relative"):
+            qualified(relative, "Przepływy")

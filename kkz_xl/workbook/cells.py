@@ -110,7 +110,8 @@ class Writer:
 
 
 _ABSOLUTE = re.compile(r"(?<![!:$\w'])(\$[A-Z]{1,3}\$[0-9]+(?::\$[A-Z]{1,3}\$[0-9]+)?)")
-_RELATIVE = re.compile(r"(?<![!:$\w'])\$?[A-Z]{1,3}\$?[0-9]+(?![\w(!])")
+# A reference missing a $ (the second half of a range included).
+_RELATIVE = re.compile(r"(?<![!$\w'])(?:[A-Z]{1,3}\$?[0-9]+|\$[A-Z]{1,3}[0-9]+)(?![\w(!])")
 
 
 def qualified(formula: str, sheet: str) -> str:
