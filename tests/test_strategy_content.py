@@ -159,6 +159,23 @@ def gmina(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
 
 
 @pytest.fixture(scope="module")
+def gmina_paying(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    """The sample with one own figure of the gmina – its kontrakt socjalny costs 800 zł a
+    participant – so that a programme pays and the strategy adopts it: the financial frame
+    covers adopted programmes only, and on the base's defaults no programme of the sample pays."""
+    data = load_scenario(SAMPLE).dump()
+    issues = [dict(i, koszt_uczestnika=800.0) if i["kod"] == "ubostwo" else i
+              for i in data["kwestie"]]
+    scenario = Scenario.model_validate(data | {"kwestie": issues})
+    results = run_scenario(scenario, monte_carlo_draws=0)
+    assert any(round(r.npv) > 0 for r in results.issues)
+    context = strategy_context(scenario, results, data=StrategyData(rok_poczatkowy=START),
+                               today=dt.date(2026, 5, 4), with_charts=False)
+    out = tmp_path_factory.mktemp("gp") / "gmina.docx"
+    return render_docx(template_for("gmina"), context, out), results
+
+
+@pytest.fixture(scope="module")
 def powiat(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     scenario = Scenario.model_validate(POWIAT)
     results = run_scenario(scenario, monte_carlo_draws=0)
@@ -187,8 +204,8 @@ def test_no_minus_zero_anywhere(gmina: tuple, powiat: tuple) -> None:
         assert not re.search(r"\bw \d+\. rok\b", text)  # "w 4. roku"
 
 
-def test_financial_frame_is_a_budget_by_calendar_year(gmina: tuple) -> None:
-    path, results = gmina
+def test_financial_frame_is_a_budget_by_calendar_year(gmina_paying: tuple) -> None:
+    path, results = gmina_paying
     _, tables, _ = _text(path)
     frames = [t for t in tables if t[0][:2] == ["Rok", "Budżet gminy"]]
     assert frames, "no financial frame"
