@@ -74,14 +74,15 @@ class Writer:
     def table(self, ws: Worksheet, row: int, col: int, name: str, formula: str,
               table: Sequence[Sequence[Value]], n_rows: int, n_cols: int,
               formats: Sequence[str | None] | None = None, *, when: str | None = None,
-              rows: str | None = None) -> None:
+              last_row: str | None = None) -> None:
         """A spilled ``KKZ_`` result over its known range (``n_rows`` × ``n_cols``): the call
-        held once by the defined name ``name``, each cell a plain ``INDEX(name,i,j)``.
-        Plain cells keep their cached values in LibreOffice and viewers (an array formula's
-        are recomputed there, and without the add-in give #NAZWA?); ``formulas`` evaluates
-        the name once. ``when``: the condition under which the call is made (else every cell
-        is blank); ``rows``: the result's row count (a formula), cells below it blank – the
-        cells past the result (a shorter horizon) are padding, blank in values too."""
+        held by the defined name ``name``, each cell a plain ``INDEX(name,i,j)``. Plain cells
+        keep their cached values in LibreOffice and viewers (an array formula's are recomputed
+        there, and without the add-in give #NAZWA?). ``formulas`` evaluates the name once,
+        Excel once per cell. ``when``: the condition under which the call is made (else every
+        cell is blank); ``last_row``: the result's last row counted from 0 (a formula, e.g.
+        the horizon below a header row), the rows below it blank. Cells past the result (a
+        shorter horizon) are padding, blank in values too."""
         if not self.values:
             ws.parent.defined_names[name] = DefinedName(
                 name, attr_text=qualified(formula, ws.title))
@@ -90,8 +91,8 @@ class Writer:
                 cell = ws.cell(row=row + i, column=col + j)
                 inside = i < len(table) and j < len(table[i])
                 expr = f"INDEX({name},{i + 1},{j + 1})"
-                if rows is not None and i > 0:
-                    expr = f'IF({i}>={rows},"",{expr})'
+                if last_row is not None and i > 0:
+                    expr = f'IF({last_row}<{i},"",{expr})'
                 if when is not None:
                     expr = f'IF({when},{expr},"")'
                 cell.value = (_plain(table[i][j]) if inside else None) if self.values else (

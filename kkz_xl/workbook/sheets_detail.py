@@ -237,7 +237,7 @@ def flows(ctx: Context, ws: Worksheet) -> None:
     # Sized for the longest horizon; the rows past this one's are blank.
     w.table(ws, top, 1, RESULT_FLOWS, _picked_call(ctx, "KKZ_PRZEPLYWY", args, cells["index"]),
             fig.flows(), L.MAX_YEARS + 1, FLOW_WIDTH, FLOW_FORMATS,
-            rows=f"{L.NAME_HORIZON}+1")
+            last_row=L.NAME_HORIZON)
     for j in range(FLOW_WIDTH):
         cell = ws.cell(row=top, column=1 + j)
         cell.font = BOLD_FONT
