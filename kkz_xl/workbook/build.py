@@ -112,10 +112,11 @@ def build(data: WorkbookInputs | None = None, *, values: bool = False,
         costs = wb[L.COSTS]
         costs.print_area = f"A1:{get_column_letter(L.COSTS_PROFILE_COL - 2)}3"
         costs.row_breaks.brk = []
-        # A concise print for the council: the guide and the uncertainty on one page each,
-        # the budget on two. The parameters (every figure with its source) print as the
-        # annex, one page wide and as long as they are: readable, not squeezed.
-        for name, pages in ((L.GUIDE, 1), (L.BUDGET, 2), (L.UNCERTAINTY, 1)):
+        # A concise print for the council: the guide on one page, the budget on two, the
+        # uncertainty on two (its ranking of parameters on a page of its own). The parameters
+        # (every figure with its source) print as the annex, one page wide and as long as
+        # they are: readable, not squeezed.
+        for name, pages in ((L.GUIDE, 1), (L.BUDGET, 2), (L.UNCERTAINTY, 2)):
             wb[name].page_setup.fitToHeight = pages
         # Of Stany the states tables print (split, cost per payer): the rows of the lines
         # and transitions with their sources are hidden in this copy (kept in the file,

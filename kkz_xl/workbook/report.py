@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 import zipfile
@@ -34,6 +35,7 @@ from kkz_xl.workbook.inputs import (
     programme_options,
     state_issue_row,
 )
+from kkz_xl.workbook.scenario import scenario_of
 from kkz_xl.workbook.sheet_budget import write_wpf_csv
 from kkz_xl.workbook.sheet_costs import PROFILE_PREFIX, profile_header
 from kkz_xl.workbook.sheet_states import read_states
@@ -244,7 +246,14 @@ def values_report(source: Path, output: Path | None = None) -> Path:
     output = Path(output) if output else source.with_name(f"{source.stem}_raport.xlsx")
     if output.suffix.lower() != ".xlsx":
         raise InputError("plik wynikowy", "raport z wartościami zapisuje się jako .xlsx")
-    path, _ = write_workbook(output, read_inputs(source), values=True)
+    base = default_base()
+    data = read_inputs(source, base)
+    if any(i.persons for i in data.issues):
+        # Niepewność ranks the parameters of these inputs (an unknown programme: no
+        # scenario; the sheets flag it and the ranking's note says what to run).
+        with contextlib.suppress(InputError):
+            data = replace(data, scenario=scenario_of(data, base))
+    path, _ = write_workbook(output, data, values=True)
     return path
 
 
