@@ -280,7 +280,9 @@ def summary(ctx: Context, ws: Worksheet) -> None:
     for k, (label, expr, value, fmt, udf) in enumerate(key_rows):
         ws.cell(row=r, column=1, value=label)
         if k < 4:  # the results (the assumptions below stand without data)
-            expr, value = or_none(expr), value if active else NO_DATA
+            # Persons: a native sum (no add-in needed), none while it is 0.
+            expr = or_none(expr) if udf else f'IF(N({expr})=0,"{NO_DATA}",{expr})'
+            value = value if (active if udf else value) else NO_DATA
         w.native(ws, r, 4, expr, value, fmt, bold=udf, depends_on_udf=udf)
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
         ws.cell(row=r, column=4).alignment = Alignment(horizontal="right")
