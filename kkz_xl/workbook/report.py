@@ -1,9 +1,9 @@
-"""``kkz raport``: a values-only copy of a filled calculator for people without the add-in
-(every number computed by the engine, formatting and charts kept) and a PDF of its summary."""
+"""``kkz raport``: a calculator's input cells read back (``read_inputs``), and the PDFs of
+its values-only copy (``values_copy``): the summary page, the full report for the council and
+the report's annex of reference tables."""
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 import tempfile
 import zipfile
@@ -35,7 +35,6 @@ from kkz_xl.workbook.inputs import (
     programme_options,
     state_issue_row,
 )
-from kkz_xl.workbook.scenario import scenario_of
 from kkz_xl.workbook.sheet_budget import write_wpf_csv
 from kkz_xl.workbook.sheet_costs import PROFILE_PREFIX, profile_header
 from kkz_xl.workbook.sheet_states import read_states
@@ -238,23 +237,6 @@ def _tornado_pick(wb: openpyxl.Workbook) -> str | None:
     for sheet, cell in name.destinations:
         return wb[sheet][cell.replace("$", "")].value
     return None
-
-
-def values_report(source: Path, output: Path | None = None) -> Path:
-    """The values-only copy of the calculator at ``source`` (default: ``NAME_raport.xlsx``)."""
-    source = Path(source)
-    output = Path(output) if output else source.with_name(f"{source.stem}_raport.xlsx")
-    if output.suffix.lower() != ".xlsx":
-        raise InputError("plik wynikowy", "raport z wartościami zapisuje się jako .xlsx")
-    base = default_base()
-    data = read_inputs(source, base)
-    if any(i.persons for i in data.issues):
-        # Niepewność ranks the parameters of these inputs (an unknown programme: no
-        # scenario; the sheets flag it and the ranking's note says what to run).
-        with contextlib.suppress(InputError):
-            data = replace(data, scenario=scenario_of(data, base))
-    path, _ = write_workbook(output, data, values=True)
-    return path
 
 
 def wpf_csv(source: Path, output: Path) -> Path:

@@ -283,15 +283,13 @@ def _totals(ctx: Context, ws: Worksheet, first: int, last: int) -> None:
 
     w.native(ws, r, COL_PERSONS, f"SUM({rng(COL_PERSONS)})", persons, INTEGER, bold=True)
     w.native(ws, r, COL_INFLOW, f"SUM({rng(COL_INFLOW)})", inflow, PERSONS, bold=True)
-    w.native(ws, r, COL_NPV, f"SUM({rng(COL_NPV)})", npv, MONEY_ZL, bold=True,
-             depends_on_udf=True)
-    w.native(ws, r, COL_PV_PROG, f"SUM({rng(COL_PV_PROG)})", cost, MONEY_ZL, bold=True,
-             depends_on_udf=True)
-    for col, total in ((COL_PROG_Y1, sum(float(ctx.figures.issue(i.code).result.programme[0])
-                                         for i in active)),
-                       (COL_GMINA_Y1, sum(gmina_year1(ctx, i.code) for i in active))):
-        w.native(ws, r, col, f"SUM({rng(col)})", total, MONEY_ZL, bold=True,
-                 depends_on_udf=True)
+    year1 = sum(float(ctx.figures.issue(i.code).result.programme[0]) for i in active)
+    gmina = sum(gmina_year1(ctx, i.code) for i in active)
+    for col, total in ((COL_NPV, npv), (COL_PV_PROG, cost), (COL_PROG_Y1, year1),
+                       (COL_GMINA_Y1, gmina)):
+        # No results yet: an empty total, not a sum of 0 zł that reads like one.
+        w.native(ws, r, col, f'IF(COUNT({rng(col)})=0,"",SUM({rng(col)}))',
+                 total if active else "", MONEY_ZL, bold=True, depends_on_udf=True)
     # BCR and ROI of all issues together are the engine's (kkz oblicz), not re-derived here.
 
 
