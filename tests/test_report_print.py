@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kkz_xl.cli.main import app
+from kkz_xl.model.payers import PAYER_LABELS
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.workbook import from_scenario, write_workbook
 from kkz_xl.workbook.sheets_report import VERDICT_NO, VERDICT_NONE, VERDICT_OK
@@ -76,6 +77,12 @@ def test_the_sample_report_is_concise_and_its_parameters_are_an_annex(tools, tmp
     chart_pages = [p for p in range(1, _pages(main) + 1)
                    if "Tornado" in _text(main, p) or "Koszty rok po roku" in _text(main, p)]
     assert len(chart_pages) == 1, chart_pages
+    # Every payer inside the print area of Płatnicy (and its total after them).
+    payers_page = next(p for p in range(1, _pages(main) + 1)
+                       if "Kto płaci, kto oszczędza – oszczędność" in _text(main, p))
+    for label in PAYER_LABELS.values():  # a header may wrap: each of its words
+        assert all(word in _text(main, payers_page).split() for word in label.split()), label
+    assert "Razem" in _text(main, payers_page)
     # Polish formats and words only, in the report and its annex.
     for text in (whole, appendix):
         assert POLISH_MONEY.search(text)
