@@ -490,10 +490,13 @@ def _ranking(ctx: Context, ws: Worksheet, top: int, last_col: int) -> int:
     ws.row_breaks.append(Break(id=top - 1))  # its own page: the header with its rows
     ranges = ctx.base.general.zakresy_stopni.wartosc
     spans = ", ".join(f"{g}: ±{100 * v:g} %".replace(".", ",") for g, v in sorted(ranges.items()))
+    when = ("Policzone z danych tego skoroszytu przy przygotowaniu raportu (kkz raport)."
+            if ctx.w.values else
+            "Wartości (nie formuły) według danych z chwili budowy skoroszytu (kkz skoroszyt): "
+            "po zmianie danych w Excelu nie przeliczają się – aktualny ranking: kkz parametry "
+            "--wplyw.")
     note(ws, top + 1, 1,
-         "Wartości (nie formuły) według danych z chwili budowy skoroszytu (kkz skoroszyt): po "
-         "zmianie danych w Excelu nie przeliczają się – aktualny ranking: kkz parametry "
-         "--wplyw. Zmiana NPV razem: o ile przesuwa się koszt zaniechania wszystkich kwestii, "
+         f"{when} Zmiana NPV razem: o ile przesuwa się koszt zaniechania wszystkich kwestii, "
          "gdy parametr przechodzi przez swój wiarygodny przedział; im słabszy stopień pewności "
          f"(5 – założenie), tym szerszy przedział ({spans}). Liczone są tylko wartości wzięte "
          "z bazy parametrów; zasięg programów to decyzja JST, nie liczba do sprawdzenia – jego "
