@@ -14,6 +14,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -92,6 +94,19 @@ def note(ws: Worksheet, row: int, col: int, text: str, *, merge_to: int | None =
         ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=merge_to)
     if height:
         ws.row_dimensions[row].height = height
+
+
+def titled_note(ws: Worksheet, row: int, col: int, heading: str, text: str, *,
+                merge_to: int, height: float) -> None:
+    """A bold heading and its grey note in one merged cell: an automatic page break (Excel
+    and LibreOffice ignore manual ones on sheets fitted to pages) never leaves the heading
+    alone at the foot of a page."""
+    rich = CellRichText(TextBlock(InlineFont(b=True), f"{heading}\n"),
+                        TextBlock(InlineFont(i=True, sz=NOTE_FONT.size, color="595959"), text))
+    cell = ws.cell(row=row, column=col, value=rich)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=merge_to)
+    ws.row_dimensions[row].height = height
 
 
 def instructions(ws: Worksheet, lines: Iterable[str], first_row: int = 3) -> None:
