@@ -381,4 +381,4 @@ def test_uncertainty_ranks_the_parameters_as_the_engine(sample: Scenario, blank:
     empty = openpyxl.load_workbook(blank)[L.UNCERTAINTY]
     texts = [c.value for row in empty.iter_rows() for c in row if isinstance(c.value, str)]
     assert "Zmiana NPV razem" not in texts
-    assert any(t.startswith("Ranking pojawi się po wypełnieniu danych JST") for t in texts)
+    assert any("Ranking pojawi się po wypełnieniu danych JST" in t for t in texts)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils.cell import coordinate_from_string
 from typer.testing import CliRunner
 
 from kkz_xl.cli.main import app
@@ -23,7 +25,7 @@ from kkz_xl.workbook import build, from_scenario, values_report, write_workbook
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.inputs import NO, YES, blank_inputs
 from kkz_xl.workbook.scenario import read_scenario
-from kkz_xl.workbook.sheets_report import VERDICT_NO, VERDICT_NONE, VERDICT_OK, rows_for
+from kkz_xl.workbook.sheets_report import NO_DATA, VERDICT_NO, VERDICT_NONE, VERDICT_OK, rows_for
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
@@ -49,20 +51,42 @@ def test_a_sixth_payer_adds_columns_and_the_workbook_still_equals_the_engine(
 
 
 def test_charts_never_overlap() -> None:
+    """Charts side by side stay within their columns, one below another within its rows,
+    and all inside the print area."""
     wb, _ = build(from_scenario(Scenario.load(SAMPLE)), values=True)
     for name in (L.CHARTS, L.SUMMARY):
-        spans = sorted((row, row + rows_for(c.height)) for c in wb[name]._charts
-                       for row in [int(c.anchor.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))])
-        assert spans, name
-        for (_, end), (start, _) in itertools.pairwise(spans):
-            assert end <= start, (name, spans)
-        assert spans[-1][1] <= int(wb[name].print_area.split("$")[-1]) + 1, name
+        ws = wb[name]
+        boxes = []
+        for c in ws._charts:
+            col, row = coordinate_from_string(c.anchor)
+            first = column_index_from_string(col)
+            # A column of w characters is about 0.19 w cm wide (Calibri 11).
+            widths_cm = [0.19 * (ws.column_dimensions[get_column_letter(k)].width or 8.43)
+                         for k in range(first, first + 30)]
+            right = first + next(k for k in range(1, 31) if sum(widths_cm[:k]) >= c.width - 0.05)
+            boxes.append((row, row + rows_for(c.height), first, right))
+        assert boxes, name
+        for a, b in itertools.combinations(boxes, 2):
+            rows_meet = a[0] < b[1] and b[0] < a[1]
+            cols_meet = a[2] < b[3] and b[2] < a[3]
+            assert not (rows_meet and cols_meet), (name, a, b)
+        area = ws.print_area.split("!")[-1].replace("$", "").split(":")[1]
+        last_col, last_row = coordinate_from_string(area)
+        assert max(b[1] for b in boxes) <= last_row + 1, name
+        assert max(b[3] for b in boxes) <= column_index_from_string(last_col) + 1, name
 
 
 def test_blank_workbook_gives_no_verdict() -> None:
     wb, _ = build(blank_inputs(), values=True)
     texts = {c.value for row in wb[L.SUMMARY].iter_rows() for c in row}
     assert VERDICT_NONE in texts and not {VERDICT_OK, VERDICT_NO} & texts
+    # Results read "brak danych", not 0 zł; no chart of zeros.
+    figures = [wb[L.SUMMARY].cell(row=r, column=4).value for r in range(5, 9)]
+    assert figures == [NO_DATA] * 4
+    assert not wb[L.SUMMARY]._charts and not wb[L.CHARTS]._charts
+    formulas, _ = build(blank_inputs())  # the calculator: the same, until persons are typed
+    assert all(NO_DATA in str(formulas[L.SUMMARY].cell(row=r, column=4).value)
+               for r in range(5, 9))
 
 
 def test_one_style_for_yes_and_no() -> None:

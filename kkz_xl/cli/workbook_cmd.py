@@ -55,8 +55,9 @@ def raport(
     pdf: Annotated[bool, typer.Option("--pdf/--bez-pdf", help="Utwórz też PDF podsumowania "
                                       "(wymaga LibreOffice).")] = True,
     pelny: Annotated[bool, typer.Option("--pelny", help="PDF całego raportu (podsumowanie, "
-                                        "dane, parametry, wyniki, wykresy) zamiast jednej "
-                                        "strony podsumowania.")] = False,
+                                        "dane, wyniki, budżet, wykresy) zamiast jednej "
+                                        "strony podsumowania, i załącznik z parametrami "
+                                        "(NAZWA_parametry.pdf).")] = False,
     wpf: Annotated[Path | None, typer.Option(
         "--wpf", help="Zapisz też wykaz przedsięwzięć WPF wybranych programów (.csv).")
     ] = None,
@@ -64,7 +65,7 @@ def raport(
     """Kopia kalkulatora z samymi wartościami (dla osób bez dodatku) i PDF podsumowania."""
     # Local: start-up time of `kkz --help`.
     from kkz_xl.workbook import summary_pdf, values_report
-    from kkz_xl.workbook.report import report_pdf, soffice_available
+    from kkz_xl.workbook.report import annex_path, report_pdf, soffice_available
 
     path = values_report(skoroszyt, wyjscie)
     console.print(f"Zapisano raport z wartościami: [bold]{path}[/]")
@@ -77,6 +78,8 @@ def raport(
             made = report_pdf(path) if pelny else summary_pdf(path)
             what = "raportu" if pelny else "podsumowania"
             console.print(f"Zapisano PDF {what}: [bold]{made}[/]")
+            if pelny:
+                console.print(f"Zapisano załącznik z parametrami: [bold]{annex_path(made)}[/]")
         else:
             err_console.print("[yellow]Brak LibreOffice (soffice): PDF podsumowania pominięto."
                               "[/]")

@@ -450,9 +450,9 @@ def state_inputs(issue: IssueScenario) -> StateInputs:
 
 
 def state_result(a: dict[str, Any], *, threshold: bool = False, draws: int = 0,
-                 spread: float = 0.2, seed: int = 1) -> IssueResult:
+                 spread: float | None = None, seed: int = 1) -> IssueResult:
     """A multi-state function's named arguments through the engine (as ``kkz oblicz`` runs the
-    issue); Monte Carlo with ``draws``."""
+    issue); Monte Carlo with ``draws`` (``spread``: the base's ``zmiennosc`` unless given)."""
     issue, horizon = state_issue(a)
     inp = state_inputs(issue)
     return run_states(inp, horizon.years, horizon.rate, draws=draws, spread=spread,

@@ -24,7 +24,8 @@ def validated_input(**fields: Any) -> CisInput:
 
 
 def kkz_cis_swiadczenie(zasilek: Any = None, mnoznik: Any = None) -> float:
-    """Monthly świadczenie integracyjne: ``mnoznik`` × ``zasilek`` (defaults 1,2 × 1 721,90)."""
+    """Monthly świadczenie integracyjne: ``mnoznik`` × ``zasilek`` (defaults: the base's
+    ``cis.yaml``)."""
     data = validated_input(
         uczestnicy=1, miesiace=1, koszty_biezace_mies=0,
         zasilek=None if scalar(zasilek, "zasilek") in (None, "") else cell_number(

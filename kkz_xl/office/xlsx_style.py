@@ -9,10 +9,13 @@ file-syntax format ``#,##0.00 "zł"`` (Excel shows it in the Polish locale as ``
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -91,6 +94,19 @@ def note(ws: Worksheet, row: int, col: int, text: str, *, merge_to: int | None =
         ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=merge_to)
     if height:
         ws.row_dimensions[row].height = height
+
+
+def titled_note(ws: Worksheet, row: int, col: int, heading: str, text: str, *,
+                merge_to: int, height: float) -> None:
+    """A bold heading and its grey note in one merged cell: an automatic page break (Excel
+    and LibreOffice ignore manual ones on sheets fitted to pages) never leaves the heading
+    alone at the foot of a page."""
+    rich = CellRichText(TextBlock(InlineFont(b=True), f"{heading}\n"),
+                        TextBlock(InlineFont(i=True, sz=NOTE_FONT.size, color="595959"), text))
+    cell = ws.cell(row=row, column=col, value=rich)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=merge_to)
+    ws.row_dimensions[row].height = height
 
 
 def instructions(ws: Worksheet, lines: Iterable[str], first_row: int = 3) -> None:
@@ -187,3 +203,65 @@ def save(wb: Workbook, path: Path) -> Path:
     """Save atomically (temporary file, backup of the previous version, rename)."""
     atomic_write(Path(path), lambda tmp: wb.save(tmp))
     return Path(path)
+
+
+CHARS_PER_WIDTH = 1.1  # characters of Polish text per unit of column width (Carlito 11)
+LINE_PT = 13.5  # one line of 11 pt text, in points
+
+
+def wrapped_lines(text: str, chars: int) -> int:
+    """How many lines ``text`` takes wrapped at word breaks to ``chars`` characters."""
+    lines = 0
+    for paragraph in text.split("\n"):
+        used = 0
+        lines += 1
+        for word in paragraph.split(" "):
+            if used and used + 1 + len(word) > chars:
+                lines += 1
+                used = 0
+            used += len(word) + (1 if used else 0)
+            while used > chars:  # a word longer than the line breaks inside it
+                lines += 1
+                used -= chars
+    return lines
+
+
+def fit_text(ws: Worksheet) -> None:
+    """Rows tall enough for their wrapped text, and text that a filled neighbour would cut
+    wrapped (a printed table shows every word): heights only grow, estimated from the
+    columns' widths (merged cells: the merged width; cells merged over rows are left)."""
+    spans: dict[str, tuple[int, int]] = {}  # top-left → (first, last column)
+    tall: set[str] = set()
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row != rng.max_row:
+            tall.add(rng.start_cell.coordinate)
+        else:
+            spans[rng.start_cell.coordinate] = (rng.min_col, rng.max_col)
+
+    def width(first: int, last: int) -> float:
+        return sum(ws.column_dimensions[get_column_letter(c)].width or 8.43
+                   for c in range(first, last + 1))
+
+    for row in ws.iter_rows():
+        need = 0.0
+        for cell in row:
+            if not isinstance(cell.value, str) or cell.value.startswith("=") or (
+                    cell.coordinate in tall):
+                continue
+            first, last = spans.get(cell.coordinate, (cell.column, cell.column))
+            size = (cell.font.sz or 11) if cell.font else 11
+            chars = max(1, int(width(first, last) * CHARS_PER_WIDTH * 11 / size))
+            lines = wrapped_lines(cell.value, chars)
+            if lines < 2:
+                continue
+            if not cell.alignment.wrap_text:
+                if ws.cell(row=cell.row, column=last + 1).value in (None, ""):
+                    continue  # runs on over empty cells, as it should
+                wrapped = copy(cell.alignment)
+                wrapped.wrap_text = True
+                cell.alignment = wrapped
+            need = max(need, lines * LINE_PT * size / 11 + 3)
+        if need:
+            r = row[0].row
+            if need > (ws.row_dimensions[r].height or 15):
+                ws.row_dimensions[r].height = need

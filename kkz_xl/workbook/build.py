@@ -19,6 +19,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.writer.excel import ExcelWriter
 
 from kkz_xl.excel.xlwings_conf import CONF_SHEET, INACTIVE_CONF_SHEET, ClassicSettings, put_conf
+from kkz_xl.office.xlsx_style import fit_text
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.storage.atomic import atomic_write
 from kkz_xl.workbook import layout as L  # noqa: N812
@@ -98,6 +99,13 @@ def build(data: WorkbookInputs | None = None, *, values: bool = False,
     programmes(ctx, wb[L.PROGRAMMES])
     if values:
         _values_notes(wb)
+        for name in (L.FLOWS, L.UNCERTAINTY):  # the pick's helper row: no reader's number
+            ws = wb[name]
+            for r in range(1, ws.max_row + 1):
+                if str(ws.cell(row=r, column=1).value or "").startswith("Wiersz w arkuszu"):
+                    ws.row_dimensions[r].hidden = True
+        for ws in wb.worksheets:  # printed for the council: no cut or overprinted text
+            fit_text(ws)
         # For the council: the summary first; of the year-by-year helper table only its
         # title prints (LibreOffice prints hidden sheets too), the table stays in the file.
         wb.move_sheet(L.SUMMARY, offset=-wb.sheetnames.index(L.SUMMARY))
@@ -105,8 +113,10 @@ def build(data: WorkbookInputs | None = None, *, values: bool = False,
         costs.print_area = f"A1:{get_column_letter(L.COSTS_PROFILE_COL - 2)}3"
         costs.row_breaks.brk = []
         # A concise print for the council: the guide on one page, the budget on two, the
-        # parameters (every figure with its source) on five.
-        for name, pages in ((L.GUIDE, 1), (L.BUDGET, 2), (L.PARAMS, 5)):
+        # uncertainty on two (its ranking of parameters on a page of its own). The parameters
+        # (every figure with its source) print as the annex, one page wide and as long as
+        # they are: readable, not squeezed.
+        for name, pages in ((L.GUIDE, 1), (L.BUDGET, 2), (L.UNCERTAINTY, 2)):
             wb[name].page_setup.fitToHeight = pages
         # Of Stany the states tables print (split, cost per payer): the rows of the lines
         # and transitions with their sources are hidden in this copy (kept in the file,

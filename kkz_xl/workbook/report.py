@@ -1,5 +1,6 @@
-"""``kkz raport``: a values-only copy of a filled calculator for people without the add-in
-(every number computed by the engine, formatting and charts kept) and a PDF of its summary."""
+"""``kkz raport``: a calculator's input cells read back (``read_inputs``), and the PDFs of
+its values-only copy (``values_copy``): the summary page, the full report for the council and
+the report's annex of reference tables."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from typing import Any
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.print_settings import PrintArea
 
 from kkz_xl.errors import DataError, InputError
 from kkz_xl.model.payers import PAYER_LABELS, Payer
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.office.libreoffice import convert, soffice_path
+from kkz_xl.office.xlsx_style import NOTE_FONT
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.build import build as build_workbook
@@ -36,6 +39,7 @@ from kkz_xl.workbook.sheet_budget import write_wpf_csv
 from kkz_xl.workbook.sheet_costs import PROFILE_PREFIX, profile_header
 from kkz_xl.workbook.sheet_states import read_states
 from kkz_xl.workbook.sheets_inputs import GAIN_MARK
+from kkz_xl.workbook.sheets_report import VERDICT_NONE
 from kkz_xl.workbook.values import Figures
 
 PDF_FIRST_PAGE = 'pdf:calc_pdf_Export:{"PageRange":{"type":"string","value":"1"}}'
@@ -235,16 +239,6 @@ def _tornado_pick(wb: openpyxl.Workbook) -> str | None:
     return None
 
 
-def values_report(source: Path, output: Path | None = None) -> Path:
-    """The values-only copy of the calculator at ``source`` (default: ``NAME_raport.xlsx``)."""
-    source = Path(source)
-    output = Path(output) if output else source.with_name(f"{source.stem}_raport.xlsx")
-    if output.suffix.lower() != ".xlsx":
-        raise InputError("plik wynikowy", "raport z wartościami zapisuje się jako .xlsx")
-    path, _ = write_workbook(output, read_inputs(source), values=True)
-    return path
-
-
 def wpf_csv(source: Path, output: Path) -> Path:
     """The WPF's list of przedsięwzięcia of a filled calculator, as CSV (engine figures)."""
     if Path(output).suffix.lower() != ".csv":
@@ -284,23 +278,90 @@ def summary_pdf(report: Path, output: Path | None = None, *, timeout: int = 180)
     return output
 
 
+#: The reference tables of the full report: printed as its annex (``NAME_parametry.pdf``).
+ANNEX_SHEETS = (L.PARAMS, L.STATES)
+#: Helper tables printed in neither PDF (they stay in the values copy).
+HELPER_SHEETS = (L.COSTS, L.PROGRAMMES)
+
+
+#: Sheets of one issue's or the programmes' figures: a report without data prints none.
+RESULT_SHEETS = (L.FLOWS, L.PAYERS, L.UNCERTAINTY, L.BUDGET, L.CHARTS)
+
+
+def _has_results(wb: openpyxl.Workbook) -> bool:
+    """Whether any issue has a result (else the summary says "Brak danych")."""
+    return not any(c.value == VERDICT_NONE for row in wb[L.SUMMARY].iter_rows() for c in row)
+
+
+def annex_path(pdf: Path) -> Path:
+    """Where the full report ``pdf`` keeps its annex of parameters: ``X_raport.pdf`` →
+    ``X_parametry.pdf`` beside it (any other name: ``NAME_parametry.pdf``)."""
+    pdf = Path(pdf)
+    stem = pdf.stem.removesuffix("_raport")
+    return pdf.with_name(f"{stem}_parametry.pdf")
+
+
+def _print_only(wb: openpyxl.Workbook, sheets: tuple[str, ...]) -> None:
+    """Of ``wb`` print only ``sheets``: the others hidden and without print areas
+    (LibreOffice still prints a hidden sheet's print area)."""
+    for ws in wb.worksheets:
+        if ws.title in sheets:
+            ws.sheet_state = "visible"
+            continue
+        ws.sheet_state = "hidden"
+        ws._print_area = PrintArea()  # openpyxl has no public "no print area"
+        ws._print_rows = ws._print_cols = None  # nor "no repeated titles"
+    first = next(i for i, ws in enumerate(wb.worksheets) if ws.title in sheets)
+    wb.active = first
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws is wb.worksheets[first]
+
+
+def _annex_note(wb: openpyxl.Workbook, annex: Path) -> None:
+    """The report's summary names its annex (row 3, empty in the summary)."""
+    ws = wb[L.SUMMARY]
+    cell = ws.cell(row=3, column=1, value=(
+        f"Parametry z ich źródłami i modele wielostanowe (arkusze {' i '.join(ANNEX_SHEETS)}): "
+        f"załącznik {annex.name}."))
+    cell.font = NOTE_FONT
+
+
+def _pdf_of(wb: openpyxl.Workbook, output: Path, tmp: Path, timeout: int) -> Path:
+    src = tmp / f"{output.stem}.xlsx"
+    save(wb, src)
+    try:
+        pdf = convert(src, "pdf", tmp / "pdf", timeout=timeout)
+    except DataError as err:
+        raise InputError("pdf", f"LibreOffice nie utworzył PDF: {err}") from None
+    output.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(pdf, output)
+    return output
+
+
 def report_pdf(report: Path, output: Path | None = None, *, timeout: int = 300) -> Path:
-    """A PDF of the whole values-only report (summary first, every sheet's print area; the
-    helper tables are hidden and not printed)."""
+    """A PDF of the values-only report for the council (summary first, the results' sheets;
+    no helper tables) and, beside it as :func:`annex_path`, the annex with the reference
+    tables (Parametry, Stany). Returns the report's PDF."""
     report = Path(report)
     output = Path(output) if output else report.with_suffix(".pdf")
     if not soffice_available():
         raise InputError("pdf", "brak programu LibreOffice (soffice) – zainstaluj go, aby "
                                 "utworzyć PDF raportu")
+    annex = annex_path(output)
     with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / f"{output.stem}.xlsx"
-        shutil.copyfile(report, src)
-        try:
-            pdf = convert(src, "pdf", Path(tmp) / "pdf", timeout=timeout)
-        except DataError as err:
-            raise InputError("pdf", f"LibreOffice nie utworzył PDF: {err}") from None
-        output.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(pdf, output)
+        wb = openpyxl.load_workbook(report)
+        names = wb.sheetnames
+        skip = ANNEX_SHEETS + HELPER_SHEETS + (() if _has_results(wb) else RESULT_SHEETS)
+        _print_only(wb, tuple(n for n in names if n not in skip))
+        _annex_note(wb, annex)
+        _pdf_of(wb, output, Path(tmp), timeout)
+        wb = openpyxl.load_workbook(report)
+        _print_only(wb, tuple(n for n in names if n in ANNEX_SHEETS))
+        for name in ANNEX_SHEETS:
+            if name in wb.sheetnames:
+                wb[name].oddFooter.center.text = (f"Załącznik do raportu {output.name} – "
+                                                  "strona &P z &N")
+        _pdf_of(wb, annex, Path(tmp), timeout)
     return output
 
 

@@ -100,8 +100,8 @@ LINKED = {
 
 # Column widths by key (cost columns: the default 13).
 COLUMN_WIDTHS = {
-    "code": 17, "name": 30, "persons": 11, "inflow": 11, "exit": 10, "relapse": 10,
-    "programme": 26, "coverage": 10, "pcost": 13, "success": 10, "repeat": 9, "npv": 16,
+    "code": 18, "name": 30, "persons": 11, "inflow": 11, "exit": 10, "relapse": 10,
+    "programme": 26, "coverage": 10, "pcost": 13, "success": 12, "repeat": 9, "npv": 16,
     "pv_prog": 15, "prog_y1": 14, "gmina_y1": 14, "bcr": 13, "roi": 11, "be_year": 14,
     "payback": 14, "threshold": 13, "prob": 9,
 }
@@ -165,8 +165,8 @@ def calculator(ctx: Context, ws: Worksheet) -> None:
          "każdego roku (np. udział gminy w pieczy zastępczej rośnie z 10 % do 50 %). Kwestie "
          f"z „{BY_STATE}”: model wielostanowy (arkusz Stany) – koszt to średnia kosztów "
          "stanów ważona podziałem osób na początku. Pusta liczba osób – kwestia pominięta.",
-         merge_to=COL_REPEAT, height=45)
-    note(ws, last + 3, COL_NPV,
+         merge_to=COL_PCOST, height=45)
+    note(ws, last + 3, COL_SUCCESS,
          f"{NET_SAVING_NOTE} Okres zwrotu: zdyskontowany, w latach (np. 2,95). Próg "
          "skuteczności: najmniejsza skuteczność, przy której NPV ≥ 0. P(NPV > 0): z analizy "
          "Monte Carlo (arkusz Niepewność).", merge_to=COL_LAST, height=45)
@@ -177,10 +177,12 @@ def calculator(ctx: Context, ws: Worksheet) -> None:
         ws.row_dimensions[row].height = height
     ws.freeze_panes = ws.cell(row=first, column=COL_PERSONS)
     a4(ws, landscape=True, repeat_rows=f"{L.CALC_HEADER_ROW}:{L.CALC_HEADER_ROW}")
-    ws.page_setup.fitToWidth = 2  # inputs on page 1, results on page 2; A:B repeat
+    # Persons, costs and the programme on page 1; its effect and the results on page 2 (A:B
+    # repeat). The break falls where LibreOffice's fit to two pages wide puts it anyway.
+    ws.page_setup.fitToWidth = 2
     ws.page_setup.fitToHeight = 1
     ws.print_title_cols = "A:B"
-    ws.col_breaks.append(Break(id=COL_REPEAT))
+    ws.col_breaks.append(Break(id=COL_SUCCESS - 1))  # zero-based: left of COL_SUCCESS
     ws.print_area = f"A1:{col_letter(COL_LAST)}{last + 3}"
     protect(ws)
 
@@ -281,15 +283,13 @@ def _totals(ctx: Context, ws: Worksheet, first: int, last: int) -> None:
 
     w.native(ws, r, COL_PERSONS, f"SUM({rng(COL_PERSONS)})", persons, INTEGER, bold=True)
     w.native(ws, r, COL_INFLOW, f"SUM({rng(COL_INFLOW)})", inflow, PERSONS, bold=True)
-    w.native(ws, r, COL_NPV, f"SUM({rng(COL_NPV)})", npv, MONEY_ZL, bold=True,
-             depends_on_udf=True)
-    w.native(ws, r, COL_PV_PROG, f"SUM({rng(COL_PV_PROG)})", cost, MONEY_ZL, bold=True,
-             depends_on_udf=True)
-    for col, total in ((COL_PROG_Y1, sum(float(ctx.figures.issue(i.code).result.programme[0])
-                                         for i in active)),
-                       (COL_GMINA_Y1, sum(gmina_year1(ctx, i.code) for i in active))):
-        w.native(ws, r, col, f"SUM({rng(col)})", total, MONEY_ZL, bold=True,
-                 depends_on_udf=True)
+    year1 = sum(float(ctx.figures.issue(i.code).result.programme[0]) for i in active)
+    gmina = sum(gmina_year1(ctx, i.code) for i in active)
+    for col, total in ((COL_NPV, npv), (COL_PV_PROG, cost), (COL_PROG_Y1, year1),
+                       (COL_GMINA_Y1, gmina)):
+        # No results yet: an empty total, not a sum of 0 zł that reads like one.
+        w.native(ws, r, col, f'IF(COUNT({rng(col)})=0,"",SUM({rng(col)}))',
+                 total if active else "", MONEY_ZL, bold=True, depends_on_udf=True)
     # BCR and ROI of all issues together are the engine's (kkz oblicz), not re-derived here.
 
 

@@ -9,7 +9,6 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter as col_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kkz_xl.engine.influence import influence
@@ -32,6 +31,7 @@ from kkz_xl.office.xlsx_style import (
     number_validation,
     protect,
     title,
+    titled_note,
     widths,
 )
 from kkz_xl.workbook import layout as L  # noqa: N812
@@ -485,30 +485,33 @@ def _ranking(ctx: Context, ws: Worksheet, top: int, last_col: int) -> int:
     """Niepewność: the parameters whose plausible range moves the JST's total NPV most (the
     engine's ranking, as ``kkz parametry --wplyw`` prints it), plain values from the scenario
     the workbook is filled from; a one-line note for a blank workbook. Returns the last row."""
-    ws.cell(row=top, column=1, value="Które liczby sprawdzić najpierw: parametry o największym "
-            "wpływie na koszt zaniechania razem (NPV)").font = BOLD_FONT
+    heading = ("Które liczby sprawdzić najpierw: parametry o największym wpływie na koszt "
+               "zaniechania razem (NPV)")
     scenario = ctx.data.scenario
     if scenario is None:
         filled = any(i.persons for i in ctx.data.issues)
         text = ("Ranking parametrów zapisuje polecenie kkz skoroszyt --scenariusz PLIK przy "
                 "budowie skoroszytu; dla tych danych: kkz parametry --wplyw." if filled else
                 "Ranking pojawi się po wypełnieniu danych JST (kkz skoroszyt --scenariusz PLIK).")
-        note(ws, top + 1, 1, text, merge_to=last_col)
-        return top + 1
+        titled_note(ws, top, 1, heading, text, merge_to=last_col, height=32)
+        return top
     rows = influence(scenario, ctx.base)[:RANKING_ROWS]
-    ws.row_breaks.append(Break(id=top - 1))  # its own page: the header with its rows
     ranges = ctx.base.general.zakresy_stopni.wartosc
     spans = ", ".join(f"{g}: ±{100 * v:g} %".replace(".", ",") for g, v in sorted(ranges.items()))
-    note(ws, top + 1, 1,
-         "Wartości (nie formuły) według danych z chwili budowy skoroszytu (kkz skoroszyt): po "
-         "zmianie danych w Excelu nie przeliczają się – aktualny ranking: kkz parametry "
-         "--wplyw. Zmiana NPV razem: o ile przesuwa się koszt zaniechania wszystkich kwestii, "
-         "gdy parametr przechodzi przez swój wiarygodny przedział; im słabszy stopień pewności "
-         f"(5 – założenie), tym szerszy przedział ({spans}). Liczone są tylko wartości wzięte "
-         "z bazy parametrów; zasięg programów to decyzja JST, nie liczba do sprawdzenia – jego "
-         "wpływ pokazuje kkz parametry --wplyw („Co zależy od decyzji gminy”).",
-         merge_to=last_col, height=58)
-    head = top + 2
+    when = ("Policzone z danych tego skoroszytu przy przygotowaniu raportu (kkz raport)."
+            if ctx.w.values else
+            "Wartości (nie formuły) według danych z chwili budowy skoroszytu (kkz skoroszyt): "
+            "po zmianie danych w Excelu nie przeliczają się – aktualny ranking: kkz parametry "
+            "--wplyw.")
+    text = (f"{when} Zmiana NPV razem: o ile przesuwa się koszt zaniechania wszystkich "
+            "kwestii, gdy parametr przechodzi przez swój wiarygodny przedział; im słabszy "
+            f"stopień pewności (5 – założenie), tym szerszy przedział ({spans}). Liczone są "
+            "tylko wartości wzięte z bazy parametrów; zasięg programów to decyzja JST, nie "
+            "liczba do sprawdzenia – jego wpływ pokazuje kkz parametry --wplyw („Co zależy od "
+            "decyzji gminy”).")
+    titled_note(ws, top, 1, heading, text,
+                merge_to=last_col, height=72)
+    head = top + 1
     source_col = 5
     header_row(ws, head, ["Kwestia", "Parametr", "Stopień pewności (1–5)",
                           "Zmiana NPV razem", "Źródło / dlaczego założenie"], height=36)

@@ -5,9 +5,17 @@ from __future__ import annotations
 import math
 
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.layout import Layout, ManualLayout
+from openpyxl.chart.text import RichText, Text
+from openpyxl.chart.title import Title
+from openpyxl.drawing.text import (
+    CharacterProperties,
+    Paragraph,
+    ParagraphProperties,
+    RegularTextRun,
+)
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter as col_letter
-from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kkz_xl.model.labels import (
@@ -54,6 +62,22 @@ from kkz_xl.workbook.sheet_calculator import gmina_year1
 from kkz_xl.workbook.values import tornado_labels
 
 CHART_W, CHART_H = 16.5, 8.0  # cm
+CHART_COL = 50  # Wykresy: two columns of this width (characters), ≈ 9.4 cm each
+CHART_W_WIDE = 18.6  # cm: a chart across both columns
+SUMMARY_CHART_W = 20.0  # cm: Podsumowanie's columns are ≈ 21 cm wide
+
+
+def _text(size: float, *, bold: bool = False) -> RichText:
+    """Chart text of ``size`` points (the default 10–18 pt crowds an A4 page of charts)."""
+    props = CharacterProperties(sz=int(size * 100), b=bold)
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
+
+
+def _title(text: str, size: float = 11) -> Title:
+    props = CharacterProperties(sz=int(size * 100), b=True)
+    para = Paragraph(pPr=ParagraphProperties(defRPr=props),
+                     r=[RegularTextRun(rPr=props, t=text)])
+    return Title(tx=Text(rich=RichText(p=[para])), overlay=False)
 
 
 def _chart_size(chart: BarChart | LineChart, height: float = CHART_H) -> None:
@@ -61,6 +85,34 @@ def _chart_size(chart: BarChart | LineChart, height: float = CHART_H) -> None:
     chart.legend.position = "b"
     # Category labels at the low end: negative values must not draw over them.
     chart.x_axis.tickLblPos = "low"
+    if chart.title is not None:
+        chart.title = _title(chart.title.tx.rich.p[0].r[0].t)
+    chart.x_axis.txPr = chart.y_axis.txPr = _text(8)
+    for axis in (chart.x_axis, chart.y_axis):
+        if axis.title is not None:
+            axis.title = _title(axis.title.tx.rich.p[0].r[0].t, 8)
+    if chart.legend is not None:
+        chart.legend.txPr = _text(8)
+
+
+def _labels_room(chart: BarChart, share: float) -> None:
+    """A bar chart whose long category labels take ``share`` of its width: the plot gets
+    the rest (left to itself, LibreOffice leaves the bars a sliver)."""
+    chart.layout = Layout(manualLayout=ManualLayout(  # openpyxl writes it as the plot's
+        layoutTarget="inner", xMode="edge", yMode="edge", x=share, y=0.2,
+        w=0.97 - share, h=0.72))
+    chart.x_axis.txPr = _text(7)  # the longest issue name fits beside the plot
+
+
+def _ticks_for(chart: BarChart, values: list[float], ticks: int = 4) -> None:
+    """At most about ``ticks`` steps on the value axis of ``values`` (a round step: 1, 2 or 5
+    × 10ⁿ): LibreOffice's own choice overprints the long "tys. zł" labels of a narrow plot."""
+    span = max([*values, 0.0]) - min([*values, 0.0])
+    if span <= 0 or not all(math.isfinite(v) for v in values):
+        return
+    raw = span / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    chart.y_axis.majorUnit = next(k * power for k in (1, 2, 5, 10) if k * power >= raw)
 
 
 def charts(ctx: Context, ws: Worksheet) -> None:
@@ -69,7 +121,6 @@ def charts(ctx: Context, ws: Worksheet) -> None:
     w, d = ctx.w, ctx.data
     title(ws, "Wykresy", "Wykresy 1–2 dotyczą kwestii wybranej w arkuszu Przepływy, wykres 4 – "
           "kwestii wybranej w arkuszu Niepewność.")
-    widths(ws, [100])
     picked = (f'"Wykresy 1–2: "&{ctx.picked_names[L.NAME_FLOW_ISSUE]}&"; wykres 4: "&'
               f'{ctx.picked_names[L.NAME_TORNADO_ISSUE]}')
     names = (d.issue(d.flow_issue or ctx.codes[0]).name,
@@ -117,6 +168,8 @@ def charts(ctx: Context, ws: Worksheet) -> None:
                 titles_from_data=True)
     c3.set_categories(Reference(calc, min_col=COL_NAME, min_row=first, max_row=last))
     c3.x_axis.scaling.orientation = "maxMin"
+    npvs = [ctx.figures.issue(i.code).result.npv for i in d.issues
+            if ctx.figures.active(i.code)]
 
     unc = ctx.wb[L.UNCERTAINTY]
     t_first = ctx.tornado_sorted_first_row
@@ -131,21 +184,31 @@ def charts(ctx: Context, ws: Worksheet) -> None:
     c4.x_axis.scaling.orientation = "maxMin"
     c4.overlap = 100
     c4.gapWidth = 40
-    # Two charts a page; each anchored below the previous one by its own height.
+    # One page: charts 1–2 side by side (seven years need little width), 3 and 4 (long
+    # labels) across the page; each anchored below the previous row by its own height.
     row = 5
-    for n, (chart, height) in enumerate(((c1, CHART_H), (c2, CHART_H), (c3, 9.5),
-                                         (c4, 10.0))):
-        chart.y_axis.numFmt = MONEY_AXIS
-        _chart_size(chart, height)
-        if chart is c3:
-            chart.legend = None  # one series: its name is the title
-        if n == 2:
-            ws.row_breaks.append(Break(id=row - 1))
-        ws.add_chart(chart, f"A{row}")
-        ctx.chart_anchors.append((row, rows_for(height)))
+    half, full = CHART_W_WIDE / 2 - 0.2, CHART_W_WIDE
+    layout = (((c1, c2), 7.5), ((c3,), 8.5), ((c4,), 9.0))
+    if w.values and not npvs:  # no data: no charts of zeros in the report
+        ws.cell(row=row, column=1, value=VERDICT_NONE).font = BOLD_FONT
+        layout = ()
+    for charts_row, height in layout:
+        for k, chart in enumerate(charts_row):
+            chart.y_axis.numFmt = MONEY_AXIS
+            _chart_size(chart, height)
+            chart.width = half if len(charts_row) > 1 else full
+            if chart is c3:
+                chart.legend = None  # one series: its name is the title
+                _labels_room(chart, 0.5)
+                if w.values:
+                    _ticks_for(chart, npvs)
+            ws.add_chart(chart, f"{col_letter(1 + k)}{row}")
+            ctx.chart_anchors.append((row, rows_for(height)))
         row += rows_for(height) + 1
+    widths(ws, [CHART_COL, CHART_COL])
     a4(ws)
-    ws.print_area = f"A1:A{row}"
+    ws.page_setup.fitToHeight = 1
+    ws.print_area = f"A1:B{row}"
     protect(ws)
 
 
@@ -164,6 +227,7 @@ VERDICT_NO = ("W horyzoncie analizy programy łącznie nie zwracają się w oszc
               "Kalkulatorze.")
 VERDICT_NONE = ("Brak danych: wpisz liczbę osób w arkuszu Kalkulator (kolumna „Osoby”), aby "
                 "zobaczyć wynik.")
+NO_DATA = "brak danych"  # a result cell while no issue has persons
 SUMMARY_HEADERS = ("Kwestia", "Wybrany program", "Osoby", NET_SAVING, PROGRAMME_COST_YEAR1,
                    "BCR", "P(NPV > 0)")
 
@@ -205,16 +269,25 @@ def summary(ctx: Context, ws: Worksheet) -> None:
         ("Stopa dyskontowa (realna)", L.NAME_RATE, d.rate, PERCENT, False),
         ("Rok cen (ceny stałe)", L.NAME_PRICE_YEAR, d.price_year, YEAR, False),
     ]
+    c = col_letter(COL_NPV)
+    npv_cells = f"{calc}!${c}${L.CALC_FIRST_ROW}:${c}${rows - 1}"
+
+    def or_none(expr: str) -> str:
+        """``expr``, or "brak danych" while no issue has a result (not a verdict of 0 zł)."""
+        return f'IF(COUNT({npv_cells})=0,"{NO_DATA}",{expr})'
+
     r = 5
-    for label, expr, value, fmt, udf in key_rows:
+    for k, (label, expr, value, fmt, udf) in enumerate(key_rows):
         ws.cell(row=r, column=1, value=label)
+        if k < 4:  # the results (the assumptions below stand without data)
+            # Persons: a native sum (no add-in needed), none while it is 0.
+            expr = or_none(expr) if udf else f'IF(N({expr})=0,"{NO_DATA}",{expr})'
+            value = value if (active if udf else value) else NO_DATA
         w.native(ws, r, 4, expr, value, fmt, bold=udf, depends_on_udf=udf)
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
         ws.cell(row=r, column=4).alignment = Alignment(horizontal="right")
         ws.merge_cells(start_row=r, start_column=4, end_row=r, end_column=5)
         r += 1
-    c = col_letter(COL_NPV)
-    npv_cells = f"{calc}!${c}${L.CALC_FIRST_ROW}:${c}${rows - 1}"
     verdict = VERDICT_NONE if not active else (VERDICT_OK if npv > 0 else VERDICT_NO)
     w.native(ws, r, 1, f'IF(COUNT({npv_cells})=0,"{VERDICT_NONE}",'
              f'IF(N({calc_cell(COL_NPV)})>0,"{VERDICT_OK}","{VERDICT_NO}"))', verdict,
@@ -262,7 +335,9 @@ def summary(ctx: Context, ws: Worksheet) -> None:
         r += 1
         ws.cell(row=r, column=1, value=PAYER_LABELS[p])
         src = f"{quoted(L.PAYERS)}!${col_letter(3 + k)}${ctx.payer_totals_row}"
-        w.native(ws, r, 4, src, totals[k], MONEY, depends_on_udf=True)
+        w.native(ws, r, 4, or_none(src), totals[k] if active else NO_DATA, MONEY,
+                 depends_on_udf=True)
+        ws.cell(row=r, column=4).alignment = Alignment(horizontal="right")
         ws.merge_cells(start_row=r, start_column=4, end_row=r, end_column=5)
     r += 2
     multi = [i.name.lower() for i in d.issues if i.multi]
@@ -284,8 +359,13 @@ def summary(ctx: Context, ws: Worksheet) -> None:
     chart.y_axis.numFmt = MONEY_AXIS
     height = 8.5
     _chart_size(chart, height)
+    chart.width = SUMMARY_CHART_W
     chart.legend = None
-    ws.add_chart(chart, f"A{r + 2}")
+    _labels_room(chart, 0.5)
+    if w.values:
+        _ticks_for(chart, [res.npv for res in results])
+    if active or not w.values:  # no data: no chart of zeros in the report
+        ws.add_chart(chart, f"A{r + 2}")
     r += 2 + rows_for(height)
     a4(ws)
     ws.page_setup.fitToHeight = 1
