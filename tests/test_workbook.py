@@ -12,10 +12,12 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.formula import ArrayFormula
 
-from kkz_xl.engine.run import run_inputs
+from kkz_xl.engine.run import run_inputs, run_scenario
 from kkz_xl.errors import InputError
+from kkz_xl.model.labels import INPUT_LABELS
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.params.base import default_base
+from kkz_xl.reporting.tables import TORNADO_ROWS, tornado_label
 from kkz_xl.workbook import (
     blank_inputs,
     fill_from_table,
@@ -27,6 +29,7 @@ from kkz_xl.workbook import (
 )
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.context import COL_NPV
+from kkz_xl.workbook.sheets_detail import STATE_TORNADO_TITLE
 from kkz_xl.workbook.values import Figures
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -382,3 +385,42 @@ def test_uncertainty_ranks_the_parameters_as_the_engine(sample: Scenario, blank:
     texts = [c.value for row in empty.iter_rows() for c in row if isinstance(c.value, str)]
     assert "Zmiana NPV razem" not in texts
     assert any("Ranking pojawi się po wypełnieniu danych JST" in t for t in texts)
+
+
+def test_multi_state_issues_show_the_strategy_s_tornado(sample: Scenario, blank: Path,
+                                                        tmp_path: Path) -> None:
+    """Niepewność lists, for every issue on its multi-state model, the engine's widest tornado
+    rows – the rows `kkz oblicz` and the strategy compute for the same scenario – outside the
+    print set; a blank workbook has no such table."""
+    data = replace(from_scenario(sample), draws=300)
+    path, _ = write_workbook(tmp_path / "k.xlsm", data)
+    ws = openpyxl.load_workbook(path)[L.UNCERTAINTY]
+    top = next(r for r in range(1, ws.max_row + 1)
+               if str(ws.cell(row=r, column=1).value or "").startswith(STATE_TORNADO_TITLE))
+    assert top > int(ws.print_area.rsplit("$", 1)[1])  # the strategy prints them
+    shown: dict[str, list[tuple[str, float, float]]] = {}
+    r = top + 2
+    while ws.cell(row=r, column=5).value is not None:
+        name, label, low, high, swing = (ws.cell(row=r, column=c).value for c in range(1, 6))
+        assert swing == pytest.approx(abs(high - low))
+        shown.setdefault(name, []).append((label, round(low, 2), round(high, 2)))
+        r += 1
+    results = run_scenario(sample, monte_carlo_draws=0)
+    multi = [i for i in results.issues if i.states is not None]
+    names = {i.code: data.issue(i.code).name for i in multi}
+    assert len(multi) >= 2 and set(shown) == set(names.values())
+    gain = INPUT_LABELS["gain_mult"]
+    for issue in multi:
+        widest = sorted(issue.tornado, key=lambda t: t.swing, reverse=True)[:TORNADO_ROWS]
+        expected = [(tornado_label(t, issue), round(t.npv_low, 2), round(t.npv_high, 2))
+                    for t in widest]
+        rows = shown[names[issue.code]]
+        assert len(rows) == TORNADO_ROWS
+        assert sorted(v for _, *v in rows) == sorted(v for _, *v in expected), issue.code
+        # Gain lines are the workbook's per payer (its gains table), the engine's per item.
+        assert ({row for row in rows if not row[0].startswith(gain)}
+                == {row for row in expected if not row[0].startswith(gain)}), issue.code
+    empty = openpyxl.load_workbook(blank)[L.UNCERTAINTY]
+    assert not any(str(c.value or "").startswith(STATE_TORNADO_TITLE)
+                   for row in empty.iter_rows() for c in row)
+

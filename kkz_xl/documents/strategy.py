@@ -44,6 +44,7 @@ from kkz_xl.polish import (
 from kkz_xl.registers.consent import may_share_contacts
 from kkz_xl.registers.schema import CATALOGUE, EVIDENCE_LEVELS, LEADERS
 from kkz_xl.registers.text import jst_core
+from kkz_xl.reporting.tables import TORNADO_ROWS, tornado_label
 from kkz_xl.storage.datafile import load_user_file
 from kkz_xl.training.reports import jst_summary
 from kkz_xl.training.schema import TrainingRegister
@@ -54,7 +55,6 @@ if TYPE_CHECKING:
     from kkz_xl.params.base import ParameterBase
 
 TITLE = "Strategia Rozwiązywania Problemów Społecznych"
-TORNADO_ROWS = 6  # inputs shown in a tornado chart, widest swing first
 PROGRAMMES_PER_ISSUE = 5  # catalogue programmes shown per issue, best evidence first
 CHECK_FIRST_ROWS = 10  # parameters in the annex's "check these first" table, widest swing first
 METHOD = (
@@ -494,12 +494,7 @@ def _transition(row: Any, issue: IssueResult) -> str | None:
 
 
 def _tornado_label(row: Any, issue: IssueResult) -> str:
-    base = row.name.split("[", 1)[0]  # "cost_mult[1]": the multiplier of cost line 1
-    label = INPUT_LABELS.get(base, row.name)
-    if row.line is not None and row.line < len(issue.lines):
-        label = f"{label}: {issue.lines[row.line].name}"
-    elif (edge := _transition(row, issue)) is not None:
-        label = f"{label}: {edge}"
+    label = tornado_label(row, issue)
     return label if len(label) <= 48 else label[:47] + "…"
 
 

@@ -450,13 +450,15 @@ def state_inputs(issue: IssueScenario) -> StateInputs:
 
 
 def state_result(a: dict[str, Any], *, threshold: bool = False, draws: int = 0,
-                 spread: float | None = None, seed: int = 1) -> IssueResult:
+                 spread: float | None = None, seed: int = 1, tornado: bool = False
+                 ) -> IssueResult:
     """A multi-state function's named arguments through the engine (as ``kkz oblicz`` runs the
-    issue); Monte Carlo with ``draws`` (``spread``: the base's ``zmiennosc`` unless given)."""
+    issue); Monte Carlo with ``draws`` (``spread``: the base's ``zmiennosc`` unless given),
+    the engine's tornado with ``tornado``."""
     issue, horizon = state_issue(a)
     inp = state_inputs(issue)
     return run_states(inp, horizon.years, horizon.rate, draws=draws, spread=spread,
-                      seed=seed, with_tornado=False, threshold=threshold)[0]
+                      seed=seed, with_tornado=tornado, threshold=threshold)[0]
 
 
 def koszt_zaniechania_stany(*args: Any) -> float:

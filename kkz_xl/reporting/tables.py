@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from kkz_xl.engine.run import IssueResult, ScenarioResult
+from kkz_xl.engine.tornado import TornadoRow
 from kkz_xl.model.labels import FLOW_COLUMNS, GAIN_LINE, GAIN_NPV, GAINS_HEADER, INPUT_LABELS
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS, payer_index
 
@@ -172,18 +173,32 @@ def budget(result: ScenarioResult) -> pd.DataFrame:
     return out
 
 
+#: Tornado rows a chart or a sheet shows per issue, widest swing first.
+TORNADO_ROWS = 6
+
+
+def tornado_label(row: TornadoRow, r: IssueResult) -> str:
+    """A tornado row's Polish name: the input's, a cost or gain line's own name after it
+    (``cost_mult[k]``), a multi-state transition by its states (``transition[k]``)."""
+    key = row.name.split("[", 1)[0]
+    name = INPUT_LABELS.get(key, row.name)
+    if row.line is not None and row.line < len(r.lines):
+        return f"{name}: {r.lines[row.line].name}"
+    states = getattr(r, "states", None)
+    if key == "transition" and states is not None:
+        try:
+            return f"{name}: {states.edge_labels[int(row.name[len(key) + 1:-1])]}"
+        except (ValueError, IndexError):
+            return name
+    return name
+
+
 def tornado(r: IssueResult) -> pd.DataFrame:
     """The issue's tornado rows with Polish input names."""
     rows = []
     for row in r.tornado:
-        key = row.name.split("[")[0]
-        name = INPUT_LABELS[key]
-        if row.line is not None:
-            name = f"{name}: {r.lines[row.line].name}"
-        elif key == "transition" and r.states is not None:
-            name = f"{name}: {r.states.edge_labels[int(row.name[len(key) + 1:-1])]}"
-        rows.append({"parametr": name, "wartość": row.point, "niska": row.low,
-                     "wysoka": row.high, "NPV przy niskiej": row.npv_low,
+        rows.append({"parametr": tornado_label(row, r), "wartość": row.point,
+                     "niska": row.low, "wysoka": row.high, "NPV przy niskiej": row.npv_low,
                      "NPV przy wysokiej": row.npv_high, "rozpiętość": row.swing,
                      "wartość progowa (NPV = 0)": row.switching})
     return pd.DataFrame(rows)

@@ -34,6 +34,7 @@ from kkz_xl.office.xlsx_style import (
     titled_note,
     widths,
 )
+from kkz_xl.reporting.tables import TORNADO_ROWS, tornado_label
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.cells import quoted, ref
 from kkz_xl.workbook.context import (
@@ -57,9 +58,10 @@ HIDDEN_FONT = Font(color="FFFFFF")
 FLOWS_MULTI = ("Kwestia liczona modelem wielostanowym: odpływ i nawroty jej nie dotyczą – "
                "stany, koszty i przejścia w arkuszu Stany; osoby w systemie: poza stanami "
                "samodzielnymi.")
-TORNADO_MULTI = ("Ta kwestia jest liczona modelem wielostanowym: tornado (postać dwustanowa) "
-                 "jej nie pokazuje – niepewność: Monte Carlo powyżej; wpływ każdego przejścia "
-                 "i kosztu: kkz model-ogolny --kwestia KOD.")
+STATE_TORNADO_TITLE = "Tornado kwestii liczonych modelem wielostanowym"
+TORNADO_MULTI = ("Ta kwestia jest liczona modelem wielostanowym: tabela poniżej (postać "
+                 "dwustanowa) jej nie dotyczy – jej tornado (przejścia, program, koszty): "
+                 f"tabela „{STATE_TORNADO_TITLE}” pod rankingiem parametrów w tym arkuszu.")
 MC_FIRST_COL = 3  # Niepewność: the Monte Carlo summary's first figure (after code, name)
 FLOW_WIDTH = len(FLOW_COLUMNS) + len(FLOW_GAIN_COLUMNS)  # KKZ_PRZEPLYWY's columns
 FLOW_COSTS_COL = FLOW_WIDTH + 2  # Przepływy: the picked issue's costs, right of the flows
@@ -375,7 +377,8 @@ def uncertainty(ctx: Context, ws: Worksheet) -> None:
     # The tornado is the two-state form's: an issue on its multi-state model shows none.
     picks = [f"{cells['index']}={pos}" for _, pos in _multi_positions(ctx)]
     multi = f"OR({','.join(picks)})" if picks else "FALSE"
-    w.native(ws, sp_row + 1, 1, f'IF({multi},"{TORNADO_MULTI}","")', "")
+    w.native(ws, sp_row + 1, 1, f'IF({multi},"{TORNADO_MULTI}","")',
+             TORNADO_MULTI if ctx.is_multi(code) else "")
     ws.cell(row=sp_row + 1, column=1).font = NOTE_FONT
     helper_col = TORNADO_HELPER_COL
     n_pay = len(PAYERS)
@@ -447,8 +450,10 @@ def uncertainty(ctx: Context, ws: Worksheet) -> None:
     ctx.tornado_sorted_col = 9
     # Which figure to check first: below the tornado, inside the print area.
     rank_last = _ranking(ctx, ws, last + 2, TORNADO_KEY_COL - 1)
+    # The multi-state issues' own tornados: outside the print set (the strategy prints them).
+    states_last = _state_tornados(ctx, ws, rank_last + 3, TORNADO_KEY_COL - 1)
     # Monte Carlo details per issue and the summary rows that point at them.
-    mc_top = rank_last + 3
+    mc_top = states_last + 3
     ws.cell(row=mc_top, column=1, value="Szczegóły: wyniki funkcji KKZ_MONTE_CARLO").font = (
         BOLD_FONT)
     for i, issue in enumerate(d.issues):
@@ -475,6 +480,43 @@ def uncertainty(ctx: Context, ws: Worksheet) -> None:
     a4(ws, landscape=True)
     ws.print_area = f"A1:{col_letter(TORNADO_KEY_COL - 1)}{rank_last}"
     protect(ws)
+
+
+def _state_tornados(ctx: Context, ws: Worksheet, top: int, last_col: int) -> int:
+    """Niepewność: the engine's tornado of every active issue on its multi-state model (its
+    widest rows, as the strategy's chart shows them), plain values; returns the last row
+    (``top - 1`` when there is none)."""
+    codes = [c for c in ctx.codes if ctx.is_multi(c) and ctx.figures.active(c)]
+    if not codes:
+        return top - 1
+    when = "przygotowania raportu (kkz raport)" if ctx.w.values else (
+        "budowy skoroszytu (kkz skoroszyt) – po zmianie danych w Excelu nie przeliczają się; "
+        "aktualne: kkz raport")
+    spread = f"{100 * ctx.base.tornado_spread:g}".replace(".", ",")
+    titled_note(ws, top, 1, STATE_TORNADO_TITLE,
+                f"Wartości (nie formuły) z chwili {when}. Silnik KKZ zmienia o ±{spread} % "
+                "każde prawdopodobieństwo przejścia, dane programu, napływ, stopę i każdą linię "
+                f"kosztów i korzyści; {TORNADO_ROWS} wierszy o największej rozpiętości każdej "
+                "kwestii – te same co na wykresie w strategii.", merge_to=last_col, height=44)
+    header_row(ws, top + 1, ["Kwestia", "Parametr", "NPV przy niskiej", "NPV przy wysokiej",
+                             "Rozpiętość"], height=30)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    r = top + 1
+    for code in codes:
+        result = ctx.figures.state_tornado(code)
+        name = ctx.data.issue(code).name
+        for row in sorted(result.tornado, key=lambda t: t.swing, reverse=True)[:TORNADO_ROWS]:
+            r += 1
+            label = tornado_label(row, result)
+            for col, value, fmt in ((1, name, None), (2, label, None), (3, row.npv_low, MONEY),
+                                    (4, row.npv_high, MONEY), (5, row.swing, MONEY)):
+                cell = ws.cell(row=r, column=col, value=value)
+                cell.alignment = wrap
+                if fmt:
+                    cell.number_format = fmt
+            lines = max(-(-len(label) // 22), -(-len(name) // 24), 1)
+            ws.row_dimensions[r].height = 13 * lines + 2
+    return r
 
 
 RANKING_ROWS = 10  # Niepewność: how many of the parameters that move the total NPV most

@@ -113,6 +113,12 @@ class Figures:
             mc = [m.mean, m.p5, m.p50, m.p95, m.prob_positive]
         return IssueFigures(r, mc)
 
+    def state_tornado(self, code: str) -> IssueResult:
+        """An issue on its multi-state model with the engine's tornado (every transition,
+        programme input and line at ± the base's ``zakres_tornado``), as the strategy has it."""
+        args = state_arguments(self.data, code, self.base)
+        return state_result(args, tornado=True)
+
     def active(self, code: str) -> bool:
         return self.data.issue(code).active
 
