@@ -22,6 +22,7 @@ from kkz_xl.excel.convert import (
     scalar,
     validated,
 )
+from kkz_xl.excel.memo import remembered
 from kkz_xl.model.inputs import MAX_HORIZON, Horizon, IssueInputs
 from kkz_xl.model.labels import (
     FLOW_COLUMNS,
@@ -203,11 +204,13 @@ def koszt_zaniechania(*args: Any) -> float:
     return float(two_state_npv(params)[0])
 
 
+@remembered
 def wskazniki(*args: Any) -> Table:
     """2. KKZ_WSKAZNIKI."""
     return indicator_table(_result(*args))
 
 
+@remembered
 def przeplywy(*args: Any) -> Table:
     """3. KKZ_PRZEPLYWY."""
     return flow_table(_result(*args))
@@ -218,6 +221,7 @@ def rok_zwrotu(*args: Any) -> Cell:
     return _opt(_result(*args).break_even_year, NO_BREAK_EVEN)
 
 
+@remembered
 def monte_carlo_table(*args: Any) -> Table:
     """5. KKZ_MONTE_CARLO: model arguments, then losowania, zmiennosc, ziarno, korzysc_roczna."""
     model, extra, gains = _split(args, 3)
@@ -243,6 +247,7 @@ def prog_skutecznosci(osoby: Any, koszt_roczny: Any, odplyw: Any, koszt_uczestni
     return NOT_REACHABLE if np.isnan(s) else s
 
 
+@remembered
 def platnicy(*args: Any) -> Table:
     """7. KKZ_PLATNICY: model arguments, then ``finansowanie``, ``korzysc_roczna``."""
     model, extra, gains = _split(args, 1)
@@ -466,11 +471,13 @@ def koszt_zaniechania_stany(*args: Any) -> float:
     return state_result(state_arguments(args)).npv
 
 
+@remembered
 def wskazniki_stany(*args: Any) -> Table:
     """KKZ_WSKAZNIKI_STANY."""
     return indicator_table(state_result(state_arguments(args)))
 
 
+@remembered
 def przeplywy_stany(*args: Any) -> Table:
     """KKZ_PRZEPLYWY_STANY (persons in the system: those not in a self-reliant state)."""
     return flow_table(state_result(state_arguments(args)))
@@ -492,6 +499,7 @@ def prog_skutecznosci_stany(*args: Any) -> Cell:
     return NOT_REACHABLE if s.break_even_success is None else s.break_even_success
 
 
+@remembered
 def platnicy_stany(*args: Any) -> Table:
     """KKZ_PLATNICY_STANY: the leading arguments, ``finansowanie``, ``korzysc_roczna``."""
     r = state_result(state_arguments(args, ("finansowanie",)))
@@ -499,6 +507,7 @@ def platnicy_stany(*args: Any) -> Table:
                                    for p, v in zip(PAYERS, r.npv_by_payer, strict=True)]
 
 
+@remembered
 def monte_carlo_stany(*args: Any) -> Table:
     """KKZ_MONTE_CARLO_STANY: the leading arguments, losowania, zmiennosc, ziarno,
     korzysc_roczna."""
