@@ -18,7 +18,7 @@ from kkz_xl.cli.main import app
 from kkz_xl.model.payers import PAYER_LABELS
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.workbook import from_scenario, write_workbook
-from kkz_xl.workbook.sheets_report import VERDICT_NO, VERDICT_NONE, VERDICT_OK
+from kkz_xl.workbook.sheets_report import VERDICT_NO, VERDICT_NONE, VERDICT_NONE_PAYS, VERDICT_OK
 
 SAMPLE = Path(__file__).resolve().parents[1] / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
 POLISH_MONEY = re.compile(r"-?\d{1,3}(?:[\u00a0\u202f ]\d{3})+ zł")
@@ -100,7 +100,7 @@ def test_a_blank_workbook_reports_no_data_and_no_verdict(tools, tmp_path: Path) 
     main, annex = _report(tmp_path, calc)
     flat = _flat(_text(main))
     assert VERDICT_NONE in flat
-    for verdict in (VERDICT_OK, VERDICT_NO):
+    for verdict in (VERDICT_OK, VERDICT_NO, VERDICT_NONE_PAYS):
         assert verdict[:40] not in flat
     summary = _flat(_text(main, 1))
     assert "brak danych" in summary

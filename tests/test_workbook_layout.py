@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -25,7 +26,14 @@ from kkz_xl.workbook import build, from_scenario, values_report, write_workbook
 from kkz_xl.workbook import layout as L  # noqa: N812
 from kkz_xl.workbook.inputs import NO, YES, blank_inputs
 from kkz_xl.workbook.scenario import read_scenario
-from kkz_xl.workbook.sheets_report import NO_DATA, VERDICT_NO, VERDICT_NONE, VERDICT_OK, rows_for
+from kkz_xl.workbook.sheets_report import (
+    NO_DATA,
+    VERDICT_NO,
+    VERDICT_NONE,
+    VERDICT_NONE_PAYS,
+    VERDICT_OK,
+    rows_for,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "kkz_xl" / "sample" / "gmina_przykladowa.yaml"
@@ -76,10 +84,33 @@ def test_charts_never_overlap() -> None:
         assert max(b[3] for b in boxes) <= column_index_from_string(last_col) + 1, name
 
 
+def _verdict(scenario: Scenario) -> set[object]:
+    wb, _ = build(replace(from_scenario(scenario), draws=200), values=True)
+    return {c.value for row in wb[L.SUMMARY].iter_rows() for c in row} & {
+        VERDICT_OK, VERDICT_NO, VERDICT_NONE_PAYS, VERDICT_NONE}
+
+
+def test_the_verdict_says_whether_any_programme_pays() -> None:
+    """On the base's defaults no programme of the sample pays: the summary says so instead of
+    pointing at issues with a positive net saving; with the gmina's own kontrakt socjalny at
+    800 zł one issue pays while the total does not."""
+    sample = Scenario.load(SAMPLE)
+    results = run_scenario(sample, monte_carlo_draws=0, with_tornado=False)
+    assert all(r.npv <= 0 for r in results.issues)
+    assert _verdict(sample) == {VERDICT_NONE_PAYS}
+    data = sample.dump()
+    own = Scenario.model_validate(data | {"kwestie": [
+        dict(i, koszt_uczestnika=800.0) if i["kod"] == "ubostwo" else i
+        for i in data["kwestie"]]})
+    paying = run_scenario(own, monte_carlo_draws=0, with_tornado=False)
+    assert any(r.npv > 0 for r in paying.issues) and sum(r.npv for r in paying.issues) < 0
+    assert _verdict(own) == {VERDICT_NO}
+
+
 def test_blank_workbook_gives_no_verdict() -> None:
     wb, _ = build(blank_inputs(), values=True)
     texts = {c.value for row in wb[L.SUMMARY].iter_rows() for c in row}
-    assert VERDICT_NONE in texts and not {VERDICT_OK, VERDICT_NO} & texts
+    assert VERDICT_NONE in texts and not {VERDICT_OK, VERDICT_NO, VERDICT_NONE_PAYS} & texts
     # Results read "brak danych", not 0 zł; no chart of zeros.
     figures = [wb[L.SUMMARY].cell(row=r, column=4).value for r in range(5, 9)]
     assert figures == [NO_DATA] * 4

@@ -225,6 +225,9 @@ VERDICT_OK = ("Działanie łącznie się opłaca: koszty programów zwracają si
 VERDICT_NO = ("W horyzoncie analizy programy łącznie nie zwracają się w oszczędnościach; "
               "sprawdź kwestie z dodatnią oszczędnością netto i próg skuteczności w "
               "Kalkulatorze.")
+VERDICT_NONE_PAYS = ("Żaden z wybranych programów nie zwraca się w oszczędnościach w horyzoncie "
+                     "analizy. Przed decyzją sprawdź liczby z rankingu „Które liczby sprawdzić "
+                     "najpierw” (arkusz Niepewność) i próg skuteczności w Kalkulatorze.")
 VERDICT_NONE = ("Brak danych: wpisz liczbę osób w arkuszu Kalkulator (kolumna „Osoby”), aby "
                 "zobaczyć wynik.")
 NO_DATA = "brak danych"  # a result cell while no issue has persons
@@ -288,9 +291,12 @@ def summary(ctx: Context, ws: Worksheet) -> None:
         ws.cell(row=r, column=4).alignment = Alignment(horizontal="right")
         ws.merge_cells(start_row=r, start_column=4, end_row=r, end_column=5)
         r += 1
-    verdict = VERDICT_NONE if not active else (VERDICT_OK if npv > 0 else VERDICT_NO)
+    verdict = VERDICT_NONE if not active else (
+        VERDICT_OK if npv > 0 else
+        VERDICT_NO if any(r.npv > 0 for r in results) else VERDICT_NONE_PAYS)
     w.native(ws, r, 1, f'IF(COUNT({npv_cells})=0,"{VERDICT_NONE}",'
-             f'IF(N({calc_cell(COL_NPV)})>0,"{VERDICT_OK}","{VERDICT_NO}"))', verdict,
+             f'IF(N({calc_cell(COL_NPV)})>0,"{VERDICT_OK}",'
+             f'IF(COUNTIF({npv_cells},">0")>0,"{VERDICT_NO}","{VERDICT_NONE_PAYS}")))', verdict,
              depends_on_udf=True)
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last_col)
     ws.cell(row=r, column=1).alignment = Alignment(wrap_text=True, vertical="top")
