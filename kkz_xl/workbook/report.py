@@ -263,7 +263,7 @@ def summary_pdf(report: Path, output: Path | None = None, *, timeout: int = 180)
     if not soffice_available():
         raise InputError("pdf", "brak programu LibreOffice (soffice) – zainstaluj go, aby "
                                 "utworzyć PDF podsumowania")
-    wb = openpyxl.load_workbook(report)
+    wb = openpyxl.load_workbook(report, rich_text=True)
     wb.move_sheet(L.SUMMARY, offset=-wb.sheetnames.index(L.SUMMARY))
     wb.active = 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -349,13 +349,13 @@ def report_pdf(report: Path, output: Path | None = None, *, timeout: int = 300) 
                                 "utworzyć PDF raportu")
     annex = annex_path(output)
     with tempfile.TemporaryDirectory() as tmp:
-        wb = openpyxl.load_workbook(report)
+        wb = openpyxl.load_workbook(report, rich_text=True)
         names = wb.sheetnames
         skip = ANNEX_SHEETS + HELPER_SHEETS + (() if _has_results(wb) else RESULT_SHEETS)
         _print_only(wb, tuple(n for n in names if n not in skip))
         _annex_note(wb, annex)
         _pdf_of(wb, output, Path(tmp), timeout)
-        wb = openpyxl.load_workbook(report)
+        wb = openpyxl.load_workbook(report, rich_text=True)
         _print_only(wb, tuple(n for n in names if n in ANNEX_SHEETS))
         for name in ANNEX_SHEETS:
             if name in wb.sheetnames:
