@@ -14,7 +14,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from kkz_xl.engine.run import run_inputs, run_scenario
 from kkz_xl.errors import InputError
-from kkz_xl.model.labels import INPUT_LABELS
+from kkz_xl.model.labels import BY_STATE, INPUT_LABELS
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.params.base import default_base
 from kkz_xl.reporting.tables import TORNADO_ROWS, tornado_label
@@ -28,6 +28,7 @@ from kkz_xl.workbook import (
     write_workbook,
 )
 from kkz_xl.workbook import layout as L  # noqa: N812
+from kkz_xl.workbook.build import build
 from kkz_xl.workbook.context import COL_NPV
 from kkz_xl.workbook.sheets_detail import STATE_TORNADO_TITLE
 from kkz_xl.workbook.values import Figures
@@ -424,3 +425,31 @@ def test_multi_state_issues_show_the_strategy_s_tornado(sample: Scenario, blank:
     assert not any(str(c.value or "").startswith(STATE_TORNADO_TITLE)
                    for row in empty.iter_rows() for c in row)
 
+
+
+def test_a_multi_state_pick_shows_transitions_instead_of_exit_rates(sample: Scenario,
+                                                                     tmp_path: Path) -> None:
+    """Przepływy for an issue on its multi-state model (picked before a build or a kkz raport –
+    this used to fail): odpływ and nawroty read "wg stanów" (their 0 is only the two-state
+    function's argument, hidden); for a two-state issue nothing changes. Niepewność's picker
+    has the same rule (its default pick is a two-state issue: the formula tornado's)."""
+    data = replace(from_scenario(sample), draws=200)
+    multi = next(i.code for i in data.issues if i.multi)
+    two = next(i.code for i in data.issues if not i.multi)
+    for code, shown in ((multi, True), (two, False)):
+        wb, _ = build(replace(data, flow_issue=code, tornado_issue=code), values=True)
+        for sheet in (L.FLOWS,):
+            ws = wb[sheet]
+            rows = [r for r in range(1, ws.max_row + 1)
+                    if ws.cell(row=r, column=1).value in ("Odpływ bez programu (q)",
+                                                          "Nawroty (r)")][:2]
+            assert len(rows) == 2, sheet
+            notes = [ws.cell(row=r, column=3).value for r in rows]
+            assert all(bool(n) == shown for n in notes), (sheet, code, notes)
+            if shown:
+                assert all(BY_STATE in n and L.STATES in n for n in notes)
+    book = openpyxl.load_workbook(write_workbook(tmp_path / "k.xlsm", data)[0])
+    for sheet in (L.FLOWS, L.UNCERTAINTY):
+        texts = [str(c.value) for row in book[sheet].iter_rows() for c in row
+                 if isinstance(c.value, str) and BY_STATE in c.value and c.value.startswith("=")]
+        assert len(texts) == 2, sheet

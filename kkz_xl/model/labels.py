@@ -94,3 +94,6 @@ PROFILE_ROW = "mnożnik kwoty w kolejnych latach (ostatni się powtarza)"
 SIGNED_STATE_GAIN = ("Korzyść budżetu państwa jest ujemna: z PIT pracującego finansuje on udziały "
                      "gminy, powiatu i województwa, liczone od dochodu, a nie od podatku – przy "
                      "płacy minimalnej większe niż ten PIT (od 3. roku pracy).")
+
+#: A multi-state issue's exits and relapses in the workbook: they are transitions (Stany).
+BY_STATE = "wg stanów"

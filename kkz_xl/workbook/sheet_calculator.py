@@ -11,6 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kkz_xl.model.labels import (
     BCR,
+    BY_STATE,
     FLOW_COLUMNS,
     FLOW_PROGRAMME,
     GMINA_YEAR1,
@@ -187,7 +188,6 @@ def calculator(ctx: Context, ws: Worksheet) -> None:
     protect(ws)
 
 
-BY_STATE = "wg stanów"  # Kalkulator: a multi-state issue's exits and relapses (Stany)
 
 
 def state_year1(issue: IssueRow, factor: float) -> list[float]:

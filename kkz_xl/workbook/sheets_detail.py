@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kkz_xl.engine.influence import influence
 from kkz_xl.model.labels import (
+    BY_STATE,
     FLOW_COLUMNS,
     FLOW_GAIN_COLUMNS,
     INDICATOR_ROWS,
@@ -125,13 +126,13 @@ def _issue_picker(ctx: Context, ws: Worksheet, row: int, name: str, code: str) -
     position = ctx.codes.index(code) + 1
     w.native(ws, row + 1, 2, f"MATCH({name},{codes},0)", position, "0")
     if issue.multi:  # exits and relapses: the model's transitions (Stany), N() → 0
-        row, f = issue, ctx.factor
+        f = ctx.factor
         values: dict[int, object] = {
-            COL_PERSONS: float(row.persons or 0), COL_INFLOW: row.inflow, COL_EXIT: 0.0,
-            COL_RELAPSE: 0.0, COL_COVERAGE: row.param("zasieg").used(f),
-            COL_PCOST: row.param("koszt_uczestnika").used(f),
-            COL_SUCCESS: row.param("skutecznosc").used(f),
-            COL_REPEAT: row.param("powtarzaj").used(f)}
+            COL_PERSONS: float(issue.persons or 0), COL_INFLOW: issue.inflow, COL_EXIT: 0.0,
+            COL_RELAPSE: 0.0, COL_COVERAGE: issue.param("zasieg").used(f),
+            COL_PCOST: issue.param("koszt_uczestnika").used(f),
+            COL_SUCCESS: issue.param("skutecznosc").used(f),
+            COL_REPEAT: issue.param("powtarzaj").used(f)}
     else:
         inputs = ctx.figures.inputs(code)
         values = {
@@ -143,6 +144,8 @@ def _issue_picker(ctx: Context, ws: Worksheet, row: int, name: str, code: str) -
     cells: dict[str, str] = {}
     r = row + 2
     first, last = L.CALC_FIRST_ROW, L.CALC_FIRST_ROW + len(ctx.data.issues) - 1
+    picks = [f"{index_cell}={pos}" for _, pos in _multi_positions(ctx)]
+    multi = f"OR({','.join(picks)})" if picks else "FALSE"
     for label, col, fmt in ARG_ROWS:
         ws.cell(row=r, column=1, value=label)
         c = col_letter(col)
@@ -151,6 +154,13 @@ def _issue_picker(ctx: Context, ws: Worksheet, row: int, name: str, code: str) -
             expr = f"N({expr})"
         w.native(ws, r, 2, expr, values[col], fmt)
         cells[str(col)] = ref(r, 2, absolute=True)
+        if col in (COL_EXIT, COL_RELAPSE):
+            # A multi-state issue has transitions instead (the 0 stays: it is an argument).
+            w.native(ws, r, 3, f'IF({multi},"{BY_STATE} – przejścia w arkuszu Stany","")',
+                     f"{BY_STATE} – przejścia w arkuszu Stany" if issue.multi else "")
+            ws.cell(row=r, column=3).font = NOTE_FONT
+            ws.conditional_formatting.add(
+                ref(r, 2), FormulaRule(formula=[multi], font=HIDDEN_FONT, border=None))
         r += 1
     cells["index"] = index_cell
     return cells
