@@ -14,7 +14,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from kkz_xl.engine.run import run_inputs, run_scenario
 from kkz_xl.errors import InputError
-from kkz_xl.model.labels import BY_STATE, INPUT_LABELS
+from kkz_xl.model.labels import BY_STATE, INDICATOR_ROWS, INPUT_LABELS
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.params.base import default_base
 from kkz_xl.reporting.tables import TORNADO_ROWS, tornado_label
@@ -453,3 +453,17 @@ def test_a_multi_state_pick_shows_transitions_instead_of_exit_rates(sample: Scen
         texts = [str(c.value) for row in book[sheet].iter_rows() for c in row
                  if isinstance(c.value, str) and BY_STATE in c.value and c.value.startswith("=")]
         assert len(texts) == 2, sheet
+
+
+def test_every_issue_can_be_the_flows_pick(sample: Scenario) -> None:
+    """Whichever issue the treasurer left picked on Przepływy, the build (and so kkz raport)
+    works and the sheet's NPV is that issue's, as the engine computes it."""
+    data = replace(from_scenario(sample), draws=100)
+    figures = Figures(data, full=False)
+    for issue in data.issues:
+        wb, _ = build(replace(data, flow_issue=issue.code), values=True)
+        ws = wb[L.FLOWS]
+        npv_row = next(r for r in range(1, ws.max_row + 1)
+                       if ws.cell(row=r, column=1).value == INDICATOR_ROWS[0])
+        assert ws.cell(row=npv_row, column=2).value == pytest.approx(
+            figures.issue(issue.code).result.npv, rel=1e-9, abs=1e-6), issue.code
