@@ -18,6 +18,7 @@ from kkz_xl.cli.main import app
 from kkz_xl.documents.batch import build_many, template_for
 from kkz_xl.documents.template_check import check_template
 from kkz_xl.office.render import render_docx, to_pdf_many
+from tests.lo_open import soffice_or_skip
 from tests.test_documents import make_template, scenario_data
 
 runner = CliRunner()
@@ -26,12 +27,7 @@ runner = CliRunner()
 @pytest.fixture
 def soffice() -> str:
     """LibreOffice, or a skip (a failure in CI, where it must be installed)."""
-    path = shutil.which("soffice")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI: LibreOffice (soffice) musi być zainstalowany")
-        pytest.skip("brak LibreOffice (soffice)")
-    return path
+    return soffice_or_skip()
 
 
 def write_scenario(path: Path, name: str, **changes: object) -> Path:
@@ -182,10 +178,7 @@ def good_and_damaged_pdf(tmp_path_factory: pytest.TempPathFactory
                          ) -> tuple[Path, Path, Path, dict[Path, Path], dict[Path, str]]:
     """A rendered document and a damaged one, converted in one LibreOffice run:
     (folder of PDFs, good, damaged, converted, failed)."""
-    if shutil.which("soffice") is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI: LibreOffice (soffice) musi być zainstalowany")
-        pytest.skip("brak LibreOffice (soffice)")
+    soffice_or_skip()
     folder = tmp_path_factory.mktemp("pdf_pair")
     template = make_template(folder / "t.docx", "Strategia: {{ nazwa }}", "Zażółć gęślą jaźń")
     good = render_docx(template, {"nazwa": "Kowalski & Syn <Test>"}, folder / "dobry.docx")
@@ -210,10 +203,7 @@ def test_pdf_conversion(good_and_damaged_pdf: tuple) -> None:
 def batch_with_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[list, dict[Path, bytes]]:
     """Two strategies built with PDFs in one run (LibreOffice starts once for both), and each
     document's bytes as they were before the conversion."""
-    if shutil.which("soffice") is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI: LibreOffice (soffice) musi być zainstalowany")
-        pytest.skip("brak LibreOffice (soffice)")
+    soffice_or_skip()
     folder = tmp_path_factory.mktemp("batch_pdf")
     paths = [write_scenario(folder / f"{n}.yaml", f"Gmina {n}") for n in ("Alfa", "Beta")]
     before: dict[Path, bytes] = {}
