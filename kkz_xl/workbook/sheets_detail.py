@@ -63,6 +63,7 @@ STATE_TORNADO_TITLE = "Tornado kwestii liczonych modelem wielostanowym"
 TORNADO_MULTI = ("Ta kwestia jest liczona modelem wielostanowym: tabela poniżej (postać "
                  "dwustanowa) jej nie dotyczy – jej tornado (przejścia, program, koszty): "
                  f"tabela „{STATE_TORNADO_TITLE}” pod rankingiem parametrów w tym arkuszu.")
+BY_STATE_NOTE = f"{BY_STATE} – przejścia w arkuszu {L.STATES}"  # the picker's odpływ, nawroty
 MC_FIRST_COL = 3  # Niepewność: the Monte Carlo summary's first figure (after code, name)
 FLOW_WIDTH = len(FLOW_COLUMNS) + len(FLOW_GAIN_COLUMNS)  # KKZ_PRZEPLYWY's columns
 FLOW_COSTS_COL = FLOW_WIDTH + 2  # Przepływy: the picked issue's costs, right of the flows
@@ -144,8 +145,7 @@ def _issue_picker(ctx: Context, ws: Worksheet, row: int, name: str, code: str) -
     cells: dict[str, str] = {}
     r = row + 2
     first, last = L.CALC_FIRST_ROW, L.CALC_FIRST_ROW + len(ctx.data.issues) - 1
-    picks = [f"{index_cell}={pos}" for _, pos in _multi_positions(ctx)]
-    multi = f"OR({','.join(picks)})" if picks else "FALSE"
+    multi = _multi_picked(ctx, index_cell)
     for label, col, fmt in ARG_ROWS:
         ws.cell(row=r, column=1, value=label)
         c = col_letter(col)
@@ -156,8 +156,8 @@ def _issue_picker(ctx: Context, ws: Worksheet, row: int, name: str, code: str) -
         cells[str(col)] = ref(r, 2, absolute=True)
         if col in (COL_EXIT, COL_RELAPSE):
             # A multi-state issue has transitions instead (the 0 stays: it is an argument).
-            w.native(ws, r, 3, f'IF({multi},"{BY_STATE} – przejścia w arkuszu Stany","")',
-                     f"{BY_STATE} – przejścia w arkuszu Stany" if issue.multi else "")
+            w.native(ws, r, 3, f'IF({multi},"{BY_STATE_NOTE}","")',
+                     BY_STATE_NOTE if issue.multi else "")
             ws.cell(row=r, column=3).font = NOTE_FONT
             ws.conditional_formatting.add(
                 ref(r, 2), FormulaRule(formula=[multi], font=HIDDEN_FONT, border=None))
@@ -205,6 +205,12 @@ def _multi_positions(ctx: Context) -> list[tuple[str, int]]:
     return [(c, n + 1) for n, c in enumerate(ctx.codes) if ctx.is_multi(c)]
 
 
+def _multi_picked(ctx: Context, index_cell: str) -> str:
+    """A condition: the picker at ``index_cell`` shows an issue on its multi-state model."""
+    picks = [f"{index_cell}={pos}" for _, pos in _multi_positions(ctx)]
+    return f"OR({','.join(picks)})" if picks else "FALSE"
+
+
 def _picked_call(ctx: Context, function: str, args: str, index_cell: str) -> str:
     """``function`` for the picked issue: its own ``…_STANY`` call (Stany ranges) when it is
     on a multi-state model, else the two-state function with the picked arguments."""
@@ -224,8 +230,7 @@ def flows(ctx: Context, ws: Worksheet) -> None:
                 *[15] * len(PAYERS)])
     code = ctx.data.flow_issue or ctx.codes[0]
     cells = _issue_picker(ctx, ws, 3, L.NAME_FLOW_ISSUE, code)
-    picks = [f"{cells['index']}={pos}" for _, pos in _multi_positions(ctx)]
-    multi = f"OR({','.join(picks)})" if picks else "FALSE"
+    multi = _multi_picked(ctx, cells["index"])
     w.native(ws, 3 + 2 + len(ARG_ROWS), 1, f'IF({multi},"{FLOWS_MULTI}","")',
              FLOWS_MULTI if ctx.is_multi(code) else "")
     ws.cell(row=3 + 2 + len(ARG_ROWS), column=1).font = NOTE_FONT
@@ -385,8 +390,7 @@ def uncertainty(ctx: Context, ws: Worksheet) -> None:
                                    cells["index"], gains=True)
     table = cells[str(COL_COST0)]
     # The tornado is the two-state form's: an issue on its multi-state model shows none.
-    picks = [f"{cells['index']}={pos}" for _, pos in _multi_positions(ctx)]
-    multi = f"OR({','.join(picks)})" if picks else "FALSE"
+    multi = _multi_picked(ctx, cells["index"])
     w.native(ws, sp_row + 1, 1, f'IF({multi},"{TORNADO_MULTI}","")',
              TORNADO_MULTI if ctx.is_multi(code) else "")
     ws.cell(row=sp_row + 1, column=1).font = NOTE_FONT
@@ -510,7 +514,6 @@ def _state_tornados(ctx: Context, ws: Worksheet, top: int, last_col: int) -> int
                 "kwestii – te same co na wykresie w strategii.", merge_to=last_col, height=44)
     header_row(ws, top + 1, ["Kwestia", "Parametr", "NPV przy niskiej", "NPV przy wysokiej",
                              "Rozpiętość"], height=30)
-    wrap = Alignment(wrap_text=True, vertical="top")
     r = top + 1
     for code in codes:
         result = ctx.figures.state_tornado(code)
@@ -518,15 +521,21 @@ def _state_tornados(ctx: Context, ws: Worksheet, top: int, last_col: int) -> int
         for row in sorted(result.tornado, key=lambda t: t.swing, reverse=True)[:TORNADO_ROWS]:
             r += 1
             label = tornado_label(row, result)
-            for col, value, fmt in ((1, name, None), (2, label, None), (3, row.npv_low, MONEY),
-                                    (4, row.npv_high, MONEY), (5, row.swing, MONEY)):
-                cell = ws.cell(row=r, column=col, value=value)
-                cell.alignment = wrap
-                if fmt:
-                    cell.number_format = fmt
+            _value_row(ws, r, ((name, None), (label, None), (row.npv_low, MONEY),
+                               (row.npv_high, MONEY), (row.swing, MONEY)))
             lines = max(-(-len(label) // 22), -(-len(name) // 24), 1)
             ws.row_dimensions[r].height = 13 * lines + 2
     return r
+
+
+def _value_row(ws: Worksheet, r: int, values: tuple[tuple[object, str | None], ...]) -> None:
+    """Plain values (with their number formats) from column A on, wrapped at the top."""
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for col, (value, fmt) in enumerate(values, start=1):
+        cell = ws.cell(row=r, column=col, value=value)
+        cell.alignment = wrap
+        if fmt:
+            cell.number_format = fmt
 
 
 RANKING_ROWS = 10  # Niepewność: how many of the parameters that move the total NPV most
@@ -572,17 +581,12 @@ def _ranking(ctx: Context, ws: Worksheet, top: int, last_col: int) -> int:
         note(ws, head + 1, 1, "Scenariusz nie bierze żadnej wartości z bazy parametrów.",
              merge_to=last_col)
         return head + 1
-    wrap = Alignment(wrap_text=True, vertical="top")
     for k, row in enumerate(rows, start=1):
         r = head + k
         issue = ctx.base.issue(row.issue).nazwa if row.issue else "ogólne"
         source = row.source + (f" Dlaczego założenie: {row.reason}" if row.reason else "")
-        for col, value, fmt in ((1, issue, None), (2, row.name, None), (3, row.grade, "0"),
-                                (4, row.swing, MONEY), (source_col, source, None)):
-            cell = ws.cell(row=r, column=col, value=value)
-            cell.alignment = wrap
-            if fmt:
-                cell.number_format = fmt
+        _value_row(ws, r, ((issue, None), (row.name, None), (row.grade, "0"),
+                           (row.swing, MONEY), (source, None)))
         ws.merge_cells(start_row=r, start_column=source_col, end_row=r, end_column=last_col)
         lines = max(-(-len(source) // SOURCE_CHARS_PER_LINE), -(-len(row.name) // 22),
                     -(-len(issue) // 24), 1)
