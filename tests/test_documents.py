@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from io import BytesIO
 from pathlib import Path
 
 import docx
 import pytest
+from lxml import etree
 
 from kkz_xl.documents.batch import template_for
 from kkz_xl.documents.strategy import strategy_context
@@ -163,26 +163,35 @@ def test_catalogue_programme_listed_under_its_issue(rendered: Path) -> None:
     assert "Warsztaty i staże" in text
 
 
-def test_charts_are_embedded_as_images(rendered: Path) -> None:
+def test_charts_are_native_word_charts_of_the_engines_numbers(rendered: Path,
+                                                               computed: tuple) -> None:
+    _, results = computed
     document = docx.Document(str(rendered))
-    images = [r for r in document.part.rels.values() if "image" in r.reltype]
-    # by issue, by payer; then small multiples: yearly costs (one figure), tornado (one
-    # figure for two issues)
-    assert len(images) == 2 + 1 + 1
+    c = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+    rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    parts = [document.part.related_parts[e.get(rid)]  # in reading order
+             for e in document.element.body.iter(f"{c}chart")]
+    assert not [r for r in document.part.rels.values() if "image" in r.reltype]
+    # by issue, yearly costs (a panel per issue), by payer, the tornado (a panel per issue)
+    issues = len(results.issues)
+    assert len(parts) == 2 + issues + sum(bool(r.tornado) for r in results.issues)
+    by_issue = etree.fromstring(parts[0].blob)
+    shown = [float(v.text) for v in by_issue.find(f".//{c}val").iter(f"{c}v")]
+    assert shown == pytest.approx([r.npv for r in results.issues][::-1], rel=1e-12)  # bottom-up
+    titles = ["".join(etree.fromstring(p.blob).find(f".//{c}title").itertext())
+              for p in parts[1:1 + issues]]
+    assert [t.split(".")[0] for t in titles] == [str(n) for n in range(1, issues + 1)]
 
 
-def test_small_multiples_have_a_panel_per_issue() -> None:
-    from matplotlib.image import imread
-
+def test_small_multiples_have_a_panel_per_issue_two_to_a_line() -> None:
     from kkz_xl.documents import charts
 
-    def tall(n: int) -> int:
-        panel = charts.YearlyPanel("x", [1, 2, 3], [3.0, 2.0, 1.0], [2.0, 2.0, 2.0])
-        return imread(BytesIO(charts.yearly_costs([panel] * n).png)).shape[0]
-
-    assert tall(4) > tall(2) == tall(1)  # rows of two panels (one alone spans the width)
-    assert tall(3) == tall(4)
-    assert [len(c) for c in charts.chunks(10)] == [5, 5]  # balanced figures
+    panel = charts.YearlyPanel("x", [1, 2, 3], [3.0, 2.0, 1.0], [2.0, 2.0, 2.0])
+    three = charts.yearly_costs([panel] * 3)
+    assert len(three.charts) == 3 and {c.width_mm for c in three.charts} == {charts.PANEL_MM}
+    assert 2 * charts.PANEL_MM <= three.line_mm < 3 * charts.PANEL_MM
+    assert charts.yearly_costs([panel]).charts[0].width_mm == charts.WIDTH_MM  # alone: full
+    assert [len(c) for c in charts.chunks(10)] == [5, 5]  # balanced groups
     assert [len(c) for c in charts.chunks(13)] == [5, 5, 3]
     assert charts.chunks(0) == []
 

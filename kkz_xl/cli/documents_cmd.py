@@ -75,7 +75,7 @@ def strategia(
 ) -> None:
     """Strategia Rozwiązywania Problemów Społecznych (art. 16b u.p.s.) w Wordzie i PDF."""
     # loaded when the command runs, so `kkz strategia --help` and `kkz szablon` start
-    # without the engine, docxtpl and matplotlib (about 1,5 s)
+    # without the engine and docxtpl (about 1 s)
     from kkz_xl.documents.batch import build_many
     from kkz_xl.documents.strategy import StrategyData
     from kkz_xl.training.storage import load_register

@@ -202,7 +202,9 @@ class _Builder:
         self.tag("endfor")
 
     def chart(self, expr: str, caption: str) -> None:
-        self.p("{{ " + expr + " }}", center=True)
+        """A chart and its caption (kept on one page: a caption alone on the next page reads
+        as a missing chart)."""
+        self.p("{{ " + expr + " }}", center=True, keep=True)
         self.p(caption, style="Caption", center=True)
 
     def table(self, loop: str, columns: Sequence[Column], *, empty: str | None = None,

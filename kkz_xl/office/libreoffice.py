@@ -21,6 +21,35 @@ MISSING = ("Nie znaleziono LibreOffice (polecenie soffice); zainstaluj pakiet "
            "libreoffice-calc lub libreoffice-writer")
 
 
+# LibreOffice formats numbers (a chart's axis, a cell's "# ##0,00") and dates by the locale it
+# finds in the environment, whether or not the system has that locale installed: the readers of
+# these documents are Polish ("1,2 mln zł", not "1.2 mln zł").
+POLISH_LOCALE = {"LC_ALL": "pl_PL.UTF-8", "LANG": "pl_PL.UTF-8", "LANGUAGE": "pl"}
+
+
+# LibreOffice keeps 20 embedded objects (charts) live and draws the others from a replacement
+# picture made at another size, so a strategy's 22 charts came out with squeezed text in the
+# PDF; a private profile lets it keep them all.
+OBJECT_CACHE = 10_000
+_PROFILE_SETTINGS = f"""<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry">
+<item oor:path="/org.openoffice.Office.Common/Cache/Writer"><prop oor:name="OLE_Objects" \
+oor:op="fuse"><value>{OBJECT_CACHE}</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Cache/DrawingEngine"><prop oor:name="OLE_Objects" \
+oor:op="fuse"><value>{OBJECT_CACHE}</value></prop></item>
+</oor:items>
+"""
+
+
+def private_profile(scratch: Path) -> str:
+    """A fresh LibreOffice profile in ``scratch`` (parallel runs with a shared profile block
+    each other), set up for documents with many charts; returns its URI."""
+    user = Path(scratch) / "profile" / "user"
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
+    return (Path(scratch) / "profile").as_uri()
+
+
 def soffice_path() -> str | None:
     """The LibreOffice executable, if installed."""
     return shutil.which("soffice") or shutil.which("libreoffice")
@@ -28,10 +57,10 @@ def soffice_path() -> str | None:
 
 def clean_env(**extra: str) -> dict[str, str]:
     """The environment without this project's Python settings (LibreOffice's Python and the
-    UNO bridge are another interpreter)."""
+    UNO bridge are another interpreter), in the Polish locale."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
-    return {**env, **extra}
+    return {**env, **POLISH_LOCALE, **extra}
 
 
 def run(cmd: Sequence[str], timeout: float, env: Mapping[str, str],
@@ -60,7 +89,7 @@ def convert(source: Path, target: str, out_dir: Path, *, timeout: float = 180.0)
     source = Path(source)
     extension = target.split(":", 1)[0]
     with tempfile.TemporaryDirectory(prefix="kkz-lo-") as scratch:
-        profile = (Path(scratch) / "profile").as_uri()
+        profile = private_profile(Path(scratch))
         _, stderr = run([soffice, f"-env:UserInstallation={profile}", "--headless",
                          "--norestore", "--convert-to", target, "--outdir", scratch,
                          str(source)], timeout, clean_env(HOME=scratch), "konwersji")

@@ -28,21 +28,19 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
+from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from kkz_xl import polish
 from kkz_xl.errors import DataError
-from kkz_xl.office.libreoffice import clean_env, soffice_path
+from kkz_xl.office.docx_charts import ChartPlacer, Figure
+from kkz_xl.office.libreoffice import clean_env, private_profile, soffice_path
 from kkz_xl.office.libreoffice import run as run_office
 from kkz_xl.office.tags import Tag, tags_in, tags_on_line, unbalanced_blocks
 from kkz_xl.office.zip_limits import check_archive
@@ -92,21 +90,6 @@ class TemplateRenderError(DataError):
 
 class TemplateLimitError(jinja2.exceptions.SecurityError):
     """A template expression would exceed a resource limit (Polish message)."""
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A picture to put into the document (PNG bytes), e.g. a matplotlib chart.
-
-    Kept apart from docxtpl's ``InlineImage`` (which needs the template object) so that a
-    strategy context is a plain value that can be built, tested and cached without a template.
-    """
-
-    png: bytes
-    width_mm: float = 160.0
-
-    def __html__(self) -> str:  # pragma: no cover - replaced by an InlineImage before render
-        raise TemplateLimitError("wykres nie został przygotowany do wstawienia")
 
 
 class _CheckedConcatGenerator(CodeGenerator):
@@ -457,14 +440,14 @@ def open_template(path: Path) -> _SafeTemplate:
     return tpl
 
 
-def _with_images(value: Any, tpl: DocxTemplate) -> Any:
-    """The context with every :class:`Chart` turned into docxtpl's ``InlineImage``."""
-    if isinstance(value, Chart):
-        return InlineImage(tpl, BytesIO(value.png), width=Mm(value.width_mm))
+def _with_charts(value: Any, placer: ChartPlacer) -> Any:
+    """The context with every chart :class:`Figure` ready to be written where it is used."""
+    if isinstance(value, Figure):
+        return placer.place(value)
     if isinstance(value, Mapping):
-        return {k: _with_images(v, tpl) for k, v in value.items()}
+        return {k: _with_charts(v, placer) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_with_images(v, tpl) for v in value]
+        return [_with_charts(v, placer) for v in value]
     return value
 
 
@@ -482,7 +465,7 @@ def render_docx(template_path: Path, context: Mapping[str, Any], out_path: Path)
     env = make_env()
     env.start()
     try:
-        tpl.render(_with_images(context, tpl), jinja_env=env, autoescape=True)
+        tpl.render(_with_charts(context, ChartPlacer(tpl)), jinja_env=env, autoescape=True)
     except TemplateRenderError:
         raise
     except Exception as err:  # properties/footnotes are rendered outside render_xml_part
@@ -562,8 +545,7 @@ def to_pdf_many(docx_paths: Sequence[Path], out_dir: Path, *, timeout: float = 6
     failed: dict[Path, str] = {}
     python = uno_python(soffice)
     with tempfile.TemporaryDirectory(prefix="kkz-pdf-") as scratch:
-        # Own profile per run: parallel conversions with a shared profile block each other.
-        profile = (Path(scratch) / "profile").as_uri()
+        profile = private_profile(Path(scratch))
         env = clean_env(HOME=scratch)
         if python is not None:
             stdout, stderr = run_office([python, str(UNO_SCRIPT), soffice, profile, scratch,
