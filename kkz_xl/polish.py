@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import re
+import textwrap
 from typing import Any
 
 NBSP = "\u00a0"
@@ -118,6 +120,28 @@ def quote(text: str) -> str:
         elif char == "’":
             opening = True
     return f"„{''.join(out)}”"
+
+
+# A one-letter word (w, z, i, a, o, u) or an ordinal („1. rok”) does not end a line in Polish
+# typography.
+_GLUED_RE = re.compile(r"(?<!\S)([aiouwzAIOUWZ]|\d+\.) ")
+
+
+def wrap_lines(text: str, width: int, lines: int | None = None) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, a one-letter word or an ordinal kept
+    with the next word by a no-break space. With ``lines``, a longer text keeps its start and
+    its end, the middle left out as „…”: the end tells „… udział gminy” from „… część powiatu”."""
+    words = _GLUED_RE.sub(lambda m: m.group(1) + NBSP, " ".join(str(text).split()))
+    # Whole words only (no breaks at hyphens): the head's words are then counted exactly.
+    out = textwrap.wrap(words, width, break_on_hyphens=False, break_long_words=False)
+    if lines is None or len(out) <= lines:
+        return out
+    head = out[:lines - 1]
+    rest = words.split(" ")[sum(len(line.split(" ")) for line in head):]
+    tail = [rest.pop()]
+    while rest and len(" ".join([rest[-1], *tail])) + 2 <= width:
+        tail.insert(0, rest.pop())
+    return [*head, "… " + " ".join(tail)]
 
 
 def year_ordinal(n: int, case: str = "nom") -> str:

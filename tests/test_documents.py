@@ -205,6 +205,26 @@ def test_tornado_labels_name_the_cost_line_not_the_code(computed: tuple) -> None
     assert context["razem"]["wykresy_tornado"] == [{"kwestie": "kwestie 1–2", "wykres": ""}]
 
 
+def test_the_samples_tornado_labels_are_short_and_tell_every_row_apart() -> None:
+    """Two inputs of one issue never read alike on the chart: a long label loses its middle
+    (two transitions out of one state keep their different ends)."""
+    from importlib import resources
+
+    from kkz_xl.documents import charts
+
+    scenario = Scenario.load(Path(str(resources.files("kkz_xl.sample") / "gmina_przykladowa.yaml")))
+    results = run_scenario(scenario, monte_carlo_draws=0)
+    figures = [f["wykres"] for f in strategy_context(scenario, results)["razem"]["wykresy_tornado"]]
+    panels = [chart for figure in figures for chart in figure.charts]
+    assert len(panels) == sum(bool(r.tornado) for r in results.issues) >= 2
+    for panel in panels:
+        labels = list(panel.categories)
+        assert len(set(labels)) == len(labels), labels
+        assert all(label.count("\n") < charts.TORNADO_LABEL_LINES for label in labels)
+    shortened = [label for panel in panels for label in panel.categories if "…" in label]
+    assert shortened and all(not label.endswith("…") for label in shortened)
+
+
 def test_document_keeps_toc_field_and_page_numbers(rendered: Path) -> None:
     document = docx.Document(str(rendered))
     body = document.element.body.xml

@@ -87,17 +87,17 @@ def test_money_axis_is_labelled_in_the_unit_of_its_largest_amount(values: list[f
 
 
 @given(st.lists(st.floats(-1e10, 1e10, allow_nan=False), min_size=1, max_size=30),
-       st.integers(2, 6), st.booleans())
+       st.integers(2, 6), st.booleans(), st.one_of(st.none(), st.integers(2, 6)))
 def test_nice_scale_covers_the_values_in_a_few_round_steps(values: list[float], intervals: int,
-                                                           zero: bool) -> None:
-    low, high, step = nice_scale(values, intervals, zero=zero)
+                                                           zero: bool, most: int | None) -> None:
+    low, high, step = nice_scale(values, intervals, zero=zero, most=most)
     covered = [*values, 0.0] if zero else values
     assert low <= min(covered) and high >= max(covered)
     mantissa = step / 10 ** math.floor(math.log10(step))
     assert any(math.isclose(mantissa, m) for m in (1, 2, 5, 10))
     for end in (low, high):
         assert math.isclose(end / step, round(end / step), abs_tol=1e-6)
-    assert 1 <= round((high - low) / step) <= intervals + 2
+    assert 1 <= round((high - low) / step) <= (intervals + 2 if most is None else most)
 
 
 def bars(width: float, title: str = "Ubóstwo") -> Bars:
@@ -181,3 +181,21 @@ def test_a_long_horizon_names_every_few_years_only() -> None:
     assert len(labels) == 25 and 5 <= len(named) <= charts.YEAR_LABELS
     assert named[0] == "2027" and named == sorted(named)
     assert all(label in ("", str(y)) for label, y in zip(labels, years, strict=True))
+
+
+def test_a_tornado_figure_fits_a_page_however_long_its_labels() -> None:
+    def panels(label: str, count: int = 10) -> list[charts.TornadoPanel]:
+        return [charts.TornadoPanel(f"{n}. Kwestia", [f"{label} {k}" for k in range(6)],
+                                    [-2.0] * 6, [-1.0] * 6, -1.5) for n in range(count)]
+
+    short = panels("zasięg")
+    long = panels("przejście: w domu – znaczna potrzeba opieki → w domu pomocy społecznej")
+    assert charts.tornado_panels_per_figure(short) == charts.TORNADO_PANELS
+    per = charts.tornado_panels_per_figure(long)
+    assert 2 <= per < charts.TORNADO_PANELS and per % 2 == 0
+    for group in (short, long):
+        size = charts.tornado_panels_per_figure(group)
+        figure = charts.tornado(group[:size])
+        lines = math.ceil(size / 2)
+        assert lines * (figure.charts[0].height_mm + charts.FIGURE_GAP_MM) <= charts.FIGURE_PAGE_MM
+    assert charts.tornado_panels_per_figure([]) == charts.TORNADO_PANELS

@@ -9,12 +9,11 @@ Polish way in the unit that suits its largest amount (``850 tys. zł``, ``1,2 ml
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kkz_xl.office.docx_charts import Bars, BarSeries, Figure, nice_scale
-from kkz_xl.polish import NBSP, fmt_number
+from kkz_xl.polish import NBSP, fmt_number, wrap_lines
 
 GAIN = "2E7D32"  # acting saves money
 LOSS = "C62828"  # acting costs money
@@ -23,9 +22,14 @@ ACTION = "1F4E79"
 LOW = "9DB9D5"
 WIDTH_MM = 160.0  # the text width of the strategy's A4 page
 PANEL_MM = 79.0  # two panels to a line
-TORNADO_PANELS = 6  # panels per tornado group: three rows of two fit half a page
+TORNADO_PANELS = 6  # panels per tornado group at most (three lines of two)
+# The height a figure's lines of panels may take on the strategy's A4 page (25,5 cm of text
+# less the legend line and the caption kept with the last line), and the space between lines.
+FIGURE_PAGE_MM = 225.0
+FIGURE_GAP_MM = 4.0
 LABEL_WIDTH = 45  # characters per line of a bar label; longer issue names wrap
 TORNADO_LABEL_WIDTH = 24  # the same in a tornado panel (half the page wide)
+TORNADO_LABEL_LINES = 3  # a longer tornado label keeps its start and end („… część powiatu”)
 TITLE_WIDTH = 44  # characters per line of a panel title
 YEAR_LABELS = 10  # at most this many year labels under a panel (every n-th year beyond)
 MINUS = "\u2212"
@@ -70,12 +74,12 @@ def money_axis(value: float) -> str:
     return f"{fmt_number(value, 0)}{NBSP}zł"
 
 
-def money_axis_format(values: Sequence[float], intervals: int = 4, *, zero: bool = True
-                      ) -> tuple[tuple[float, float, float], str]:
+def money_axis_format(values: Sequence[float], intervals: int = 4, *, zero: bool = True,
+                      most: int | None = None) -> tuple[tuple[float, float, float], str]:
     """A value axis for these amounts: its scale (see :func:`nice_scale`) and an Excel number
     format in the unit of its largest amount (thousands and millions by Excel's scaling
     commas), with a decimal only where a step needs one, and a true minus sign."""
-    scale = nice_scale(values, intervals, zero=zero)
+    scale = nice_scale(values, intervals, zero=zero, most=most)
     size = max(abs(scale[0]), abs(scale[1]))
     unit, name = next(((u, n) for start, u, n in _AXIS_UNITS if size >= start), (1.0, ""))
     whole = abs(scale[2] / unit - round(scale[2] / unit)) < 1e-9
@@ -85,9 +89,7 @@ def money_axis_format(values: Sequence[float], intervals: int = 4, *, zero: bool
 
 
 def _wrap(text: str, width: int, lines: int | None = None) -> str:
-    if lines is None:
-        return textwrap.fill(text, width)
-    return textwrap.fill(text, width, max_lines=lines, placeholder=" …")
+    return "\n".join(wrap_lines(text, width, lines))
 
 
 def _titles(titles: Sequence[Sequence[str]]) -> list[list[str]]:
@@ -128,7 +130,7 @@ def _panel_width(count: int) -> float:
 def yearly_costs(panels: Sequence[YearlyPanel]) -> Figure:
     """Yearly public costs in both futures, a panel per issue (each with its own scale)."""
     width = _panel_width(len(panels))
-    titles = _titles([textwrap.wrap(p.title, TITLE_WIDTH) for p in panels])
+    titles = _titles([wrap_lines(p.title, TITLE_WIDTH) for p in panels])
     charts = []
     for panel, title in zip(panels, titles, strict=True):
         # Every n-th year named: LibreOffice ignores a chart's own label interval and turns
@@ -146,26 +148,52 @@ def yearly_costs(panels: Sequence[YearlyPanel]) -> Figure:
                   line_mm=WIDTH_MM)
 
 
+def _tornado_labels(panels: Sequence[TornadoPanel]) -> tuple[list[list[str]], float]:
+    """The panels' row labels as drawn, and the height of a row in mm: a row holds its
+    label's lines (8 pt is 3,5 mm a line; two lines fit the least row)."""
+    labels = [[_wrap(label, TORNADO_LABEL_WIDTH, TORNADO_LABEL_LINES) for label in p.labels]
+              for p in panels]
+    lines = max((label.count("\n") + 1 for panel in labels for label in panel), default=1)
+    return labels, 3.5 * max(2, lines)
+
+
+def _tornado_titles(panels: Sequence[TornadoPanel]) -> list[list[str]]:
+    return _titles([[*wrap_lines(p.title, TITLE_WIDTH),
+                     f"koszt zaniechania: {money_axis(p.base)}"] for p in panels])
+
+
+def _tornado_height(title_lines: int, rows: int, row_mm: float) -> float:
+    return 12 + 3.5 * title_lines + row_mm * rows
+
+
+def tornado_panels_per_figure(panels: Sequence[TornadoPanel]) -> int:
+    """How many of these panels a tornado figure takes: as many lines of two as fit a page
+    (at most :data:`TORNADO_PANELS`), judged by the tallest title, row count and label."""
+    if not panels:
+        return TORNADO_PANELS
+    _, row_mm = _tornado_labels(panels)
+    rows = max(len(p.labels) for p in panels)
+    height = _tornado_height(max(len(t) for t in _tornado_titles(panels)), rows, row_mm)
+    return max(2, min(TORNADO_PANELS, 2 * int(FIGURE_PAGE_MM // (height + FIGURE_GAP_MM))))
+
+
 def tornado(panels: Sequence[TornadoPanel]) -> Figure:
     """One-way sensitivity, a panel per issue: NPV at each input's low (light) and high (dark)
     value, bars growing from the issue's NPV (the vertical line, given in the panel's title)."""
     width = _panel_width(len(panels))
     rows = max((len(p.labels) for p in panels), default=1)
-    titles = _titles([[*textwrap.wrap(p.title, TITLE_WIDTH),
-                       f"koszt zaniechania: {money_axis(p.base)}"] for p in panels])
+    labels, row_mm = _tornado_labels(panels)
     charts = []
-    for panel, title in zip(panels, titles, strict=True):
-        # Two lines fit a row; a longer label ends with "…" rather than crowd the next.
-        labels = [_wrap(label, TORNADO_LABEL_WIDTH, 2) for label in panel.labels]
+    for panel, title, names in zip(panels, _tornado_titles(panels), labels, strict=True):
         # Around the issue's NPV, not from 0 (the bars would shrink to slivers); two
-        # intervals: three amounts like "−1,4 mln zł" fill a half-page panel.
+        # intervals: three amounts like "−1,4 mln zł" fill a half-page panel, four crowd it.
         scale, number_format = money_axis_format([*panel.low, *panel.high, panel.base], 2,
-                                                 zero=False)
+                                                 zero=False, most=2)
         charts.append(Bars(
-            labels,
+            names,
             [BarSeries("wartość niska założenia", panel.low, LOW),
              BarSeries("wartość wysoka założenia", panel.high, ACTION)],
-            width_mm=width, height_mm=12 + 3.5 * len(title) + 7 * rows, title=title,
+            width_mm=width, height_mm=_tornado_height(len(title), rows, row_mm), title=title,
             scale=scale, number_format=number_format, horizontal=True, origin=panel.base))
     return Figure(charts, [(LOW, "wartość niska założenia"),
                            (ACTION, "wartość wysoka założenia")], line_mm=WIDTH_MM)

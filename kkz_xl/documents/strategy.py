@@ -671,22 +671,17 @@ def _issue_charts(results: ScenarioResult, with_charts: bool, start: int
             charts.YearlyPanel(f"{n}. {_name(r)}", list(range(start, start + r.years)),
                                list(r.cost_z), list(r.cost_a))
             for n, r in numbered])
-    with_rows = [(n, r) for n, r in numbered if _tornado_rows(r)]
+    panels = [charts.TornadoPanel(f"{n}. {_name(r)}", [chart_label(t, r) for t in rows],
+                                  [t.npv_low for t in rows], [t.npv_high for t in rows], r.npv)
+              for n, r in numbered if (rows := _tornado_rows(r))]
+    numbers = [n for n, r in numbered if _tornado_rows(r)]
     tornado = []
-    for part in charts.chunks(len(with_rows)):
-        members = [with_rows[i] for i in part]
-        first, last = members[0][0], members[-1][0]
-        item: dict[str, Any] = {
+    for part in charts.chunks(len(panels), charts.tornado_panels_per_figure(panels)):
+        first, last = numbers[part.start], numbers[part.stop - 1]
+        tornado.append({
             "kwestie": f"kwestia {first}" if first == last else f"kwestie {first}–{last}",
-            "wykres": "",
-        }
-        if with_charts:
-            item["wykres"] = charts.tornado([
-                charts.TornadoPanel(
-                    f"{n}. {_name(r)}", [chart_label(t, r) for t in rows],
-                    [t.npv_low for t in rows], [t.npv_high for t in rows], r.npv)
-                for n, r in members for rows in [_tornado_rows(r)]])
-        tornado.append(item)
+            "wykres": charts.tornado(panels[part.start:part.stop]) if with_charts else "",
+        })
     return yearly, tornado
 
 

@@ -108,11 +108,11 @@ class Figure:
         raise TypeError("wykres nie został przygotowany do wstawienia")
 
 
-def nice_scale(values: Sequence[float], intervals: int = 4, *, zero: bool = True
-               ) -> tuple[float, float, float]:
+def nice_scale(values: Sequence[float], intervals: int = 4, *, zero: bool = True,
+               most: int | None = None) -> tuple[float, float, float]:
     """A value axis over ``values`` (and 0 unless ``zero=False``): (min, max, step), the step
     1, 2 or 5 times a power of ten giving about ``intervals`` intervals (a chart engine's own
-    choice crowds a small panel with ticks)."""
+    choice crowds a small panel with ticks), and no more than ``most`` (≥ 2) when given."""
     low, high = min(values, default=0.0), max(values, default=0.0)
     if zero:
         low, high = min(0.0, low), max(0.0, high)
@@ -121,8 +121,14 @@ def nice_scale(values: Sequence[float], intervals: int = 4, *, zero: bool = True
         low, high = low - pad, high + pad
     raw = (high - low) / intervals
     power = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw * 0.999)
-    return math.floor(low / step) * step, math.ceil(high / step) * step, step
+    steps = (m * power * 10**k for k in range(4) for m in (1, 2, 5))
+    for step in steps:
+        if step < raw * 0.999:
+            continue
+        bottom, top = math.floor(low / step) * step, math.ceil(high / step) * step
+        if most is None or round((top - bottom) / step) <= most:
+            break
+    return bottom, top, step
 
 
 # --- chart XML --------------------------------------------------------------------------------
