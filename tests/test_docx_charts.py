@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from kkz_xl.documents import charts
-from kkz_xl.office.docx_charts import Bars, BarSeries, Figure, _rows, chart_xml, nice_scale
+from kkz_xl.office.chart_scale import money_axis_format, nice_scale
+from kkz_xl.office.docx_charts import Bars, BarSeries, Figure, _rows, chart_xml
 from kkz_xl.office.libreoffice import convert
 from kkz_xl.office.render import render_docx, to_pdf
 from tests.lo_open import soffice_or_skip
@@ -80,7 +81,7 @@ def test_gain_and_loss_bars_are_coloured_one_by_one() -> None:
 ])
 def test_money_axis_is_labelled_in_the_unit_of_its_largest_amount(values: list[float],
                                                                   shown: str) -> None:
-    scale, number_format = charts.money_axis_format(values)
+    scale, number_format = money_axis_format(values)
     positive, negative, zero = number_format.split(";")
     assert positive == shown and negative == '"\u2212"' + shown and zero == '0" zł"'
     assert scale[0] <= min(0.0, *values) and scale[1] >= max(values)
@@ -103,8 +104,8 @@ def test_nice_scale_covers_the_values_in_a_few_round_steps(values: list[float], 
 def bars(width: float, title: str = "Ubóstwo") -> Bars:
     return Bars(["2027", "2028"], [BarSeries("zaniechanie", [1.5e6, 1.0e6], charts.INACTION)],
                 width_mm=width, height_mm=40, title=[title],
-                number_format=charts.money_axis_format([1.5e6])[1],
-                scale=charts.money_axis_format([1.5e6])[0])
+                number_format=money_axis_format([1.5e6])[1],
+                scale=money_axis_format([1.5e6])[0])
 
 
 def test_charts_share_a_line_while_they_fit() -> None:

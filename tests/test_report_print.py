@@ -77,6 +77,9 @@ def test_the_sample_report_is_concise_and_its_parameters_are_an_annex(tools, tmp
     chart_pages = [p for p in range(1, _pages(main) + 1)
                    if "Tornado" in _text(main, p) or "Koszty rok po roku" in _text(main, p)]
     assert len(chart_pages) == 1, chart_pages
+    # Value axes in the unit of their amounts (the sample's issues reach −9 mln zł).
+    for page in (1, chart_pages[0]):
+        assert "\u221210 mln zł" in _text(main, page) and " 000 tys. zł" not in _text(main, page)
     # Every payer inside the print area of Płatnicy (and its total after them).
     payers_page = next(p for p in range(1, _pages(main) + 1)
                        if "Kto płaci, kto oszczędza – oszczędność" in _text(main, p))

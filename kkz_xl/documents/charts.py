@@ -12,7 +12,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kkz_xl.office.docx_charts import Bars, BarSeries, Figure, nice_scale
+from kkz_xl.office.chart_scale import money_axis_format
+from kkz_xl.office.docx_charts import Bars, BarSeries, Figure
 from kkz_xl.polish import NBSP, fmt_number, wrap_lines
 
 GAIN = "2E7D32"  # acting saves money
@@ -32,7 +33,6 @@ TORNADO_LABEL_WIDTH = 24  # the same in a tornado panel (half the page wide)
 TORNADO_LABEL_LINES = 3  # a longer tornado label keeps its start and end („… część powiatu”)
 TITLE_WIDTH = 44  # characters per line of a panel title
 YEAR_LABELS = 10  # at most this many year labels under a panel (every n-th year beyond)
-MINUS = "\u2212"
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,6 @@ class TornadoPanel:
 
 
 _UNITS = ((1e9, "mld"), (1e6, "mln"), (1e3, "tys."))
-# An axis up to 20 000 zł counts in złoty ("8 000 zł" rather than "8 tys. zł").
-_AXIS_UNITS = ((1e9, 1e9, "mld"), (1e6, 1e6, "mln"), (2e4, 1e3, "tys."))
 
 
 def money_axis(value: float) -> str:
@@ -72,20 +70,6 @@ def money_axis(value: float) -> str:
             decimals = 0 if name == "tys." else 1
             return f"{fmt_number(value / unit, decimals)}{NBSP}{name}{NBSP}zł"
     return f"{fmt_number(value, 0)}{NBSP}zł"
-
-
-def money_axis_format(values: Sequence[float], intervals: int = 4, *, zero: bool = True,
-                      most: int | None = None) -> tuple[tuple[float, float, float], str]:
-    """A value axis for these amounts: its scale (see :func:`nice_scale`) and an Excel number
-    format in the unit of its largest amount (thousands and millions by Excel's scaling
-    commas), with a decimal only where a step needs one, and a true minus sign."""
-    scale = nice_scale(values, intervals, zero=zero, most=most)
-    size = max(abs(scale[0]), abs(scale[1]))
-    unit, name = next(((u, n) for start, u, n in _AXIS_UNITS if size >= start), (1.0, ""))
-    whole = abs(scale[2] / unit - round(scale[2] / unit)) < 1e-9
-    digits = ("#,##0" if whole else "#,##0.0") + "," * round(math.log10(unit) / 3)
-    suffix = f'" {name} zł"' if name else '" zł"'
-    return scale, f'{digits}{suffix};"{MINUS}"{digits}{suffix};0" zł"'
 
 
 def _wrap(text: str, width: int, lines: int | None = None) -> str:

@@ -89,7 +89,7 @@ class Bars:
     title: Sequence[str] = ()  # lines; the first bold
     horizontal: bool = False
     origin: float = 0.0
-    scale: tuple[float, float, float] | None = None  # value axis (min, max, step); see nice_scale
+    scale: tuple[float, float, float] | None = None  # value axis (min, max, step)
     font: str = "Calibri"
     font_pt: float = 7.5
     title_pt: float = 8.5
@@ -106,29 +106,6 @@ class Figure:
 
     def __html__(self) -> str:  # pragma: no cover - placed by render_docx before rendering
         raise TypeError("wykres nie został przygotowany do wstawienia")
-
-
-def nice_scale(values: Sequence[float], intervals: int = 4, *, zero: bool = True,
-               most: int | None = None) -> tuple[float, float, float]:
-    """A value axis over ``values`` (and 0 unless ``zero=False``): (min, max, step), the step
-    1, 2 or 5 times a power of ten giving about ``intervals`` intervals (a chart engine's own
-    choice crowds a small panel with ticks), and no more than ``most`` (≥ 2) when given."""
-    low, high = min(values, default=0.0), max(values, default=0.0)
-    if zero:
-        low, high = min(0.0, low), max(0.0, high)
-    if high - low <= 0:  # one value (an input that does not move the result): a span around it
-        pad = abs(high) / 10 or 1.0
-        low, high = low - pad, high + pad
-    raw = (high - low) / intervals
-    power = 10.0 ** math.floor(math.log10(raw))
-    steps = (m * power * 10**k for k in range(4) for m in (1, 2, 5))
-    for step in steps:
-        if step < raw * 0.999:
-            continue
-        bottom, top = math.floor(low / step) * step, math.ceil(high / step) * step
-        if most is None or round((top - bottom) / step) <= most:
-            break
-    return bottom, top, step
 
 
 # --- chart XML --------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from kkz_xl.model.labels import (
     UNDEFINED,
 )
 from kkz_xl.model.payers import PAYER_LABELS, PAYERS
+from kkz_xl.office.chart_scale import money_axis_format
 from kkz_xl.office.xlsx_style import (
     BOLD_FONT,
     NOTE_FONT,
@@ -56,7 +57,7 @@ from kkz_xl.workbook.context import (
     COL_PV_PROG,
     Context,
 )
-from kkz_xl.workbook.formats import INTEGER, MONEY_AXIS, PERCENT, RATIO, YEAR
+from kkz_xl.workbook.formats import INTEGER, MONEY_AXIS, PERCENT, PL, RATIO, YEAR
 from kkz_xl.workbook.formats import MONEY_ZL as MONEY  # results: to the złoty
 from kkz_xl.workbook.sheet_calculator import gmina_year1
 from kkz_xl.workbook.values import tornado_labels
@@ -104,15 +105,24 @@ def _labels_room(chart: BarChart, share: float) -> None:
     chart.x_axis.txPr = _text(7)  # the longest issue name fits beside the plot
 
 
-def _ticks_for(chart: BarChart, values: list[float], ticks: int = 4) -> None:
-    """At most about ``ticks`` steps on the value axis of ``values`` (a round step: 1, 2 or 5
-    × 10ⁿ): LibreOffice's own choice overprints the long "tys. zł" labels of a narrow plot."""
-    span = max([*values, 0.0]) - min([*values, 0.0])
-    if span <= 0 or not all(math.isfinite(v) for v in values):
+def _money_axis(chart: BarChart | LineChart, values: list[float]) -> None:
+    """The value axis of a chart whose amounts are known when the file is made (the report):
+    a few round steps (LibreOffice's own choice overprints a narrow plot's labels) in the unit
+    of its largest amount, „−10 mln zł” rather than „-10 000 tys. zł”."""
+    if not values or not all(math.isfinite(v) for v in values):
         return
-    raw = span / ticks
-    power = 10 ** math.floor(math.log10(raw))
-    chart.y_axis.majorUnit = next(k * power for k in (1, 2, 5, 10) if k * power >= raw)
+    (low, high, step), number_format = money_axis_format(values, locale=PL)
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = low, high
+    chart.y_axis.majorUnit = step
+    chart.y_axis.numFmt = number_format
+
+
+def _numbers(ws: Worksheet, min_col: int, max_col: int, min_row: int, max_row: int
+             ) -> list[float]:
+    """The numbers a chart's data range holds (a workbook of values has them when built)."""
+    return [float(c.value) for row in ws.iter_rows(min_row=min_row, max_row=max_row,
+                                                   min_col=min_col, max_col=max_col)
+            for c in row if isinstance(c.value, int | float) and not isinstance(c.value, bool)]
 
 
 def charts(ctx: Context, ws: Worksheet) -> None:
@@ -145,7 +155,6 @@ def charts(ctx: Context, ws: Worksheet) -> None:
 
     c1 = BarChart()
     c1.title = "1. Koszty rok po roku: zaniechanie i działanie"
-    c1.y_axis.title = "tys. zł"
     c1.x_axis.title = "rok"
     c1.add_data(Reference(flows, min_col=flow_col(FLOW_COST_Z), max_col=flow_col(FLOW_COST_A),
                           min_row=top - 1, max_row=top + years - 1), titles_from_data=True)
@@ -153,7 +162,6 @@ def charts(ctx: Context, ws: Worksheet) -> None:
 
     c2 = LineChart()
     c2.title = "2. Oszczędność zdyskontowana narastająco (działanie względem zaniechania)"
-    c2.y_axis.title = "tys. zł"
     c2.x_axis.title = "rok"
     c2.add_data(Reference(flows, min_col=flow_col(FLOW_CUMULATIVE), min_row=top - 1,
                           max_row=top + years - 1), titles_from_data=True)
@@ -184,6 +192,13 @@ def charts(ctx: Context, ws: Worksheet) -> None:
     c4.x_axis.scaling.orientation = "maxMin"
     c4.overlap = 100
     c4.gapWidth = 40
+    shown = {  # each chart's amounts, for its value axis in a workbook of values
+        c1: _numbers(flows, flow_col(FLOW_COST_Z), flow_col(FLOW_COST_A), top, top + years - 1),
+        c2: _numbers(flows, flow_col(FLOW_CUMULATIVE), flow_col(FLOW_CUMULATIVE), top,
+                     top + years - 1),
+        c3: npvs,
+        c4: _numbers(unc, sorted_col + 1, sorted_col + 2, t_first, t_last),
+    }
     # One page: charts 1–2 side by side (seven years need little width), 3 and 4 (long
     # labels) across the page; each anchored below the previous row by its own height.
     row = 5
@@ -200,8 +215,8 @@ def charts(ctx: Context, ws: Worksheet) -> None:
             if chart is c3:
                 chart.legend = None  # one series: its name is the title
                 _labels_room(chart, 0.5)
-                if w.values:
-                    _ticks_for(chart, npvs)
+            if w.values:
+                _money_axis(chart, shown[chart])
             ws.add_chart(chart, f"{col_letter(1 + k)}{row}")
             ctx.chart_anchors.append((row, rows_for(height)))
         row += rows_for(height) + 1
@@ -369,7 +384,7 @@ def summary(ctx: Context, ws: Worksheet) -> None:
     chart.legend = None
     _labels_room(chart, 0.5)
     if w.values:
-        _ticks_for(chart, [res.npv for res in results])
+        _money_axis(chart, [res.npv for res in results])
     if active or not w.values:  # no data: no chart of zeros in the report
         ws.add_chart(chart, f"A{r + 2}")
     r += 2 + rows_for(height)
