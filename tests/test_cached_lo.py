@@ -1,12 +1,14 @@
 """Results that survive without the add-in: every formula cell of the calculator carries its
 computed value in the file, so LibreOffice on a PC without Python (no KKZ_ functions) shows
 the engine's figures on every sheet – the spilled tables (Przepływy, the Płatnicy and
-Niepewność details) included – and no #NAME?."""
+Niepewność details) included – and no #NAME?; so does the calculator after ``kkz dodatek``
+has re-saved it with this PC's xlwings settings."""
 
 from __future__ import annotations
 
 import csv
 import re
+import shutil
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,6 +18,8 @@ from xml.etree import ElementTree as ET
 import openpyxl
 import pytest
 
+from kkz_xl.addin.classic import write_classic_settings
+from kkz_xl.excel.xlwings_conf import ClassicSettings
 from kkz_xl.model.scenario import Scenario
 from kkz_xl.workbook import from_scenario, write_workbook
 from kkz_xl.workbook import layout as L  # noqa: N812
@@ -74,6 +78,18 @@ def sample(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> Opened:
 
 
 @pytest.fixture(scope="module")
+def after_dodatek(soffice: str, sample: Opened, tmp_path_factory: pytest.TempPathFactory
+                  ) -> Opened:
+    """The sample calculator after ``kkz dodatek`` wrote another PC's paths into it."""
+    tmp = tmp_path_factory.mktemp("dodatek")
+    book = tmp / "k.xlsm"
+    shutil.copy(sample.book, book)
+    written = write_classic_settings(book, ClassicSettings(pythonpath=r"D:\KKZ\udfs"))
+    assert written.lost == ()
+    return _open(soffice, book, sample.book.with_name("v.xlsx"), sample.writer, tmp)
+
+
+@pytest.fixture(scope="module")
 def committed(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> Opened:
     """The committed blank calculator (the one users download)."""
     tmp = tmp_path_factory.mktemp("committed")
@@ -120,7 +136,7 @@ def _table_cells(book: Path) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-@pytest.mark.parametrize("which", ["sample", "committed"])
+@pytest.mark.parametrize("which", ["sample", "committed", "after_dodatek"])
 def test_no_sheet_shows_an_error(which: str, request: pytest.FixtureRequest) -> None:
     opened: Opened = request.getfixturevalue(which)
     bad = [(sheet, r, text) for sheet, rows in opened.shown.items()
@@ -157,7 +173,7 @@ def test_spilled_tables_show_the_engine_values(which: str, request: pytest.Fixtu
         assert filled == sum(map(len, tables.values())) - len(opened.writer.padding) > 300
 
 
-@pytest.mark.parametrize("which", ["sample", "committed"])
+@pytest.mark.parametrize("which", ["sample", "committed", "after_dodatek"])
 def test_every_formula_cell_shows_the_engine_value(which: str, request: pytest.FixtureRequest
                                                    ) -> None:
     """Not only the spilled tables: every formula cell of every sheet."""

@@ -138,8 +138,14 @@ def dodatek(
         "conda_path": conda_path,
     }
     settings = dataclasses.replace(base, **{k: v for k, v in changes.items() if v is not None})
-    written = write_classic_settings(plik, settings, wynik)
+    result = write_classic_settings(plik, settings, wynik)
+    written = result.path
     console.print(f"Zapisano ustawienia xlwings w [bold]{written}[/] (arkusz xlwings.conf).")
+    if result.lost:
+        err_console.print(
+            f"[yellow]Uwaga:[/] w pliku {written.name} brakuje: {'; '.join(result.lost)}. "
+            f"Oryginał {plik.name} jest bez zmian."
+        )
     console.print(f"  UDF Modules: {settings.udf_modules}")
     console.print(f"  PYTHONPATH: {settings.pythonpath}")
     console.print(

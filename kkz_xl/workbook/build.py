@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import xml.etree.ElementTree as ET
 from dataclasses import replace
 from importlib import resources
 from io import BytesIO
 from pathlib import Path
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+from zipfile import ZIP_DEFLATED, ZipFile
 
 import openpyxl
 from openpyxl import Workbook
@@ -19,11 +18,11 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.writer.excel import ExcelWriter
 
 from kkz_xl.excel.xlwings_conf import CONF_SHEET, INACTIVE_CONF_SHEET, ClassicSettings, put_conf
+from kkz_xl.office.xlsx_cached import CALC_ID, Cached, fill_archive
 from kkz_xl.office.xlsx_style import fit_text
 from kkz_xl.params.base import ParameterBase, default_base
 from kkz_xl.storage.atomic import atomic_write
 from kkz_xl.workbook import layout as L  # noqa: N812
-from kkz_xl.workbook.cached import CALC_ID, fill_sheet
 from kkz_xl.workbook.cells import Writer, quoted
 from kkz_xl.workbook.context import Context
 from kkz_xl.workbook.inputs import WorkbookInputs, blank_inputs
@@ -179,44 +178,14 @@ def _values_notes(wb: Workbook) -> None:
         ws.data_validations.dataValidation = []
 
 
-def _sheet_files(archive: ZipFile) -> dict[str, str]:
-    """Sheet title → its XML part, from the workbook's relationships."""
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-          "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
-    book = ET.fromstring(archive.read("xl/workbook.xml"))
-    rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("p:Relationship", ns)}
-    out = {}
-    for sheet in book.findall("m:sheets/m:sheet", ns):
-        target = targets[sheet.get(f"{{{ns['r']}}}id")].lstrip("/")
-        out[sheet.get("name", "")] = target if target.startswith("xl/") else f"xl/{target}"
-    return out
-
-
-def _write_fixed(wb: Workbook, path: Path, cached: dict[tuple[str, str], object] | None = None
-                 ) -> None:
+def _write_fixed(wb: Workbook, path: Path, cached: Cached | None = None) -> None:
     """openpyxl's save without its "modified now" stamp, then every zip entry dated
-    ``DOC_TIME`` and the formula cells' ``cached`` values ((sheet, A1) → value) filled in:
-    the same workbook gives the same bytes."""
-    with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+    ``DOC_TIME`` and the formula cells' ``cached`` values filled in: the same workbook gives
+    the same bytes."""
+    buffer = BytesIO()
+    with ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).save()
-    data = path.read_bytes()
-    by_part: dict[str, dict[str, object]] = {}
-    with ZipFile(BytesIO(data)) as src, ZipFile(path, "w", ZIP_DEFLATED) as out:
-        if cached:
-            files = _sheet_files(src)
-            for (sheet, cell), value in cached.items():
-                by_part.setdefault(files[sheet], {})[cell] = value
-        for info in src.infolist():
-            fixed = ZipInfo(info.filename, date_time=DOC_TIME.timetuple()[:6])
-            fixed.compress_type = ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            content = src.read(info.filename)
-            if info.filename in by_part:
-                content = fill_sheet(content.decode("utf-8"), by_part[info.filename]).encode(
-                    "utf-8")
-            out.writestr(fixed, content)
+    path.write_bytes(fill_archive(buffer.getvalue(), cached or {}, DOC_TIME.timetuple()[:6]))
 
 
 def save(wb: Workbook, path: Path, writer: Writer | None = None) -> Path:

@@ -14,9 +14,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kkz_xl.office.xlsx_cached import Value
 from kkz_xl.office.xlsx_style import BORDER
 
-Value = float | int | str | bool | None
 LINK_FONT = Font(color="1F4E78")
 
 
