@@ -276,5 +276,5 @@ def test_cli_dodatek_names_the_loss_of_a_copy(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["dodatek", str(book), "--wynik",
                                       str(tmp_path / "kopia.xlsx")])
     assert result.exit_code == 0, result.output
-    assert "brakuje: kształty i pola tekstowe (1)" in result.output
+    assert "z pliku kopia.xlsx zniknęły: kształty i pola tekstowe (1)" in result.output
     assert "Oryginał budzet.xlsx jest bez zmian" in result.output

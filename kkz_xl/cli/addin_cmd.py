@@ -143,7 +143,7 @@ def dodatek(
     console.print(f"Zapisano ustawienia xlwings w [bold]{written}[/] (arkusz xlwings.conf).")
     if result.lost:
         err_console.print(
-            f"[yellow]Uwaga:[/] w pliku {written.name} brakuje: {'; '.join(result.lost)}. "
+            f"[yellow]Uwaga:[/] z pliku {written.name} zniknęły: {'; '.join(result.lost)}. "
             f"Oryginał {plik.name} jest bez zmian."
         )
     console.print(f"  UDF Modules: {settings.udf_modules}")
